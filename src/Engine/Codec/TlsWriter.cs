@@ -1,0 +1,106 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Sim.Engine.Codec;
+
+/// <summary>
+/// Writes the TLS presentation language of RFC 9420 §2 into a growable buffer.
+/// Vectors are written with <see cref="BeginVector"/>/<see cref="EndVector"/>: the body is written
+/// in place and the minimal varint length is inserted in front of it when the vector ends.
+/// </summary>
+public sealed class TlsWriter
+{
+    /// <summary>Largest length an MLS varint can carry (2^30 − 1).</summary>
+    public const uint MaxVarint = 0x3FFFFFFF;
+
+    private byte[] _buffer;
+    private int _length;
+
+    public TlsWriter(int capacity = 256) => _buffer = new byte[Math.Max(16, capacity)];
+
+    public int Length => _length;
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
+    public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+    public void Clear() { _buffer.AsSpan(0, _length).Clear(); _length = 0; }
+
+    private Span<byte> Grow(int count)
+    {
+        if (_length + count > _buffer.Length)
+        {
+            int size = Math.Max(_buffer.Length * 2, _length + count);
+            Array.Resize(ref _buffer, size);
+        }
+        var span = _buffer.AsSpan(_length, count);
+        _length += count;
+        return span;
+    }
+
+    public void WriteUInt8(byte value) => Grow(1)[0] = value;
+    public void WriteUInt16(ushort value) => BinaryPrimitives.WriteUInt16BigEndian(Grow(2), value);
+    public void WriteUInt32(uint value) => BinaryPrimitives.WriteUInt32BigEndian(Grow(4), value);
+    public void WriteUInt64(ulong value) => BinaryPrimitives.WriteUInt64BigEndian(Grow(8), value);
+    public void WriteFixed(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Grow(bytes.Length));
+
+    public static int VarintSize(uint value) => value switch
+    {
+        < 0x40 => 1,
+        < 0x4000 => 2,
+        <= MaxVarint => 4,
+        _ => throw new ArgumentOutOfRangeException(nameof(value), "varint: value exceeds 2^30 - 1"),
+    };
+
+    /// <summary>RFC 9420 §2.1.2: writes the minimal encoding of <paramref name="value"/>.</summary>
+    public void WriteVarint(uint value)
+    {
+        switch (VarintSize(value))
+        {
+            case 1: WriteUInt8((byte)value); break;
+            case 2: WriteUInt16((ushort)(value | 0x4000)); break;
+            default: WriteUInt32(value | 0x80000000); break;
+        }
+    }
+
+    public void WriteOpaque(ReadOnlySpan<byte> bytes)
+    {
+        WriteVarint((uint)bytes.Length);
+        WriteFixed(bytes);
+    }
+
+    public void WriteUtf8(string text) => WriteOpaque(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Starts a vector; pass the returned mark to <see cref="EndVector"/>.</summary>
+    public int BeginVector() => _length;
+
+    /// <summary>Ends a vector begun at <paramref name="mark"/>, inserting its length prefix.</summary>
+    public void EndVector(int mark)
+    {
+        if (mark < 0 || mark > _length) throw new InvalidOperationException("EndVector: bad mark");
+        uint bodyLength = (uint)(_length - mark);
+        int prefix = VarintSize(bodyLength);
+        Grow(prefix);
+        var buf = _buffer.AsSpan();
+        buf.Slice(mark, (int)bodyLength).CopyTo(buf.Slice(mark + prefix));
+        switch (prefix)
+        {
+            case 1: buf[mark] = (byte)bodyLength; break;
+            case 2: BinaryPrimitives.WriteUInt16BigEndian(buf.Slice(mark), (ushort)(bodyLength | 0x4000)); break;
+            default: BinaryPrimitives.WriteUInt32BigEndian(buf.Slice(mark), bodyLength | 0x80000000); break;
+        }
+    }
+
+    /// <summary>Writes <c>T items&lt;V&gt;</c>.</summary>
+    public void WriteVector<T>(IEnumerable<T> items, Action<TlsWriter, T> writeItem)
+    {
+        int mark = BeginVector();
+        foreach (var item in items) writeItem(this, item);
+        EndVector(mark);
+    }
+
+    /// <summary>Writes <c>optional&lt;T&gt;</c>.</summary>
+    public void WriteOptional<T>(T? value, Action<TlsWriter, T> writeItem) where T : class
+    {
+        if (value is null) { WriteUInt8(0); return; }
+        WriteUInt8(1);
+        writeItem(this, value);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+
+namespace Sim.Engine.Crypto;
+
+/// <summary>
+/// The AEAD of one suite: AES-128-GCM, AES-256-GCM or ChaCha20-Poly1305, on .NET's own
+/// implementations (measured faster than BouncyCastle's here). Tags are 16 bytes and checked in
+/// constant time by the platform.
+/// </summary>
+public sealed class Aead
+{
+    public static readonly Aead Aes128Gcm = new(AeadAlgorithm.Aes128Gcm, 16, 0x0001);
+    public static readonly Aead Aes256Gcm = new(AeadAlgorithm.Aes256Gcm, 32, 0x0002);
+    public static readonly Aead ChaCha20Poly1305 = new(AeadAlgorithm.ChaCha20Poly1305, 32, 0x0003);
+
+    public const int TagLength = 16;
+    public const int NonceLength = 12;
+
+    private enum AeadAlgorithm { Aes128Gcm, Aes256Gcm, ChaCha20Poly1305 }
+
+    private readonly AeadAlgorithm _algorithm;
+
+    /// <summary>Nk: the key length.</summary>
+    public int KeyLength { get; }
+    /// <summary>The HPKE AEAD identifier (RFC 9180 §7.3).</summary>
+    public ushort HpkeAeadId { get; }
+
+    private Aead(AeadAlgorithm algorithm, int keyLength, ushort hpkeAeadId)
+    {
+        _algorithm = algorithm;
+        KeyLength = keyLength;
+        HpkeAeadId = hpkeAeadId;
+    }
+
+    public byte[] Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext)
+    {
+        CheckSizes(key, nonce);
+        var output = new byte[plaintext.Length + TagLength];
+        var ct = output.AsSpan(0, plaintext.Length);
+        var tag = output.AsSpan(plaintext.Length);
+        if (_algorithm == AeadAlgorithm.ChaCha20Poly1305)
+        {
+            using var c = new System.Security.Cryptography.ChaCha20Poly1305(key);
+            c.Encrypt(nonce, plaintext, ct, tag, aad);
+        }
+        else
+        {
+            using var g = new AesGcm(key, TagLength);
+            g.Encrypt(nonce, plaintext, ct, tag, aad);
+        }
+        return output;
+    }
+
+    /// <summary>Opens a sealed message; a wrong key, nonce, AAD or any flipped bit is <see cref="MlsError.DecryptionFailed"/>.</summary>
+    public byte[] Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext)
+    {
+        CheckSizes(key, nonce);
+        if (ciphertext.Length < TagLength)
+            throw new MlsProtocolException(MlsError.DecryptionFailed, "ciphertext shorter than the AEAD tag");
+        var pt = new byte[ciphertext.Length - TagLength];
+        var ct = ciphertext[..pt.Length];
+        var tag = ciphertext[pt.Length..];
+        try
+        {
+            if (_algorithm == AeadAlgorithm.ChaCha20Poly1305)
+            {
+                using var c = new System.Security.Cryptography.ChaCha20Poly1305(key);
+                c.Decrypt(nonce, ct, tag, pt, aad);
+            }
+            else
+            {
+                using var g = new AesGcm(key, TagLength);
+                g.Decrypt(nonce, ct, tag, pt, aad);
+            }
+        }
+        catch (AuthenticationTagMismatchException e)
+        {
+            throw new MlsProtocolException(MlsError.DecryptionFailed, "AEAD authentication failed", e);
+        }
+        return pt;
+    }
+
+    private void CheckSizes(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce)
+    {
+        if (key.Length != KeyLength) throw new ArgumentException($"AEAD key must be {KeyLength} bytes");
+        if (nonce.Length != NonceLength) throw new ArgumentException($"AEAD nonce must be {NonceLength} bytes");
+    }
+}

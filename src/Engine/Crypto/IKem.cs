@@ -1,0 +1,53 @@
+namespace Sim.Engine.Crypto;
+
+/// <summary>A key pair: private key in the KEM's SerializePrivateKey (or the signature scheme's
+/// native) form, public key in SerializePublicKey form. The private half is cleared by <see cref="Clear"/>.</summary>
+public sealed record KeyPair(byte[] PrivateKey, byte[] PublicKey)
+{
+    public void Clear() => Array.Clear(PrivateKey);
+    public override string ToString() => $"KeyPair(pub={Convert.ToHexString(PublicKey.AsSpan(0, Math.Min(8, PublicKey.Length)))}…)";
+}
+
+/// <summary>A DHKEM of RFC 9180 §4.1 (X25519, X448, P-256, P-384, P-521).</summary>
+public interface IKem
+{
+    /// <summary>The HPKE KEM identifier (RFC 9180 §7.1).</summary>
+    ushort Id { get; }
+    int PublicKeyLength { get; }   // Npk
+    int PrivateKeyLength { get; }  // Nsk
+    int EncLength { get; }         // Nenc
+    int SharedSecretLength { get; } // Nsecret
+
+    /// <summary>RFC 9180 §7.1.3 DeriveKeyPair(ikm).</summary>
+    KeyPair DeriveKeyPair(ReadOnlySpan<byte> ikm);
+
+    /// <summary>A fresh key pair: DeriveKeyPair over Nsk random bytes from <paramref name="random"/>.</summary>
+    KeyPair GenerateKeyPair(IRandomSource random);
+
+    /// <summary>The public key of a serialized private key; <see cref="MlsError.InvalidKey"/> if it is not one.</summary>
+    byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey);
+
+    /// <summary>Encap(pkR): (shared_secret, enc). Throws <see cref="MlsError.InvalidKey"/> on a bad public key.</summary>
+    (byte[] SharedSecret, byte[] Enc) Encap(ReadOnlySpan<byte> publicKeyR, IRandomSource random);
+
+    /// <summary>Decap(enc, skR). Throws <see cref="MlsError.InvalidKey"/> on a bad enc.</summary>
+    byte[] Decap(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR);
+}
+
+/// <summary>A signature scheme of RFC 9420 (Ed25519, Ed448, ECDSA over P-256/P-384/P-521 with DER signatures).</summary>
+public interface ISignatureScheme
+{
+    /// <summary>The TLS SignatureScheme value (e.g. 0x0807 for ed25519).</summary>
+    ushort Id { get; }
+
+    KeyPair GenerateKeyPair(IRandomSource random);
+
+    /// <summary>The public key of a private key; <see cref="MlsError.InvalidKey"/> if it is not one.</summary>
+    byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey);
+
+    /// <summary>Signs; ECDSA uses deterministic nonces (RFC 6979) so a seed fixes every byte.</summary>
+    byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message);
+
+    /// <summary>False for any bad signature, malformed signature or malformed public key; never throws on bad input.</summary>
+    bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature);
+}
