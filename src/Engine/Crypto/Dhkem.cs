@@ -178,7 +178,7 @@ internal static class NistCurves
 {
     public static ECDomainParameters Domain(string name)
     {
-        X9ECParameters x9 = ECNamedCurveTable.GetByName(name)
+        X9ECParameters x9 = Org.BouncyCastle.Crypto.EC.CustomNamedCurves.GetByName(name)
             ?? throw new InvalidOperationException($"curve {name} unknown to BouncyCastle");
         return new ECDomainParameters(x9.Curve, x9.G, x9.N, x9.H, x9.GetSeed());
     }

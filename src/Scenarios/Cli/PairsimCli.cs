@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Sim.Scenarios.Cli;
+
+/// <summary>The `pairsim` command line: one subcommand per job.</summary>
+public static class PairsimCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("pairsim: a simulation and fault-injection harness for decentralised MLS (PairMLS on RFC 9420).");
+        root.Subcommands.Add(SuitesCommand.Build());
+        return root;
+    }
+}

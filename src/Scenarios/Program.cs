@@ -1,0 +1,3 @@
+using Sim.Scenarios.Cli;
+
+return PairsimCli.Build().Parse(args).Invoke();
