@@ -1,0 +1,241 @@
+using System.Text;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Math.EC;
+
+namespace Sim.Engine.Crypto;
+
+/// <summary>
+/// DHKEM of RFC 9180 §4.1 over X25519, X448 (RFC 7748) and the NIST curves P-256, P-384, P-521,
+/// with the KDF the RFC pairs with each curve. The Diffie-Hellman runs on BouncyCastle.
+/// </summary>
+public abstract class Dhkem : IKem
+{
+    public static readonly IKem X25519 = new MontgomeryDhkem(0x0020, HashKdf.Sha256, 32, 32, isX25519: true);
+    public static readonly IKem X448 = new MontgomeryDhkem(0x0021, HashKdf.Sha512, 56, 64, isX25519: false);
+    public static readonly IKem P256 = new NistDhkem(0x0010, HashKdf.Sha256, "P-256", 32, 65, 32, 0xFF);
+    public static readonly IKem P384 = new NistDhkem(0x0011, HashKdf.Sha384, "P-384", 48, 97, 48, 0xFF);
+    public static readonly IKem P521 = new NistDhkem(0x0012, HashKdf.Sha512, "P-521", 66, 133, 64, 0x01);
+
+
+    private readonly byte[] _suiteId;
+    protected readonly HashKdf Kdf;
+
+    public ushort Id { get; }
+    public int PublicKeyLength { get; }
+    public int PrivateKeyLength { get; }
+    public int EncLength => PublicKeyLength;
+    public int SharedSecretLength { get; }
+
+    protected Dhkem(ushort id, HashKdf kdf, int nsk, int npk, int nsecret)
+    {
+        Id = id;
+        Kdf = kdf;
+        PrivateKeyLength = nsk;
+        PublicKeyLength = npk;
+        SharedSecretLength = nsecret;
+        _suiteId = [(byte)'K', (byte)'E', (byte)'M', (byte)(id >> 8), (byte)id];
+    }
+
+    // RFC 9180 §4: LabeledExtract / LabeledExpand with suite_id = "KEM" || I2OSP(kem_id, 2).
+    protected byte[] LabeledExtract(ReadOnlySpan<byte> salt, string label, ReadOnlySpan<byte> ikm) =>
+        HpkeLabels.LabeledExtract(Kdf, _suiteId, salt, label, ikm);
+
+    protected byte[] LabeledExpand(ReadOnlySpan<byte> prk, string label, ReadOnlySpan<byte> info, int length) =>
+        HpkeLabels.LabeledExpand(Kdf, _suiteId, prk, label, info, length);
+
+    public abstract KeyPair DeriveKeyPair(ReadOnlySpan<byte> ikm);
+    public abstract byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey);
+    protected abstract byte[] Dh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey);
+
+    public KeyPair GenerateKeyPair(IRandomSource random)
+    {
+        var ikm = random.NextBytes(PrivateKeyLength);
+        try { return DeriveKeyPair(ikm); }
+        finally { Array.Clear(ikm); }
+    }
+
+    public (byte[] SharedSecret, byte[] Enc) Encap(ReadOnlySpan<byte> publicKeyR, IRandomSource random)
+    {
+        var ephemeral = GenerateKeyPair(random);
+        try
+        {
+            var dh = Dh(ephemeral.PrivateKey, publicKeyR);
+            var enc = ephemeral.PublicKey;
+            return (ExtractAndExpand(dh, enc, publicKeyR), enc);
+        }
+        finally { ephemeral.Clear(); }
+    }
+
+    public byte[] Decap(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR)
+    {
+        var dh = Dh(privateKeyR, enc);
+        var pkR = PublicKeyOf(privateKeyR);
+        return ExtractAndExpand(dh, enc, pkR);
+    }
+
+    private byte[] ExtractAndExpand(byte[] dh, ReadOnlySpan<byte> enc, ReadOnlySpan<byte> pkR)
+    {
+        var kemContext = new byte[enc.Length + pkR.Length];
+        enc.CopyTo(kemContext);
+        pkR.CopyTo(kemContext.AsSpan(enc.Length));
+        var eaePrk = LabeledExtract(ReadOnlySpan<byte>.Empty, "eae_prk", dh);
+        Array.Clear(dh);
+        var shared = LabeledExpand(eaePrk, "shared_secret", kemContext, SharedSecretLength);
+        Array.Clear(eaePrk);
+        return shared;
+    }
+
+    protected static MlsProtocolException BadKey(string what) => new(MlsError.InvalidKey, what);
+
+    private sealed class MontgomeryDhkem(ushort id, HashKdf kdf, int size, int nsecret, bool isX25519)
+        : Dhkem(id, kdf, size, size, nsecret)
+    {
+        public override KeyPair DeriveKeyPair(ReadOnlySpan<byte> ikm)
+        {
+            // RFC 9180 §7.1.3: for X25519/X448 the expanded bytes are the private key.
+            var prk = LabeledExtract(ReadOnlySpan<byte>.Empty, "dkp_prk", ikm);
+            var sk = LabeledExpand(prk, "sk", ReadOnlySpan<byte>.Empty, PrivateKeyLength);
+            Array.Clear(prk);
+            return new KeyPair(sk, PublicKeyOf(sk));
+        }
+
+        public override byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
+        {
+            if (privateKey.Length != PrivateKeyLength) throw BadKey("private key has the wrong length");
+            var pub = new byte[PublicKeyLength];
+            if (isX25519) Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMultBase(privateKey.ToArray(), 0, pub, 0);
+            else Org.BouncyCastle.Math.EC.Rfc7748.X448.ScalarMultBase(privateKey.ToArray(), 0, pub, 0);
+            return pub;
+        }
+
+        protected override byte[] Dh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey)
+        {
+            if (privateKey.Length != PrivateKeyLength) throw BadKey("private key has the wrong length");
+            if (publicKey.Length != PublicKeyLength) throw BadKey("public key has the wrong length");
+            var shared = new byte[PublicKeyLength];
+            if (isX25519) Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMult(privateKey.ToArray(), 0, publicKey.ToArray(), 0, shared, 0);
+            else Org.BouncyCastle.Math.EC.Rfc7748.X448.ScalarMult(privateKey.ToArray(), 0, publicKey.ToArray(), 0, shared, 0);
+            // RFC 9180 §7.1.4 / RFC 7748 §6: an all-zero output means a low-order public key.
+            if (CipherSuite.FixedTimeEquals(shared, new byte[shared.Length])) throw BadKey("low-order public key");
+            return shared;
+        }
+    }
+
+    internal sealed class NistDhkem : Dhkem
+    {
+        private readonly ECDomainParameters _domain;
+        private readonly byte _bitmask;
+
+        public NistDhkem(ushort id, HashKdf kdf, string curveName, int nsk, int npk, int nsecret, byte bitmask)
+            : base(id, kdf, nsk, npk, nsecret)
+        {
+            _domain = NistCurves.Domain(curveName);
+            _bitmask = bitmask;
+        }
+
+        public override KeyPair DeriveKeyPair(ReadOnlySpan<byte> ikm)
+        {
+            // RFC 9180 §7.1.3: rejection sampling of a scalar in [1, n-1].
+            var prk = LabeledExtract(ReadOnlySpan<byte>.Empty, "dkp_prk", ikm);
+            try
+            {
+                for (int counter = 0; counter < 256; counter++)
+                {
+                    var bytes = LabeledExpand(prk, "candidate", [(byte)counter], PrivateKeyLength);
+                    bytes[0] &= _bitmask;
+                    var d = new BigInteger(1, bytes);
+                    if (d.SignValue != 0 && d.CompareTo(_domain.N) < 0)
+                        return new KeyPair(bytes, NistCurves.PublicKeyOf(_domain, d));
+                    Array.Clear(bytes);
+                }
+            }
+            finally { Array.Clear(prk); }
+            throw new InvalidOperationException("DeriveKeyPair: no valid scalar after 256 candidates");
+        }
+
+        public override byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey) =>
+            NistCurves.PublicKeyOf(_domain, NistCurves.Scalar(_domain, privateKey, PrivateKeyLength));
+
+        protected override byte[] Dh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey)
+        {
+            var d = NistCurves.Scalar(_domain, privateKey, PrivateKeyLength);
+            var q = NistCurves.DecodePublicKey(_domain, publicKey, PublicKeyLength);
+            var p = q.Multiply(d).Normalize();
+            if (p.IsInfinity) throw BadKey("shared point at infinity");
+            // RFC 9180 §7.1.1: the shared secret is the x-coordinate, Ndh = Nsk bytes.
+            return BigIntegers(p.AffineXCoord.ToBigInteger(), PrivateKeyLength);
+        }
+    }
+
+    internal static byte[] BigIntegers(BigInteger value, int length) =>
+        Org.BouncyCastle.Utilities.BigIntegers.AsUnsignedByteArray(length, value);
+}
+
+/// <summary>The NIST curves as BouncyCastle domains, with strict key decoding.</summary>
+internal static class NistCurves
+{
+    public static ECDomainParameters Domain(string name)
+    {
+        X9ECParameters x9 = ECNamedCurveTable.GetByName(name)
+            ?? throw new InvalidOperationException($"curve {name} unknown to BouncyCastle");
+        return new ECDomainParameters(x9.Curve, x9.G, x9.N, x9.H, x9.GetSeed());
+    }
+
+    public static BigInteger Scalar(ECDomainParameters domain, ReadOnlySpan<byte> privateKey, int length)
+    {
+        if (privateKey.Length != length) throw new MlsProtocolException(MlsError.InvalidKey, "private key has the wrong length");
+        var d = new BigInteger(1, privateKey.ToArray());
+        if (d.SignValue == 0 || d.CompareTo(domain.N) >= 0) throw new MlsProtocolException(MlsError.InvalidKey, "private scalar out of range");
+        return d;
+    }
+
+    public static byte[] PublicKeyOf(ECDomainParameters domain, BigInteger d) =>
+        domain.G.Multiply(d).Normalize().GetEncoded(false);
+
+    /// <summary>An uncompressed point on the curve and not the identity, else <see cref="MlsError.InvalidKey"/>.</summary>
+    public static ECPoint DecodePublicKey(ECDomainParameters domain, ReadOnlySpan<byte> publicKey, int length)
+    {
+        if (publicKey.Length != length || publicKey[0] != 0x04)
+            throw new MlsProtocolException(MlsError.InvalidKey, "public key is not an uncompressed point");
+        ECPoint q;
+        try { q = domain.Curve.DecodePoint(publicKey.ToArray()); }
+        catch (ArgumentException e) { throw new MlsProtocolException(MlsError.InvalidKey, "public key is not on the curve", e); }
+        if (q.IsInfinity || !q.IsValid()) throw new MlsProtocolException(MlsError.InvalidKey, "public key is not a valid point");
+        return q;
+    }
+}
+
+/// <summary>RFC 9180 §4 labelled extract/expand, shared by DHKEM and the HPKE key schedule.</summary>
+internal static class HpkeLabels
+{
+    private static readonly byte[] Version = "HPKE-v1"u8.ToArray();
+
+    public static byte[] LabeledExtract(HashKdf kdf, ReadOnlySpan<byte> suiteId, ReadOnlySpan<byte> salt, string label, ReadOnlySpan<byte> ikm)
+    {
+        int labelLength = Encoding.ASCII.GetByteCount(label);
+        var labeled = new byte[Version.Length + suiteId.Length + labelLength + ikm.Length];
+        var s = labeled.AsSpan();
+        Version.CopyTo(s); s = s[Version.Length..];
+        suiteId.CopyTo(s); s = s[suiteId.Length..];
+        Encoding.ASCII.GetBytes(label, s); s = s[labelLength..];
+        ikm.CopyTo(s);
+        var prk = kdf.Extract(salt, labeled);
+        Array.Clear(labeled);
+        return prk;
+    }
+
+    public static byte[] LabeledExpand(HashKdf kdf, ReadOnlySpan<byte> suiteId, ReadOnlySpan<byte> prk, string label, ReadOnlySpan<byte> info, int length)
+    {
+        int labelLength = Encoding.ASCII.GetByteCount(label);
+        var labeled = new byte[2 + Version.Length + suiteId.Length + labelLength + info.Length];
+        var s = labeled.AsSpan();
+        s[0] = (byte)(length >> 8); s[1] = (byte)length; s = s[2..];
+        Version.CopyTo(s); s = s[Version.Length..];
+        suiteId.CopyTo(s); s = s[suiteId.Length..];
+        Encoding.ASCII.GetBytes(label, s); s = s[labelLength..];
+        info.CopyTo(s);
+        return kdf.Expand(prk, labeled, length);
+    }
+}

@@ -1,0 +1,151 @@
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.Math.EC;
+using Org.BouncyCastle.Math.EC.Rfc8032;
+
+namespace Sim.Engine.Crypto;
+
+/// <summary>The signature schemes of RFC 9420's suites, on BouncyCastle.</summary>
+public static class SignatureSchemes
+{
+    public static readonly ISignatureScheme Ed25519 = new EdDsa(0x0807, is25519: true);
+    public static readonly ISignatureScheme Ed448 = new EdDsa(0x0808, is25519: false);
+    public static readonly ISignatureScheme EcdsaP256Sha256 = new Ecdsa(0x0403, "P-256", 32, () => new Sha256Digest());
+    public static readonly ISignatureScheme EcdsaP384Sha384 = new Ecdsa(0x0503, "P-384", 48, () => new Sha384Digest());
+    public static readonly ISignatureScheme EcdsaP521Sha512 = new Ecdsa(0x0603, "P-521", 66, () => new Sha512Digest());
+
+    /// <summary>Ed25519 / Ed448 (RFC 8032, pure, empty context).</summary>
+    private sealed class EdDsa(ushort id, bool is25519) : ISignatureScheme
+    {
+        private readonly int _keyLength = is25519 ? Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.SecretKeySize : Org.BouncyCastle.Math.EC.Rfc8032.Ed448.SecretKeySize;
+        private readonly int _sigLength = is25519 ? Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.SignatureSize : Org.BouncyCastle.Math.EC.Rfc8032.Ed448.SignatureSize;
+
+        public ushort Id => id;
+
+        public KeyPair GenerateKeyPair(IRandomSource random)
+        {
+            var sk = random.NextBytes(_keyLength);
+            return new KeyPair(sk, PublicKeyOf(sk));
+        }
+
+        public byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
+        {
+            if (privateKey.Length != _keyLength) throw new MlsProtocolException(MlsError.InvalidKey, "EdDSA private key has the wrong length");
+            var pk = new byte[is25519 ? Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.PublicKeySize : Org.BouncyCastle.Math.EC.Rfc8032.Ed448.PublicKeySize];
+            if (is25519) Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.GeneratePublicKey(privateKey, pk);
+            else Org.BouncyCastle.Math.EC.Rfc8032.Ed448.GeneratePublicKey(privateKey, pk);
+            return pk;
+        }
+
+        public byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message)
+        {
+            if (privateKey.Length != _keyLength) throw new MlsProtocolException(MlsError.InvalidKey, "EdDSA private key has the wrong length");
+            var sig = new byte[_sigLength];
+            var sk = privateKey.ToArray();
+            var m = message.ToArray();
+            if (is25519) Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Sign(sk, 0, m, 0, m.Length, sig, 0);
+            else Org.BouncyCastle.Math.EC.Rfc8032.Ed448.Sign(sk, 0, [], m, 0, m.Length, sig, 0);
+            Array.Clear(sk);
+            return sig;
+        }
+
+        public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+        {
+            int pkLength = is25519 ? Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.PublicKeySize : Org.BouncyCastle.Math.EC.Rfc8032.Ed448.PublicKeySize;
+            if (publicKey.Length != pkLength || signature.Length != _sigLength) return false;
+            var m = message.ToArray();
+            return is25519
+                ? Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Verify(signature.ToArray(), 0, publicKey.ToArray(), 0, m, 0, m.Length)
+                : Org.BouncyCastle.Math.EC.Rfc8032.Ed448.Verify(signature.ToArray(), 0, publicKey.ToArray(), 0, [], m, 0, m.Length);
+        }
+    }
+
+    /// <summary>ECDSA with DER-encoded signatures (as TLS 1.3, which RFC 9420 follows) and RFC 6979 nonces.</summary>
+    private sealed class Ecdsa : ISignatureScheme
+    {
+        private readonly ECDomainParameters _domain;
+        private readonly int _scalarLength;
+        private readonly Func<IDigest> _digest;
+
+        public Ecdsa(ushort id, string curve, int scalarLength, Func<IDigest> digest)
+        {
+            Id = id;
+            _domain = NistCurves.Domain(curve);
+            _scalarLength = scalarLength;
+            _digest = digest;
+        }
+
+        public ushort Id { get; }
+
+        public KeyPair GenerateKeyPair(IRandomSource random)
+        {
+            var buffer = new byte[_scalarLength];
+            int topBits = _domain.N.BitLength % 8;
+            while (true)
+            {
+                random.Fill(buffer);
+                if (topBits != 0) buffer[0] &= (byte)((1 << topBits) - 1);
+                var d = new BigInteger(1, buffer);
+                if (d.SignValue != 0 && d.CompareTo(_domain.N) < 0)
+                    return new KeyPair(buffer, NistCurves.PublicKeyOf(_domain, d));
+            }
+        }
+
+        public byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey) =>
+            NistCurves.PublicKeyOf(_domain, NistCurves.Scalar(_domain, privateKey, _scalarLength));
+
+        private byte[] Digest(ReadOnlySpan<byte> message)
+        {
+            var digest = _digest();
+            digest.BlockUpdate(message);
+            var hash = new byte[digest.GetDigestSize()];
+            digest.DoFinal(hash, 0);
+            return hash;
+        }
+
+        public byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message)
+        {
+            var d = NistCurves.Scalar(_domain, privateKey, _scalarLength);
+            var signer = new ECDsaSigner(new HMacDsaKCalculator(_digest()));
+            signer.Init(true, new ECPrivateKeyParameters(d, _domain));
+            var rs = signer.GenerateSignature(Digest(message));
+            return new DerSequence(new DerInteger(rs[0]), new DerInteger(rs[1])).GetEncoded(Asn1Encodable.Der);
+        }
+
+        public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+        {
+            if (!TryParseDer(signature, out var r, out var s)) return false;
+            ECPoint q;
+            try { q = NistCurves.DecodePublicKey(_domain, publicKey, 1 + 2 * _scalarLength); }
+            catch (MlsProtocolException) { return false; }
+            var verifier = new ECDsaSigner();
+            verifier.Init(false, new ECPublicKeyParameters(q, _domain));
+            return verifier.VerifySignature(Digest(message), r, s);
+        }
+
+        /// <summary>Strict DER: a SEQUENCE of two positive INTEGERs that re-encodes to the same bytes.</summary>
+        private bool TryParseDer(ReadOnlySpan<byte> signature, out BigInteger r, out BigInteger s)
+        {
+            r = s = BigInteger.Zero;
+            if (signature.Length < 8 || signature.Length > 2 * _scalarLength + 16 || signature[0] != 0x30) return false;
+            var bytes = signature.ToArray();
+            try
+            {
+                if (Asn1Object.FromByteArray(bytes) is not Asn1Sequence seq || seq.Count != 2) return false;
+                if (seq[0] is not DerInteger ri || seq[1] is not DerInteger si) return false;
+                r = ri.PositiveValue;
+                s = si.PositiveValue;
+                if (ri.Value.SignValue <= 0 || si.Value.SignValue <= 0) return false;
+                var again = new DerSequence(new DerInteger(r), new DerInteger(s)).GetEncoded(Asn1Encodable.Der);
+                return again.AsSpan().SequenceEqual(bytes);
+            }
+            catch (IOException) { return false; }
+            catch (ArgumentException) { return false; }
+            catch (InvalidOperationException) { return false; }
+        }
+    }
+}
