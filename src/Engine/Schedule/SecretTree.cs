@@ -36,7 +36,9 @@ public sealed class SecretTree : IDisposable
     public SecretTree(CipherSuite suite, ReadOnlySpan<byte> encryptionSecret, uint leafCount, SecretTreeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(suite);
-        if (leafCount == 0) throw new ArgumentOutOfRangeException(nameof(leafCount), "a secret tree has at least one leaf");
+        // RFC 9420 §7.8, §9: the secret tree has the shape of the ratchet tree, which is always full.
+        if (!TreeMath.IsFullTreeSize(leafCount))
+            throw new ArgumentOutOfRangeException(nameof(leafCount), "the leaf count of a ratchet tree is a power of two");
         if (encryptionSecret.Length != suite.HashLength)
             throw new ArgumentException($"encryption_secret must be {suite.HashLength} bytes", nameof(encryptionSecret));
         _suite = suite;
