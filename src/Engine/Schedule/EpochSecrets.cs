@@ -1,0 +1,106 @@
+using Sim.Engine.Crypto;
+
+namespace Sim.Engine.Schedule;
+
+/// <summary>
+/// The secrets derived from one epoch's <c>epoch_secret</c> (RFC 9420 §8, table "Epoch-Derived
+/// Secrets"), plus the <c>init_secret</c> for the next epoch. The epoch secret itself is consumed
+/// by the derivation and not kept. A value: <see cref="Clone"/> copies every secret, so a group
+/// state can be copied and swapped in only once all checks pass.
+/// </summary>
+public sealed class EpochSecrets : IDisposable
+{
+    public CipherSuite Suite { get; }
+    /// <summary>"sender data": keys for the SenderData of PrivateMessage (§6.3.2).</summary>
+    public Secret SenderDataSecret { get; }
+    /// <summary>"encryption": the root of the secret tree (§9).</summary>
+    public Secret EncryptionSecret { get; }
+    /// <summary>"exporter": the base of <see cref="MlsExporter"/> (§8.5).</summary>
+    public Secret ExporterSecret { get; }
+    /// <summary>"external": seeds the external init key pair (§8.3).</summary>
+    public Secret ExternalSecret { get; }
+    /// <summary>"confirm": the MAC key of the confirmation tag (§8.1).</summary>
+    public Secret ConfirmationKey { get; }
+    /// <summary>"membership": the MAC key of PublicMessage membership tags (§6.2).</summary>
+    public Secret MembershipKey { get; }
+    /// <summary>"resumption": this epoch's resumption PSK (§8.6).</summary>
+    public Secret ResumptionPsk { get; }
+    /// <summary>"authentication": the epoch authenticator (§8.7).</summary>
+    public Secret EpochAuthenticator { get; }
+    /// <summary>"init": init_secret_[n], input to the next epoch's key schedule.</summary>
+    public Secret InitSecret { get; }
+
+    private EpochSecrets(CipherSuite suite, Secret senderData, Secret encryption, Secret exporter, Secret external,
+        Secret confirmation, Secret membership, Secret resumption, Secret authenticator, Secret init)
+    {
+        Suite = suite;
+        SenderDataSecret = senderData;
+        EncryptionSecret = encryption;
+        ExporterSecret = exporter;
+        ExternalSecret = external;
+        ConfirmationKey = confirmation;
+        MembershipKey = membership;
+        ResumptionPsk = resumption;
+        EpochAuthenticator = authenticator;
+        InitSecret = init;
+    }
+
+    /// <summary>RFC 9420 §8: every epoch-derived secret is DeriveSecret(epoch_secret, label).</summary>
+    public static EpochSecrets FromEpochSecret(CipherSuite suite, ReadOnlySpan<byte> epochSecret)
+    {
+        Secret D(ReadOnlySpan<byte> s, string label) => new(suite.DeriveSecret(s, label));
+        return new EpochSecrets(suite,
+            D(epochSecret, "sender data"),
+            D(epochSecret, "encryption"),
+            D(epochSecret, "exporter"),
+            D(epochSecret, "external"),
+            D(epochSecret, "confirm"),
+            D(epochSecret, "membership"),
+            D(epochSecret, "resumption"),
+            D(epochSecret, "authentication"),
+            D(epochSecret, "init"));
+    }
+
+    /// <summary>RFC 9420 §8.5: MLS-Exporter(Label, Context, Length) =
+    /// ExpandWithLabel(DeriveSecret(exporter_secret, Label), "exported", Hash(Context), Length).</summary>
+    public byte[] MlsExporter(string label, ReadOnlySpan<byte> context, int length)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        using var derived = new Secret(Suite.DeriveSecret(ExporterSecret.Span, label));
+        return Suite.ExpandWithLabel(derived.Span, "exported", Suite.Hash(context), length);
+    }
+
+    /// <summary>RFC 9420 §8.3: the external init key pair, KEM.DeriveKeyPair(external_secret).</summary>
+    public KeyPair ExternalKeyPair() => Suite.DeriveKeyPair(ExternalSecret.Span);
+
+    /// <summary>The public half of <see cref="ExternalKeyPair"/> (the GroupInfo's external_pub extension).</summary>
+    public byte[] ExternalPublicKey()
+    {
+        var pair = ExternalKeyPair();
+        pair.Clear();
+        return pair.PublicKey;
+    }
+
+    public EpochSecrets Clone() => new(Suite,
+        SenderDataSecret.Clone(), EncryptionSecret.Clone(), ExporterSecret.Clone(), ExternalSecret.Clone(),
+        ConfirmationKey.Clone(), MembershipKey.Clone(), ResumptionPsk.Clone(), EpochAuthenticator.Clone(),
+        InitSecret.Clone());
+
+    /// <summary>Clears every secret (the epoch is over, or this copy was discarded).</summary>
+    public void Clear()
+    {
+        SenderDataSecret.Clear();
+        EncryptionSecret.Clear();
+        ExporterSecret.Clear();
+        ExternalSecret.Clear();
+        ConfirmationKey.Clear();
+        MembershipKey.Clear();
+        ResumptionPsk.Clear();
+        EpochAuthenticator.Clear();
+        InitSecret.Clear();
+    }
+
+    public void Dispose() => Clear();
+
+    public override string ToString() => $"EpochSecrets(suite {Suite.Id})";
+}
