@@ -1,0 +1,58 @@
+using Sim.Engine.Codec;
+using Sim.Engine.Messages;
+
+namespace Sim.Engine.Framing;
+
+/// <summary>
+/// RFC 9420 §6 MLSMessage: version mls10, a wire format, and the one message it selects (set
+/// exactly as <see cref="WireFormat"/> says). Any other version is rejected on decode.
+/// </summary>
+public sealed record MlsMessage(
+    WireFormat WireFormat,
+    PublicMessage? PublicMessage,
+    PrivateMessage? PrivateMessage,
+    Welcome? Welcome,
+    GroupInfo? GroupInfo,
+    KeyPackage? KeyPackage) : ITlsCodec<MlsMessage>
+{
+    public ProtocolVersion Version => ProtocolVersion.Mls10;
+
+    public static MlsMessage From(PublicMessage message) => new(WireFormat.PublicMessage, message, null, null, null, null);
+    public static MlsMessage From(PrivateMessage message) => new(WireFormat.PrivateMessage, null, message, null, null, null);
+    public static MlsMessage From(Welcome welcome) => new(WireFormat.Welcome, null, null, welcome, null, null);
+    public static MlsMessage From(GroupInfo groupInfo) => new(WireFormat.GroupInfo, null, null, null, groupInfo, null);
+    public static MlsMessage From(KeyPackage keyPackage) => new(WireFormat.KeyPackage, null, null, null, null, keyPackage);
+
+    public void Encode(TlsWriter writer)
+    {
+        writer.WriteUInt16((ushort)ProtocolVersion.Mls10);
+        writer.WriteUInt16((ushort)WireFormat);
+        switch (WireFormat)
+        {
+            case WireFormat.PublicMessage: (PublicMessage ?? throw Missing(nameof(PublicMessage))).Encode(writer); break;
+            case WireFormat.PrivateMessage: (PrivateMessage ?? throw Missing(nameof(PrivateMessage))).Encode(writer); break;
+            case WireFormat.Welcome: (Welcome ?? throw Missing(nameof(Welcome))).Encode(writer); break;
+            case WireFormat.GroupInfo: (GroupInfo ?? throw Missing(nameof(GroupInfo))).Encode(writer); break;
+            case WireFormat.KeyPackage: (KeyPackage ?? throw Missing(nameof(KeyPackage))).Encode(writer); break;
+            default: throw new InvalidOperationException($"MLSMessage: cannot encode wire_format {(ushort)WireFormat}");
+        }
+    }
+
+    private InvalidOperationException Missing(string field) => WireEnum.Missing(nameof(MlsMessage), field, WireFormat);
+
+    public static MlsMessage Decode(ref TlsReader reader)
+    {
+        ushort version = reader.ReadUInt16();
+        if (version != (ushort)ProtocolVersion.Mls10)
+            throw new MlsDecodeException($"MLSMessage: unsupported protocol version {version}");
+        var wireFormat = WireEnum.Check((WireFormat)reader.ReadUInt16(), "MLSMessage.wire_format");
+        return wireFormat switch
+        {
+            WireFormat.PublicMessage => From(Framing.PublicMessage.Decode(ref reader)),
+            WireFormat.PrivateMessage => From(Framing.PrivateMessage.Decode(ref reader)),
+            WireFormat.Welcome => From(Messages.Welcome.Decode(ref reader)),
+            WireFormat.GroupInfo => From(Messages.GroupInfo.Decode(ref reader)),
+            _ => From(Messages.KeyPackage.Decode(ref reader)),
+        };
+    }
+}

@@ -1,0 +1,44 @@
+using Sim.Engine.Codec;
+using Sim.Engine.Messages;
+
+namespace Sim.Engine.Framing;
+
+/// <summary>
+/// RFC 9420 §6.2 PublicMessage. <see cref="MembershipTag"/> is present exactly when the sender is a member.
+/// </summary>
+public sealed record PublicMessage(FramedContent Content, FramedContentAuthData Auth, byte[]? MembershipTag)
+    : ITlsCodec<PublicMessage>
+{
+    public void Encode(TlsWriter writer)
+    {
+        Content.Encode(writer);
+        Auth.Encode(writer, Content.ContentType);
+        if (Content.Sender.SenderType == SenderType.Member)
+            writer.WriteOpaque(MembershipTag ?? throw new InvalidOperationException("PublicMessage: a member sender needs a membership_tag"));
+        else if (MembershipTag is not null)
+            throw new InvalidOperationException($"PublicMessage: a {Content.Sender.SenderType} sender carries no membership_tag");
+    }
+
+    public static PublicMessage Decode(ref TlsReader reader)
+    {
+        var content = FramedContent.Decode(ref reader);
+        var auth = FramedContentAuthData.Decode(ref reader, content.ContentType);
+        var tag = content.Sender.SenderType == SenderType.Member ? reader.ReadOpaque() : null;
+        return new PublicMessage(content, auth, tag);
+    }
+
+    /// <summary>The AuthenticatedContent this message carries (wire format public_message).</summary>
+    public AuthenticatedContent ToAuthenticatedContent() => new(WireFormat.PublicMessage, Content, Auth);
+
+    /// <summary>
+    /// RFC 9420 §6.2 AuthenticatedContentTBM: FramedContentTBS then FramedContentAuthData, the input
+    /// of the membership tag MAC.
+    /// </summary>
+    public byte[] ToBeMacced(GroupContext context)
+    {
+        var writer = new TlsWriter();
+        Content.EncodeTbs(writer, WireFormat.PublicMessage, context);
+        Auth.Encode(writer, Content.ContentType);
+        return writer.ToArray();
+    }
+}

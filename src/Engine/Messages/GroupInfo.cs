@@ -1,0 +1,41 @@
+using Sim.Engine.Codec;
+
+namespace Sim.Engine.Messages;
+
+/// <summary>RFC 9420 §12.4.3 GroupInfo: what a joiner needs about the group, signed by a member.</summary>
+public sealed record GroupInfo(
+    GroupContext GroupContext,
+    IReadOnlyList<Extension> Extensions,
+    byte[] ConfirmationTag,
+    uint Signer,
+    byte[] Signature) : ITlsCodec<GroupInfo>
+{
+    public void Encode(TlsWriter writer)
+    {
+        EncodeTbs(writer);
+        writer.WriteOpaque(Signature);
+    }
+
+    /// <summary>RFC 9420 §12.4.3 GroupInfoTBS: everything but the signature.</summary>
+    public byte[] ToBeSigned()
+    {
+        var writer = new TlsWriter();
+        EncodeTbs(writer);
+        return writer.ToArray();
+    }
+
+    private void EncodeTbs(TlsWriter writer)
+    {
+        GroupContext.Encode(writer);
+        writer.WriteVector(Extensions, (w, e) => e.Encode(w));
+        writer.WriteOpaque(ConfirmationTag);
+        writer.WriteUInt32(Signer);
+    }
+
+    public static GroupInfo Decode(ref TlsReader reader) => new(
+        GroupContext.Decode(ref reader),
+        reader.ReadVector(Extension.Decode),
+        reader.ReadOpaque(),
+        reader.ReadUInt32(),
+        reader.ReadOpaque());
+}

@@ -1,0 +1,15 @@
+using Sim.Engine.Codec;
+
+namespace Sim.Engine.Messages;
+
+/// <summary>RFC 9420 §7.6 HPKECiphertext: an HPKE encapsulation and the sealed payload.</summary>
+public sealed record HpkeCiphertext(byte[] KemOutput, byte[] Ciphertext) : ITlsCodec<HpkeCiphertext>
+{
+    public void Encode(TlsWriter writer)
+    {
+        writer.WriteOpaque(KemOutput);
+        writer.WriteOpaque(Ciphertext);
+    }
+
+    public static HpkeCiphertext Decode(ref TlsReader reader) => new(reader.ReadOpaque(), reader.ReadOpaque());
+}

@@ -1,0 +1,20 @@
+using Sim.Engine.Codec;
+
+namespace Sim.Engine.Messages;
+
+/// <summary>RFC 9420 §7.1 ParentNode: a parent's public key, its parent hash and its unmerged leaves.</summary>
+public sealed record ParentNode(byte[] EncryptionKey, byte[] ParentHash, IReadOnlyList<uint> UnmergedLeaves)
+    : ITlsCodec<ParentNode>
+{
+    public void Encode(TlsWriter writer)
+    {
+        writer.WriteOpaque(EncryptionKey);
+        writer.WriteOpaque(ParentHash);
+        writer.WriteVector(UnmergedLeaves, (w, i) => w.WriteUInt32(i));
+    }
+
+    public static ParentNode Decode(ref TlsReader reader) => new(
+        reader.ReadOpaque(),
+        reader.ReadOpaque(),
+        reader.ReadVector((ref TlsReader r) => r.ReadUInt32()));
+}
