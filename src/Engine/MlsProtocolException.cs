@@ -24,6 +24,8 @@ public enum MlsError
     MissingKey,
     InvalidWelcome,
     InvalidKey,
+    /// <summary>A Welcome has no EncryptedGroupSecrets for our KeyPackage (RFC 9420 §12.4.3.1): addressed to others.</summary>
+    WelcomeNotForUs,
 }
 
 /// <summary>

@@ -14,6 +14,10 @@ public sealed record KeyPackage(
     IReadOnlyList<Extension> Extensions,
     byte[] Signature) : ITlsCodec<KeyPackage>
 {
+    /// <summary>RFC 9420 §5.2 KeyPackageRef = MakeKeyPackageRef(value), value being this KeyPackage
+    /// encoded; the hash is the one of this package's suite (<see cref="MlsError.UnsupportedCipherSuite"/> if unknown).</summary>
+    public byte[] MakeRef() => Crypto.CipherSuite.Get(CipherSuite).MakeKeyPackageRef(Tls.Serialize(this));
+
     public void Encode(TlsWriter writer)
     {
         EncodeTbs(writer);

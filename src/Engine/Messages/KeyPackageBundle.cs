@@ -1,0 +1,81 @@
+using Sim.Engine.Codec;
+using Sim.Engine.Crypto;
+using Sim.Engine.Schedule;
+
+namespace Sim.Engine.Messages;
+
+/// <summary>
+/// A KeyPackage this client published (RFC 9420 §10) and the private keys behind it: the init key
+/// (opens the Welcome's GroupSecrets) and the leaf encryption key (becomes the joiner's leaf key).
+/// The signature key pair is the caller's and is not kept. Disposing clears both private keys.
+/// </summary>
+public sealed class KeyPackageBundle : IDisposable
+{
+    public KeyPackage KeyPackage { get; }
+    public CipherSuite Suite { get; }
+    /// <summary>KeyPackageRef (§5.2): how a Welcome names this package in <c>new_member</c>.</summary>
+    public byte[] Ref { get; }
+    /// <summary>HPKE private key for <see cref="KeyPackage.InitKey"/>.</summary>
+    public Secret InitPrivateKey { get; }
+    /// <summary>HPKE private key for the leaf's <see cref="LeafNode.EncryptionKey"/>.</summary>
+    public Secret EncryptionPrivateKey { get; }
+
+    /// <summary>Takes ownership of both secrets (e.g. a bundle restored from storage).</summary>
+    public KeyPackageBundle(KeyPackage keyPackage, Secret initPrivateKey, Secret encryptionPrivateKey)
+    {
+        KeyPackage = keyPackage ?? throw new ArgumentNullException(nameof(keyPackage));
+        Suite = CipherSuite.Get(keyPackage.CipherSuite);
+        Ref = Suite.MakeKeyPackageRef(Tls.Serialize(keyPackage));
+        InitPrivateKey = initPrivateKey ?? throw new ArgumentNullException(nameof(initPrivateKey));
+        EncryptionPrivateKey = encryptionPrivateKey ?? throw new ArgumentNullException(nameof(encryptionPrivateKey));
+    }
+
+    /// <summary>
+    /// RFC 9420 §10: a fresh KeyPackage for <paramref name="suite"/>. The init and leaf encryption key
+    /// pairs are drawn from <paramref name="random"/>; the leaf (source key_package, no group context)
+    /// is signed with "LeafNodeTBS", then the package with "KeyPackageTBS", both by
+    /// <paramref name="signatureKeyPair"/>. Capabilities default to <see cref="DefaultCapabilities"/>.
+    /// </summary>
+    public static KeyPackageBundle Create(CipherSuite suite, KeyPair signatureKeyPair, Credential credential, Lifetime lifetime,
+        IRandomSource random, Capabilities? capabilities = null, IReadOnlyList<Extension>? leafNodeExtensions = null,
+        IReadOnlyList<Extension>? extensions = null)
+    {
+        ArgumentNullException.ThrowIfNull(suite);
+        ArgumentNullException.ThrowIfNull(signatureKeyPair);
+        ArgumentNullException.ThrowIfNull(credential);
+        ArgumentNullException.ThrowIfNull(lifetime);
+        ArgumentNullException.ThrowIfNull(random);
+        if (lifetime.NotBefore > lifetime.NotAfter)
+            throw new ArgumentException("lifetime: not_before is after not_after", nameof(lifetime));
+
+        var init = suite.Kem.GenerateKeyPair(random);
+        var encryption = suite.Kem.GenerateKeyPair(random);
+        var unsignedLeaf = new LeafNode(encryption.PublicKey, signatureKeyPair.PublicKey, credential,
+            capabilities ?? DefaultCapabilities(suite, credential.CredentialType), LeafNodeSource.KeyPackage, lifetime,
+            ParentHash: null, leafNodeExtensions ?? [], Signature: []);
+        var leaf = LeafNodeSignature.Sign(suite, unsignedLeaf, signatureKeyPair.PrivateKey);
+        var unsignedPackage = new KeyPackage(GroupContext.Mls10, suite.Id, init.PublicKey, leaf, extensions ?? [], Signature: []);
+        var keyPackage = unsignedPackage with
+        {
+            Signature = suite.SignWithLabel(signatureKeyPair.PrivateKey, KeyPackageValidation.Label, unsignedPackage.ToBeSigned()),
+        };
+        return new KeyPackageBundle(keyPackage, new Secret(init.PrivateKey), new Secret(encryption.PrivateKey));
+    }
+
+    /// <summary>
+    /// RFC 9420 §7.2 capabilities for a client of one suite: version mls10, the suite, and the basic
+    /// credential (plus <paramref name="credentialType"/> if it is another). Default proposal and
+    /// extension types MUST NOT be listed, so those lists are empty.
+    /// </summary>
+    public static Capabilities DefaultCapabilities(CipherSuite suite, CredentialType credentialType = CredentialType.Basic) =>
+        new([GroupContext.Mls10], [suite.Id], [], [],
+            credentialType == CredentialType.Basic ? [(ushort)CredentialType.Basic] : [(ushort)CredentialType.Basic, (ushort)credentialType]);
+
+    public void Dispose()
+    {
+        InitPrivateKey.Clear();
+        EncryptionPrivateKey.Clear();
+    }
+
+    public override string ToString() => $"KeyPackageBundle(suite {Suite.Id}, ref {Convert.ToHexString(Ref.AsSpan(0, 8))}…)";
+}

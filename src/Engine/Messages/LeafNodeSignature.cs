@@ -1,0 +1,22 @@
+using Sim.Engine.Crypto;
+
+namespace Sim.Engine.Messages;
+
+/// <summary>
+/// RFC 9420 §7.2: a LeafNode's signature, SignWithLabel(., "LeafNodeTBS", LeafNodeTBS). A leaf with
+/// source key_package is signed without group context; update and commit sources bind
+/// <c>group_id</c> and <c>leaf_index</c> (see <see cref="LeafNode.ToBeSigned"/>).
+/// </summary>
+public static class LeafNodeSignature
+{
+    public const string Label = "LeafNodeTBS";
+
+    /// <summary>The leaf with its signature field set; the incoming signature value is ignored.</summary>
+    public static LeafNode Sign(CipherSuite suite, LeafNode leaf, ReadOnlySpan<byte> signaturePrivateKey,
+        byte[]? groupId = null, uint? leafIndex = null) =>
+        leaf with { Signature = suite.SignWithLabel(signaturePrivateKey, Label, leaf.ToBeSigned(groupId, leafIndex)) };
+
+    /// <summary>Checks the signature with the leaf's own <c>signature_key</c>; false on any bad input.</summary>
+    public static bool Verify(CipherSuite suite, LeafNode leaf, byte[]? groupId = null, uint? leafIndex = null) =>
+        suite.VerifyWithLabel(leaf.SignatureKey, Label, leaf.ToBeSigned(groupId, leafIndex), leaf.Signature);
+}
