@@ -24,6 +24,7 @@ public enum MlsError
     MissingKey,
     InvalidWelcome,
     InvalidKey,
+    InvalidUpdatePath,
 }
 
 /// <summary>
