@@ -24,6 +24,11 @@ public static class LeafNodeValidator
         ValidateAlone(leaf, leafIndex, context, expectedSource);
         if (tree is null) return;
 
+        // §7.3, §12.4.2: an update or commit leaf replaces the leaf at its index with a new encryption_key.
+        if (leaf.LeafNodeSource is LeafNodeSource.Update or LeafNodeSource.Commit && leafIndex is { } at &&
+            tree.TryGetLeaf(at) is { } replaced && replaced.EncryptionKey.AsSpan().SequenceEqual(leaf.EncryptionKey))
+            throw Fail($"encryption_key of leaf {at} is unchanged");
+
         foreach (var (i, other) in tree.Leaves)
         {
             if (leafIndex == i) continue;

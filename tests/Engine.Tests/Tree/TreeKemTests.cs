@@ -113,6 +113,40 @@ public sealed class TreeKemTests
     }
 
     [Fact]
+    public void ExternalCommitterTakesTheLeftmostBlankLeaf()
+    {
+        var (tree, _, privates) = _kit.Group(4);
+        var joiner = _kit.NewMember("external");
+        var diff = tree.Stage();
+        uint leaf = diff.LeftmostBlankLeafOrExtend();
+        Assert.Equal(4u, leaf);
+        var extended = diff.ToTree();
+        Assert.Equal(8u, extended.LeafCount);
+        var created = TreeKem.CreateUpdatePath(extended, leaf, LeafNodeTemplate.From(joiner.Leaf), joiner.Signature.PrivateKey,
+            _kit.Context(extended), [], _kit.Random);
+        for (uint j = 0; j < 4; j++)
+        {
+            var result = TreeKem.ProcessUpdatePath(extended, privates[j], leaf, created.UpdatePath, _kit.Context(extended), []);
+            Assert.Equal(created.CommitSecret, result.CommitSecret);
+            Assert.Equal(created.Tree, result.Tree);
+        }
+        created.Tree.Validate(TreeValidationOptions.For(_kit.Suite, _kit.GroupId));
+    }
+
+    [Fact]
+    public void UpdateLeafMustChangeItsEncryptionKey()
+    {
+        var (tree, members, _) = _kit.Group(2);
+        var ctx = new LeafNodeValidationContext(_kit.Suite, _kit.GroupId);
+        var (update, _) = _kit.UpdateLeaf(members[1], 1);
+        LeafNodeValidator.Validate(update, 1, ctx, tree, LeafNodeSource.Update);
+        var same = update with { EncryptionKey = tree.GetLeaf(1)!.EncryptionKey, Signature = [] };
+        same = same with { Signature = _kit.Suite.SignWithLabel(members[1].Signature.PrivateKey, "LeafNodeTBS", same.ToBeSigned(_kit.GroupId, 1)) };
+        Assert.Equal(MlsError.InvalidLeafNode,
+            Assert.Throws<MlsProtocolException>(() => LeafNodeValidator.Validate(same, 1, ctx, tree, LeafNodeSource.Update)).Error);
+    }
+
+    [Fact]
     public void OneMemberGroupCommitsWithAnEmptyPath()
     {
         var m = _kit.NewMember("solo");
