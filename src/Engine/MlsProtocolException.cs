@@ -26,6 +26,7 @@ public enum MlsError
     InvalidKey,
     /// <summary>A Welcome has no EncryptedGroupSecrets for our KeyPackage (RFC 9420 §12.4.3.1): addressed to others.</summary>
     WelcomeNotForUs,
+    InvalidUpdatePath,
 }
 
 /// <summary>

@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using Sim.Engine.Crypto;
+
+namespace Sim.Engine.Tree;
+
+/// <summary>
+/// RFC 9420 §4.2, §7.4 one member's private view of the ratchet tree: its leaf index, its leaf's
+/// HPKE private key, and the HPKE private keys of the nodes on its direct path that it knows.
+/// A value: operations that change it return a new instance; <see cref="Clear"/> zeroes the keys
+/// of an instance that is no longer needed. Never prints a key.
+/// </summary>
+public sealed class TreeKemPrivate
+{
+    private readonly byte[] _leafPrivateKey;
+    private readonly SortedDictionary<uint, byte[]> _nodeKeys;
+
+    private TreeKemPrivate(uint leafIndex, byte[] leafPrivateKey, SortedDictionary<uint, byte[]> nodeKeys)
+    {
+        LeafIndex = leafIndex;
+        _leafPrivateKey = leafPrivateKey;
+        _nodeKeys = nodeKeys;
+    }
+
+    /// <summary>A member at <paramref name="leafIndex"/> that knows only its leaf's private key (copied).</summary>
+    public static TreeKemPrivate ForLeaf(uint leafIndex, ReadOnlySpan<byte> leafPrivateKey) =>
+        new(leafIndex, leafPrivateKey.ToArray(), new SortedDictionary<uint, byte[]>());
+
+    public uint LeafIndex { get; }
+
+    public ReadOnlySpan<byte> LeafPrivateKey => _leafPrivateKey;
+
+    /// <summary>The parent nodes whose private key this member holds.</summary>
+    public IReadOnlyCollection<uint> ParentNodesWithKeys => _nodeKeys.Keys;
+
+    /// <summary>The private key for <paramref name="node"/> (this member's leaf node or a known parent), or null.</summary>
+    public byte[]? PrivateKeyOf(uint node) =>
+        node == 2 * LeafIndex ? _leafPrivateKey : _nodeKeys.TryGetValue(node, out var k) ? k : null;
+
+    public TreeKemPrivate Clone() =>
+        new(LeafIndex, _leafPrivateKey.ToArray(), new SortedDictionary<uint, byte[]>(_nodeKeys.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray())));
+
+    /// <summary>A copy with a new leaf private key (after this member's Update proposal is committed).</summary>
+    public TreeKemPrivate WithLeafPrivateKey(ReadOnlySpan<byte> leafPrivateKey)
+    {
+        var copy = Clone();
+        return new TreeKemPrivate(LeafIndex, leafPrivateKey.ToArray(), copy._nodeKeys);
+    }
+
+    /// <summary>A copy where <paramref name="node"/>'s private key is derived from <paramref name="pathSecret"/> (§7.4); returns the derived public key too.</summary>
+    public (TreeKemPrivate Private, byte[] PublicKey) WithPathSecret(CipherSuite suite, uint node, ReadOnlySpan<byte> pathSecret)
+    {
+        var pair = DeriveNodeKeyPair(suite, pathSecret);
+        var copy = Clone();
+        copy._nodeKeys[node] = pair.PrivateKey;
+        return (copy, pair.PublicKey);
+    }
+
+    /// <summary>
+    /// RFC 9420 §12.4.3.1 joining with a path secret: sets the key of <paramref name="ancestor"/> (the
+    /// lowest common ancestor of this leaf and the committer's) and of every node above it on the
+    /// committer's filtered direct path, each path secret derived from the one below; every derived
+    /// public key must be the one in <paramref name="tree"/> (<see cref="MlsError.InvalidTree"/> if not).
+    /// </summary>
+    public TreeKemPrivate WithJoinerPathSecret(RatchetTree tree, uint committerLeaf, ReadOnlySpan<byte> pathSecret)
+    {
+        uint ancestor = TreeMath.CommonAncestor(2 * LeafIndex, 2 * committerLeaf);
+        var path = tree.FilteredDirectPath(committerLeaf);
+        int start = path.ToList().IndexOf(ancestor);
+        if (start < 0) throw new MlsProtocolException(MlsError.InvalidWelcome, $"common ancestor {ancestor} is not on the committer's filtered direct path");
+        var copy = Clone();
+        byte[] secret = pathSecret.ToArray();
+        for (int i = start; i < path.Count; i++)
+        {
+            if (i > start)
+            {
+                var next = tree.Suite.DeriveSecret(secret, "path");
+                CryptographicOperations.ZeroMemory(secret);
+                secret = next;
+            }
+            var pair = DeriveNodeKeyPair(tree.Suite, secret);
+            if (tree.EncryptionKeyOf(path[i]) is not { } pub || !pub.AsSpan().SequenceEqual(pair.PublicKey))
+                throw new MlsProtocolException(MlsError.InvalidTree, $"path secret does not yield node {path[i]}'s public key");
+            copy._nodeKeys[path[i]] = pair.PrivateKey;
+        }
+        CryptographicOperations.ZeroMemory(secret);
+        return copy;
+    }
+
+    /// <summary>
+    /// The vector check of FORMAT.md: every key held corresponds to a non-blank node of
+    /// <paramref name="tree"/> with the matching public key. Throws <see cref="MlsError.InvalidTree"/> otherwise.
+    /// </summary>
+    public void CheckConsistentWith(RatchetTree tree)
+    {
+        foreach (var (node, key) in AllKeys())
+        {
+            var pub = node < tree.NodeCount ? tree.EncryptionKeyOf(node) : null;
+            if (pub is null) throw new MlsProtocolException(MlsError.InvalidTree, $"private key held for blank node {node}");
+            if (!tree.Suite.Kem.PublicKeyOf(key).AsSpan().SequenceEqual(pub))
+                throw new MlsProtocolException(MlsError.InvalidTree, $"private key for node {node} does not match its public key");
+        }
+    }
+
+    /// <summary>A copy keeping only the parent keys whose node in <paramref name="tree"/> still carries the matching public key.</summary>
+    public TreeKemPrivate PrunedTo(RatchetTree tree)
+    {
+        var keep = new SortedDictionary<uint, byte[]>();
+        foreach (var (node, key) in _nodeKeys)
+            if (node < tree.NodeCount && tree.EncryptionKeyOf(node) is { } pub && tree.Suite.Kem.PublicKeyOf(key).AsSpan().SequenceEqual(pub))
+                keep[node] = key.ToArray();
+        return new TreeKemPrivate(LeafIndex, _leafPrivateKey.ToArray(), keep);
+    }
+
+    internal TreeKemPrivate WithNodeKeys(IEnumerable<uint> dropped, IEnumerable<(uint Node, byte[] PrivateKey)> added, byte[]? leafPrivateKey = null)
+    {
+        var copy = Clone();
+        foreach (var d in dropped)
+            if (copy._nodeKeys.Remove(d, out var old)) CryptographicOperations.ZeroMemory(old);
+        foreach (var (n, k) in added) copy._nodeKeys[n] = k;
+        if (leafPrivateKey is null) return copy;
+        return new TreeKemPrivate(LeafIndex, leafPrivateKey, copy._nodeKeys);
+    }
+
+    private IEnumerable<(uint Node, byte[] Key)> AllKeys()
+    {
+        yield return (2 * LeafIndex, _leafPrivateKey);
+        foreach (var kv in _nodeKeys) yield return (kv.Key, kv.Value);
+    }
+
+    /// <summary>RFC 9420 §7.4 node_secret = DeriveSecret(path_secret, "node"); key pair = KEM.DeriveKeyPair(node_secret).</summary>
+    internal static KeyPair DeriveNodeKeyPair(CipherSuite suite, ReadOnlySpan<byte> pathSecret)
+    {
+        var nodeSecret = suite.DeriveSecret(pathSecret, "node");
+        try { return suite.DeriveKeyPair(nodeSecret); }
+        finally { CryptographicOperations.ZeroMemory(nodeSecret); }
+    }
+
+    /// <summary>Zeroes every private key held by this instance.</summary>
+    public void Clear()
+    {
+        CryptographicOperations.ZeroMemory(_leafPrivateKey);
+        foreach (var k in _nodeKeys.Values) CryptographicOperations.ZeroMemory(k);
+    }
+
+    public override string ToString() => $"TreeKemPrivate(leaf {LeafIndex}, {_nodeKeys.Count} parent keys)";
+}
