@@ -24,6 +24,8 @@ public enum MlsError
     MissingKey,
     InvalidWelcome,
     InvalidKey,
+    /// <summary>RFC 9420 §6.1: a sender type that may not send this content (e.g. an external commit).</summary>
+    InvalidSender,
 }
 
 /// <summary>
