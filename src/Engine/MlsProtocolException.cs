@@ -27,6 +27,8 @@ public enum MlsError
     /// <summary>A Welcome has no EncryptedGroupSecrets for our KeyPackage (RFC 9420 §12.4.3.1): addressed to others.</summary>
     WelcomeNotForUs,
     InvalidUpdatePath,
+    /// <summary>RFC 9420 §6.1: a sender type that may not send this content (e.g. an external commit).</summary>
+    InvalidSender,
 }
 
 /// <summary>

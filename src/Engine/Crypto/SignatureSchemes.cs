@@ -96,7 +96,22 @@ public static class SignatureSchemes
         }
 
         public byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey) =>
-            NistCurves.PublicKeyOf(_domain, NistCurves.Scalar(_domain, privateKey, _scalarLength));
+            NistCurves.PublicKeyOf(_domain, PrivateScalar(privateKey));
+
+        /// <summary>The private scalar, big-endian. A signature private key has no fixed wire form in
+        /// RFC 9420, and the interop vectors drop leading zero bytes (a 65-byte P-521 key), so a
+        /// shorter encoding is left-padded to the scalar length first.</summary>
+        private BigInteger PrivateScalar(ReadOnlySpan<byte> privateKey)
+        {
+            if (privateKey.Length is 0 || privateKey.Length >= _scalarLength)
+                return NistCurves.Scalar(_domain, privateKey, _scalarLength);
+            Span<byte> padded = stackalloc byte[_scalarLength];
+            padded.Clear();
+            privateKey.CopyTo(padded[(_scalarLength - privateKey.Length)..]);
+            var d = NistCurves.Scalar(_domain, padded, _scalarLength);
+            padded.Clear();
+            return d;
+        }
 
         private byte[] Digest(ReadOnlySpan<byte> message)
         {
@@ -109,7 +124,7 @@ public static class SignatureSchemes
 
         public byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message)
         {
-            var d = NistCurves.Scalar(_domain, privateKey, _scalarLength);
+            var d = PrivateScalar(privateKey);
             var signer = new ECDsaSigner(new HMacDsaKCalculator(_digest()));
             signer.Init(true, new ECPrivateKeyParameters(d, _domain));
             var rs = signer.GenerateSignature(Digest(message));

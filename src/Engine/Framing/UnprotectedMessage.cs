@@ -1,0 +1,17 @@
+using Sim.Engine.Schedule;
+
+namespace Sim.Engine.Framing;
+
+/// <summary>
+/// What unprotecting a PublicMessage or PrivateMessage yields: the verified
+/// <see cref="AuthenticatedContent"/>, and for a PrivateMessage the ratchet generation that
+/// decrypted it and <see cref="UpdatedTree"/>, a copy of the secret tree with that key consumed.
+/// The caller swaps <see cref="UpdatedTree"/> in for its tree (and disposes the old one) once it
+/// accepts the message; the tree it passed in is never modified. Null for a PublicMessage: the
+/// secret tree is not involved.
+/// </summary>
+public sealed record UnprotectedMessage(AuthenticatedContent Content, uint? Generation, SecretTree? UpdatedTree)
+{
+    public WireFormat WireFormat => Content.WireFormat;
+    public Sender Sender => Content.Content.Sender;
+}
