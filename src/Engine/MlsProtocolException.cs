@@ -29,6 +29,16 @@ public enum MlsError
     InvalidUpdatePath,
     /// <summary>RFC 9420 §6.1: a sender type that may not send this content (e.g. an external commit).</summary>
     InvalidSender,
+    /// <summary>PairMLS identity layer: a leaf's credential, card assertion or conversation binding is not acceptable.</summary>
+    IdentityRejected,
+    /// <summary>PairMLS identity layer: a new agent without a valid succession chain from the accepted one.</summary>
+    BadSuccession,
+    /// <summary>PairMLS identity layer: a new card whose version does not exceed the accepted card's.</summary>
+    StaleCard,
+    /// <summary>PairMLS identity layer: a leaf has no IdentityBinding extension (or more than one).</summary>
+    MissingIdentityBinding,
+    /// <summary>PairMLS identity layer: a leaf's IdentityBinding does not match the assertions presented for it.</summary>
+    IdentityBindingMismatch,
 }
 
 /// <summary>
