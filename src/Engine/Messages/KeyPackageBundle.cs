@@ -71,6 +71,42 @@ public sealed class KeyPackageBundle : IDisposable
         new([GroupContext.Mls10], [suite.Id], [], [],
             credentialType == CredentialType.Basic ? [(ushort)CredentialType.Basic] : [(ushort)CredentialType.Basic, (ushort)credentialType]);
 
+    // ---- saved state (crash and restore; not an RFC 9420 wire format) ----
+
+    /// <summary>Saves the bundle: <c>KeyPackage key_package; opaque init_private_key&lt;V&gt;;
+    /// opaque encryption_private_key&lt;V&gt;</c>. The output holds both HPKE private keys: callers must
+    /// protect it and never log it.</summary>
+    public void Save(TlsWriter writer)
+    {
+        KeyPackage.Encode(writer);
+        InitPrivateKey.Save(writer);
+        EncryptionPrivateKey.Save(writer);
+    }
+
+    /// <summary>Loads what <see cref="Save"/> wrote; <see cref="MlsDecodeException"/> if malformed:
+    /// an unknown suite, or a private key that is not the one behind the package's init_key or its
+    /// leaf's encryption_key (so a corrupted key is caught at load, not at the first Welcome).</summary>
+    public static KeyPackageBundle Load(ref TlsReader reader)
+    {
+        var keyPackage = KeyPackage.Decode(ref reader);
+        var init = reader.ReadOpaque();
+        var encryption = reader.ReadOpaque();
+        if (keyPackage.CipherSuite is < 1 or > 7)
+            throw new MlsDecodeException($"saved KeyPackageBundle: unknown cipher suite 0x{keyPackage.CipherSuite:x4}");
+        var kem = CipherSuite.Get(keyPackage.CipherSuite).Kem;
+        CheckKey(kem, init, keyPackage.InitKey, "init");
+        CheckKey(kem, encryption, keyPackage.LeafNode.EncryptionKey, "encryption");
+        return new KeyPackageBundle(keyPackage, new Secret(init), new Secret(encryption));
+    }
+
+    private static void CheckKey(IKem kem, byte[] privateKey, byte[] publicKey, string which)
+    {
+        bool matches;
+        try { matches = privateKey.Length == kem.PrivateKeyLength && kem.PublicKeyOf(privateKey).AsSpan().SequenceEqual(publicKey); }
+        catch (MlsProtocolException) { matches = false; }
+        if (!matches) throw new MlsDecodeException($"saved KeyPackageBundle: the {which} private key does not match the package");
+    }
+
     public void Dispose()
     {
         InitPrivateKey.Clear();

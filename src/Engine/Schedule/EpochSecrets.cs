@@ -1,3 +1,4 @@
+using Sim.Engine.Codec;
 using Sim.Engine.Crypto;
 
 namespace Sim.Engine.Schedule;
@@ -103,4 +104,36 @@ public sealed class EpochSecrets : IDisposable
     public void Dispose() => Clear();
 
     public override string ToString() => $"EpochSecrets(suite {Suite.Id})";
+
+    // ---- saved state (crash and restore; not an RFC 9420 wire format) ----
+
+    /// <summary>
+    /// Saves every field: <c>uint16 cipher_suite</c>, then the nine secrets as <c>opaque&lt;V&gt;</c> in
+    /// declaration order (sender data, encryption, exporter, external, confirm, membership,
+    /// resumption, authentication, init). The output holds the epoch's secrets: callers must
+    /// protect it and never log it.
+    /// </summary>
+    public void Save(TlsWriter writer)
+    {
+        writer.WriteUInt16(Suite.Id);
+        foreach (var s in AllSecrets()) s.Save(writer);
+    }
+
+    /// <summary>Loads what <see cref="Save"/> wrote; <see cref="MlsDecodeException"/> if malformed
+    /// (unknown suite, a secret that is not Nh bytes).</summary>
+    public static EpochSecrets Load(ref TlsReader reader)
+    {
+        var suite = StateCodec.ReadSuite(ref reader);
+        int nh = suite.HashLength;
+        return new EpochSecrets(suite,
+            Secret.Load(ref reader, nh), Secret.Load(ref reader, nh), Secret.Load(ref reader, nh),
+            Secret.Load(ref reader, nh), Secret.Load(ref reader, nh), Secret.Load(ref reader, nh),
+            Secret.Load(ref reader, nh), Secret.Load(ref reader, nh), Secret.Load(ref reader, nh));
+    }
+
+    private IEnumerable<Secret> AllSecrets() =>
+    [
+        SenderDataSecret, EncryptionSecret, ExporterSecret, ExternalSecret, ConfirmationKey,
+        MembershipKey, ResumptionPsk, EpochAuthenticator, InitSecret,
+    ];
 }

@@ -1,3 +1,4 @@
+using Sim.Engine.Codec;
 using Sim.Engine.Crypto;
 
 namespace Sim.Engine.Schedule;
@@ -35,6 +36,15 @@ internal sealed class HashRatchet
     }
 
     public HashRatchet Clone() => new(this);
+
+    private HashRatchet(CipherSuite suite, Secret secret, ulong next, ulong floor, SortedDictionary<uint, MessageKey> skipped)
+    {
+        _suite = suite;
+        _secret = secret;
+        _next = next;
+        _floor = floor;
+        _skipped = skipped;
+    }
 
     /// <summary>The generation the next <see cref="Next"/> will return.</summary>
     public ulong NextGeneration => _next;
@@ -101,6 +111,55 @@ internal sealed class HashRatchet
         _secret.Clear();
         _secret = next;
         _next = (ulong)generation + 1;
+    }
+
+    // ---- saved state (crash and restore; not an RFC 9420 wire format) ----
+
+    /// <summary>
+    /// Saves the ratchet exactly: <c>uint64 next; uint64 floor; opaque ratchet_secret&lt;V&gt;;
+    /// SkippedKey skipped&lt;V&gt;</c> with <c>SkippedKey = { uint32 generation; opaque key&lt;V&gt;;
+    /// opaque nonce&lt;V&gt; }</c> in ascending generation order. Consumed generations are the ones in
+    /// [floor, next) that are not skipped, so they need no marker of their own. Holds secrets.
+    /// </summary>
+    public void Save(TlsWriter writer)
+    {
+        writer.WriteUInt64(_next);
+        writer.WriteUInt64(_floor);
+        _secret.Save(writer);
+        writer.WriteVector(_skipped.Values, (w, k) =>
+        {
+            w.WriteUInt32(k.Generation);
+            w.WriteOpaque(k.Key);
+            w.WriteOpaque(k.Nonce);
+        });
+    }
+
+    /// <summary>Loads what <see cref="Save"/> wrote, checking the invariant (floor ≤ next ≤ 2^32,
+    /// skipped generations strictly ascending within [floor, next)) and every length;
+    /// <see cref="MlsDecodeException"/> if anything is off.</summary>
+    public static HashRatchet Load(ref TlsReader reader, CipherSuite suite)
+    {
+        ulong next = reader.ReadUInt64();
+        ulong floor = reader.ReadUInt64();
+        if (next > Exhausted || floor > next)
+            throw new MlsDecodeException($"saved ratchet: floor {floor} / next {next} out of range");
+        var secret = Secret.Load(ref reader, suite.HashLength);
+        var skipped = new SortedDictionary<uint, MessageKey>();
+        var list = reader.ReadVectorReader();
+        long previous = -1;
+        while (!list.End)
+        {
+            uint generation = list.ReadUInt32();
+            var key = list.ReadOpaqueSpan();
+            var nonce = list.ReadOpaqueSpan();
+            if (generation <= previous || generation < floor || generation >= next)
+                throw new MlsDecodeException($"saved ratchet: skipped generation {generation} out of order or outside [{floor}, {next})");
+            if (key.Length != suite.Aead.KeyLength || nonce.Length != Aead.NonceLength)
+                throw new MlsDecodeException($"saved ratchet: key or nonce of generation {generation} has the wrong length");
+            skipped[generation] = new MessageKey(generation, key.ToArray(), nonce.ToArray());
+            previous = generation;
+        }
+        return new HashRatchet(suite, secret, next, floor, skipped);
     }
 
     public void Clear()

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Sim.Engine.Codec;
 
 namespace Sim.Engine.Schedule;
 
@@ -60,4 +61,23 @@ public sealed class Secret : IDisposable, IEquatable<Secret>
     public override int GetHashCode() => _bytes.Length;
 
     public override string ToString() => _cleared ? "Secret(cleared)" : $"Secret({_bytes.Length} bytes)";
+
+    // ---- saved state (crash and restore; not an RFC 9420 wire format) ----
+
+    /// <summary>Saves the secret as <c>opaque secret&lt;V&gt;</c>. The output holds the secret's
+    /// bytes: callers must protect it and never log it. Saving a cleared secret is a programming error.</summary>
+    public void Save(TlsWriter writer) => writer.WriteOpaque(Span);
+
+    /// <summary>Loads a secret saved by <see cref="Save"/>; <see cref="MlsDecodeException"/> if malformed.</summary>
+    public static Secret Load(ref TlsReader reader) => new(reader.ReadOpaque());
+
+    /// <summary>Loads a secret that must be <paramref name="expectedLength"/> bytes long (e.g. Nh);
+    /// <see cref="MlsDecodeException"/> otherwise.</summary>
+    public static Secret Load(ref TlsReader reader, int expectedLength)
+    {
+        var bytes = reader.ReadOpaqueSpan();
+        if (bytes.Length != expectedLength)
+            throw new MlsDecodeException($"saved secret: {bytes.Length} bytes where {expectedLength} were expected");
+        return Copy(bytes);
+    }
 }

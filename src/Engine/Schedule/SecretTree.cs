@@ -1,3 +1,4 @@
+using Sim.Engine.Codec;
 using Sim.Engine.Crypto;
 using Sim.Engine.Tree;
 
@@ -12,6 +13,16 @@ namespace Sim.Engine.Schedule;
 public sealed record SecretTreeOptions(uint OutOfOrderTolerance = 32, uint MaximumForwardDistance = 1000)
 {
     public static readonly SecretTreeOptions Default = new();
+
+    /// <summary>Saved state: <c>uint32 out_of_order_tolerance; uint32 maximum_forward_distance</c>.</summary>
+    public void Save(TlsWriter writer)
+    {
+        writer.WriteUInt32(OutOfOrderTolerance);
+        writer.WriteUInt32(MaximumForwardDistance);
+    }
+
+    /// <summary>Loads what <see cref="Save"/> wrote (any two uint32 values are valid options).</summary>
+    public static SecretTreeOptions Load(ref TlsReader reader) => new(reader.ReadUInt32(), reader.ReadUInt32());
 }
 
 /// <summary>
@@ -58,6 +69,17 @@ public sealed class SecretTree : IDisposable
         _nodes = other._nodes.Select(s => s?.Clone()).ToArray();
         _handshake = other._handshake.Select(r => r?.Clone()).ToArray();
         _application = other._application.Select(r => r?.Clone()).ToArray();
+    }
+
+    private SecretTree(CipherSuite suite, uint leafCount, SecretTreeOptions options, Secret?[] nodes,
+        HashRatchet?[] handshake, HashRatchet?[] application)
+    {
+        _suite = suite;
+        LeafCount = leafCount;
+        Options = options;
+        _nodes = nodes;
+        _handshake = handshake;
+        _application = application;
     }
 
     /// <summary>An independent copy: consuming keys in one never affects the other.</summary>
@@ -155,4 +177,72 @@ public sealed class SecretTree : IDisposable
     public void Dispose() => Clear();
 
     public override string ToString() => $"SecretTree({LeafCount} leaves)";
+
+    // ---- saved state (crash and restore; not an RFC 9420 wire format) ----
+
+    /// <summary>
+    /// Saves the tree's exact internal state, so that the loaded tree hands out the same keys and
+    /// raises the same GenerationReused/TooOld/TooFar errors as this one from then on:
+    /// <code>
+    /// uint16 cipher_suite; uint32 leaf_count; SecretTreeOptions options;
+    /// optional&lt;opaque node_secret&lt;V&gt;&gt; node_secrets&lt;V&gt;;   // one per node (NodeWidth(leaf_count))
+    /// optional&lt;LeafRatchets&gt; leaves&lt;V&gt;;                    // one per leaf
+    /// struct { HashRatchet handshake; HashRatchet application; } LeafRatchets;
+    /// </code>
+    /// A node secret is present only while it has not been consumed (§9.2); a leaf's ratchets only
+    /// once the leaf was used. The output holds the epoch's message secrets: callers must protect it
+    /// and never log it. Saving a cleared tree is a programming error (<see cref="InvalidOperationException"/>).
+    /// </summary>
+    public void Save(TlsWriter writer)
+    {
+        if (_nodes.All(n => n is null) && _handshake.All(r => r is null))
+            throw new InvalidOperationException("cannot save a cleared secret tree");
+        writer.WriteUInt16(_suite.Id);
+        writer.WriteUInt32(LeafCount);
+        Options.Save(writer);
+        writer.WriteVector(_nodes, (w, n) => w.WriteOptional(n, (w2, secret) => secret.Save(w2)));
+        writer.WriteVector(Enumerable.Range(0, (int)LeafCount), (w, i) =>
+        {
+            if (_handshake[i] is not { } handshake) { w.WriteUInt8(0); return; }
+            w.WriteUInt8(1);
+            handshake.Save(w);
+            _application[i]!.Save(w);
+        });
+    }
+
+    /// <summary>
+    /// Loads what <see cref="Save"/> wrote. Besides every length, checks the §9.2 shape: on the path
+    /// from each leaf to the root there is exactly one node secret if the leaf's ratchets do not
+    /// exist yet, and none if they do. <see cref="MlsDecodeException"/> if anything is off.
+    /// </summary>
+    public static SecretTree Load(ref TlsReader reader)
+    {
+        var suite = StateCodec.ReadSuite(ref reader);
+        uint leafCount = reader.ReadUInt32();
+        if (!TreeMath.IsFullTreeSize(leafCount))
+            throw new MlsDecodeException($"saved secret tree: leaf count {leafCount} is not a power of two");
+        var options = SecretTreeOptions.Load(ref reader);
+        int nh = suite.HashLength;
+        // Counts are checked against the lists read (bounded by the input) before anything is sized by leaf_count.
+        var nodes = reader.ReadVector((ref TlsReader r) => r.ReadPresence() ? Secret.Load(ref r, nh) : null);
+        if ((uint)nodes.Count != TreeMath.NodeWidth(leafCount))
+            throw new MlsDecodeException($"saved secret tree: {nodes.Count} node entries for {leafCount} leaves");
+        var ratchets = reader.ReadVector((ref TlsReader r) => r.ReadPresence()
+            ? new[] { HashRatchet.Load(ref r, suite), HashRatchet.Load(ref r, suite) }
+            : null);
+        if ((uint)ratchets.Count != leafCount)
+            throw new MlsDecodeException($"saved secret tree: {ratchets.Count} leaf entries for {leafCount} leaves");
+
+        for (uint leaf = 0; leaf < leafCount; leaf++)
+        {
+            uint node = TreeMath.LeafToNode(leaf);
+            int held = nodes[(int)node] is null ? 0 : 1;
+            foreach (var ancestor in TreeMath.DirectPath(node, leafCount))
+                if (nodes[(int)ancestor] is not null) held++;
+            if (held != (ratchets[(int)leaf] is null ? 1 : 0))
+                throw new MlsDecodeException($"saved secret tree: leaf {leaf} has {held} secrets on its path, inconsistent with its ratchets");
+        }
+        return new SecretTree(suite, leafCount, options, nodes.ToArray(),
+            ratchets.Select(r => r?[0]).ToArray(), ratchets.Select(r => r?[1]).ToArray());
+    }
 }

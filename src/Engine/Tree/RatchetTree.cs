@@ -110,6 +110,59 @@ public sealed class RatchetTree : IEquatable<RatchetTree>
         return new RatchetTree(Suite, nodes, _hashes.Select(h => h?.ToArray()).ToArray());
     }
 
+    // ---- saved state (crash and restore; not an RFC 9420 wire format) ----
+
+    /// <summary>Bound on how many times larger than its wire form's minimal tree a loaded tree may be
+    /// (so a corrupt leaf count cannot allocate gigabytes). An RFC tree is truncated (§7.7, §12.1.3),
+    /// so its leaf count is the minimal one; a staged, untruncated tree may carry a few blank halves.</summary>
+    private const uint MaxLoadedGrowth = 1u << 8;
+
+    /// <summary>
+    /// Saves the tree: <c>uint16 cipher_suite; uint32 leaf_count; optional&lt;Node&gt; ratchet_tree&lt;V&gt;</c>
+    /// (the §12.4.3.3 form of <see cref="ToWire"/>). The wire form drops trailing blank nodes, which
+    /// loses the leaf count of a tree with blank trailing leaves; leaf_count restores it. A public
+    /// tree holds no secrets, but it is saved alongside state that does.
+    /// </summary>
+    public void Save(TlsWriter writer)
+    {
+        writer.WriteUInt16(Suite.Id);
+        writer.WriteUInt32(LeafCount);
+        ToWire().Encode(writer);
+    }
+
+    /// <summary>
+    /// Loads what <see cref="Save"/> wrote, with the shape checks of <see cref="FromWireUnchecked"/>
+    /// (local state is trusted: signatures and parent hashes are not re-verified) and the exact leaf
+    /// count. <see cref="MlsDecodeException"/> if malformed: unknown suite, a node of the wrong type
+    /// for its position, a trailing blank node, or a leaf count that is not a power of two, is
+    /// smaller than the nodes need, or exceeds <see cref="MaxLoadedGrowth"/> times that.
+    /// </summary>
+    public static RatchetTree Load(ref TlsReader reader)
+    {
+        var suite = StateCodec.ReadSuite(ref reader);
+        uint leafCount = reader.ReadUInt32();
+        var wire = RatchetTreeWire.Decode(ref reader);
+        if (!TreeMath.IsFullTreeSize(leafCount) || leafCount > 0x40000000u)
+            throw new MlsDecodeException($"saved ratchet tree: leaf count {leafCount} is not a power of two up to 2^30");
+        RatchetTree tree;
+        if (wire.Nodes.Count == 0)
+        {
+            tree = new RatchetTree(suite, [null], null);
+        }
+        else
+        {
+            try { tree = FromWireUnchecked(suite, wire); }
+            catch (MlsProtocolException e) { throw new MlsDecodeException($"saved ratchet tree: {e.Message}", e); }
+        }
+        if (leafCount < tree.LeafCount || leafCount / tree.LeafCount > MaxLoadedGrowth)
+            throw new MlsDecodeException($"saved ratchet tree: leaf count {leafCount} does not fit {wire.Nodes.Count} nodes");
+        if (leafCount == tree.LeafCount) return tree;
+        // RFC 9420 §7.7 extend: the left subtree keeps its node indices, the new right part is blank.
+        var nodes = tree._nodes;
+        Array.Resize(ref nodes, (int)TreeMath.NodeWidth(leafCount));
+        return new RatchetTree(suite, nodes, null);
+    }
+
     // ---- node access ----
 
     public Node? GetNode(uint node) => node < _nodes.Length ? _nodes[node] : throw new ArgumentOutOfRangeException(nameof(node));

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Sim.Engine.Codec;
 using Sim.Engine.Crypto;
 
 namespace Sim.Engine.Tree;
@@ -143,4 +144,45 @@ public sealed class TreeKemPrivate
     }
 
     public override string ToString() => $"TreeKemPrivate(leaf {LeafIndex}, {_nodeKeys.Count} parent keys)";
+
+    // ---- saved state (crash and restore; not an RFC 9420 wire format) ----
+
+    /// <summary>
+    /// Saves the member's private tree state: <c>uint32 leaf_index; opaque leaf_private_key&lt;V&gt;;
+    /// NodeKey node_keys&lt;V&gt;</c> with <c>NodeKey = { uint32 node; opaque private_key&lt;V&gt; }</c> in
+    /// ascending node order. The output holds HPKE private keys: callers must protect it and never log it.
+    /// </summary>
+    public void Save(TlsWriter writer)
+    {
+        writer.WriteUInt32(LeafIndex);
+        writer.WriteOpaque(_leafPrivateKey);
+        writer.WriteVector(_nodeKeys, (w, kv) =>
+        {
+            w.WriteUInt32(kv.Key);
+            w.WriteOpaque(kv.Value);
+        });
+    }
+
+    /// <summary>Loads what <see cref="Save"/> wrote; <see cref="MlsDecodeException"/> if malformed
+    /// (a leaf index beyond 2^31 − 1, a node key for a leaf (even) index, nodes not strictly ascending).
+    /// Whether the keys fit a tree is checked by <see cref="CheckConsistentWith"/>, not here.</summary>
+    public static TreeKemPrivate Load(ref TlsReader reader)
+    {
+        uint leafIndex = reader.ReadUInt32();
+        if (leafIndex >= 0x80000000u) throw new MlsDecodeException($"saved TreeKEM private state: leaf index {leafIndex} out of range");
+        var leafKey = reader.ReadOpaque();
+        var nodeKeys = new SortedDictionary<uint, byte[]>();
+        var list = reader.ReadVectorReader();
+        long previous = -1;
+        while (!list.End)
+        {
+            uint node = list.ReadUInt32();
+            var key = list.ReadOpaque();
+            if (node <= previous || TreeMath.IsLeaf(node))
+                throw new MlsDecodeException($"saved TreeKEM private state: node {node} is not a parent in ascending order");
+            nodeKeys[node] = key;
+            previous = node;
+        }
+        return new TreeKemPrivate(leafIndex, leafKey, nodeKeys);
+    }
 }
