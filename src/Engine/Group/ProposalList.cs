@@ -134,6 +134,17 @@ internal static class ProposalList
             if (external) resyncRemoved = rm.Removed;
         }
 
+        // §12.2: no two Adds of one client, no Add of a client still in the group (identity = signature key).
+        var addKeys = new HashSet<string>();
+        var remaining = diff.ToTree();
+        foreach (var p in proposals)
+        {
+            if (p.Proposal is not AddProposal add) continue;
+            var key = add.KeyPackage.LeafNode.SignatureKey;
+            if (!addKeys.Add(Convert.ToHexString(key))) throw Invalid("two Add proposals for the same client");
+            if (remaining.Leaves.Any(l => l.Leaf.SignatureKey.AsSpan().SequenceEqual(key))) throw Invalid("Add of a client already in the group");
+        }
+
         var added = new List<(uint, KeyPackage)>();
         foreach (var p in proposals)
         {
