@@ -31,6 +31,9 @@ internal static class GroupSender
         var wireFormat = state.Options.HandshakeWireFormat;
         var authenticated = ContentAuthentication.SignContent(state.Suite, content, wireFormat, state.Context, state.SignaturePrivateKey.Span);
         var reference = state.Suite.MakeProposalRef(Tls.Serialize(authenticated));
+        // Deterministic signatures make a repeated proposal byte-identical: receivers would take it for a replay.
+        if (state.FindProposal(reference) is not null)
+            throw new InvalidOperationException("an identical proposal is already pending in this epoch");
         var (message, next) = ProtectSigned(state, authenticated, random);
         next = next with { Proposals = next.Proposals.Add(new CachedProposal(reference, proposal, content.Sender, own)) };
         return (message, next, reference);
