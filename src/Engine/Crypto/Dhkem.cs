@@ -185,7 +185,9 @@ internal static class NistCurves
 
     public static BigInteger Scalar(ECDomainParameters domain, ReadOnlySpan<byte> privateKey, int length)
     {
-        if (privateKey.Length != length) throw new MlsProtocolException(MlsError.InvalidKey, "private key has the wrong length");
+        // A shorter encoding is the same scalar with its leading zero bytes stripped (some peers, and
+        // the IETF passive-client vectors for P-521, serialize private keys that way).
+        if (privateKey.Length == 0 || privateKey.Length > length) throw new MlsProtocolException(MlsError.InvalidKey, "private key has the wrong length");
         var d = new BigInteger(1, privateKey.ToArray());
         if (d.SignValue == 0 || d.CompareTo(domain.N) >= 0) throw new MlsProtocolException(MlsError.InvalidKey, "private scalar out of range");
         return d;

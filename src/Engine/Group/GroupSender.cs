@@ -1,0 +1,210 @@
+using Sim.Engine.Codec;
+using Sim.Engine.Crypto;
+using Sim.Engine.Framing;
+using Sim.Engine.Messages;
+using Sim.Engine.Schedule;
+using Sim.Engine.Tree;
+
+namespace Sim.Engine.Group;
+
+/// <summary>
+/// Sending: proposals (RFC 9420 §12.1), Commits (§12.4.1) with their Welcome (§12.4.3.1) and
+/// GroupInfo (§12.4.3), and application messages (§15). Each returns the message and the state
+/// after sending (a PrivateMessage consumes a ratchet key); the given state is never changed.
+/// </summary>
+internal static class GroupSender
+{
+    public static (MlsMessage Message, GroupState State) EncryptApplication(GroupState state, ReadOnlySpan<byte> data,
+        byte[] authenticatedData, IRandomSource random)
+    {
+        RequireActive(state);
+        var content = FramedContent.OfApplication(state.GroupId, state.Epoch, Sender.Member(state.OwnLeafIndex), authenticatedData, data.ToArray());
+        return Protect(state, content, WireFormat.PrivateMessage, random, null);
+    }
+
+    /// <summary>Sends <paramref name="proposal"/> and caches it under its ProposalRef.</summary>
+    public static (MlsMessage Message, GroupState State, byte[] Ref) Propose(GroupState state, Proposal proposal, byte[] authenticatedData,
+        IRandomSource random, OwnUpdate? own = null)
+    {
+        RequireActive(state);
+        var content = FramedContent.OfProposal(state.GroupId, state.Epoch, Sender.Member(state.OwnLeafIndex), authenticatedData, proposal);
+        var wireFormat = state.Options.HandshakeWireFormat;
+        var authenticated = ContentAuthentication.SignContent(state.Suite, content, wireFormat, state.Context, state.SignaturePrivateKey.Span);
+        var reference = state.Suite.MakeProposalRef(Tls.Serialize(authenticated));
+        // Deterministic signatures make a repeated proposal byte-identical: receivers would take it for a replay.
+        if (state.FindProposal(reference) is not null)
+            throw new InvalidOperationException("an identical proposal is already pending in this epoch");
+        var (message, next) = ProtectSigned(state, authenticated, random);
+        next = next with { Proposals = next.Proposals.Add(new CachedProposal(reference, proposal, content.Sender, own)) };
+        return (message, next, reference);
+    }
+
+    /// <summary>RFC 9420 §12.1.2: an Update with a fresh HPKE key (and optionally new credential/capabilities/extensions).</summary>
+    public static (UpdateProposal Proposal, OwnUpdate Own) MakeUpdate(GroupState state, LeafNodeTemplate? parts, IRandomSource random)
+    {
+        var current = state.OwnLeaf;
+        var template = parts ?? LeafNodeTemplate.From(current);
+        var keys = state.Suite.Kem.GenerateKeyPair(random);
+        var unsigned = new LeafNode(keys.PublicKey, template.SignatureKey, template.Credential, template.Capabilities,
+            LeafNodeSource.Update, null, null, template.Extensions, []);
+        var leaf = LeafNodeSignature.Sign(state.Suite, unsigned, state.SignaturePrivateKey.Span, state.GroupId, state.OwnLeafIndex);
+        return (new UpdateProposal(leaf), new OwnUpdate(new Secret(keys.PrivateKey), leaf));
+    }
+
+    /// <summary>RFC 9420 §12.4.1 creating a Commit.</summary>
+    public static (CommitResult Result, GroupState StateAfterSending) Commit(GroupState state, CommitOptions options, IRandomSource random)
+    {
+        RequireActive(state);
+        var suite = state.Suite;
+        var me = Sender.Member(state.OwnLeafIndex);
+        foreach (var p in options.InlineProposals)
+        {
+            if (p is UpdateProposal) throw new ArgumentException("the committer cannot cover an Update of its own: use a path (NewLeaf)");
+            if (p is ExternalInitProposal) throw new ArgumentException("ExternalInit belongs to external Commits only");
+        }
+        var inline = options.InlineProposals.Select(p => new ResolvedProposal(p, null, me)).ToList();
+        var (byRef, outcome) = ChooseProposals(state, inline, options.ProposalRefs, me);
+        var proposals = byRef.Concat(inline).ToList();
+
+        bool path = options.ForcePath || options.NewLeaf is not null || outcome.PathRequired;
+        var provisional = state.Context with { Epoch = state.Epoch + 1, Extensions = outcome.Extensions };
+        var joiners = outcome.Added.Select(a => a.Leaf).ToList();
+        RatchetTree newTree;
+        TreeKemPrivate priv;
+        Secret commitSecret;
+        UpdatePathCreated? created = null;
+        if (path)
+        {
+            var template = options.NewLeaf ?? LeafNodeTemplate.From(state.OwnLeaf);
+            created = TreeKem.CreateUpdatePath(outcome.Tree, state.OwnLeafIndex, template, state.SignaturePrivateKey.Span, provisional, joiners, random);
+            // Our own new leaf must pass what every receiver will check (§7.3, the AS).
+            LeafNodeValidator.Validate(created.UpdatePath.LeafNode, state.OwnLeafIndex, state.LeafContext(outcome.Extensions), outcome.Tree, LeafNodeSource.Commit);
+            state.Options.AuthenticationService(state.OwnLeaf, created.UpdatePath.LeafNode, state.OwnLeafIndex,
+                new LeafChangeContext(LeafChangeKind.Commit, state.Context));
+            newTree = created.Tree;
+            priv = created.Private;
+            commitSecret = created.CommitSecret;
+        }
+        else
+        {
+            newTree = outcome.Tree;
+            priv = state.Private.PrunedTo(newTree);
+            commitSecret = Secret.Zero(suite.HashLength);
+        }
+
+        // §6.1 sign under the current context; §8.2 the confirmed transcript hash covers the signature.
+        var commit = new Commit(proposals.Select(p => p.Ref is { } r ? ProposalOrRef.ByReference(r) : ProposalOrRef.Inline(p.Proposal)).ToList(),
+            created?.UpdatePath);
+        var wireFormat = state.Options.HandshakeWireFormat;
+        var content = FramedContent.OfCommit(state.GroupId, state.Epoch, me, options.AuthenticatedData, commit);
+        var signature = ContentAuthentication.Sign(suite, content, wireFormat, state.Context, state.SignaturePrivateKey.Span);
+        var unconfirmed = new AuthenticatedContent(wireFormat, content, new FramedContentAuthData(signature, []));
+        var confirmed = TranscriptHash.Confirmed(suite, state.InterimTranscriptHash, unconfirmed.ConfirmedTranscriptHashInput());
+        var newContext = provisional with { TreeHash = newTree.TreeHash(), ConfirmedTranscriptHash = confirmed };
+
+        using var pskSecret = ProposalList.PskSecretOf(state, outcome.Psks);
+        using var schedule = KeySchedule.Advance(suite, state.Secrets.InitSecret.Span, commitSecret.Span, pskSecret.Span, Tls.Serialize(newContext));
+        commitSecret.Clear();
+        var tag = TranscriptHash.ConfirmationTag(suite, schedule.Secrets.ConfirmationKey.Span, confirmed);
+        var interim = TranscriptHash.InterimFromConfirmationTag(suite, confirmed, tag);
+        var authenticated = unconfirmed with { Auth = new FramedContentAuthData(signature, tag) };
+        var (message, afterSending) = ProtectSigned(state, authenticated, random);
+
+        var secrets = schedule.Secrets.Clone();
+        var next = GroupTransitions.NextEpoch(afterSending, afterSending.SecretTree, newContext, newTree, priv, secrets, tag, interim)
+            with { PendingReInit = outcome.ReInit };
+
+        bool withTree = options.RatchetTreeInWelcome ?? state.Options.RatchetTreeInWelcome;
+        var groupInfo = SignGroupInfo(next, withTree);
+        MlsMessage? welcome = null;
+        if (outcome.Added.Count > 0)
+        {
+            var recipients = outcome.Added.Select(a => new WelcomeRecipient(a.KeyPackage,
+                created is null ? null : new PathSecret(created.PathSecretForJoiner(a.Leaf).ToArray()))).ToList();
+            welcome = MlsMessage.From(WelcomeProtection.Create(suite, schedule.JoinerSecret.Span, pskSecret.Span, outcome.Psks,
+                groupInfo, recipients, random));
+        }
+        if (created is not null) foreach (var s in created.PathSecrets.Values) s.Clear();
+
+        var staged = new StagedCommit(next, me, state.OwnLeafIndex,
+            proposals.Select(p => new AppliedProposal(p.Proposal, p.Ref, p.Sender)).ToList(), null, false, options.AuthenticatedData, newContext.Epoch)
+        {
+            AddedLeaves = joiners,
+        };
+        var groupInfoForResult = withTree ? groupInfo : SignGroupInfo(next, false);
+        return (new CommitResult(message, welcome, groupInfoForResult, staged), afterSending);
+    }
+
+    /// <summary>RFC 9420 §12.4.3: the signed GroupInfo of <paramref name="state"/>'s epoch, with
+    /// external_pub (if enabled) and optionally the ratchet_tree extension.</summary>
+    public static GroupInfo SignGroupInfo(GroupState state, bool withRatchetTree)
+    {
+        var extensions = new List<Extension>();
+        if (withRatchetTree) extensions.Add(new Extension(Extension.RatchetTree, state.Tree.Encode()));
+        if (state.Options.ExternalPubInGroupInfo) extensions.Add(GroupExtensions.MakeExternalPub(state.Secrets.ExternalPublicKey()));
+        var unsigned = new GroupInfo(state.Context, extensions, state.ConfirmationTag, state.OwnLeafIndex, []);
+        return GroupInfoSignature.Sign(state.Suite, unsigned, state.SignaturePrivateKey.Span);
+    }
+
+    /// <summary>
+    /// The cached proposals to cover by reference. Explicit refs must all be cached and valid together;
+    /// by default every cached proposal (except our own Updates) that keeps the list valid is taken,
+    /// Removes first (§12.2 "SHOULD prefer any Remove received, or the most recent Update").
+    /// </summary>
+    private static (List<ResolvedProposal> ByRef, ProposalListOutcome Outcome) ChooseProposals(GroupState state,
+        List<ResolvedProposal> inline, IReadOnlyList<byte[]>? refs, Sender me)
+    {
+        if (refs is not null)
+        {
+            var chosen = refs.Select(r => state.FindProposal(r) is { } c
+                ? new ResolvedProposal(c.Proposal, c.Ref, c.Sender, c.Own)
+                : throw new ArgumentException($"proposal {Convert.ToHexString(r)} is not cached")).ToList();
+            return (chosen, ProposalList.ValidateAndApply(state, chosen.Concat(inline).ToList(), me));
+        }
+
+        var candidates = state.Proposals.Where(c => !(c.Sender.SenderType == SenderType.Member && c.Sender.LeafIndex == state.OwnLeafIndex && c.Proposal is UpdateProposal))
+            .Select((c, i) => (C: c, Index: i))
+            .OrderBy(x => x.C.Proposal switch { RemoveProposal => 0, UpdateProposal => 1, _ => 2 })
+            .ThenBy(x => x.C.Proposal is UpdateProposal ? -x.Index : x.Index)
+            .ToList();
+        var taken = new List<(CachedProposal C, int Index)>();
+        ProposalListOutcome outcome = ProposalList.ValidateAndApply(state, inline, me);
+        foreach (var candidate in candidates)
+        {
+            var trial = taken.Append(candidate).OrderBy(x => x.Index).Select(x => Resolve(x.C)).ToList();
+            try
+            {
+                outcome = ProposalList.ValidateAndApply(state, trial.Concat(inline).ToList(), me);
+                taken.Add(candidate);
+            }
+            catch (MlsProtocolException) { /* this proposal cannot join the list (§12.2): leave it out */ }
+        }
+        return (taken.OrderBy(x => x.Index).Select(x => Resolve(x.C)).ToList(), outcome);
+    }
+
+    private static ResolvedProposal Resolve(CachedProposal c) => new(c.Proposal, c.Ref, c.Sender, c.Own);
+
+    private static (MlsMessage, GroupState) Protect(GroupState state, FramedContent content, WireFormat wireFormat, IRandomSource random,
+        byte[]? confirmationTag)
+    {
+        var authenticated = ContentAuthentication.SignContent(state.Suite, content, wireFormat, state.Context, state.SignaturePrivateKey.Span, confirmationTag);
+        return ProtectSigned(state, authenticated, random);
+    }
+
+    /// <summary>Wraps signed content for its wire format; a PrivateMessage consumes a key on a copy of the secret tree.</summary>
+    private static (MlsMessage, GroupState) ProtectSigned(GroupState state, AuthenticatedContent authenticated, IRandomSource random)
+    {
+        using var protection = MessageProtection.ForEpoch(state.Context, state.Secrets, state.Options.Padding);
+        if (authenticated.WireFormat == WireFormat.PublicMessage)
+            return (MlsMessage.From(protection.ProtectPublic(authenticated)), state);
+        var tree = state.SecretTree.Clone();
+        var message = protection.ProtectPrivate(authenticated, tree, random);
+        return (MlsMessage.From(message), state with { SecretTree = tree });
+    }
+
+    private static void RequireActive(GroupState state)
+    {
+        if (state.IsRemoved) throw new InvalidOperationException("we were removed from this group");
+        if (state.PendingReInit is not null) throw new InvalidOperationException("the group was reinitialized (RFC 9420 §11.2): it cannot send");
+    }
+}

@@ -1,0 +1,155 @@
+using System.Collections.Immutable;
+using Sim.Engine.Codec;
+using Sim.Engine.Crypto;
+using Sim.Engine.Messages;
+using Sim.Engine.Schedule;
+using Sim.Engine.Tree;
+
+namespace Sim.Engine.Group;
+
+/// <summary>
+/// One member's complete view of a group in one epoch, as a value (DESIGN.md "group state is a
+/// value you can copy and compare"). Nothing in it is mutated after construction: processing a
+/// message builds the next state (sharing whatever did not change) and the owner swaps it in only
+/// when every check passed, so a rejected message leaves the previous state exactly as it was,
+/// secret-tree generations included. Fields are plain and explicit so a codec can save and load them.
+/// </summary>
+public sealed record GroupState
+{
+    public required CipherSuite Suite { get; init; }
+
+    /// <summary>RFC 9420 §8.1 the current GroupContext (epoch, tree hash, confirmed transcript hash, extensions).</summary>
+    public required GroupContext Context { get; init; }
+
+    /// <summary>RFC 9420 §7 the public ratchet tree.</summary>
+    public required RatchetTree Tree { get; init; }
+
+    /// <summary>Our private view of the tree; its leaf index is ours.</summary>
+    public required TreeKemPrivate Private { get; init; }
+
+    /// <summary>Our signature private key (the public half is our leaf's signature_key).</summary>
+    public required Secret SignaturePrivateKey { get; init; }
+
+    /// <summary>RFC 9420 §8.2 interim_transcript_hash of the current epoch.</summary>
+    public required byte[] InterimTranscriptHash { get; init; }
+
+    /// <summary>The confirmation_tag that confirmed the current epoch (goes into GroupInfo, §12.4.3).</summary>
+    public required byte[] ConfirmationTag { get; init; }
+
+    public required EpochSecrets Secrets { get; init; }
+
+    /// <summary>RFC 9420 §9 the current epoch's secret tree.</summary>
+    public required SecretTree SecretTree { get; init; }
+
+    /// <summary>Proposals of the current epoch, in the order they arrived (RFC 9420 §12.4 by reference).</summary>
+    public ImmutableList<CachedProposal> Proposals { get; init; } = [];
+
+    /// <summary>Up to <see cref="GroupOptions.PastEpochsRetained"/> past epochs, oldest first.</summary>
+    public ImmutableList<PastEpoch> PastEpochs { get; init; } = [];
+
+    /// <summary>Resumption PSKs of recent epochs, the current one included, oldest first.</summary>
+    public ImmutableList<ResumptionPskEntry> ResumptionPsks { get; init; } = [];
+
+    public required GroupOptions Options { get; init; }
+
+    /// <summary>True once a Commit removed us (RFC 9420 §12.4.2): only late application messages can still be read.</summary>
+    public bool IsRemoved { get; init; }
+
+    /// <summary>Set when a Commit carried a ReInit (RFC 9420 §11.2): the group must not be used to send any more.</summary>
+    public ReInitProposal? PendingReInit { get; init; }
+
+    public uint OwnLeafIndex => Private.LeafIndex;
+    public ulong Epoch => Context.Epoch;
+    public byte[] GroupId => Context.GroupId;
+    public LeafNode OwnLeaf => Tree.GetLeaf(OwnLeafIndex) ?? throw new InvalidOperationException("our leaf is blank");
+
+    /// <summary>RFC 9420 §8.7 epoch_authenticator.</summary>
+    public byte[] EpochAuthenticator => Secrets.EpochAuthenticator.ToArray();
+
+    /// <summary>§7.3 validation context under the given (or current) GroupContext extensions.</summary>
+    internal LeafNodeValidationContext LeafContext(IReadOnlyList<Extension>? extensions = null) =>
+        new(Suite, Context.GroupId)
+        {
+            CurrentTime = Options.Clock?.Invoke(),
+            RequiredCapabilities = GroupExtensions.RequiredCapabilities(extensions ?? Context.Extensions),
+            RequireCipherSuiteInCapabilities = Options.RequireCipherSuiteInCapabilities,
+        };
+
+    internal CachedProposal? FindProposal(ReadOnlySpan<byte> reference)
+    {
+        foreach (var p in Proposals)
+            if (p.RefEquals(reference)) return p;
+        return null;
+    }
+
+    /// <summary>RFC 9420 §8.4: the PSK a PreSharedKeyID names, or null if unknown.</summary>
+    internal byte[]? ResolvePsk(PreSharedKeyId id)
+    {
+        if (id.PskType == PskType.External) return Options.ExternalPsks?.Invoke(id);
+        if (id.PskGroupId is null || !id.PskGroupId.AsSpan().SequenceEqual(Context.GroupId)) return null;
+        foreach (var entry in ResumptionPsks)
+            if (entry.Epoch == id.PskEpoch) return entry.Psk.ToArray();
+        return null;
+    }
+
+    /// <summary>The retained keys and signature keys of the current epoch, for late application messages.</summary>
+    internal PastEpoch ToPastEpoch(SecretTree secretTree) => new(
+        Context.Epoch, Context, Secrets.SenderDataSecret.Clone(), secretTree,
+        Tree.Leaves.ToDictionary(l => l.LeafIndex, l => l.Leaf.SignatureKey));
+
+    public override string ToString() =>
+        $"GroupState(epoch {Context.Epoch}, leaf {OwnLeafIndex}, {Tree.MemberCount} members{(IsRemoved ? ", removed" : "")})";
+}
+
+/// <summary>Reading the GroupContext and GroupInfo extensions this layer acts on (RFC 9420 §13.4).</summary>
+internal static class GroupExtensions
+{
+    public static Extension? Find(IReadOnlyList<Extension> extensions, ushort type) =>
+        extensions.FirstOrDefault(e => e.ExtensionType == type);
+
+    public static RequiredCapabilities? RequiredCapabilities(IReadOnlyList<Extension> extensions) =>
+        Find(extensions, Extension.RequiredCapabilities) is { } e ? Decode<RequiredCapabilities>(e.ExtensionData, "required_capabilities") : null;
+
+    public static IReadOnlyList<ExternalSender> ExternalSenders(IReadOnlyList<Extension> extensions)
+    {
+        if (Find(extensions, Extension.ExternalSenders) is not { } e) return [];
+        try
+        {
+            var reader = new TlsReader(e.ExtensionData);
+            var list = reader.ReadVector(ExternalSender.Decode);
+            reader.EnsureEnd();
+            return list;
+        }
+        catch (MlsDecodeException x) { throw new MlsProtocolException(MlsError.Malformed, "external_senders: " + x.Message, x); }
+    }
+
+    /// <summary>RFC 9420 §12.4.3.2 ExternalPub { HPKEPublicKey external_pub; }.</summary>
+    public static byte[]? ExternalPub(IReadOnlyList<Extension> extensions)
+    {
+        if (Find(extensions, Extension.ExternalPub) is not { } e) return null;
+        try
+        {
+            var reader = new TlsReader(e.ExtensionData);
+            var key = reader.ReadOpaque();
+            reader.EnsureEnd();
+            return key;
+        }
+        catch (MlsDecodeException x) { throw new MlsProtocolException(MlsError.Malformed, "external_pub: " + x.Message, x); }
+    }
+
+    public static Extension MakeExternalPub(byte[] publicKey)
+    {
+        var w = new TlsWriter();
+        w.WriteOpaque(publicKey);
+        return new Extension(Extension.ExternalPub, w.ToArray());
+    }
+
+    public static RatchetTreeWire? RatchetTree(IReadOnlyList<Extension> extensions) =>
+        Find(extensions, Extension.RatchetTree) is { } e ? Decode<RatchetTreeWire>(e.ExtensionData, "ratchet_tree") : null;
+
+    private static T Decode<T>(byte[] data, string name) where T : ITlsCodec<T>
+    {
+        try { return Tls.Deserialize<T>(data); }
+        catch (MlsDecodeException x) { throw new MlsProtocolException(MlsError.Malformed, $"{name}: {x.Message}", x); }
+    }
+}

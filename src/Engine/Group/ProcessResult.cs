@@ -1,0 +1,68 @@
+using Sim.Engine.Framing;
+using Sim.Engine.Messages;
+
+namespace Sim.Engine.Group;
+
+/// <summary>
+/// What <see cref="MlsGroup.Process(MlsMessage)"/> yields. Every result carries the state that
+/// accepting it leads to; <see cref="MlsGroup"/> swaps it in at once for application messages and
+/// proposals, and only on <see cref="MlsGroup.Merge"/> for a <see cref="StagedCommit"/>.
+/// </summary>
+public abstract record ProcessResult(byte[] AuthenticatedData)
+{
+    /// <summary>The state after accepting this message.</summary>
+    public abstract GroupState NextState { get; }
+}
+
+/// <summary>RFC 9420 §15: application data from a member, with the epoch and ratchet generation that decrypted it.</summary>
+public sealed record ApplicationMessage(uint SenderLeaf, byte[] Data, byte[] AuthenticatedData, ulong Epoch, uint Generation,
+    GroupState State) : ProcessResult(AuthenticatedData)
+{
+    public override GroupState NextState => State;
+    public override string ToString() => $"ApplicationMessage(leaf {SenderLeaf}, epoch {Epoch}, generation {Generation}, {Data.Length} bytes)";
+}
+
+/// <summary>RFC 9420 §12.1: a proposal now cached under <see cref="Ref"/> for a later Commit.</summary>
+public sealed record ProposalReceived(byte[] Ref, Proposal Proposal, Sender Sender, byte[] AuthenticatedData, GroupState State)
+    : ProcessResult(AuthenticatedData)
+{
+    public override GroupState NextState => State;
+    public override string ToString() => $"ProposalReceived({Proposal.ProposalType} from {Sender.SenderType} {Sender.LeafIndex})";
+}
+
+/// <summary>One proposal a Commit applied: the proposal, its ref (null when sent inline), and its sender.</summary>
+public sealed record AppliedProposal(Proposal Proposal, byte[]? Ref, Sender Sender);
+
+/// <summary>
+/// RFC 9420 §12.4.2: a Commit that passed every check, staged. <see cref="NewState"/> is the next
+/// epoch (or, if <see cref="Removed"/>, the old state marked removed); nothing changes until the
+/// owner merges it. <see cref="OwnUpdateTaken"/> names our Update proposal the Commit took, if any.
+/// </summary>
+public sealed record StagedCommit(
+    GroupState NewState,
+    Sender Committer,
+    uint CommitterLeaf,
+    IReadOnlyList<AppliedProposal> Proposals,
+    byte[]? OwnUpdateTaken,
+    bool Removed,
+    byte[] AuthenticatedData,
+    ulong NewEpoch) : ProcessResult(AuthenticatedData)
+{
+    public override GroupState NextState => NewState;
+
+    /// <summary>Leaf indices of the members this Commit added (placement order).</summary>
+    public IReadOnlyList<uint> AddedLeaves { get; init; } = [];
+
+    public override string ToString() => $"StagedCommit(epoch {NewEpoch}, by leaf {CommitterLeaf}, {Proposals.Count} proposals{(Removed ? ", removes us" : "")})";
+}
+
+/// <summary>
+/// What <see cref="MlsGroup.Commit"/> yields: the Commit to send, the Welcome for new members
+/// (null if none), the signed GroupInfo of the new epoch, and the staged next state. Our own Commit
+/// is NOT merged at once: the caller merges <see cref="Staged"/> with <see cref="MlsGroup.Merge"/>
+/// once it knows the Commit was accepted (PairMLS decides that), or drops it.
+/// </summary>
+public sealed record CommitResult(MlsMessage Commit, MlsMessage? Welcome, GroupInfo GroupInfo, StagedCommit Staged)
+{
+    public override string ToString() => $"CommitResult(epoch {Staged.NewEpoch}, welcome {(Welcome is null ? "no" : "yes")})";
+}
