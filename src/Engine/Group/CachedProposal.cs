@@ -6,9 +6,11 @@ namespace Sim.Engine.Group;
 
 /// <summary>
 /// For an Update proposal we sent ourselves: the private key of its new leaf and the full LeafNode,
-/// kept until a Commit shows whether it was taken (RFC 9420 §12.1.2).
+/// kept until a Commit shows whether it was taken (RFC 9420 §12.1.2). If the new leaf has a new
+/// signature_key, <see cref="SignaturePrivateKey"/> is its private key: the group signs with it
+/// once a Commit takes this Update.
 /// </summary>
-public sealed record OwnUpdate(Secret LeafPrivateKey, LeafNode LeafNode)
+public sealed record OwnUpdate(Secret LeafPrivateKey, LeafNode LeafNode, Secret? SignaturePrivateKey = null)
 {
     public override string ToString() => "OwnUpdate(<key redacted>)";
 }

@@ -98,6 +98,13 @@ public sealed record CommitOptions
     /// <summary>New credential/capabilities/extensions for the committer's leaf (implies a path).</summary>
     public Tree.LeafNodeTemplate? NewLeaf { get; init; }
 
+    /// <summary>
+    /// The private key behind <see cref="NewLeaf"/>'s SignatureKey when the committer's leaf changes
+    /// signature key (RFC 9420 §7.3 verifies a leaf with its own signature_key): the new leaf is signed
+    /// with it and the new epoch signs with it; the Commit itself is signed with the current key (§6.1).
+    /// </summary>
+    public byte[]? NewSignaturePrivateKey { get; init; }
+
     public byte[] AuthenticatedData { get; init; } = [];
 
     /// <summary>Overrides <see cref="GroupOptions.RatchetTreeInWelcome"/> for this Commit.</summary>

@@ -202,6 +202,9 @@ internal static class GroupProcessor
 
         var next = GroupTransitions.NextEpoch(state, secretTreeAfter, newContext, newTree, priv, schedule.Secrets.Clone(), tag, interim)
             with { PendingReInit = outcome.ReInit };
+        // Our Update that was taken changed our signature_key: sign with its private key from now on.
+        if (outcome.OwnUpdateTaken?.Own?.SignaturePrivateKey is { } newSignatureKey)
+            next = next with { SignaturePrivateKey = newSignatureKey.Clone() };
         return new StagedCommit(next, sender, committerLeaf, applied, outcome.OwnUpdateTaken?.Ref, false, content.AuthenticatedData, newContext.Epoch)
         {
             AddedLeaves = outcome.Added.Select(a => a.Leaf).ToList(),

@@ -40,15 +40,30 @@ internal static class GroupSender
     }
 
     /// <summary>RFC 9420 §12.1.2: an Update with a fresh HPKE key (and optionally new credential/capabilities/extensions).</summary>
-    public static (UpdateProposal Proposal, OwnUpdate Own) MakeUpdate(GroupState state, LeafNodeTemplate? parts, IRandomSource random)
+    /// <remarks>With <paramref name="newSignaturePrivateKey"/> the new leaf has a new signature_key
+    /// (<paramref name="parts"/>' SignatureKey) and is signed with it (§7.3 verifies a leaf with its own
+    /// key); the proposal itself is still signed with the current key (§6.1).</remarks>
+    public static (UpdateProposal Proposal, OwnUpdate Own) MakeUpdate(GroupState state, LeafNodeTemplate? parts, IRandomSource random,
+        byte[]? newSignaturePrivateKey = null)
     {
         var current = state.OwnLeaf;
         var template = parts ?? LeafNodeTemplate.From(current);
+        var signingKey = LeafSigningKey(state, template, newSignaturePrivateKey);
         var keys = state.Suite.Kem.GenerateKeyPair(random);
         var unsigned = new LeafNode(keys.PublicKey, template.SignatureKey, template.Credential, template.Capabilities,
             LeafNodeSource.Update, null, null, template.Extensions, []);
-        var leaf = LeafNodeSignature.Sign(state.Suite, unsigned, state.SignaturePrivateKey.Span, state.GroupId, state.OwnLeafIndex);
-        return (new UpdateProposal(leaf), new OwnUpdate(new Secret(keys.PrivateKey), leaf));
+        var leaf = LeafNodeSignature.Sign(state.Suite, unsigned, signingKey, state.GroupId, state.OwnLeafIndex);
+        return (new UpdateProposal(leaf), new OwnUpdate(new Secret(keys.PrivateKey), leaf,
+            newSignaturePrivateKey is null ? null : new Secret((byte[])newSignaturePrivateKey.Clone())));
+    }
+
+    /// <summary>The key a new leaf of ours is signed with: the current one, or a new one whose public half the template names.</summary>
+    private static byte[] LeafSigningKey(GroupState state, LeafNodeTemplate template, byte[]? newSignaturePrivateKey)
+    {
+        if (newSignaturePrivateKey is null) return state.SignaturePrivateKey.ToArray();
+        if (!state.Suite.Signature.PublicKeyOf(newSignaturePrivateKey).AsSpan().SequenceEqual(template.SignatureKey))
+            throw new ArgumentException("the new signature private key is not the one behind the new leaf's signature_key");
+        return newSignaturePrivateKey;
     }
 
     /// <summary>RFC 9420 §12.4.1 creating a Commit.</summary>
@@ -76,7 +91,8 @@ internal static class GroupSender
         if (path)
         {
             var template = options.NewLeaf ?? LeafNodeTemplate.From(state.OwnLeaf);
-            created = TreeKem.CreateUpdatePath(outcome.Tree, state.OwnLeafIndex, template, state.SignaturePrivateKey.Span, provisional, joiners, random);
+            var signingKey = LeafSigningKey(state, template, options.NewSignaturePrivateKey);
+            created = TreeKem.CreateUpdatePath(outcome.Tree, state.OwnLeafIndex, template, signingKey, provisional, joiners, random);
             // Our own new leaf must pass what every receiver will check (§7.3, the AS).
             LeafNodeValidator.Validate(created.UpdatePath.LeafNode, state.OwnLeafIndex, state.LeafContext(outcome.Extensions), outcome.Tree, LeafNodeSource.Commit);
             state.Options.AuthenticationService(state.OwnLeaf, created.UpdatePath.LeafNode, state.OwnLeafIndex,
@@ -113,6 +129,8 @@ internal static class GroupSender
         var secrets = schedule.Secrets.Clone();
         var next = GroupTransitions.NextEpoch(afterSending, afterSending.SecretTree, newContext, newTree, priv, secrets, tag, interim)
             with { PendingReInit = outcome.ReInit };
+        // A new signature_key in our path leaf: the new epoch signs with its private key.
+        if (path && options.NewSignaturePrivateKey is { } newKey) next = next with { SignaturePrivateKey = new Secret((byte[])newKey.Clone()) };
 
         bool withTree = options.RatchetTreeInWelcome ?? state.Options.RatchetTreeInWelcome;
         var groupInfo = SignGroupInfo(next, withTree);

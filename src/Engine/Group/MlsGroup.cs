@@ -131,9 +131,12 @@ public sealed class MlsGroup
     /// or extensions. Several may be in flight; each keeps its private key until a Commit shows which
     /// (if any) was taken.
     /// </summary>
-    public MlsMessage ProposeUpdate(LeafNodeTemplate? newLeafParts = null, byte[]? authenticatedData = null)
+    /// <remarks>A new signature_key (in <paramref name="newLeafParts"/>) needs its private key
+    /// <paramref name="newSignaturePrivateKey"/>: the leaf is signed with it, and once a Commit takes
+    /// this Update the group signs with it.</remarks>
+    public MlsMessage ProposeUpdate(LeafNodeTemplate? newLeafParts = null, byte[]? authenticatedData = null, byte[]? newSignaturePrivateKey = null)
     {
-        var (proposal, own) = GroupSender.MakeUpdate(State, newLeafParts, _random);
+        var (proposal, own) = GroupSender.MakeUpdate(State, newLeafParts, _random, newSignaturePrivateKey);
         return Propose(proposal, authenticatedData, own);
     }
 
