@@ -1,0 +1,60 @@
+using Sim.Engine.Crypto;
+using Sim.Engine.Schedule;
+
+namespace Sim.Engine.Pair;
+
+/// <summary>
+/// PAIRMLS.md "Framing", item 4: the seal around a datagram's body, hiding the group id, the epoch
+/// and the stapled handshake messages. No key id is on the wire: the receiver tries its keys.
+/// <list type="bullet">
+/// <item>Epoch k &gt; w: header_key = MLS-Exporter(epoch k-1, "PairMLS header seal", "", Nk)
+/// (RFC 9420 §8.5); datagram = nonce (12 random bytes) || AEAD.Seal(header_key, nonce, "PairMLS/1", body).</item>
+/// <item>Epoch w: datagram = enc || ct = HPKE SealBase(invitation init_key, "PairMLS welcome seal", "", body)
+/// (RFC 9180 §6.1): no epoch w-1 is shared with the invitee.</item>
+/// </list>
+/// </summary>
+internal static class HeaderSeal
+{
+    public const string ExporterLabel = "PairMLS header seal";
+    public static ReadOnlySpan<byte> Aad => "PairMLS/1"u8;
+    public static ReadOnlySpan<byte> WelcomeInfo => "PairMLS welcome seal"u8;
+
+    /// <summary>The header key of the epoch after the one <paramref name="exporter"/> belongs to.</summary>
+    public static byte[] KeyForNextEpoch(CipherSuite suite, Func<string, int, byte[]> exporter) => exporter(ExporterLabel, suite.Aead.KeyLength);
+
+    public static byte[] Seal(CipherSuite suite, ReadOnlySpan<byte> headerKey, ReadOnlySpan<byte> body, IRandomSource random)
+    {
+        var nonce = random.NextBytes(Aead.NonceLength);
+        var sealedBody = suite.Aead.Seal(headerKey, nonce, Aad, body);
+        var datagram = new byte[nonce.Length + sealedBody.Length];
+        nonce.CopyTo(datagram, 0);
+        sealedBody.CopyTo(datagram, nonce.Length);
+        return datagram;
+    }
+
+    /// <summary>The body, or null if <paramref name="headerKey"/> does not open the datagram.</summary>
+    public static byte[]? TryOpen(CipherSuite suite, ReadOnlySpan<byte> headerKey, ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.Length < Aead.NonceLength + Aead.TagLength) return null;
+        try { return suite.Aead.Open(headerKey, datagram[..Aead.NonceLength], Aad, datagram[Aead.NonceLength..]); }
+        catch (MlsProtocolException e) when (e.Error == MlsError.DecryptionFailed) { return null; }
+    }
+
+    public static byte[] SealToInvitation(CipherSuite suite, ReadOnlySpan<byte> initKey, ReadOnlySpan<byte> body, IRandomSource random)
+    {
+        var (enc, ct) = suite.Hpke.Seal(initKey, WelcomeInfo, ReadOnlySpan<byte>.Empty, body, random);
+        var datagram = new byte[enc.Length + ct.Length];
+        enc.CopyTo(datagram, 0);
+        ct.CopyTo(datagram, enc.Length);
+        return datagram;
+    }
+
+    /// <summary>The body, or null if the invitation's init private key does not open the datagram.</summary>
+    public static byte[]? TryOpenAsInvitee(CipherSuite suite, Secret initPrivateKey, ReadOnlySpan<byte> datagram)
+    {
+        int encLength = suite.Kem.EncLength;
+        if (datagram.Length < encLength + Aead.TagLength) return null;
+        try { return suite.Hpke.Open(datagram[..encLength], initPrivateKey.Span, WelcomeInfo, ReadOnlySpan<byte>.Empty, datagram[encLength..]); }
+        catch (MlsProtocolException e) when (e.Error is MlsError.DecryptionFailed or MlsError.InvalidKey) { return null; }
+    }
+}

@@ -1,0 +1,179 @@
+using Sim.Engine.Codec;
+using Sim.Engine.Crypto;
+using Sim.Engine.Group;
+using Sim.Engine.Identity;
+using Sim.Engine.Messages;
+
+namespace Sim.Engine.Pair;
+
+/// <summary>
+/// The receive pipeline (PAIRMLS.md "Framing" and "Receiving"; lead's spec "Receive"), a pure
+/// function of a <see cref="PairState"/> and a datagram: it yields the outcome and, for
+/// <see cref="Delivered"/>, the next state. Each step verifies what MLS verifies; nothing is
+/// written to the given state.
+/// </summary>
+internal static class PairReceiver
+{
+    /// <summary>Opens, parses and processes a datagram for a joined session.</summary>
+    public static ReceiveOutcome Receive(PairState state, ReadOnlySpan<byte> datagram, IRandomSource random, int horizon, out PairState next,
+        out bool fork)
+    {
+        next = state;
+        fork = false;
+        try
+        {
+            var (body, sealedEpoch) = Open(state, datagram)
+                ?? throw new PairRejection(RejectReason.NotForThisSession, "no header key of this session opens it");
+            var parts = DatagramBody.Parse(body);
+            if (!parts.GroupId.AsSpan().SequenceEqual(state.Group.GroupId))
+                throw new PairRejection(RejectReason.NotForThisSession, "it names another group");
+            if (parts.Epoch != sealedEpoch)
+                throw new PairRejection(RejectReason.Malformed, $"sealed under the header key of epoch {sealedEpoch} but in epoch {parts.Epoch}");
+            return Process(state, parts, random, horizon, out next);
+        }
+        catch (PairRejection r)
+        {
+            fork = r.Reason == RejectReason.Fork;
+            next = state;
+            return r.ToOutcome();
+        }
+    }
+
+    /// <summary>Step 1: the header keys of the held epochs, newest first, then the invitation's init key.</summary>
+    private static (byte[] Body, ulong Epoch)? Open(PairState state, ReadOnlySpan<byte> datagram)
+    {
+        foreach (var (epoch, key) in state.HeaderKeys.Reverse())
+            if (HeaderSeal.TryOpen(state.Suite, key, datagram) is { } body) return (body, epoch);
+        if (state.InvitationInitPrivateKey is { } initKey && HeaderSeal.TryOpenAsInvitee(state.Suite, initKey, datagram) is { } welcomeBody)
+            return (welcomeBody, state.WelcomeEpoch);
+        return null;
+    }
+
+    /// <summary>Steps 3-8 on a parsed datagram of epoch k (throws <see cref="PairRejection"/>).</summary>
+    public static ReceiveOutcome Process(PairState s, DatagramBody parts, IRandomSource random, int horizon, out PairState next)
+    {
+        next = s;
+        ulong k = parts.Epoch;
+        var suite = s.Suite;
+        // Parity: the peer sends only in epochs it owns, and only it signs its proposals.
+        if (s.IsOwner(k)) throw new PairRejection(RejectReason.WrongParity, $"epoch {k} is ours, the peer cannot send in it");
+        if (parts.ProposalSender != s.PeerLeaf) throw new PairRejection(RejectReason.WrongParity, "the proposal is not the peer's");
+
+        var committed = new List<IdentityChange>();
+        byte[] stapleHash = parts.Staple.Hash(suite);
+        if (k > s.Epoch + 1) throw new PairRejection(RejectReason.UnknownEpoch, $"epoch {k} is more than one ahead of {s.Epoch}");
+        if (k == s.Epoch + 1)
+        {
+            s = ProcessPeerCommit(s, parts, stapleHash, random, committed);
+        }
+        else
+        {
+            // Fork: a second, different commit (or Welcome) for an epoch we already hold.
+            if (s.StapleHashes.TryGetValue(k, out var recorded))
+            {
+                if (!CipherSuite.FixedTimeEquals(recorded, stapleHash))
+                    throw new PairRejection(RejectReason.Fork, $"a second, different {parts.Staple.Kind} for epoch {k}");
+            }
+            else if (k < s.Epoch) return new Expired(k);
+            else throw new PairRejection(RejectReason.UnknownEpoch, $"no commit recorded for epoch {k}");
+            if (k < s.Epoch && !s.Group.PastEpochs.Any(p => p.Epoch == k)) return new Expired(k);
+        }
+
+        // The application message (current epoch, or a retained past one).
+        ApplicationMessage app;
+        try
+        {
+            app = MlsGroup.FromState(s.Group, random).Process(parts.Application) as ApplicationMessage
+                ?? throw new PairRejection(RejectReason.Malformed, "the body is not application data");
+        }
+        catch (MlsProtocolException e) when (e.Error == MlsError.GenerationReused) { return new Duplicate(k); }
+        catch (MlsProtocolException e) when (e.Error == MlsError.GenerationTooOld) { return new Expired(k); }
+        catch (MlsProtocolException e) { throw PairRejection.From(e, "application message"); }
+        if (app.SenderLeaf != s.PeerLeaf) throw new PairRejection(RejectReason.WrongParity, "the application message is not the peer's");
+        AppContent content;
+        try { content = Tls.Deserialize<AppContent>(app.Data); }
+        catch (MlsDecodeException e) { throw new PairRejection(RejectReason.Malformed, "AppContent: " + e.Message); }
+        s = s with { Group = app.State };
+
+        // The update proposal, if its epoch is still current; ranked by kind, then by generation (newest wins).
+        if (k == s.Epoch) s = CacheProposal(s, parts, content.Evidence, app.Generation, random);
+
+        next = s.Pruned(horizon);
+        return new Delivered(content.Payload, k, s.PeerView, committed);
+    }
+
+    /// <summary>The peer's Commit k-1 -&gt; k: by the owner of k, with a path, covering at most our own update.</summary>
+    private static PairState ProcessPeerCommit(PairState s, DatagramBody parts, byte[] stapleHash, IRandomSource random, List<IdentityChange> committed)
+    {
+        ulong k = s.Epoch + 1;
+        if (parts.Staple.Kind != StapleKind.Commit)
+            throw new PairRejection(RejectReason.Malformed, $"epoch {k} must be started by a Commit");
+        var content = parts.StapledMessage.PublicMessage!.Content;
+        if (content.Sender.SenderType != Framing.SenderType.Member || content.Sender.LeafIndex != s.PeerLeaf)
+            throw new PairRejection(RejectReason.WrongParity, $"the Commit into epoch {k} is not by its owner");
+        var commit = content.Commit!;
+        if (commit.Path is null) throw new PairRejection(RejectReason.Invalid, "a PairMLS Commit always carries an UpdatePath");
+        foreach (var p in commit.Proposals)
+            if (p.Type != ProposalOrRefType.Reference || !s.OwnProposals.Any(o => o.Ref.AsSpan().SequenceEqual(p.Reference)))
+                throw new PairRejection(RejectReason.Invalid, "a PairMLS Commit covers only our own update proposals, by reference");
+
+        StagedCommit staged;
+        try
+        {
+            staged = MlsGroup.FromState(s.Group, random).Process(parts.StapledMessage) as StagedCommit
+                ?? throw new PairRejection(RejectReason.Malformed, "the staple is not a Commit");
+        }
+        catch (MlsProtocolException e) { throw PairRejection.From(e, "stapled Commit"); }
+        if (staged.Removed) throw new PairRejection(RejectReason.Invalid, "the Commit removes us");
+
+        var As = new AuthenticationService(s.Suite, s.Group.GroupId);
+        var peerLeaf = staged.NewState.Tree.GetLeaf(s.PeerLeaf) ?? throw new PairRejection(RejectReason.Invalid, "the peer's leaf is blank");
+        IdentityUpdate peerUpdate;
+        try { peerUpdate = As.Validate(s.PeerView, peerLeaf, parts.Staple.Evidence); }
+        catch (MlsProtocolException e) { throw PairRejection.From(e, "committer's leaf"); }
+
+        var myView = s.MyView;
+        if (staged.OwnUpdateTaken is { } taken)
+        {
+            var own = s.OwnProposals.First(o => o.Ref.AsSpan().SequenceEqual(taken));
+            myView = own.Intended.View;
+            if (own.Intended.Kind != UpdateKind.Leaf) committed.Add(new IdentityChange(PairMember.Self, own.Intended.Kind, myView, k));
+        }
+        if (peerUpdate.Kind != UpdateKind.Leaf) committed.Add(new IdentityChange(PairMember.Peer, peerUpdate.Kind, peerUpdate.View, k));
+
+        var next = s with
+        {
+            Group = staged.NewState,
+            MyView = myView,
+            PeerView = peerUpdate.View,
+            PeerProposals = [],
+            OwnProposals = [],
+            OwnStaple = null,
+            OwnStapleBytes = null,
+            StapleHashes = s.StapleHashes.SetItem(k, stapleHash),
+        };
+        return PairSession.TrimPending(next).WithNextHeaderKey();
+    }
+
+    private static PairState CacheProposal(PairState s, DatagramBody parts, IdentityEvidence evidence, uint generation, IRandomSource random)
+    {
+        byte[] reference = s.Suite.MakeProposalRef(Tls.Serialize(parts.ProposalMessage.ToAuthenticatedContent()));
+        if (s.PeerProposals.Any(p => p.Ref.AsSpan().SequenceEqual(reference))) return s;
+        ProposalReceived received;
+        try
+        {
+            received = MlsGroup.FromState(s.Group, random).Process(parts.Proposal) as ProposalReceived
+                ?? throw new PairRejection(RejectReason.Malformed, "the proposal is not a proposal");
+        }
+        catch (MlsProtocolException e) { throw PairRejection.From(e, "update proposal"); }
+        var leaf = ((UpdateProposal)received.Proposal).LeafNode;
+        IdentityUpdate update;
+        try { update = new AuthenticationService(s.Suite, s.Group.GroupId).Validate(s.PeerView, leaf, evidence); }
+        catch (MlsProtocolException e) { throw PairRejection.From(e, "proposed leaf"); }
+        return s with
+        {
+            Group = received.State,
+            PeerProposals = s.PeerProposals.Add(new PeerProposal(received.Ref, new UpdatePriority(update.Kind, generation), update)),
+        };
+    }
+}

@@ -1,0 +1,293 @@
+using Sim.Engine.Codec;
+using Sim.Engine.Crypto;
+using Sim.Engine.Framing;
+using Sim.Engine.Group;
+using Sim.Engine.Identity;
+using Sim.Engine.Messages;
+using Sim.Engine.Tree;
+
+namespace Sim.Engine.Pair;
+
+/// <summary>
+/// One side of a PairMLS conversation (PAIRMLS.md): an RFC 9420 group of two members with no
+/// delivery service. <see cref="Send"/> works at any time (committing into our next epoch first if
+/// the current one is the peer's); <see cref="Receive"/> turns any datagram into an outcome and
+/// never throws on bad bytes. Both compute the next <see cref="PairState"/> as a value and swap it
+/// in at the end, so a rejected datagram changes nothing.
+/// </summary>
+public sealed class PairSession
+{
+    private readonly IRandomSource _random;
+    private PairState _state;
+
+    internal PairSession(PairState state, PairOptions options, IRandomSource random)
+    {
+        _state = state;
+        Options = options;
+        _random = random;
+    }
+
+    public PairOptions Options { get; }
+
+    // ---------------------------------------------------------------- accept (Bob)
+
+    /// <summary>
+    /// PAIRMLS.md "Creating a conversation", step 2: a fresh agent creates the group (epoch 0), with
+    /// probability 1/2 from <paramref name="random"/> commits an empty commit first (so the parity of
+    /// w does not tell who invited whom), then commits Add(invitee) with a path and holds the Welcome
+    /// of epoch w as the staple of w. A bad invitation throws <see cref="MlsProtocolException"/>.
+    /// </summary>
+    public static PairSession Accept(InvitationPublic invitation, Card myCard, CipherSuite? suite, PairOptions options, IRandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(invitation);
+        ArgumentNullException.ThrowIfNull(myCard);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(random);
+        var keyPackage = invitation.KeyPackage;
+        if (keyPackage.CipherSuite is < 1 or > 7)
+            throw new MlsProtocolException(MlsError.UnsupportedCipherSuite, $"invitation suite 0x{keyPackage.CipherSuite:x4}");
+        if (suite is not null && suite.Id != keyPackage.CipherSuite)
+            throw new ArgumentException($"the invitation is for suite {keyPackage.CipherSuite}, not {suite.Id}", nameof(suite));
+        suite ??= CipherSuite.Get(keyPackage.CipherSuite);
+        KeyPackageValidation.Validate(suite, keyPackage);
+
+        byte[] groupId = random.NextBytes(16);
+        var As = new AuthenticationService(suite, groupId);
+        var peerView = As.ValidateInitial(keyPackage.LeafNode, invitation.CardAssertion);
+
+        using var agent = Agent.Create(suite, random);
+        var myAssertion = agent.AssertCard(myCard, groupId);
+        var group = MlsGroup.Create(suite, groupId, agent.ToKeyPair(), agent.Credential, random, options.ToGroupOptions(),
+            IdentityBinding.WithSupport(KeyPackageBundle.DefaultCapabilities(suite)), [As.InitialBinding(myAssertion).ToExtension()]);
+        if (random.NextUInt64(2) == 1) group.MergeCommit(group.Commit(new CommitOptions { ForcePath = true }));
+        var add = group.Commit(new CommitOptions { InlineProposals = [new AddProposal(keyPackage)], ForcePath = true });
+        group.MergeCommit(add);
+
+        var myView = As.ValidateInitial(group.State.OwnLeaf, myAssertion);
+        var staple = new Staple(StapleKind.Welcome, Tls.Serialize(add.Welcome!), IdentityEvidence.ForCard(myAssertion));
+        var state = new PairState
+        {
+            Role = PairRole.Acceptor,
+            WelcomeEpoch = group.Epoch,
+            Group = group.State,
+            PeerLeaf = add.Staged.AddedLeaves[0],
+            MyView = myView,
+            PeerView = peerView,
+            DesiredCard = myCard,
+            OwnStaple = staple,
+            OwnStapleBytes = Tls.Serialize(staple),
+            StapleHashes = System.Collections.Immutable.ImmutableSortedDictionary<ulong, byte[]>.Empty.Add(group.Epoch, staple.Hash(suite)),
+            InvitationInitKey = keyPackage.InitKey,
+        }.WithNextHeaderKey();
+        return new PairSession(state, options, random);
+    }
+
+    // ---------------------------------------------------------------- accessors (no secrets)
+
+    public PairRole Role => _state.Role;
+    public ulong Epoch => _state.Epoch;
+    /// <summary>w: the epoch the Welcome started.</summary>
+    public ulong WelcomeEpoch => _state.WelcomeEpoch;
+    public CipherSuite Suite => _state.Suite;
+    /// <summary>The MLS group id (the conversation id of the identity layer). Never on the wire in clear.</summary>
+    public byte[] ConversationId => (byte[])_state.Group.GroupId.Clone();
+    public bool IsOwner(ulong epoch) => _state.IsOwner(epoch);
+    /// <summary>RFC 9420 §8.7 epoch_authenticator of the current epoch (for comparing the two sides).</summary>
+    public byte[] EpochAuthenticator => _state.Group.EpochAuthenticator;
+    public byte[] TreeHash => _state.Group.Tree.TreeHash();
+    /// <summary>Hash of the serialized current GroupContext (RFC 9420 §8.1).</summary>
+    public byte[] GroupContextHash => _state.Suite.Hash(Tls.Serialize(_state.Group.Context));
+    /// <summary>Our identity as committed in the current epoch.</summary>
+    public IdentityView MyView => _state.MyView;
+    /// <summary>The peer's identity as committed in the current epoch.</summary>
+    public IdentityView PeerView => _state.PeerView;
+    /// <summary>RefHash of the commit (or Welcome) that started <paramref name="epoch"/>, while within the header-key horizon.</summary>
+    public byte[]? CommitHash(ulong epoch) => _state.StapleHashes.TryGetValue(epoch, out var h) ? (byte[])h.Clone() : null;
+    /// <summary>Our update proposals of the current epoch whose fate a peer commit has not shown yet.</summary>
+    public int OwnProposalsInFlight => _state.OwnProposals.Count;
+    /// <summary>Peer update proposals cached in the current epoch (the next commit takes the best one).</summary>
+    public int PeerProposalsPending => _state.PeerProposals.Count;
+    /// <summary>True while a card edit or agent rollover of ours is not committed yet (it is proposed in every datagram).</summary>
+    public bool HasPendingIdentity => _state.HasPendingIdentity;
+    /// <summary>The card we want committed (MyView's card, or a newer edit).</summary>
+    public Card DesiredCard => _state.DesiredCard;
+    /// <summary>Epochs whose header key is held, oldest first.</summary>
+    public IReadOnlyList<ulong> HeldEpochs => _state.HeaderKeys.Keys.ToList();
+    /// <summary>How many datagrams were rejected as a fork (a second, different commit for one epoch). Not part of the saved state.</summary>
+    public int ForksDetected { get; private set; }
+
+    // ---------------------------------------------------------------- sending
+
+    /// <summary>
+    /// PAIRMLS.md "Steady state": encrypts <paramref name="payload"/> now. If the current epoch is the
+    /// peer's, first commits into our next epoch (covering the peer's best-ranked update proposal, with
+    /// an UpdatePath); then proposes an update of our own leaf (carrying any pending identity change:
+    /// <paramref name="edit"/> and/or a rollover to a new agent) stapled to that commit, and the
+    /// application message stapled to the proposal, sealed. The result carries the state to persist
+    /// before the datagram leaves.
+    /// </summary>
+    public SendResult Send(ReadOnlySpan<byte> payload, CardEdit? edit = null, bool rollOverAgent = false)
+    {
+        var s = _state;
+        if (rollOverAgent) s = RollOver(s, _random);
+        if (edit is not null) s = EditCard(s, edit);
+        var committed = new List<IdentityChange>();
+        if (!s.IsOwner(s.Epoch)) s = CommitIntoNextEpoch(s, committed);
+        if (s.OwnStaple is null || s.OwnStapleBytes is null)
+            throw new InvalidOperationException($"epoch {s.Epoch} is ours but we hold no staple for it");
+
+        var suite = s.Suite;
+        var As = new AuthenticationService(suite, s.Group.GroupId);
+        var evidence = s.PendingEvidence;
+        var group = MlsGroup.FromState(s.Group, _random);
+        var proposal = group.ProposeUpdate(DesiredLeaf(s, As, evidence), s.OwnStapleBytes, s.PendingAgentPrivateKey);
+        var reference = group.LastProposalRef!;
+        var ownLeaf = group.State.Proposals.Last(p => p.RefEquals(reference)).Own!.LeafNode;
+        var intended = As.Validate(s.MyView, ownLeaf, evidence);
+        var application = group.EncryptApplication(Tls.Serialize(new AppContent(payload.ToArray(), evidence)), Tls.Serialize(proposal));
+        s = s with { Group = group.State, OwnProposals = s.OwnProposals.Add(new OwnProposal(reference, intended)) };
+
+        byte[] body = Tls.Serialize(application);
+        byte[] datagram = s.Role == PairRole.Acceptor && s.Epoch == s.WelcomeEpoch
+            ? HeaderSeal.SealToInvitation(suite, s.InvitationInitKey!, body, _random)
+            : HeaderSeal.Seal(suite, s.HeaderKeys[s.Epoch], body, _random);
+        Swap(s);
+        return new SendResult(datagram, Save()) { Epoch = s.Epoch, Committed = committed };
+    }
+
+    /// <summary>Our Commit e -&gt; e+1 (we own e+1): the peer's best-ranked update of e, always with a path.</summary>
+    private PairState CommitIntoNextEpoch(PairState s, List<IdentityChange> committed)
+    {
+        var suite = s.Suite;
+        var As = new AuthenticationService(suite, s.Group.GroupId);
+        var best = UpdatePriority.Best(s.PeerProposals, p => p.Priority);
+        var options = new CommitOptions { ProposalRefs = best is null ? [] : [best.Ref], ForcePath = true };
+        var stapleEvidence = IdentityEvidence.None;
+
+        // PAIRMLS.md step 4: the invitee's first commit replaces the invitation agent (it may have been seen by others).
+        bool rollover = s.Role == PairRole.Inviter && s.MyView.SuccessionHash.Length == 0;
+        if (rollover)
+        {
+            if (s.PendingSuccessions.Count == 0) s = RollOver(s, _random);
+            stapleEvidence = IdentityEvidence.ForSuccession([.. s.PendingSuccessions]);
+            options = options with { NewLeaf = DesiredLeaf(s, As, stapleEvidence), NewSignaturePrivateKey = s.PendingAgentPrivateKey };
+        }
+
+        var result = MlsGroup.FromState(s.Group, _random).Commit(options);
+        var next = result.Staged.NewState;
+        ulong k = next.Epoch;
+        var myView = s.MyView;
+        if (rollover)
+        {
+            var update = As.Validate(s.MyView, next.OwnLeaf, stapleEvidence);
+            myView = update.View;
+            committed.Add(new IdentityChange(PairMember.Self, update.Kind, myView, k));
+        }
+        var peerView = s.PeerView;
+        if (best is not null)
+        {
+            peerView = best.Update.View;
+            if (best.Update.Kind != UpdateKind.Leaf) committed.Add(new IdentityChange(PairMember.Peer, best.Update.Kind, peerView, k));
+        }
+        var staple = new Staple(StapleKind.Commit, Tls.Serialize(result.Commit), stapleEvidence);
+        var after = s with
+        {
+            Group = next,
+            MyView = myView,
+            PeerView = peerView,
+            OwnStaple = staple,
+            OwnStapleBytes = Tls.Serialize(staple),
+            StapleHashes = s.StapleHashes.SetItem(k, staple.Hash(suite)),
+            PeerProposals = [],
+            OwnProposals = [],
+        };
+        return TrimPending(after).WithNextHeaderKey().Pruned(Options.Horizon);
+    }
+
+    /// <summary>The leaf we want: the desired agent, its credential, and the binding to the pending evidence.</summary>
+    private static LeafNodeTemplate DesiredLeaf(PairState s, AuthenticationService As, IdentityEvidence evidence)
+    {
+        var current = s.Group.OwnLeaf;
+        byte[] agentKey = s.PendingAgentPrivateKey is { } pending ? s.Suite.Signature.PublicKeyOf(pending) : current.SignatureKey;
+        var binding = As.BindingFor(s.MyView, evidence);
+        return new LeafNodeTemplate(agentKey, Credential.Basic(agentKey), current.Capabilities, IdentityBinding.WithBinding(current.Extensions, binding));
+    }
+
+    /// <summary>A new agent, with a succession from the desired one; a pending card is re-asserted by the new agent.</summary>
+    private static PairState RollOver(PairState s, IRandomSource random)
+    {
+        using var current = Agent.FromPrivateKey(s.Suite, s.DesiredAgentPrivateKey);
+        using var successor = Agent.Create(s.Suite, random);
+        var link = current.Succeed(successor.PublicKey, s.Group.GroupId);
+        return s with
+        {
+            PendingAgentPrivateKey = successor.SignaturePrivateKey.ToArray(),
+            PendingSuccessions = s.PendingSuccessions.Add(link),
+            PendingCardAssertion = s.PendingCardAssertion is null ? null : successor.AssertCard(s.DesiredCard, s.Group.GroupId),
+        };
+    }
+
+    private static PairState EditCard(PairState s, CardEdit edit)
+    {
+        var card = edit.ApplyTo(s.DesiredCard);
+        using var agent = Agent.FromPrivateKey(s.Suite, s.DesiredAgentPrivateKey);
+        return s with { DesiredCard = card, PendingCardAssertion = agent.AssertCard(card, s.Group.GroupId) };
+    }
+
+    /// <summary>After a commit: what of our pending identity is now committed is no longer pending.</summary>
+    internal static PairState TrimPending(PairState s)
+    {
+        var links = s.PendingSuccessions;
+        byte[]? agentKey = s.PendingAgentPrivateKey;
+        if (links.Count > 0)
+        {
+            int from = links.FindIndex(l => l.PredecessorKey.AsSpan().SequenceEqual(s.MyView.AgentKey));
+            if (from < 0)
+            {
+                // The committed agent is the desired one (or none of the chain: keep nothing stale).
+                links = [];
+                agentKey = null;
+            }
+            else links = links.RemoveRange(0, from);
+        }
+        var card = s.PendingCardAssertion;
+        if (card is not null && s.MyView.CardVersion >= s.DesiredCard.Version) card = null;
+        return s with { PendingSuccessions = links, PendingAgentPrivateKey = agentKey, PendingCardAssertion = card };
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /// <summary>
+    /// PAIRMLS.md "Receiving": Delivered, Duplicate, Expired or Rejected. Never throws on bad bytes;
+    /// a rejection changes nothing (a fork is counted in <see cref="ForksDetected"/>).
+    /// </summary>
+    public ReceiveOutcome Receive(ReadOnlySpan<byte> datagram)
+    {
+        var outcome = PairReceiver.Receive(_state, datagram, _random, Options.Horizon, out var next, out bool fork);
+        if (fork) ForksDetected++;
+        if (outcome is Delivered) Swap(next);
+        return outcome;
+    }
+
+    /// <summary>Swaps in an accepted state; the keys of our update proposals that can no longer be taken are cleared.</summary>
+    private void Swap(PairState next)
+    {
+        var old = _state;
+        _state = next;
+        if (old.Group.Epoch == next.Group.Epoch) return;
+        var ownLeafKey = next.Group.OwnLeaf.EncryptionKey;
+        foreach (var p in old.Group.Proposals)
+        {
+            if (p.Own is not { } own || own.LeafNode.EncryptionKey.AsSpan().SequenceEqual(ownLeafKey)) continue;
+            own.LeafPrivateKey.Clear();
+            own.SignaturePrivateKey?.Clear();
+        }
+    }
+
+    // ---------------------------------------------------------------- persistence
+
+    /// <summary>The saved state (persist-before-send). Pending group-state persistence (GroupState.Save), this is empty.</summary>
+    public byte[] Save() => [];
+
+    public override string ToString() => $"PairSession({_state.Role}, epoch {_state.Epoch}, w {_state.WelcomeEpoch})";
+}

@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+using Sim.Engine.Crypto;
+using Sim.Engine.Group;
+using Sim.Engine.Identity;
+using Sim.Engine.Schedule;
+
+namespace Sim.Engine.Pair;
+
+/// <summary>Which side of the conversation a session is.</summary>
+public enum PairRole
+{
+    /// <summary>Alice: made the invitation, joined from the Welcome.</summary>
+    Inviter,
+    /// <summary>Bob: accepted the invitation, created the group; owns the epochs of w's parity.</summary>
+    Acceptor,
+}
+
+/// <summary>An update proposal the peer sent in the current epoch, validated, with its rank.</summary>
+internal sealed record PeerProposal(byte[] Ref, UpdatePriority Priority, IdentityUpdate Update);
+
+/// <summary>An update proposal we sent in the current epoch and the identity it would commit.</summary>
+internal sealed record OwnProposal(byte[] Ref, IdentityUpdate Intended);
+
+/// <summary>
+/// Everything a PairMLS session knows, as a value: processing builds the next one and the session
+/// swaps it in only when every check passed (DESIGN.md "group state is a value").
+/// Byte arrays held here are never written after construction.
+/// </summary>
+internal sealed record PairState
+{
+    public required PairRole Role { get; init; }
+    public required ulong WelcomeEpoch { get; init; }
+    public required GroupState Group { get; init; }
+    public required uint PeerLeaf { get; init; }
+
+    /// <summary>Our identity and the peer's, as committed in the current epoch.</summary>
+    public required IdentityView MyView { get; init; }
+    public required IdentityView PeerView { get; init; }
+
+    /// <summary>The card we want the peer to commit (its version exceeds MyView's while an edit is pending).</summary>
+    public required Card DesiredCard { get; init; }
+    /// <summary>The assertion of <see cref="DesiredCard"/> by our desired agent, while a card edit is pending.</summary>
+    public CardAssertion? PendingCardAssertion { get; init; }
+    /// <summary>The private key of the agent we want to roll over to, while an agent update is pending.</summary>
+    public byte[]? PendingAgentPrivateKey { get; init; }
+    /// <summary>Succession links from our committed agent to the desired one.</summary>
+    public ImmutableList<SuccessionAssertion> PendingSuccessions { get; init; } = [];
+
+    /// <summary>The staple of the current epoch, if we own it (our Commit into it, or the Welcome of w).</summary>
+    public Staple? OwnStaple { get; init; }
+    public byte[]? OwnStapleBytes { get; init; }
+
+    /// <summary>Staple hash per recent epoch (fork detection), and header key per held epoch.</summary>
+    public ImmutableSortedDictionary<ulong, byte[]> StapleHashes { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
+    public ImmutableSortedDictionary<ulong, byte[]> HeaderKeys { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
+
+    public ImmutableList<PeerProposal> PeerProposals { get; init; } = [];
+    public ImmutableList<OwnProposal> OwnProposals { get; init; } = [];
+
+    /// <summary>The acceptor seals epoch w to this init key (while in w).</summary>
+    public byte[]? InvitationInitKey { get; init; }
+    /// <summary>The invitee opens epoch w datagrams with this (while w is within the horizon).</summary>
+    public Secret? InvitationInitPrivateKey { get; init; }
+
+    public CipherSuite Suite => Group.Suite;
+    public ulong Epoch => Group.Epoch;
+    public uint OwnLeaf => Group.OwnLeafIndex;
+
+    /// <summary>PAIRMLS.md "Epoch ownership": the acceptor owns w's parity, the inviter the other.</summary>
+    public bool IsOwner(ulong epoch) => ((epoch ^ WelcomeEpoch) & 1) == 0 ? Role == PairRole.Acceptor : Role == PairRole.Inviter;
+
+    /// <summary>The private key of the agent our next leaf should have.</summary>
+    public byte[] DesiredAgentPrivateKey => PendingAgentPrivateKey ?? Group.SignaturePrivateKey.ToArray();
+
+    /// <summary>The evidence our next update proposal carries, relative to <see cref="MyView"/>.</summary>
+    public IdentityEvidence PendingEvidence => new(PendingCardAssertion, PendingSuccessions);
+
+    public bool HasPendingIdentity => PendingCardAssertion is not null || PendingSuccessions.Count > 0;
+
+    /// <summary>Drops header keys, staple hashes and the invitation's init key older than <paramref name="horizon"/> epochs.</summary>
+    public PairState Pruned(int horizon)
+    {
+        ulong oldest = Epoch > (ulong)horizon ? Epoch - (ulong)horizon : 0;
+        var keys = HeaderKeys;
+        foreach (var e in keys.Keys.Where(e => e < oldest).ToList()) keys = keys.Remove(e);
+        var hashes = StapleHashes;
+        foreach (var e in hashes.Keys.Where(e => e < oldest).ToList()) hashes = hashes.Remove(e);
+        bool welcomeHeld = WelcomeEpoch >= oldest;
+        return this with
+        {
+            HeaderKeys = keys,
+            StapleHashes = hashes,
+            InvitationInitPrivateKey = welcomeHeld ? InvitationInitPrivateKey : null,
+            InvitationInitKey = Epoch == WelcomeEpoch ? InvitationInitKey : null,
+        };
+    }
+
+    /// <summary>After entering a new epoch: the header key of the next one (RFC 9420 §8.5 exporter of this one).</summary>
+    public PairState WithNextHeaderKey() =>
+        this with { HeaderKeys = HeaderKeys.SetItem(Epoch + 1, Group.Secrets.MlsExporter(HeaderSeal.ExporterLabel, ReadOnlySpan<byte>.Empty, Suite.Aead.KeyLength)) };
+
+    public override string ToString() => $"PairState({Role}, epoch {Epoch}, w {WelcomeEpoch})";
+}

@@ -1,0 +1,15 @@
+namespace Sim.Engine.Pair;
+
+/// <summary>
+/// A datagram and the saved session state that made it (persist-before-send): store
+/// <see cref="State"/> before handing <see cref="Datagram"/> to the network, so a restart never
+/// makes a second, different commit for an epoch whose commit may already be out.
+/// <see cref="Committed"/> lists the peer's identity changes our stapled commit made committed.
+/// </summary>
+public sealed record SendResult(byte[] Datagram, byte[] State)
+{
+    public ulong Epoch { get; init; }
+    public IReadOnlyList<IdentityChange> Committed { get; init; } = [];
+
+    public override string ToString() => $"SendResult(epoch {Epoch}, {Datagram.Length}-byte datagram)";
+}
