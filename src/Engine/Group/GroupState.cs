@@ -97,6 +97,27 @@ public sealed record GroupState
         Context.Epoch, Context, Secrets.SenderDataSecret.Clone(), secretTree,
         Tree.Leaves.ToDictionary(l => l.LeafIndex, l => l.Leaf.SignatureKey));
 
+    /// <summary>
+    /// Saves every field of this state as a <see cref="StateKind.GroupState"/> blob (format in
+    /// <see cref="GroupStateCodec"/>), including the non-delegate <see cref="Options"/> (past epochs
+    /// retained, resumption PSKs retained, secret tree options, padding, handshake wire format,
+    /// ratchet_tree in Welcome, external_pub in GroupInfo, RequireCipherSuiteInCapabilities).
+    /// The output holds private keys and epoch secrets: store it as a private key, never log it.
+    /// </summary>
+    public byte[] Save() => StateEnvelope.Seal(StateKind.GroupState, w => GroupStateCodec.Save(this, w));
+
+    /// <summary>
+    /// Loads what <see cref="Save"/> wrote. <paramref name="options"/> supplies what cannot be saved:
+    /// the delegates <see cref="GroupOptions.AuthenticationService"/>, <see cref="GroupOptions.ExternalPsks"/>
+    /// and <see cref="GroupOptions.Clock"/>; every other option value comes from the saved bytes.
+    /// Throws only <see cref="MlsDecodeException"/> on malformed or inconsistent bytes.
+    /// </summary>
+    public static GroupState Load(ReadOnlySpan<byte> bytes, GroupOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return StateEnvelope.Open(bytes, StateKind.GroupState, (ref TlsReader r) => GroupStateCodec.Load(ref r, options));
+    }
+
     public override string ToString() =>
         $"GroupState(epoch {Context.Epoch}, leaf {OwnLeafIndex}, {Tree.MemberCount} members{(IsRemoved ? ", removed" : "")})";
 }

@@ -36,6 +36,19 @@ public sealed class MlsGroup
     public static MlsGroup FromState(GroupState state, IRandomSource random) =>
         new(state ?? throw new ArgumentNullException(nameof(state)), random ?? throw new ArgumentNullException(nameof(random)));
 
+    /// <summary>Saves the group's state (<see cref="GroupState.Save"/>); <see cref="LastProposalRef"/> is
+    /// not saved. The output holds secrets: store it as a private key, never log it.</summary>
+    public byte[] Save() => State.Save();
+
+    /// <summary>A group restored from <see cref="Save"/>'s bytes (<see cref="GroupState.Load"/>: the
+    /// delegates come from <paramref name="options"/>, the other option values from the bytes).
+    /// Throws only <see cref="MlsDecodeException"/> on malformed bytes.</summary>
+    public static MlsGroup Load(ReadOnlySpan<byte> bytes, IRandomSource random, GroupOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        return new(GroupState.Load(bytes, options), random);
+    }
+
     // ---------------------------------------------------------------- creating and joining
 
     /// <summary>RFC 9420 §11: a new group in epoch 0 with us as its only member (leaf 0).</summary>

@@ -44,6 +44,9 @@ public sealed class SecretTree : IDisposable
     public uint LeafCount { get; }
     public SecretTreeOptions Options { get; }
 
+    /// <summary>The cipher suite whose KDF derives this tree's secrets.</summary>
+    public CipherSuite Suite => _suite;
+
     public SecretTree(CipherSuite suite, ReadOnlySpan<byte> encryptionSecret, uint leafCount, SecretTreeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(suite);
