@@ -32,7 +32,9 @@ namespace Sim.Engine.Group;
 ///          uint8 ratchet_tree_in_welcome; uint8 external_pub_in_group_info;
 ///          uint8 require_cipher_suite_in_capabilities; } SavedOptions;
 /// struct { opaque ref&lt;V&gt;; Proposal proposal; Sender sender;
-///          optional&lt;opaque own_leaf_private_key&lt;V&gt;&gt; own; } SavedProposal;   // own: our Update's new leaf key
+///          optional&lt;SavedOwnUpdate&gt; own; } SavedProposal;                     // own: our Update's new keys
+/// struct { opaque leaf_private_key&lt;V&gt;;
+///          optional&lt;opaque signature_private_key&lt;V&gt;&gt; new_signature_key; } SavedOwnUpdate;  // a new signature_key's private key
 /// struct { GroupContext context; opaque sender_data_secret&lt;V&gt;; SecretTree secret_tree;
 ///          SignatureKey signature_keys&lt;V&gt;; } SavedPastEpoch;                   // ascending leaf
 /// struct { uint32 leaf; opaque signature_key&lt;V&gt;; } SignatureKey;
@@ -66,7 +68,11 @@ internal static class GroupStateCodec
             if (p.Own is { } own && (p.Proposal is not UpdateProposal u || !ReferenceEquals(u.LeafNode, own.LeafNode) &&
                 !Tls.Serialize(u.LeafNode).AsSpan().SequenceEqual(Tls.Serialize(own.LeafNode))))
                 throw new InvalidOperationException("an own Update's LeafNode differs from its proposal's");
-            w.WriteOptional(p.Own, (w2, o) => o.LeafPrivateKey.Save(w2));
+            w.WriteOptional(p.Own, (w2, o) =>
+            {
+                o.LeafPrivateKey.Save(w2);
+                w2.WriteOptional(o.SignaturePrivateKey, (w3, k) => k.Save(w3));
+            });
         });
         writer.WriteVector(state.PastEpochs, (w, past) =>
         {
@@ -107,13 +113,14 @@ internal static class GroupStateCodec
             var reference = ReadHash(ref r, nh, "proposal ref");
             var proposal = Proposal.Decode(ref r);
             var sender = Sender.Decode(ref r);
-            var ownKey = r.ReadPresence() ? Secret.Load(ref r) : null;
             OwnUpdate? own = null;
-            if (ownKey is not null)
+            if (r.ReadPresence())
             {
+                var ownKey = Secret.Load(ref r);
+                var ownSignatureKey = r.ReadPresence() ? Secret.Load(ref r) : null;
                 if (proposal is not UpdateProposal update)
                     throw new MlsDecodeException($"saved group state: an own-update key on a {proposal.ProposalType} proposal");
-                own = new OwnUpdate(ownKey, update.LeafNode);
+                own = new OwnUpdate(ownKey, update.LeafNode, ownSignatureKey);
             }
             return new CachedProposal(reference, proposal, sender, own);
         });
@@ -253,6 +260,8 @@ internal static class GroupStateCodec
                     throw new MlsDecodeException("saved group state: an own-update key on someone else's proposal");
                 if (!s.Suite.Kem.PublicKeyOf(own.LeafPrivateKey.Span).AsSpan().SequenceEqual(own.LeafNode.EncryptionKey))
                     throw new MlsDecodeException("saved group state: an own-update key does not match its leaf");
+                if (own.SignaturePrivateKey is { } sk && !s.Suite.Signature.PublicKeyOf(sk.Span).AsSpan().SequenceEqual(own.LeafNode.SignatureKey))
+                    throw new MlsDecodeException("saved group state: an own-update signature key does not match its leaf");
             }
         }
 

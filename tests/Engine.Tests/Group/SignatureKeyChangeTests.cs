@@ -62,6 +62,8 @@ public sealed class SignatureKeyChangeTests
         var update = g[1].ProposeUpdate(parts, null, fresh.PrivateKey);
         // Until it is committed, member 1 still signs with its old key.
         Assert.False(g[1].State.SignaturePrivateKey.Matches(fresh.PrivateKey));
+        // The new key survives a save and load while the Update is in flight.
+        g[1] = MlsGroup.Load(g[1].Save(), kit.Random.Derive("reloaded"), kit.Options);
         Assert.IsType<ProposalReceived>(g[0].Process(update));
         var commit = g[0].Commit(new CommitOptions { ForcePath = true });
         var staged = Assert.IsType<StagedCommit>(g[1].Process(commit.Commit));
