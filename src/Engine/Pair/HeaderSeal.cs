@@ -19,9 +19,6 @@ internal static class HeaderSeal
     public static ReadOnlySpan<byte> Aad => "PairMLS/1"u8;
     public static ReadOnlySpan<byte> WelcomeInfo => "PairMLS welcome seal"u8;
 
-    /// <summary>The header key of the epoch after the one <paramref name="exporter"/> belongs to.</summary>
-    public static byte[] KeyForNextEpoch(CipherSuite suite, Func<string, int, byte[]> exporter) => exporter(ExporterLabel, suite.Aead.KeyLength);
-
     public static byte[] Seal(CipherSuite suite, ReadOnlySpan<byte> headerKey, ReadOnlySpan<byte> body, IRandomSource random)
     {
         var nonce = random.NextBytes(Aead.NonceLength);

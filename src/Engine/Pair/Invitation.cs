@@ -34,6 +34,8 @@ public sealed class Invitation : IDisposable
     public CipherSuite Suite => _bundle.Suite;
     public AgentId AgentId => _agent.Id;
 
+    internal Schedule.Secret InitPrivateKeyForTests => _bundle.InitPrivateKey;
+
     /// <summary>A fresh invitation agent for <paramref name="card"/> under <see cref="PairOptions.Suite"/>.</summary>
     public static Invitation Create(Card card, PairOptions options, IRandomSource random)
     {

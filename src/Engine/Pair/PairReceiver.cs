@@ -39,11 +39,14 @@ internal static class PairReceiver
         }
     }
 
+    /// <summary>The epochs whose header keys a receiver tries, in order: newest first.</summary>
+    public static IEnumerable<ulong> TrialOrder(PairState state) => state.HeaderKeys.Keys.Reverse();
+
     /// <summary>Step 1: the header keys of the held epochs, newest first, then the invitation's init key.</summary>
-    private static (byte[] Body, ulong Epoch)? Open(PairState state, ReadOnlySpan<byte> datagram)
+    public static (byte[] Body, ulong Epoch)? Open(PairState state, ReadOnlySpan<byte> datagram)
     {
-        foreach (var (epoch, key) in state.HeaderKeys.Reverse())
-            if (HeaderSeal.TryOpen(state.Suite, key, datagram) is { } body) return (body, epoch);
+        foreach (ulong epoch in TrialOrder(state))
+            if (HeaderSeal.TryOpen(state.Suite, state.HeaderKeys[epoch], datagram) is { } body) return (body, epoch);
         if (state.InvitationInitPrivateKey is { } initKey && HeaderSeal.TryOpenAsInvitee(state.Suite, initKey, datagram) is { } welcomeBody)
             return (welcomeBody, state.WelcomeEpoch);
         return null;

@@ -286,8 +286,33 @@ public sealed class PairSession
 
     // ---------------------------------------------------------------- persistence
 
-    /// <summary>The saved state (persist-before-send). Pending group-state persistence (GroupState.Save), this is empty.</summary>
-    public byte[] Save() => [];
+    /// <summary>
+    /// The saved state (<see cref="PairStateCodec"/>, a <see cref="StateKind.PairSession"/> blob): what
+    /// <see cref="Send"/> hands out with each datagram. It holds private keys: store it as one, never log it.
+    /// <see cref="ForksDetected"/> is an observation, not state, and is not saved.
+    /// </summary>
+    public byte[] Save() => PairStateCodec.Save(_state);
+
+    /// <summary>
+    /// A session restored from <see cref="Save"/>'s bytes (after a crash, or an older copy for a
+    /// rollback). Throws only <see cref="MlsDecodeException"/> on malformed bytes.
+    /// </summary>
+    public static PairSession Load(ReadOnlySpan<byte> bytes, PairOptions options, IRandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(random);
+        return new PairSession(PairStateCodec.Load(bytes, options.ToGroupOptions()), options, random);
+    }
+
+    /// <summary>For tests and benchmarks: the current state value.</summary>
+    internal PairState State => _state;
+
+    /// <summary>For tests: replaces the state (to stage situations an honest peer never produces).</summary>
+    internal void ReplaceStateForTests(PairState state) => _state = state;
+
+    /// <summary>For tests: opens and parses a datagram with the keys held, without processing it.</summary>
+    internal DatagramBody? Inspect(ReadOnlySpan<byte> datagram) =>
+        PairReceiver.Open(_state, datagram) is { } opened ? DatagramBody.Parse(opened.Body) : null;
 
     public override string ToString() => $"PairSession({_state.Role}, epoch {_state.Epoch}, w {_state.WelcomeEpoch})";
 }

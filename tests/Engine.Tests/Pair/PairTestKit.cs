@@ -35,6 +35,9 @@ internal sealed class PairTestKit
         return this;
     }
 
+    /// <summary>The invitation's init private key (for the test that opens a w datagram by hand).</summary>
+    public byte[] InvitationInitPrivateKey() => Invitation.InitPrivateKeyForTests.ToArray();
+
     public PairSession A => Alice ?? throw new InvalidOperationException("Alice has not joined");
 
     public static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);
