@@ -79,7 +79,7 @@ public static class TreeKem
         }
 
         var priv = TreeKemPrivate.ForLeaf(committerLeaf, leafKeys.PrivateKey)
-            .WithNodeKeys([], fdp.Select((p, i) => (p.Node, nodeKeys[i].PrivateKey)));
+            .WithNodeKeys([], fdp.Select((p, i) => (p.Node, nodeKeys[i])));
         var secrets = new Dictionary<uint, Secret>();
         for (int i = 0; i < fdp.Count; i++) secrets[fdp[i].Node] = new Secret(pathSecrets[i]);
         CryptographicOperations.ZeroMemory(leafSecret);
@@ -149,7 +149,7 @@ public static class TreeKem
         var pathSecret = suite.DecryptWithLabel(key, UpdatePathNodeLabel, Tls.Serialize(context), ct.KemOutput, ct.Ciphertext);
 
         // Derive upwards and check each public key.
-        var added = new List<(uint, byte[])>();
+        var added = new List<(uint, KeyPair)>();
         byte[] secret = pathSecret.ToArray();
         for (int i = index; i < fdp.Count; i++)
         {
@@ -162,12 +162,12 @@ public static class TreeKem
             var pair = TreeKemPrivate.DeriveNodeKeyPair(suite, secret);
             if (!pair.PublicKey.AsSpan().SequenceEqual(path.Nodes[i].EncryptionKey))
             {
-                foreach (var (_, k) in added) CryptographicOperations.ZeroMemory(k);
+                foreach (var (_, k) in added) k.Clear();
                 pair.Clear();
                 CryptographicOperations.ZeroMemory(secret);
                 throw new MlsProtocolException(MlsError.InvalidUpdatePath, $"derived public key differs at node {fdp[i].Node}");
             }
-            added.Add((fdp[i].Node, pair.PrivateKey));
+            added.Add((fdp[i].Node, pair));
         }
         var commitSecret = new Secret(suite.DeriveSecret(secret, "path"));
         CryptographicOperations.ZeroMemory(secret);
