@@ -79,7 +79,7 @@ public static class TreeKem
         }
 
         var priv = TreeKemPrivate.ForLeaf(committerLeaf, leafKeys.PrivateKey)
-            .WithNodeKeys([], fdp.Select((p, i) => (p.Node, nodeKeys[i].PrivateKey)));
+            .WithNodeKeys([], fdp.Select((p, i) => (p.Node, nodeKeys[i])));
         var secrets = new Dictionary<uint, Secret>();
         for (int i = 0; i < fdp.Count; i++) secrets[fdp[i].Node] = new Secret(pathSecrets[i]);
         CryptographicOperations.ZeroMemory(leafSecret);
@@ -149,7 +149,7 @@ public static class TreeKem
         var pathSecret = suite.DecryptWithLabel(key, UpdatePathNodeLabel, Tls.Serialize(context), ct.KemOutput, ct.Ciphertext);
 
         // Derive upwards and check each public key.
-        var added = new List<(uint, byte[])>();
+        var added = new List<(uint, KeyPair)>();
         byte[] secret = pathSecret.ToArray();
         for (int i = index; i < fdp.Count; i++)
         {
@@ -162,12 +162,12 @@ public static class TreeKem
             var pair = TreeKemPrivate.DeriveNodeKeyPair(suite, secret);
             if (!pair.PublicKey.AsSpan().SequenceEqual(path.Nodes[i].EncryptionKey))
             {
-                foreach (var (_, k) in added) CryptographicOperations.ZeroMemory(k);
+                foreach (var (_, k) in added) k.Clear();
                 pair.Clear();
                 CryptographicOperations.ZeroMemory(secret);
                 throw new MlsProtocolException(MlsError.InvalidUpdatePath, $"derived public key differs at node {fdp[i].Node}");
             }
-            added.Add((fdp[i].Node, pair.PrivateKey));
+            added.Add((fdp[i].Node, pair));
         }
         var commitSecret = new Secret(suite.DeriveSecret(secret, "path"));
         CryptographicOperations.ZeroMemory(secret);
@@ -199,11 +199,21 @@ public static class TreeKem
     /// <summary>§12.4.2: none of the UpdatePath's public keys may already be in the tree, nor repeat within it.</summary>
     private static void CheckKeysAreNew(RatchetTree tree, UpdatePath path)
     {
-        var seen = new HashSet<string>();
+        // The path has one key per level (a handful): compare each tree key with them directly
+        // rather than building a set of every key in the tree.
+        var keys = new byte[path.Nodes.Count + 1][];
+        keys[0] = path.LeafNode.EncryptionKey;
+        for (int i = 0; i < path.Nodes.Count; i++) keys[i + 1] = path.Nodes[i].EncryptionKey;
+        for (int i = 1; i < keys.Length; i++)
+            for (int j = 0; j < i; j++)
+                if (keys[i].AsSpan().SequenceEqual(keys[j])) throw RepeatedKey();
         for (uint x = 0; x < tree.NodeCount; x++)
-            if (tree.EncryptionKeyOf(x) is { } k) seen.Add(Convert.ToHexString(k));
-        foreach (var key in path.Nodes.Select(n => n.EncryptionKey).Prepend(path.LeafNode.EncryptionKey))
-            if (!seen.Add(Convert.ToHexString(key)))
-                throw new MlsProtocolException(MlsError.InvalidUpdatePath, "UpdatePath repeats a public key already in the tree");
+        {
+            if (tree.EncryptionKeyOf(x) is not { } existing) continue;
+            foreach (var key in keys)
+                if (key.AsSpan().SequenceEqual(existing)) throw RepeatedKey();
+        }
+
+        static MlsProtocolException RepeatedKey() => new(MlsError.InvalidUpdatePath, "UpdatePath repeats a public key already in the tree");
     }
 }

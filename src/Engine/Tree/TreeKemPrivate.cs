@@ -15,11 +15,20 @@ public sealed class TreeKemPrivate
     private readonly byte[] _leafPrivateKey;
     private readonly SortedDictionary<uint, byte[]> _nodeKeys;
 
-    private TreeKemPrivate(uint leafIndex, byte[] leafPrivateKey, SortedDictionary<uint, byte[]> nodeKeys)
+    /// <summary>
+    /// The public keys of <see cref="_nodeKeys"/> entries where known: kept from the derivation that
+    /// produced the key pair (or computed once by <see cref="PrunedTo"/> for a loaded state), so that
+    /// pruning compares keys instead of repeating a scalar multiplication per key. Never mutated
+    /// after construction; not saved.
+    /// </summary>
+    private readonly Dictionary<uint, byte[]> _publicKeys;
+
+    private TreeKemPrivate(uint leafIndex, byte[] leafPrivateKey, SortedDictionary<uint, byte[]> nodeKeys, Dictionary<uint, byte[]>? publicKeys = null)
     {
         LeafIndex = leafIndex;
         _leafPrivateKey = leafPrivateKey;
         _nodeKeys = nodeKeys;
+        _publicKeys = publicKeys ?? [];
     }
 
     /// <summary>A member at <paramref name="leafIndex"/> that knows only its leaf's private key (copied).</summary>
@@ -37,14 +46,18 @@ public sealed class TreeKemPrivate
     public byte[]? PrivateKeyOf(uint node) =>
         node == 2 * LeafIndex ? _leafPrivateKey : _nodeKeys.TryGetValue(node, out var k) ? k : null;
 
-    public TreeKemPrivate Clone() =>
-        new(LeafIndex, _leafPrivateKey.ToArray(), new SortedDictionary<uint, byte[]>(_nodeKeys.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray())));
+    public TreeKemPrivate Clone()
+    {
+        var nodeKeys = new SortedDictionary<uint, byte[]>();
+        foreach (var (node, key) in _nodeKeys) nodeKeys[node] = key.ToArray();
+        return new(LeafIndex, _leafPrivateKey.ToArray(), nodeKeys, new Dictionary<uint, byte[]>(_publicKeys));
+    }
 
     /// <summary>A copy with a new leaf private key (after this member's Update proposal is committed).</summary>
     public TreeKemPrivate WithLeafPrivateKey(ReadOnlySpan<byte> leafPrivateKey)
     {
         var copy = Clone();
-        return new TreeKemPrivate(LeafIndex, leafPrivateKey.ToArray(), copy._nodeKeys);
+        return new TreeKemPrivate(LeafIndex, leafPrivateKey.ToArray(), copy._nodeKeys, copy._publicKeys);
     }
 
     /// <summary>A copy where <paramref name="node"/>'s private key is derived from <paramref name="pathSecret"/> (§7.4); returns the derived public key too.</summary>
@@ -53,6 +66,7 @@ public sealed class TreeKemPrivate
         var pair = DeriveNodeKeyPair(suite, pathSecret);
         var copy = Clone();
         copy._nodeKeys[node] = pair.PrivateKey;
+        copy._publicKeys[node] = pair.PublicKey;
         return (copy, pair.PublicKey);
     }
 
@@ -82,6 +96,7 @@ public sealed class TreeKemPrivate
             if (tree.EncryptionKeyOf(path[i]) is not { } pub || !pub.AsSpan().SequenceEqual(pair.PublicKey))
                 throw new MlsProtocolException(MlsError.InvalidTree, $"path secret does not yield node {path[i]}'s public key");
             copy._nodeKeys[path[i]] = pair.PrivateKey;
+            copy._publicKeys[path[i]] = pair.PublicKey;
         }
         CryptographicOperations.ZeroMemory(secret);
         return copy;
@@ -106,20 +121,34 @@ public sealed class TreeKemPrivate
     public TreeKemPrivate PrunedTo(RatchetTree tree)
     {
         var keep = new SortedDictionary<uint, byte[]>();
+        var publicKeys = new Dictionary<uint, byte[]>();
         foreach (var (node, key) in _nodeKeys)
-            if (node < tree.NodeCount && tree.EncryptionKeyOf(node) is { } pub && tree.Suite.Kem.PublicKeyOf(key).AsSpan().SequenceEqual(pub))
-                keep[node] = key.ToArray();
-        return new TreeKemPrivate(LeafIndex, _leafPrivateKey.ToArray(), keep);
+        {
+            if (node >= tree.NodeCount || tree.EncryptionKeyOf(node) is not { } pub) continue;
+            var own = _publicKeys.TryGetValue(node, out var known) ? known : tree.Suite.Kem.PublicKeyOf(key);
+            if (!own.AsSpan().SequenceEqual(pub)) continue;
+            keep[node] = key.ToArray();
+            publicKeys[node] = own;
+        }
+        return new TreeKemPrivate(LeafIndex, _leafPrivateKey.ToArray(), keep, publicKeys);
     }
 
-    internal TreeKemPrivate WithNodeKeys(IEnumerable<uint> dropped, IEnumerable<(uint Node, byte[] PrivateKey)> added, byte[]? leafPrivateKey = null)
+    /// <summary>A copy without the keys of <paramref name="dropped"/> and with the derived key pairs <paramref name="added"/> (private keys taken over).</summary>
+    internal TreeKemPrivate WithNodeKeys(IEnumerable<uint> dropped, IEnumerable<(uint Node, KeyPair Pair)> added, byte[]? leafPrivateKey = null)
     {
         var copy = Clone();
         foreach (var d in dropped)
+        {
             if (copy._nodeKeys.Remove(d, out var old)) CryptographicOperations.ZeroMemory(old);
-        foreach (var (n, k) in added) copy._nodeKeys[n] = k;
+            copy._publicKeys.Remove(d);
+        }
+        foreach (var (n, pair) in added)
+        {
+            copy._nodeKeys[n] = pair.PrivateKey;
+            copy._publicKeys[n] = pair.PublicKey;
+        }
         if (leafPrivateKey is null) return copy;
-        return new TreeKemPrivate(LeafIndex, leafPrivateKey, copy._nodeKeys);
+        return new TreeKemPrivate(LeafIndex, leafPrivateKey, copy._nodeKeys, copy._publicKeys);
     }
 
     private IEnumerable<(uint Node, byte[] Key)> AllKeys()

@@ -1,0 +1,82 @@
+namespace Sim.Simulator.Network;
+
+/// <summary>Which way a fault or partition applies.</summary>
+public enum LinkDirection
+{
+    /// <summary>Both ways.</summary>
+    Both,
+    /// <summary>Datagrams from the inviter (alice) to the acceptor (bob).</summary>
+    AliceToBob,
+    /// <summary>Datagrams from the acceptor (bob) to the inviter (alice).</summary>
+    BobToAlice,
+}
+
+/// <summary>A partition: nothing crosses it (in <see cref="Direction"/>) from <see cref="StartMs"/> until it heals at <see cref="HealMs"/>.</summary>
+public sealed record Partition(long StartMs, long HealMs, LinkDirection Direction = LinkDirection.Both);
+
+/// <summary>
+/// What the network does to datagrams on a link during a time window. Probabilities are in [0, 1];
+/// times are virtual milliseconds. Faults are data: generators produce them, shrinking works on
+/// them, the trace records them.
+/// </summary>
+public sealed record LinkFaults
+{
+    public static readonly LinkFaults None = new();
+
+    /// <summary>Probability that a datagram is lost.</summary>
+    public double DropProbability { get; init; }
+    /// <summary>Probability that a datagram is duplicated, and how many extra copies then.</summary>
+    public double DuplicateProbability { get; init; }
+    public int DuplicateCopies { get; init; } = 1;
+    /// <summary>One-way delay: <see cref="DelayMinMs"/> plus an exponential with mean <see cref="DelayMeanMs"/>; different delays reorder.</summary>
+    public long DelayMinMs { get; init; } = 10;
+    public double DelayMeanMs { get; init; }
+    /// <summary>Probability that a datagram is held back by an extra <see cref="ReorderExtraMs"/> (so later ones overtake it).</summary>
+    public double ReorderProbability { get; init; }
+    public long ReorderExtraMs { get; init; } = 200;
+    /// <summary>Probability that a delivered copy has <see cref="CorruptBits"/> random bits flipped.</summary>
+    public double CorruptProbability { get; init; }
+    public int CorruptBits { get; init; } = 1;
+    /// <summary>Probability, per datagram sent, that the network also replays an older datagram of this link.</summary>
+    public double ReplayProbability { get; init; }
+    /// <summary>Probability, per datagram sent, that the network also injects a forged datagram (random bytes of a plausible length).</summary>
+    public double InjectProbability { get; init; }
+
+    public bool IsNone => this == None;
+}
+
+/// <summary>A fault setting that applies on a link from <see cref="FromMs"/> (inclusive) to <see cref="ToMs"/> (exclusive).</summary>
+public sealed record FaultWindow(long FromMs, long ToMs, LinkDirection Direction, LinkFaults Faults);
+
+/// <summary>
+/// The network's fault model for one world: a default per link, optional time windows that
+/// override it, and partitions on a schedule. Party faults (crash, restore, offline) are script
+/// operations, not network faults.
+/// </summary>
+public sealed record FaultProfile
+{
+    public static readonly FaultProfile None = new();
+
+    public LinkFaults AliceToBob { get; init; } = LinkFaults.None;
+    public LinkFaults BobToAlice { get; init; } = LinkFaults.None;
+    public IReadOnlyList<FaultWindow> Windows { get; init; } = [];
+    public IReadOnlyList<Partition> Partitions { get; init; } = [];
+
+    /// <summary>The same faults both ways.</summary>
+    public static FaultProfile Symmetric(LinkFaults faults) => new() { AliceToBob = faults, BobToAlice = faults };
+
+    /// <summary>The faults in force on a link at a virtual time: the last window covering it, else the link default.</summary>
+    public LinkFaults At(LinkDirection link, long nowMs)
+    {
+        for (int i = Windows.Count - 1; i >= 0; i--)
+        {
+            var w = Windows[i];
+            if (nowMs >= w.FromMs && nowMs < w.ToMs && (w.Direction == LinkDirection.Both || w.Direction == link)) return w.Faults;
+        }
+        return link == LinkDirection.AliceToBob ? AliceToBob : BobToAlice;
+    }
+
+    /// <summary>True when a partition cuts this link at this time.</summary>
+    public bool IsPartitioned(LinkDirection link, long nowMs) =>
+        Partitions.Any(p => nowMs >= p.StartMs && nowMs < p.HealMs && (p.Direction == LinkDirection.Both || p.Direction == link));
+}
