@@ -45,7 +45,7 @@ public static class TraceJson
         {
             using var doc = JsonDocument.Parse(line);
             var o = doc.RootElement;
-            var e = new TraceEvent(o.GetProperty("t").GetInt64(), o.GetProperty("seq").GetInt64(), ParseKind(o.GetProperty("kind").GetString()!));
+            var e = new TraceEvent(o.GetProperty("t").GetInt64(), o.GetProperty("seq").GetInt64(), ParseKind(o.GetProperty("kind").GetString()));
             return e with
             {
                 Party = Str(o, "party"),
@@ -76,8 +76,11 @@ public static class TraceJson
 
     public static string KindName(TraceKind kind) => kind.ToString().ToLowerInvariant();
 
-    private static TraceKind ParseKind(string name) =>
-        Enum.TryParse<TraceKind>(name, ignoreCase: true, out var k) ? k : throw new FormatException($"unknown kind '{name}'");
+    // By name only: Enum.TryParse would also take "42" and give an undefined kind.
+    private static TraceKind ParseKind(string? name) =>
+        name is not null && Enum.GetNames<TraceKind>().FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } known
+            ? Enum.Parse<TraceKind>(known)
+            : throw new FormatException($"unknown kind '{name}'");
 
     private static string? Str(JsonElement o, string name) => o.TryGetProperty(name, out var v) ? v.GetString() : null;
 }

@@ -1,0 +1,91 @@
+using Sim.Simulator.Checks;
+using Sim.Simulator.Trace;
+using static Sim.Simulator.Tests.Checks.TraceScenario;
+
+namespace Sim.Simulator.Tests.Checks;
+
+/// <summary>PAIRMLS.md "Integrity": a tampered, forged, replayed or cross-session datagram is never Delivered.</summary>
+public class IntegrityCheckerTests
+{
+    private static readonly IntegrityChecker Checker = new();
+    private static readonly List<TraceEvent> Good = Clean();
+    private static readonly int AfterPayload4 = Find(Good, e => e.Kind == TraceKind.Outcome && e.PayloadId == 4);
+
+    [Fact]
+    public void Unaltered_datagrams_from_the_peer_may_be_delivered() => AssertPasses(Checker, Good);
+
+    [Theory]
+    [InlineData("Rejected:BadSignature")]
+    [InlineData("Rejected:NotForThisSession")]
+    [InlineData("Rejected:Malformed")]
+    public void A_corrupted_copy_that_is_refused_is_fine(string outcome) =>
+        AssertPasses(Checker, InsertAfter(Good, AfterPayload4, Fault("corrupt", "d4", "bad4"), Deliver("bob", "bad4"), Outcome("bob", outcome, null)));
+
+    [Fact]
+    public void A_corrupted_copy_that_is_delivered_fails()
+    {
+        var trace = InsertAfter(Good, AfterPayload4, Fault("corrupt", "d4", "bad4"), Deliver("bob", "bad4"), Outcome("bob", "Delivered", 6, 4));
+        var v = AssertFailsAt(Checker, trace, AfterPayload4 + 3);
+        Assert.Contains("corrupt", v.Detail);
+    }
+
+    [Fact]
+    public void An_injected_datagram_that_is_delivered_fails()
+    {
+        var trace = InsertAfter(Good, AfterPayload4, Fault("inject", null, "f00d"), Deliver("alice", "f00d"), Outcome("alice", "Delivered", 6, 99));
+        AssertFailsAt(Checker, trace, AfterPayload4 + 3);
+    }
+
+    [Fact]
+    public void Delivered_bytes_no_party_sent_fail_as_cross_session()
+    {
+        var trace = InsertAfter(Good, AfterPayload4, Deliver("alice", "0ther5e55"), Outcome("alice", "Delivered", 6, 7));
+        var v = AssertFailsAt(Checker, trace, AfterPayload4 + 2);
+        Assert.Contains("cross-session", v.Detail);
+    }
+
+    [Fact]
+    public void A_party_delivering_its_own_datagram_fails()
+    {
+        var trace = InsertAfter(Good, AfterPayload4, Deliver("alice", "d4"), Outcome("alice", "Delivered", 6, 4));
+        AssertFailsAt(Checker, trace, AfterPayload4 + 2);
+    }
+
+    [Fact]
+    public void A_delivered_payload_other_than_the_one_sent_fails()
+    {
+        var outcome = Find(Good, e => e.Kind == TraceKind.Outcome && e.PayloadId == 3);
+        AssertFailsAt(Checker, Replace(Good, outcome, e => e with { PayloadId = 4 }), outcome);
+    }
+
+    [Theory]
+    [InlineData("Duplicate")]
+    [InlineData("Expired")]
+    [InlineData("Rejected:UnknownEpoch")]
+    public void A_replay_that_is_not_delivered_again_is_fine(string outcome) =>
+        AssertPasses(Checker, InsertAfter(Good, AfterPayload4, Fault("replay", "d1", "d1"), Deliver("alice", "d1"), Outcome("alice", outcome, 3)));
+
+    [Fact]
+    public void A_replay_delivered_a_second_time_fails()
+    {
+        var trace = InsertAfter(Good, AfterPayload4, Fault("replay", "d1", "d1"), Deliver("alice", "d1"), Outcome("alice", "Delivered", 3, 1));
+        var v = AssertFailsAt(Checker, trace, AfterPayload4 + 3);
+        Assert.Contains("replayed", v.Detail);
+    }
+
+    [Fact]
+    public void A_replay_that_overtakes_a_lost_original_may_deliver_it_once()
+    {
+        // The original d3 is dropped; a replay of it is the first copy to arrive: Delivered once is right.
+        var deliver = Find(Good, e => e.Kind == TraceKind.Deliver && e.Datagram == "d3");
+        var trace = InsertAfter(Good, deliver - 1, Fault("drop", "d3", null), Fault("replay", "d3", "d3"));
+        AssertPasses(Checker, trace);
+    }
+
+    [Fact]
+    public void After_a_rollback_a_replay_may_be_delivered_again()
+    {
+        var restore = new TraceEvent(0, 0, TraceKind.Restore) { Party = "alice", Epoch = 3, Detail = "depth=4" };
+        AssertPasses(Checker, InsertAfter(Good, AfterPayload4, restore, Fault("replay", "d1", "d1"), Deliver("alice", "d1"), Outcome("alice", "Delivered", 3, 1)));
+    }
+}

@@ -1,0 +1,77 @@
+using Sim.Simulator.Checks;
+using Sim.Simulator.Trace;
+using static Sim.Simulator.Tests.Checks.TraceScenario;
+
+namespace Sim.Simulator.Tests.Checks;
+
+/// <summary>PAIRMLS.md "Parity": sends in own epochs, epochs started by their owner, epochs only grow.</summary>
+public class ParityCheckerTests
+{
+    private static readonly ParityChecker Checker = new();
+    private static readonly List<TraceEvent> Good = Clean();
+
+    [Fact]
+    public void A_clean_conversation_keeps_parity() => AssertPasses(Checker, Good);
+
+    [Fact]
+    public void A_send_in_the_peers_epoch_fails()
+    {
+        // alice sends payload 4 in epoch 5, which bob owns (welcome epoch 3: bob owns odd epochs).
+        var send = Find(Good, e => e.Kind == TraceKind.Send && e.PayloadId == 4);
+        var v = AssertFailsAt(Checker, Replace(Good, send, e => e with { Epoch = 5 }), send);
+        Assert.Contains("which bob owns", v.Detail);
+    }
+
+    [Fact]
+    public void An_epoch_started_by_the_wrong_committer_fails()
+    {
+        var epoch6 = Find(Good, e => e.Kind == TraceKind.Epoch && e.Party == "alice" && e.Epoch == 6);
+        var v = AssertFailsAt(Checker, Replace(Good, epoch6, e => e with { Detail = "committer=bob" }), epoch6);
+        Assert.Contains("alice owns it", v.Detail);
+    }
+
+    [Fact]
+    public void An_epoch_event_without_a_committer_fails()
+    {
+        var epoch5 = Find(Good, e => e.Kind == TraceKind.Epoch && e.Party == "bob" && e.Epoch == 5);
+        AssertFailsAt(Checker, Replace(Good, epoch5, e => e with { Detail = null }), epoch5);
+    }
+
+    [Fact]
+    public void An_epoch_going_back_fails()
+    {
+        var trace = InsertAfter(Good, Good.Count - 1, Epoch("alice", 5, "c5", "bob"));
+        AssertFailsAt(Checker, trace, trace.Count - 1);
+    }
+
+    [Fact]
+    public void An_epoch_going_back_after_a_restore_is_fine()
+    {
+        var restore = new TraceEvent(0, 0, TraceKind.Restore) { Party = "alice", Epoch = 4, Detail = "depth=2" };
+        AssertPasses(Checker, InsertAfter(Good, Good.Count - 1, restore, Epoch("alice", 5, "c5", "bob")));
+        // A restore of bob does not excuse alice.
+        var trace = InsertAfter(Good, Good.Count - 1, restore with { Party = "bob" }, Epoch("alice", 5, "c5", "bob"));
+        AssertFailsAt(Checker, trace, trace.Count - 1);
+    }
+
+    [Fact]
+    public void With_an_even_welcome_epoch_the_acceptor_owns_even_epochs()
+    {
+        var s = new TraceScenario();
+        s.Add(TraceKind.Joined, party: "bob", with: e => e with { Epoch = 2, Detail = "welcome_epoch=2 role=acceptor" });
+        s.Add(TraceKind.Send, with: e => Send("bob", "d1", 2, 1) with { T = e.T, Seq = e.Seq });
+        s.Add(TraceKind.Joined, party: "alice", with: e => e with { Epoch = 2, Detail = "welcome_epoch=2 role=inviter" });
+        s.Add(TraceKind.Epoch, with: e => Epoch("alice", 3, "c3", "alice") with { T = e.T, Seq = e.Seq });
+        s.Add(TraceKind.Send, with: e => Send("alice", "d2", 3, 2) with { T = e.T, Seq = e.Seq });
+        AssertPasses(Checker, s.Events);
+        var bad = s.Add(TraceKind.Send, with: e => Send("alice", "d3", 4, 3) with { T = e.T, Seq = e.Seq });
+        AssertFailsAt(Checker, s.Events, bad.Seq);
+    }
+
+    [Fact]
+    public void Disagreeing_welcome_epochs_fail()
+    {
+        var aliceJoined = Find(Good, e => e.Kind == TraceKind.Joined && e.Party == "alice");
+        AssertFailsAt(Checker, Replace(Good, aliceJoined, e => e with { Detail = "welcome_epoch=5 role=inviter" }), aliceJoined);
+    }
+}
