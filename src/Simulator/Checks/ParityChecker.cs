@@ -4,7 +4,8 @@ namespace Sim.Simulator.Checks;
 
 /// <summary>
 /// PAIRMLS.md "Parity": every application message is sent in an epoch its sender owns; every epoch
-/// from the welcome epoch w on was started by its owner's commit; each party's epochs only grow.
+/// from the welcome epoch w on was started by its owner's commit; each party's epochs only grow; and
+/// no payload is Delivered from an epoch its sender does not own.
 /// Ownership comes from the Joined events (welcome_epoch=w, role=inviter|acceptor): the acceptor
 /// owns the epochs of w's parity. A Restore (rollback) or Restart of a party loads a saved state, so
 /// it resets that party's expectation to the epoch the event names (or to none).
@@ -41,6 +42,12 @@ public sealed class ParityChecker : IChecker
                     if (owner is null) return Verdict.Fail(Name, e, $"{party} sent in epoch {epoch}, but no Joined event names the welcome epoch, so ownership is unknown");
                     if (owner != party)
                         return Verdict.Fail(Name, e, $"{party} sent datagram {e.Datagram} in epoch {epoch}, which {owner} owns (welcome epoch {ownership.WelcomeEpoch})");
+                    break;
+
+                // The receiving side of the same rule: a payload is Delivered only from an epoch its sender (the peer) owns.
+                case TraceKind.Outcome when e.Outcome == TraceFacts.Delivered && e.Epoch is { } epoch:
+                    if (ownership.OwnerOf(epoch) is { } o && TraceFacts.PeerOf(party) is { } sender && o != sender)
+                        return Verdict.Fail(Name, e, $"{party} Delivered payload {e.PayloadId} from {sender} in epoch {epoch}, which {o} owns");
                     break;
 
                 case TraceKind.Epoch when e.Epoch is { } epoch:

@@ -23,6 +23,15 @@ public class ParityCheckerTests
     }
 
     [Fact]
+    public void A_payload_delivered_from_an_epoch_its_sender_does_not_own_fails()
+    {
+        // alice reports payload 3 from bob as being of epoch 4, which alice owns.
+        var outcome = Find(Good, e => e.Kind == TraceKind.Outcome && e.PayloadId == 3);
+        var v = AssertFailsAt(Checker, Replace(Good, outcome, e => e with { Epoch = 4 }), outcome);
+        Assert.Contains("which alice owns", v.Detail);
+    }
+
+    [Fact]
     public void An_epoch_started_by_the_wrong_committer_fails()
     {
         var epoch6 = Find(Good, e => e.Kind == TraceKind.Epoch && e.Party == "alice" && e.Epoch == 6);
