@@ -36,4 +36,7 @@ public sealed class TraceLog
 
     /// <summary>A short id for bytes that travel (datagrams): the first 8 bytes of SHA-256, hex.</summary>
     public static string IdOf(ReadOnlySpan<byte> bytes) => Convert.ToHexString(SHA256.HashData(bytes).AsSpan(0, 8)).ToLowerInvariant();
+
+    /// <summary>The first 8 bytes of a value that already is a hash (tree hash, commit hash), hex.</summary>
+    public static string ShortHex(ReadOnlySpan<byte> hash) => Convert.ToHexString(hash[..Math.Min(8, hash.Length)]).ToLowerInvariant();
 }
