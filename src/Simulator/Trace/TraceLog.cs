@@ -32,6 +32,9 @@ public sealed class TraceLog
     /// <summary>SHA-256 of the JSON Lines so far, hex.</summary>
     public string Hash() => Convert.ToHexString(_hash.GetCurrentHash()).ToLowerInvariant();
 
+    /// <summary>Writes the JSON Lines to <paramref name="path"/> (the CLI's --trace file).</summary>
+    public void WriteTo(string path) => File.WriteAllText(path, ToJsonLines(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+
     public string ToJsonLines() => _text?.ToString() ?? throw new InvalidOperationException("this trace keeps no text");
 
     /// <summary>A short id for bytes that travel (datagrams): the first 8 bytes of SHA-256, hex.</summary>
