@@ -29,7 +29,7 @@ public sealed class ConvergenceChecker : IChecker
         Same("epoch", a.Epoch, b.Epoch);
         Same("epoch_auth", a.EpochAuth, b.EpochAuth);
         Same("tree_hash", a.TreeHash, b.TreeHash);
-        Same("context", DetailFields.Get(a.Detail, "context"), DetailFields.Get(b.Detail, "context"));
+        Same("gc_hash", DetailFields.Get(a.Detail, "gc_hash"), DetailFields.Get(b.Detail, "gc_hash"));
         SeesCard("alice", a, "bob", b, problems);
         SeesCard("bob", b, "alice", a, problems);
         SeesAgent("alice", a, "bob", b, problems);

@@ -2,7 +2,7 @@ namespace Sim.Simulator.Checks;
 
 /// <summary>
 /// The free-text Detail of a trace event as "key=value" tokens and bare words, split on white
-/// space, ',' or ';' (for example "peer_card=3 context=ab12 agent=9f peer_agent=c4").
+/// space, ',' or ';' (for example "peer_card=3 gc_hash=ab12 agent=9f peer_agent=c4").
 /// </summary>
 public static class DetailFields
 {

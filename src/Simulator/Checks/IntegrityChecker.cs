@@ -28,10 +28,10 @@ public sealed class IntegrityChecker : IChecker
         {
             if (e.Kind == TraceKind.Fault)
             {
-                if (e.Fault is "corrupt" or "inject" && DetailFields.Get(e.Detail, "new") is { } made) altered.TryAdd(made, e);
+                if (e.Fault is "corrupt" or "inject" && DetailFields.Get(e.Detail, "deliver") is { } made) altered.TryAdd(made, e);
                 if (e.Fault == "replay")
                 {
-                    foreach (var rid in new[] { e.Datagram, DetailFields.Get(e.Detail, "new") })
+                    foreach (var rid in new[] { e.Datagram, DetailFields.Get(e.Detail, "deliver") })
                     {
                         if (rid is null) continue;
                         replayed.Add(rid);

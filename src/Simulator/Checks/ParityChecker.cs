@@ -19,6 +19,9 @@ public sealed class ParityChecker : IChecker
         var ownership = Ownership.Of(trace);
         ulong? w = null;
         var last = new Dictionary<string, ulong?>(StringComparer.Ordinal);
+        // A party's Joined event names its first epoch; the Epoch event announcing the commit that
+        // started that same epoch may follow it once.
+        var joinedAt = new Dictionary<string, ulong>(StringComparer.Ordinal);
         int sends = 0, epochs = 0;
 
         foreach (var e in trace)
@@ -33,7 +36,7 @@ public sealed class ParityChecker : IChecker
                             return Verdict.Fail(Name, e, $"{party} joined with welcome epoch {jw}, but an earlier Joined event said {known}");
                         w = jw;
                     }
-                    if (e.Epoch is { } first) last[party] = first;
+                    if (e.Epoch is { } first) { last[party] = first; joinedAt[party] = first; }
                     break;
 
                 case TraceKind.Send when e.Epoch is { } epoch:
@@ -52,7 +55,8 @@ public sealed class ParityChecker : IChecker
 
                 case TraceKind.Epoch when e.Epoch is { } epoch:
                     epochs++;
-                    if (last.GetValueOrDefault(party) is { } previous && epoch <= previous)
+                    bool announcesJoinedEpoch = joinedAt.Remove(party, out var joined) && joined == epoch;
+                    if (last.GetValueOrDefault(party) is { } previous && epoch <= previous && !announcesJoinedEpoch)
                         return Verdict.Fail(Name, e, $"{party}'s epoch went from {previous} to {epoch} with no rollback in between");
                     last[party] = epoch;
                     // Epochs before w are the acceptor's set-up of the group (PAIRMLS.md "Accept"), owned by no one.

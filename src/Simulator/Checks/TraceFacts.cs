@@ -29,15 +29,15 @@ internal static class TraceFacts
         return sends;
     }
 
-    /// <summary>The id of the bytes a Fault event says will be delivered: Detail "new=&lt;id&gt;", else the original id.</summary>
-    public static string? NewId(TraceEvent fault) => DetailFields.Get(fault.Detail, "new") ?? fault.Datagram;
+    /// <summary>The id of the bytes a Fault event says will be delivered: Detail "deliver=&lt;id&gt;", else the original id.</summary>
+    public static string? NewId(TraceEvent fault) => DetailFields.Get(fault.Detail, "deliver") ?? fault.Datagram;
 
     /// <summary>Ids of bytes the network made or changed (corrupt, inject), each with its Fault event.</summary>
     public static Dictionary<string, TraceEvent> AlteredDatagrams(IReadOnlyList<TraceEvent> trace)
     {
         var altered = new Dictionary<string, TraceEvent>(StringComparer.Ordinal);
         foreach (var e in trace)
-            if (e.Kind == TraceKind.Fault && e.Fault is "corrupt" or "inject" && DetailFields.Get(e.Detail, "new") is { } id)
+            if (e.Kind == TraceKind.Fault && e.Fault is "corrupt" or "inject" && DetailFields.Get(e.Detail, "deliver") is { } id)
                 altered.TryAdd(id, e);
         return altered;
     }

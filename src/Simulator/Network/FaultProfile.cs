@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Sim.Simulator.Network;
 
 /// <summary>Which way a fault or partition applies.</summary>
@@ -43,6 +45,14 @@ public sealed record LinkFaults
     public double InjectProbability { get; init; }
 
     public bool IsNone => this == None;
+
+    /// <summary>Every setting, units in the names, for the options line (invariant culture, round-trip doubles).</summary>
+    public string Describe() =>
+        $"drop_probability={D(DropProbability)} duplicate_probability={D(DuplicateProbability)} duplicate_copies={DuplicateCopies} " +
+        $"delay_min_ms={DelayMinMs} delay_mean_ms={D(DelayMeanMs)} reorder_probability={D(ReorderProbability)} reorder_extra_ms={ReorderExtraMs} " +
+        $"corrupt_probability={D(CorruptProbability)} corrupt_bits={CorruptBits} replay_probability={D(ReplayProbability)} inject_probability={D(InjectProbability)}";
+
+    internal static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }
 
 /// <summary>A fault setting that applies on a link from <see cref="FromMs"/> (inclusive) to <see cref="ToMs"/> (exclusive).</summary>
@@ -61,6 +71,12 @@ public sealed record FaultProfile
     public LinkFaults BobToAlice { get; init; } = LinkFaults.None;
     public IReadOnlyList<FaultWindow> Windows { get; init; } = [];
     public IReadOnlyList<Partition> Partitions { get; init; } = [];
+
+    /// <summary>Every setting, for the options line: both links, the windows and the partitions.</summary>
+    public string Describe() =>
+        $"alice_to_bob{{{AliceToBob.Describe()}}} bob_to_alice{{{BobToAlice.Describe()}}} " +
+        $"windows[{string.Join(" ", Windows.Select(w => $"{{from_ms={w.FromMs} to_ms={w.ToMs} direction={w.Direction} {w.Faults.Describe()}}}"))}] " +
+        $"partitions[{string.Join(" ", Partitions.Select(p => $"{{start_ms={p.StartMs} heal_ms={p.HealMs} direction={p.Direction}}}"))}]";
 
     /// <summary>The same faults both ways.</summary>
     public static FaultProfile Symmetric(LinkFaults faults) => new() { AliceToBob = faults, BobToAlice = faults };

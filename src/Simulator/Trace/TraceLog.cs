@@ -32,8 +32,14 @@ public sealed class TraceLog
     /// <summary>SHA-256 of the JSON Lines so far, hex.</summary>
     public string Hash() => Convert.ToHexString(_hash.GetCurrentHash()).ToLowerInvariant();
 
+    /// <summary>Writes the JSON Lines to <paramref name="path"/> (the CLI's --trace file).</summary>
+    public void WriteTo(string path) => File.WriteAllText(path, ToJsonLines(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+
     public string ToJsonLines() => _text?.ToString() ?? throw new InvalidOperationException("this trace keeps no text");
 
     /// <summary>A short id for bytes that travel (datagrams): the first 8 bytes of SHA-256, hex.</summary>
     public static string IdOf(ReadOnlySpan<byte> bytes) => Convert.ToHexString(SHA256.HashData(bytes).AsSpan(0, 8)).ToLowerInvariant();
+
+    /// <summary>The first 8 bytes of a value that already is a hash (tree hash, commit hash), hex.</summary>
+    public static string ShortHex(ReadOnlySpan<byte> hash) => Convert.ToHexString(hash[..Math.Min(8, hash.Length)]).ToLowerInvariant();
 }

@@ -25,14 +25,14 @@ public class ConvergenceCheckerTests
     [Theory]
     [InlineData("epoch")]
     [InlineData("epoch_auth")]
-    [InlineData("context")]
+    [InlineData("gc_hash")]
     public void Any_differing_summary_fails(string field)
     {
         var bad = Replace(Good, BobFinal, e => field switch
         {
             "epoch" => e with { Epoch = 7 },
             "epoch_auth" => e with { EpochAuth = "e6x" },
-            _ => e with { Detail = "peer_card=2 context=x6x agent=b1 peer_agent=a2" },
+            _ => e with { Detail = "peer_card=2 gc_hash=x6x agent=b1 peer_agent=a2" },
         });
         var v = AssertFailsAt(Checker, bad, BobFinal);
         Assert.Contains(field, v.Detail);
@@ -41,14 +41,14 @@ public class ConvergenceCheckerTests
     [Fact]
     public void A_stale_view_of_the_peers_card_fails()
     {
-        var v = AssertFailsAt(Checker, Replace(Good, BobFinal, e => e with { Detail = "peer_card=1 context=x6 agent=b1 peer_agent=a2" }), BobFinal);
+        var v = AssertFailsAt(Checker, Replace(Good, BobFinal, e => e with { Detail = "peer_card=1 gc_hash=x6 agent=b1 peer_agent=a2" }), BobFinal);
         Assert.Contains("bob sees alice's card version 1, but alice is at 2", v.Detail);
     }
 
     [Fact]
     public void A_stale_view_of_the_peers_agent_fails()
     {
-        var v = AssertFailsAt(Checker, Replace(Good, AliceFinal, e => e with { Detail = "peer_card=1 context=x6 agent=a2 peer_agent=b0" }), BobFinal);
+        var v = AssertFailsAt(Checker, Replace(Good, AliceFinal, e => e with { Detail = "peer_card=1 gc_hash=x6 agent=a2 peer_agent=b0" }), BobFinal);
         Assert.Contains("agent", v.Detail);
     }
 

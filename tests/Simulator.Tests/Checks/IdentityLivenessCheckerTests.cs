@@ -37,7 +37,7 @@ public class IdentityLivenessCheckerTests
     [Fact]
     public void A_card_edit_never_seen_fails_at_the_edit()
     {
-        var trace = Replace(Remove(Good, Seen), BobFinal - 1, e => e with { Detail = "peer_card=1 context=x6 agent=b1 peer_agent=a2" });
+        var trace = Replace(Remove(Good, Seen), BobFinal - 1, e => e with { Detail = "peer_card=1 gc_hash=x6 agent=b1 peer_agent=a2" });
         var v = AssertFailsAt(Checker, trace, Edit);
         Assert.Contains("card version 2", v.Detail);
         Assert.Null(Assert.Single(IdentityLivenessChecker.Latencies(trace)).LatencyMs);
@@ -47,7 +47,7 @@ public class IdentityLivenessCheckerTests
     public void An_older_card_version_seen_is_not_enough()
     {
         var trace = Replace(Good, Seen, e => e with { CardVersion = 1 });
-        trace = Replace(trace, BobFinal, e => e with { Detail = "peer_card=1 context=x6 agent=b1 peer_agent=a2" });
+        trace = Replace(trace, BobFinal, e => e with { Detail = "peer_card=1 gc_hash=x6 agent=b1 peer_agent=a2" });
         AssertFailsAt(Checker, trace, Edit);
     }
 
@@ -55,7 +55,7 @@ public class IdentityLivenessCheckerTests
     public void Seen_by_the_editor_itself_is_not_enough()
     {
         var trace = Replace(Good, Seen, e => e with { Party = "alice", Peer = "alice" });
-        trace = Replace(trace, BobFinal, e => e with { Detail = "peer_card=1 context=x6 agent=b1 peer_agent=a2" });
+        trace = Replace(trace, BobFinal, e => e with { Detail = "peer_card=1 gc_hash=x6 agent=b1 peer_agent=a2" });
         AssertFailsAt(Checker, trace, Edit);
     }
 

@@ -31,11 +31,11 @@ internal sealed class TraceScenario
     public static TraceEvent Epoch(string party, ulong epoch, string commit, string committer) =>
         new(0, 0, TraceKind.Epoch) { Party = party, Epoch = epoch, CommitHash = commit, Detail = $"committer={committer}" };
     public static TraceEvent Fault(string fault, string? dgram, string? newId) =>
-        new(0, 0, TraceKind.Fault) { Fault = fault, Datagram = dgram, Detail = newId is null ? null : $"new={newId}" };
+        new(0, 0, TraceKind.Fault) { Fault = fault, Datagram = dgram, Detail = newId is null ? null : $"deliver={newId}" };
     public static TraceEvent Identity(string party, string peer, ulong card, string agent) =>
         new(0, 0, TraceKind.Identity) { Party = party, Peer = peer, CardVersion = card, Agent = agent };
     public static TraceEvent State(string party, ulong epoch, string auth, string tree, ulong card, ulong peerCard, string context, string agent, string peerAgent) =>
-        new(0, 0, TraceKind.State) { Party = party, Epoch = epoch, EpochAuth = auth, TreeHash = tree, CardVersion = card, Detail = $"peer_card={peerCard} context={context} agent={agent} peer_agent={peerAgent}" };
+        new(0, 0, TraceKind.State) { Party = party, Epoch = epoch, EpochAuth = auth, TreeHash = tree, CardVersion = card, Detail = $"peer_card={peerCard} gc_hash={context} agent={agent} peer_agent={peerAgent}" };
 
     private void Put(TraceEvent e, long dt = 10) { _t += dt; _events.Add(e with { T = _t, Seq = _events.Count }); }
 
@@ -61,8 +61,8 @@ internal sealed class TraceScenario
         s.Put(Outcome("bob", "Delivered", 4, 2), 0);
         s.Put(Epoch("bob", 4, "c4", "alice"), 0);
         s.Put(Identity("bob", "alice", 2, "a2"), 0);
-        s.Put(new TraceEvent(0, 0, TraceKind.State) { Party = "alice", Epoch = 4, EpochAuth = "e4", TreeHash = "t4", CardVersion = 2, Detail = "peer_card=1 context=x4 agent=a2 peer_agent=b1" });
-        s.Put(new TraceEvent(0, 0, TraceKind.State) { Party = "bob", Epoch = 4, EpochAuth = "e4", TreeHash = "t4", CardVersion = 1, Detail = "peer_card=2 context=x4 agent=b1 peer_agent=a2" }, 0);
+        s.Put(new TraceEvent(0, 0, TraceKind.State) { Party = "alice", Epoch = 4, EpochAuth = "e4", TreeHash = "t4", CardVersion = 2, Detail = "peer_card=1 gc_hash=x4 agent=a2 peer_agent=b1" });
+        s.Put(new TraceEvent(0, 0, TraceKind.State) { Party = "bob", Epoch = 4, EpochAuth = "e4", TreeHash = "t4", CardVersion = 1, Detail = "peer_card=2 gc_hash=x4 agent=b1 peer_agent=a2" }, 0);
         s.Put(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "liveness" }, 0);
         s.Put(Epoch("bob", 5, "c5", "bob"));
         s.Put(Send("bob", "d3", 5, 3), 0);

@@ -1,0 +1,347 @@
+using Akka.Actor;
+using Sim.Engine.Crypto;
+using Sim.Engine.Pair;
+using Sim.Simulator.Trace;
+
+namespace Sim.Simulator.Agents;
+
+/// <summary>
+/// One party of a world: an actor around its PairMLS session (or, for Alice before she joins, her
+/// invitation). It never schedules anything itself: each message is one thing that happens to the
+/// party, and the reply says what the world should record (trace event drafts, stamped with time and
+/// sequence by the world) and what it should transmit.
+/// <para>
+/// Persist before send: the state a send produces is stored on the party's "disk" before the reply
+/// hands the datagram out. The disk also takes a save after Accept, after joining, and after each
+/// Delivered. A crash drops the session from memory; a restart loads the last save; a restore loads
+/// an older save (a rollback, which can make the party commit twice for one epoch).
+/// </para>
+/// </summary>
+public sealed class PartyActor : ReceiveActor
+{
+    // ------------------------------------------------------------------ messages
+
+    /// <summary>Alice makes her invitation. Reply: <see cref="InvitationCreated"/>.</summary>
+    public sealed record CreateInvitation;
+    public sealed record InvitationCreated(InvitationPublic Public);
+    /// <summary>Bob accepts an invitation (PAIRMLS.md "Creating a conversation", step 2). Reply: <see cref="PartyReply"/>.</summary>
+    public sealed record AcceptInvitation(InvitationPublic Invitation);
+    /// <summary>The user sends a payload, optionally with a card edit and/or an agent rollover. Reply: <see cref="PartyReply"/>.</summary>
+    public sealed record UserSend(long PayloadId, byte[] Payload, bool CardEdit = false, bool RollOver = false);
+    /// <summary>The network delivers a datagram. Reply: <see cref="PartyReply"/> (with <see cref="PartyReply.Lost"/> when down or offline).</summary>
+    public sealed record Deliver(byte[] Datagram);
+    public sealed record Crash(long DownMs);
+    public sealed record Restart;
+    public sealed record Restore(int Depth);
+    public sealed record GoOffline(long DurationMs);
+    public sealed record ComeBack;
+    /// <summary>Liveness phase: restart if down, come back if offline.</summary>
+    public sealed record Revive;
+    /// <summary>Reply: <see cref="PartySummary"/>.</summary>
+    public sealed record GetSummary;
+    /// <summary>Reply: <see cref="DiskReport"/>.</summary>
+    public sealed record GetDisk;
+    public sealed record DiskReport(int Saves, string? LastStateId);
+
+    /// <summary>
+    /// What happened: trace event drafts (T and Seq 0; the world stamps them), a datagram to transmit,
+    /// why a datagram was lost (<c>offline</c>, <c>crashed</c>: a send's datagram that cannot leave,
+    /// or a delivery that cannot arrive), why the request did not apply (<see cref="Skipped"/>), and
+    /// for a send the id of the state persisted before the reply.
+    /// </summary>
+    public sealed record PartyReply(IReadOnlyList<TraceEvent> Events)
+    {
+        public byte[]? Datagram { get; init; }
+        public string? Lost { get; init; }
+        public string? Skipped { get; init; }
+        public string? PersistedStateId { get; init; }
+        public string? Outcome { get; init; }
+    }
+
+    // ------------------------------------------------------------------ state
+
+    private readonly PartyConfig _config;
+    private readonly string _me;
+    private readonly string _peer;
+    private readonly List<byte[]> _disk = [];
+    private Invitation? _invitation;
+    private PairSession? _session;
+    private bool _down;
+    private bool _offline;
+    private int _forks;
+
+    public PartyActor(PartyConfig config)
+    {
+        _config = config ?? throw new ArgumentNullException(nameof(config));
+        _me = config.Party.Name();
+        _peer = config.Party.Peer().Name();
+
+        Handle<CreateInvitation>(_ => OnCreateInvitation());
+        Handle<AcceptInvitation>(OnAccept);
+        Handle<UserSend>(OnUserSend);
+        Handle<Deliver>(OnDeliver);
+        Handle<Crash>(OnCrash);
+        Handle<Restart>(_ => OnRestart(null));
+        Handle<Restore>(OnRestore);
+        Handle<GoOffline>(OnGoOffline);
+        Handle<ComeBack>(_ => OnComeBack());
+        Handle<Revive>(_ => OnRevive());
+        Handle<GetSummary>(_ => Summary());
+        Handle<GetDisk>(_ => new DiskReport(_disk.Count, _disk.Count == 0 ? null : TraceLog.IdOf(_disk[^1])));
+    }
+
+    public static Props Props(PartyConfig config) => Akka.Actor.Props.Create(() => new PartyActor(config));
+
+    /// <summary>
+    /// Every request gets exactly one reply; an exception (a bug: bad network input is an outcome,
+    /// not an exception) goes back to the asking world as a failure, which stops that world's run.
+    /// </summary>
+    private void Handle<T>(Func<T, object> handler) => Receive<T>(message =>
+    {
+        object reply;
+        try { reply = handler(message); }
+        catch (Exception e) { reply = new Status.Failure(e); }
+        Sender.Tell(reply);
+    });
+
+    protected override void PostStop() => _invitation?.Dispose();
+
+    // ------------------------------------------------------------------ joining
+
+    private object OnCreateInvitation()
+    {
+        if (_invitation is not null || _session is not null) throw new InvalidOperationException($"{_me} already has a conversation");
+        _invitation = Invitation.Create(_config.Card, _config.Options, _config.Random);
+        return new InvitationCreated(_invitation.Public);
+    }
+
+    private object OnAccept(AcceptInvitation m)
+    {
+        if (_session is not null) throw new InvalidOperationException($"{_me} already has a conversation");
+        _session = PairSession.Accept(m.Invitation, _config.Card, null, _config.Options, _config.Random);
+        Persist(_session.Save());
+        var events = new List<TraceEvent> { JoinedDraft(_session, "acceptor") };
+        EpochChanges(events, null);
+        return new PartyReply(events);
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    private object OnUserSend(UserSend m)
+    {
+        if (_down) return new PartyReply([]) { Skipped = "down" };
+        if (_session is not { } s) return new PartyReply([]) { Skipped = "not joined" };
+        ulong before = s.Epoch;
+        CardEdit? edit = m.CardEdit ? new CardEdit($"{_config.Card.DisplayName} {s.DesiredCard.Version + 1}") : null;
+        var sent = s.Send(m.Payload, edit, m.RollOver);
+        // Persist before send: the disk holds the state that made this datagram before anyone sees it.
+        Persist(sent.State);
+
+        var events = new List<TraceEvent>();
+        EpochChanges(events, before);
+        IdentityChanges(events, sent.Committed);
+        string? flags = (m.CardEdit, m.RollOver) switch
+        {
+            (true, true) => "card_edit rollover",
+            (true, false) => "card_edit",
+            (false, true) => "rollover",
+            _ => null,
+        };
+        events.Add(Draft(TraceKind.Send) with { Datagram = TraceLog.IdOf(sent.Datagram), Epoch = sent.Epoch, PayloadId = m.PayloadId, Detail = flags });
+        return new PartyReply(events)
+        {
+            Datagram = sent.Datagram,
+            Lost = _offline ? "offline" : null,
+            PersistedStateId = TraceLog.IdOf(sent.State),
+        };
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    private object OnDeliver(Deliver m)
+    {
+        if (_down) return new PartyReply([]) { Lost = "crashed" };
+        if (_offline) return new PartyReply([]) { Lost = "offline" };
+        var events = new List<TraceEvent>();
+        ReceiveOutcome outcome;
+        if (_session is not { } s)
+        {
+            var invitation = _invitation ?? throw new InvalidOperationException($"{_me} has neither a session nor an invitation");
+            var joined = invitation.TryJoin(m.Datagram, out outcome);
+            if (joined is not null)
+            {
+                _session = joined;
+                Persist(joined.Save());
+                events.Add(JoinedDraft(joined, "inviter"));
+                EpochChanges(events, null);
+            }
+        }
+        else
+        {
+            ulong before = s.Epoch;
+            outcome = s.Receive(m.Datagram);
+            if (outcome is Delivered)
+            {
+                Persist(s.Save());
+                EpochChanges(events, before);
+            }
+        }
+        if (outcome is Delivered d) IdentityChanges(events, d.Committed);
+        if (outcome is Rejected { Reason: RejectReason.Fork }) _forks++;
+
+        string name = OutcomeName(outcome);
+        events.Add(Draft(TraceKind.Outcome) with
+        {
+            Datagram = TraceLog.IdOf(m.Datagram),
+            Outcome = name,
+            Epoch = outcome switch
+            {
+                Delivered x => x.Epoch,
+                Duplicate x => x.Epoch,
+                Expired x => x.Epoch,
+                _ => null,
+            },
+            PayloadId = outcome is Delivered p ? Payload.IdOf(p.Payload) : null,
+        });
+        return new PartyReply(events) { Outcome = name };
+    }
+
+    /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired or Rejected:Reason (the detail text stays out of the trace).</summary>
+    public static string OutcomeName(ReceiveOutcome outcome) => outcome switch
+    {
+        Delivered => "Delivered",
+        Duplicate => "Duplicate",
+        Expired => "Expired",
+        Rejected r => "Rejected:" + r.Reason,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown outcome"),
+    };
+
+    // ------------------------------------------------------------------ crash, restart, restore, offline
+
+    private object OnCrash(Crash m)
+    {
+        if (_down) return new PartyReply([]) { Skipped = "already down" };
+        _down = true;
+        // Memory is lost; the disk (and an unused invitation, which lives outside the conversation) survive.
+        _session = null;
+        return new PartyReply([Draft(TraceKind.Crash) with { Detail = $"down_ms={m.DownMs}" }]);
+    }
+
+    private object OnRestart(string? why)
+    {
+        if (!_down) return new PartyReply([]) { Skipped = "not down" };
+        _down = false;
+        if (_disk.Count == 0) return new PartyReply([Draft(TraceKind.Restart) with { Detail = Join("not_joined", why) }]);
+        var s = _session = Load(_disk[^1]);
+        return new PartyReply([Draft(TraceKind.Restart) with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Detail = why }]);
+    }
+
+    private object OnRestore(Restore m)
+    {
+        if (_down) return new PartyReply([]) { Skipped = "down" };
+        if (m.Depth < 0 || m.Depth >= _disk.Count) return new PartyReply([]) { Skipped = $"depth {m.Depth} beyond {_disk.Count} saves" };
+        int index = _disk.Count - 1 - m.Depth;
+        var s = _session = Load(_disk[index]);
+        // The newer saves are gone: the party now believes this is its latest state.
+        _disk.RemoveRange(index + 1, _disk.Count - index - 1);
+        return new PartyReply([Draft(TraceKind.Restore) with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Detail = $"depth={m.Depth}" }]);
+    }
+
+    private object OnGoOffline(GoOffline m)
+    {
+        if (_offline) return new PartyReply([]) { Skipped = "already offline" };
+        _offline = true;
+        return new PartyReply([Draft(TraceKind.Offline) with { Detail = $"duration_ms={m.DurationMs}" }]);
+    }
+
+    private object OnComeBack()
+    {
+        if (!_offline) return new PartyReply([]) { Skipped = "not offline" };
+        _offline = false;
+        return new PartyReply([Draft(TraceKind.Online)]);
+    }
+
+    private object OnRevive()
+    {
+        var events = new List<TraceEvent>();
+        if (_down) events.AddRange(((PartyReply)OnRestart("liveness")).Events);
+        if (_offline) events.AddRange(((PartyReply)OnComeBack()).Events);
+        return new PartyReply(events);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void Persist(byte[] state)
+    {
+        _disk.Add(state);
+        if (_disk.Count > Math.Max(1, _config.DiskHistory)) _disk.RemoveAt(0);
+    }
+
+    private PairSession Load(byte[] state) => PairSession.Load(state, _config.Options, _config.Random);
+
+    private TraceEvent Draft(TraceKind kind) => new(0, 0, kind) { Party = _me, Peer = _peer };
+
+    private TraceEvent JoinedDraft(PairSession s, string role) => Draft(TraceKind.Joined) with
+    {
+        Epoch = s.Epoch,
+        CardVersion = s.MyView.CardVersion,
+        Agent = s.MyView.AgentId.Value,
+        Detail = $"welcome_epoch={s.WelcomeEpoch} role={role}",
+    };
+
+    /// <summary>One Epoch event per epoch entered since <paramref name="before"/> (null: the first epoch), with its commit hash and committer (its owner).</summary>
+    private void EpochChanges(List<TraceEvent> events, ulong? before)
+    {
+        var s = _session!;
+        ulong now = s.Epoch;
+        if (before == now) return;
+        ulong from = before is { } b && b < now ? b + 1 : now;
+        for (ulong e = from; e <= now; e++)
+        {
+            if (CommitHashOf(s, e) is not { } hash) continue;
+            events.Add(Draft(TraceKind.Epoch) with { Epoch = e, CommitHash = hash, Detail = "committer=" + (s.IsOwner(e) ? _me : _peer) });
+        }
+    }
+
+    private void IdentityChanges(List<TraceEvent> events, IReadOnlyList<IdentityChange> changes)
+    {
+        foreach (var c in changes)
+        {
+            events.Add(Draft(TraceKind.Identity) with
+            {
+                Peer = c.Member == PairMember.Self ? _me : _peer,
+                Epoch = c.Epoch,
+                CardVersion = c.View.CardVersion,
+                Agent = c.View.AgentId.Value,
+                Detail = "kind=" + c.Kind.ToString().ToLowerInvariant(),
+            });
+        }
+    }
+
+    private static string? CommitHashOf(PairSession s, ulong epoch) => s.CommitHash(epoch) is { } h ? TraceLog.ShortHex(h) : null;
+
+    private static string? Join(string a, string? b) => b is null ? a : a + " " + b;
+
+    private PartySummary Summary()
+    {
+        var s = _session;
+        if (s is null && _down && _disk.Count > 0) s = PairSession.Load(_disk[^1], _config.Options, new DeterministicRandomSource(0, "summary"));
+        var summary = new PartySummary(_me, s is not null) { Down = _down, Offline = _offline, Saves = _disk.Count, ForksDetected = _forks };
+        if (s is null) return summary;
+        return summary with
+        {
+            Epoch = s.Epoch,
+            WelcomeEpoch = s.WelcomeEpoch,
+            EpochAuthHash = TraceLog.IdOf(s.EpochAuthenticator),
+            TreeHash = TraceLog.ShortHex(s.TreeHash),
+            GroupContextHash = TraceLog.ShortHex(s.GroupContextHash),
+            CommitHash = CommitHashOf(s, s.Epoch),
+            CardVersion = s.MyView.CardVersion,
+            Agent = s.MyView.AgentId.Value,
+            PeerCardVersion = s.PeerView.CardVersion,
+            PeerAgent = s.PeerView.AgentId.Value,
+            DesiredCardVersion = s.DesiredCard.Version,
+            PendingIdentity = s.HasPendingIdentity,
+        };
+    }
+}

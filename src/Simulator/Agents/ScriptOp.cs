@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace Sim.Simulator.Agents;
+
+/// <summary>
+/// One step of a <see cref="UserScript"/>: what a user (or the environment) does to a party. Ops run
+/// in order at the script's current virtual time; only <see cref="Wait"/> advances that time. An op
+/// that does not apply when it runs (sending before joining, restoring further back than the disk
+/// holds, crashing a party that is down) is a no-op, so scripts shrink well.
+/// </summary>
+public abstract record ScriptOp
+{
+    private ScriptOp() { }
+
+    /// <summary>The party sends a message of <paramref name="PayloadBytes"/> bytes (at least 8: the payload id).</summary>
+    public sealed record Send(Party Party, int PayloadBytes = 32) : ScriptOp;
+
+    /// <summary>The party edits its card (next version, new display name) and sends a message carrying the edit.</summary>
+    public sealed record SendWithCardEdit(Party Party, int PayloadBytes = 32) : ScriptOp;
+
+    /// <summary>The party rolls over to a new agent (with succession) and sends a message carrying it.</summary>
+    public sealed record RollOverAgent(Party Party, int PayloadBytes = 32) : ScriptOp;
+
+    /// <summary>The party loses the network for <paramref name="DurationMs"/>: what it sends or is delivered meanwhile is lost.</summary>
+    public sealed record GoOffline(Party Party, long DurationMs) : ScriptOp;
+
+    /// <summary>The party crashes (loses its memory) and restarts from its last saved state after <paramref name="DownMs"/>.</summary>
+    public sealed record Crash(Party Party, long DownMs) : ScriptOp;
+
+    /// <summary>
+    /// The party is rolled back to the state it saved <paramref name="Depth"/> saves (sends, deliveries) ago;
+    /// newer saves are lost. This can make it commit twice for one epoch (a fork the checkers must catch).
+    /// </summary>
+    public sealed record Restore(Party Party, int Depth) : ScriptOp;
+
+    /// <summary>Virtual time passes.</summary>
+    public sealed record Wait(long DurationMs) : ScriptOp;
+
+    /// <summary>A compact, stable description for the options line, e.g. "send(bob,32)".</summary>
+    public string Describe() => this switch
+    {
+        Send s => $"send({s.Party.Name()},{I(s.PayloadBytes)})",
+        SendWithCardEdit s => $"edit({s.Party.Name()},{I(s.PayloadBytes)})",
+        RollOverAgent s => $"rollover({s.Party.Name()},{I(s.PayloadBytes)})",
+        GoOffline s => $"offline({s.Party.Name()},{I(s.DurationMs)})",
+        Crash s => $"crash({s.Party.Name()},{I(s.DownMs)})",
+        Restore s => $"restore({s.Party.Name()},{I(s.Depth)})",
+        Wait s => $"wait({I(s.DurationMs)})",
+        _ => throw new InvalidOperationException($"unknown op {GetType().Name}"),
+    };
+
+    public override string ToString() => Describe();
+
+    private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+}

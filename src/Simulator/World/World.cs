@@ -1,0 +1,303 @@
+using Akka.Actor;
+using Sim.Engine.Identity;
+using Sim.Engine.Pair;
+using Sim.Simulator.Agents;
+using Sim.Simulator.Network;
+using Sim.Simulator.Trace;
+
+namespace Sim.Simulator;
+
+/// <summary>
+/// One conversation as a discrete-event simulation (DESIGN.md "Simulator"): a root seed, a virtual
+/// clock, an event queue ordered by (time, sequence), two <see cref="PartyActor"/>s and a
+/// <see cref="NetworkActor"/>. The world pops one event, asks the actor concerned and waits for the
+/// reply before the next, so thread scheduling cannot change what happens: the same options give
+/// the same trace, byte for byte.
+/// <para>
+/// Phases (VOPR style): the safety phase runs the user script with the fault profile on, until
+/// <see cref="WorldOptions.EffectiveSafetyPhaseEndMs"/>; the liveness phase turns faults off, brings
+/// crashed and offline parties back, and has Bob then Alice send, each waiting for the network to
+/// go quiet, until <see cref="WorldOptions.LivenessRoundTrips"/> round trips were Delivered (or a
+/// bound is hit). State events close each phase.
+/// </para>
+/// </summary>
+public sealed class World
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromMinutes(5);
+    private static long _worldCounter;
+
+    private readonly ActorSystem? _system;
+    private readonly WorldSeeds _seeds;
+    private readonly VirtualClock _clock = new();
+    private readonly EventQueue<WorldEvent> _queue = new();
+    private readonly TraceLog _log;
+    private readonly HashSet<(Party To, long PayloadId)> _delivered = [];
+    private readonly Dictionary<Party, IActorRef> _parties = [];
+    private IActorRef _network = ActorRefs.Nobody;
+    private long _nextPayloadId;
+    private int _skipped;
+    private int _ran;
+
+    /// <param name="system">The actor system to run in (shared by many worlds); null: the world makes and ends its own.</param>
+    public World(WorldOptions options, ActorSystem? system = null)
+    {
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        if (options.PayloadSizeBytes < Payload.IdBytes) throw new ArgumentOutOfRangeException(nameof(options), "payload_size_bytes must hold the payload id (8 bytes)");
+        _system = system;
+        _seeds = new WorldSeeds(options.Seed);
+        _log = new TraceLog(options.KeepTraceText);
+    }
+
+    public WorldOptions Options { get; }
+
+    /// <summary>Runs one world with its own actor system.</summary>
+    public static WorldResult Run(WorldOptions options) => new World(options).RunAsync().GetAwaiter().GetResult();
+
+    /// <summary>Runs the world (once). Throws, naming the seed, if an actor failed (a bug: bad input is an outcome).</summary>
+    public async Task<WorldResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _ran, 1) != 0) throw new InvalidOperationException("a world runs once; make a new World to run again");
+        var system = _system ?? SimulatorActorSystem.Create();
+        try
+        {
+            return await RunIn(system, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new InvalidOperationException($"world failed at {_clock.NowMs} ms: {Options.Describe()}", e);
+        }
+        finally
+        {
+            foreach (var actor in _parties.Values.Append(_network)) system.Stop(actor);
+            if (_system is null) await system.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<WorldResult> RunIn(ActorSystem system, CancellationToken ct)
+    {
+        long n = Interlocked.Increment(ref _worldCounter);
+        var pairOptions = PairOptions.Default with { Suite = Options.Suite, RetentionWindow = Options.RetentionWindow };
+        _parties[Party.Alice] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), pairOptions, _seeds.Alice, Options.DiskHistory)), $"world-{n}-alice");
+        _parties[Party.Bob] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), pairOptions, _seeds.Bob, Options.DiskHistory)), $"world-{n}-bob");
+        _network = system.ActorOf(NetworkActor.Props(Options.FaultProfile, _seeds.Faults, _seeds.Network, Options.NetworkMemory), $"world-{n}-network");
+
+        Append(new TraceEvent(0, 0, TraceKind.Options) { Detail = Options.Describe() });
+        Append(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "safety" });
+
+        // PAIRMLS.md "Creating a conversation": Alice's invitation reaches Bob out of band; he accepts at once.
+        var invitation = await Ask<PartyActor.InvitationCreated>(Party.Alice, new PartyActor.CreateInvitation()).ConfigureAwait(false);
+        Record(await Ask<PartyActor.PartyReply>(Party.Bob, new PartyActor.AcceptInvitation(invitation.Public)).ConfigureAwait(false));
+
+        foreach (var (at, op) in Options.UserScript.Timed())
+        {
+            if (op is not ScriptOp.Wait) _queue.Schedule(at, new WorldEvent.ScriptDue(op));
+        }
+        long safetyEnd = Options.EffectiveSafetyPhaseEndMs;
+        await RunUntil(safetyEnd, ct).ConfigureAwait(false);
+        _clock.AdvanceTo(Math.Max(_clock.NowMs, safetyEnd));
+        await WriteStates().ConfigureAwait(false);
+
+        // Liveness: faults off, everyone back, script over; datagrams already in flight still arrive.
+        Append(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "liveness" });
+        await _network.Ask<NetworkActor.ProfileInUse>(new NetworkActor.UseProfile(FaultProfile.None), AskTimeout).ConfigureAwait(false);
+        _skipped += _queue.RemoveWhere(e => e is WorldEvent.ScriptDue);
+        _queue.RemoveWhere(e => e is WorldEvent.RestartDue or WorldEvent.OnlineDue);
+        foreach (var p in new[] { Party.Alice, Party.Bob })
+            Record(await Ask<PartyActor.PartyReply>(p, new PartyActor.Revive()).ConfigureAwait(false));
+
+        var (roundTrips, sends) = await Liveness(ct).ConfigureAwait(false);
+        await WriteStates().ConfigureAwait(false);
+
+        var alice = await Ask<PartySummary>(Party.Alice, new PartyActor.GetSummary()).ConfigureAwait(false);
+        var bob = await Ask<PartySummary>(Party.Bob, new PartyActor.GetSummary()).ConfigureAwait(false);
+        var counts = WorldCounts.From(_log.Events) with { ScriptOpsSkipped = _skipped };
+        return new WorldResult(Options, _log, _log.Hash(), counts, alice, bob)
+        {
+            SafetyPhaseEndMs = safetyEnd,
+            EndMs = _clock.NowMs,
+            LivenessRoundTrips = roundTrips,
+            LivenessSends = sends,
+        };
+    }
+
+    // ------------------------------------------------------------------ the event loop
+
+    private async Task RunUntil(long limitMs, CancellationToken ct)
+    {
+        while (_queue.TryDequeue(limitMs, out long at, out var next))
+        {
+            ct.ThrowIfCancellationRequested();
+            _clock.AdvanceTo(at);
+            await Handle(next).ConfigureAwait(false);
+        }
+    }
+
+    private Task Handle(WorldEvent e) => e switch
+    {
+        WorldEvent.ScriptDue s => RunOp(s.Op),
+        WorldEvent.DeliveryDue d => Deliver(d.Delivery),
+        WorldEvent.RestartDue r => Command(r.Party, new PartyActor.Restart(), countSkip: false),
+        WorldEvent.OnlineDue o => Command(o.Party, new PartyActor.ComeBack(), countSkip: false),
+        _ => throw new InvalidOperationException($"unknown world event {e}"),
+    };
+
+    private async Task RunOp(ScriptOp op)
+    {
+        switch (op)
+        {
+            case ScriptOp.Send s: await UserSend(s.Party, s.PayloadBytes, cardEdit: false, rollOver: false).ConfigureAwait(false); break;
+            case ScriptOp.SendWithCardEdit s: await UserSend(s.Party, s.PayloadBytes, cardEdit: true, rollOver: false).ConfigureAwait(false); break;
+            case ScriptOp.RollOverAgent s: await UserSend(s.Party, s.PayloadBytes, cardEdit: false, rollOver: true).ConfigureAwait(false); break;
+            case ScriptOp.GoOffline s:
+                if (await Command(s.Party, new PartyActor.GoOffline(s.DurationMs), countSkip: true).ConfigureAwait(false))
+                    _queue.Schedule(_clock.NowMs + Math.Max(0, s.DurationMs), new WorldEvent.OnlineDue(s.Party));
+                break;
+            case ScriptOp.Crash s:
+                if (await Command(s.Party, new PartyActor.Crash(s.DownMs), countSkip: true).ConfigureAwait(false))
+                    _queue.Schedule(_clock.NowMs + Math.Max(0, s.DownMs), new WorldEvent.RestartDue(s.Party));
+                break;
+            case ScriptOp.Restore s: await Command(s.Party, new PartyActor.Restore(s.Depth), countSkip: true).ConfigureAwait(false); break;
+            case ScriptOp.Wait: break;
+            default: throw new InvalidOperationException($"unknown script op {op}");
+        }
+    }
+
+    /// <summary>Asks a party to do something; records its events; true if it applied.</summary>
+    private async Task<bool> Command(Party party, object message, bool countSkip)
+    {
+        var reply = await Ask<PartyActor.PartyReply>(party, message).ConfigureAwait(false);
+        Record(reply);
+        if (reply.Skipped is not null && countSkip) _skipped++;
+        return reply.Skipped is null;
+    }
+
+    /// <summary>A user send: the party persists and replies with the datagram, which the network then carries. Returns the payload id, or null if the party could not send.</summary>
+    private async Task<long?> UserSend(Party party, int payloadBytes, bool cardEdit, bool rollOver)
+    {
+        long id = ++_nextPayloadId;
+        var payload = Agents.Payload.Create(id, payloadBytes, _seeds.Script);
+        var reply = await Ask<PartyActor.PartyReply>(party, new PartyActor.UserSend(id, payload, cardEdit, rollOver)).ConfigureAwait(false);
+        Record(reply);
+        if (reply.Skipped is not null)
+        {
+            _skipped++;
+            return null;
+        }
+        var datagram = reply.Datagram ?? throw new InvalidOperationException($"{party.Name()} sent without a datagram");
+        if (reply.Lost is { } why)
+        {
+            Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = party.Name(), Peer = party.Peer().Name(), Datagram = TraceLog.IdOf(datagram), Fault = FaultNames.Offline, Detail = $"sender {why}" });
+            return id;
+        }
+        var sent = await _network.Ask<NetworkActor.Transmitted>(new NetworkActor.Transmit(_clock.NowMs, party.LinkFrom(), datagram), AskTimeout).ConfigureAwait(false);
+        foreach (var f in sent.Faults)
+        {
+            Append(new TraceEvent(0, 0, TraceKind.Fault)
+            {
+                Party = party.Name(),
+                Peer = party.Peer().Name(),
+                Datagram = f.DatagramId,
+                Fault = f.Fault,
+                Detail = f.DeliverId is null ? f.Detail : $"deliver={f.DeliverId}" + (f.Detail is null ? "" : " " + f.Detail),
+            });
+        }
+        foreach (var d in sent.Deliveries) _queue.Schedule(d.AtMs, new WorldEvent.DeliveryDue(d));
+        return id;
+    }
+
+    private async Task Deliver(NetworkActor.Delivery d)
+    {
+        var to = PartyExtensions.ReceiverOf(d.Link);
+        var reply = await Ask<PartyActor.PartyReply>(to, new PartyActor.Deliver(d.Bytes)).ConfigureAwait(false);
+        if (reply.Lost is { } why)
+        {
+            Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Fault = FaultNames.Offline, Detail = $"receiver {why}" });
+            return;
+        }
+        string detail = $"latency_ms={_clock.NowMs - d.SentMs}" + (d.Via is null ? "" : $" via={d.Via}");
+        Append(new TraceEvent(0, 0, TraceKind.Deliver) { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Detail = detail });
+        Record(reply);
+    }
+
+    // ------------------------------------------------------------------ liveness
+
+    private async Task<(int RoundTrips, int Sends)> Liveness(CancellationToken ct)
+    {
+        long start = _clock.NowMs;
+        long limit = start + Math.Max(0, Options.LivenessBudgetMs);
+        int roundTrips = 0, sends = 0;
+        // Whatever was still in flight from the safety phase arrives first.
+        await RunUntil(limit, ct).ConfigureAwait(false);
+        while (roundTrips < Options.LivenessRoundTrips && sends + 2 <= Options.LivenessMaxSends && _clock.NowMs <= limit)
+        {
+            // Bob first: until Alice has joined, only he can send (and his datagrams carry the Welcome).
+            bool bobArrived = await SendAndSettle(Party.Bob, limit, ct).ConfigureAwait(false);
+            bool aliceArrived = await SendAndSettle(Party.Alice, limit, ct).ConfigureAwait(false);
+            sends += 2;
+            if (bobArrived && aliceArrived) roundTrips++;
+        }
+        return (roundTrips, sends);
+    }
+
+    private async Task<bool> SendAndSettle(Party party, long limit, CancellationToken ct)
+    {
+        var id = await UserSend(party, Options.PayloadSizeBytes, cardEdit: false, rollOver: false).ConfigureAwait(false);
+        await RunUntil(limit, ct).ConfigureAwait(false);
+        return id is { } pid && _delivered.Contains((party.Peer(), pid));
+    }
+
+    // ------------------------------------------------------------------ trace
+
+    private async Task WriteStates()
+    {
+        foreach (var p in new[] { Party.Alice, Party.Bob })
+        {
+            var s = await Ask<PartySummary>(p, new PartyActor.GetSummary()).ConfigureAwait(false);
+            Append(StateEvent(s));
+        }
+    }
+
+    /// <summary>A party's State event: hashes and ids only; Detail carries the rest as key=value pairs.</summary>
+    public static TraceEvent StateEvent(PartySummary s)
+    {
+        var detail = new List<string> { $"joined={(s.Joined ? "true" : "false")}" };
+        if (s.Joined)
+        {
+            detail.Add($"gc_hash={s.GroupContextHash}");
+            detail.Add($"peer_card={s.PeerCardVersion}");
+            detail.Add($"peer_agent={s.PeerAgent}");
+            detail.Add($"desired_card={s.DesiredCardVersion}");
+            detail.Add($"pending_identity={(s.PendingIdentity ? "true" : "false")}");
+            detail.Add($"welcome_epoch={s.WelcomeEpoch}");
+        }
+        if (s.Down) detail.Add("down=true");
+        if (s.Offline) detail.Add("offline=true");
+        detail.Add($"forks={s.ForksDetected}");
+        return new TraceEvent(0, 0, TraceKind.State)
+        {
+            Party = s.Party,
+            Epoch = s.Epoch,
+            EpochAuth = s.EpochAuthHash,
+            TreeHash = s.TreeHash,
+            CommitHash = s.CommitHash,
+            CardVersion = s.CardVersion,
+            Agent = s.Agent,
+            Detail = string.Join(" ", detail),
+        };
+    }
+
+    /// <summary>Stamps the actor's drafts with the virtual time and the next sequence number.</summary>
+    private void Record(PartyActor.PartyReply reply)
+    {
+        foreach (var e in reply.Events) Append(e);
+    }
+
+    private void Append(TraceEvent draft)
+    {
+        var e = _log.Append(draft with { T = _clock.NowMs, Seq = _log.NextSeq });
+        if (e is { Kind: TraceKind.Outcome, Outcome: "Delivered", PayloadId: { } pid, Party: { } who })
+            _delivered.Add((who == Party.Alice.Name() ? Party.Alice : Party.Bob, pid));
+    }
+
+    private Task<T> Ask<T>(Party party, object message) => _parties[party].Ask<T>(message, AskTimeout);
+}

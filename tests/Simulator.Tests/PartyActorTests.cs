@@ -1,0 +1,114 @@
+using Akka.Actor;
+using Sim.Engine.Crypto;
+using Sim.Engine.Identity;
+using Sim.Engine.Pair;
+using Sim.Simulator.Agents;
+using Sim.Simulator.Trace;
+using Xunit.Abstractions;
+
+namespace Sim.Simulator.Tests;
+
+/// <summary>The party actor on its own, driven by a TestProbe: persist before send, crash and restart, rollback, offline.</summary>
+public sealed class PartyActorTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    private (IActorRef Alice, IActorRef Bob) Pair(ulong seed)
+    {
+        var root = new DeterministicRandomSource(seed, "party-actor-tests");
+        var options = PairOptions.Default;
+        var alice = Sys.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), options, root.Derive("alice"))), "alice");
+        var bob = Sys.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), options, root.Derive("bob"))), "bob");
+        alice.Tell(new PartyActor.CreateInvitation(), TestActor);
+        var invitation = ExpectMsg<PartyActor.InvitationCreated>(Wait);
+        bob.Tell(new PartyActor.AcceptInvitation(invitation.Public), TestActor);
+        var accepted = ExpectMsg<PartyActor.PartyReply>(Wait);
+        Assert.Contains(accepted.Events, e => e.Kind == TraceKind.Joined && e.Party == "bob");
+        return (alice, bob);
+    }
+
+    private PartyActor.PartyReply Ask(IActorRef actor, object message, Akka.TestKit.TestProbe probe)
+    {
+        actor.Tell(message, probe.Ref);
+        return probe.ExpectMsg<PartyActor.PartyReply>(Wait);
+    }
+
+    private static PartyActor.UserSend Send(long id) => new(id, Payload.Create(id, 16, new DeterministicRandomSource((ulong)id)));
+
+    [Fact]
+    public void ReplyToSendCarriesTheDatagramOnlyAfterTheStateIsPersisted()
+    {
+        var (alice, bob) = Pair(1);
+        var probe = CreateTestProbe();
+        var first = Ask(bob, Send(1), probe);
+        Assert.NotNull(first.Datagram);
+        Assert.Contains(Ask(alice, new PartyActor.Deliver(first.Datagram!), probe).Events, e => e.Kind == TraceKind.Joined);
+
+        // Alice's first send commits her epoch: the reply comes with the datagram, and by then the disk holds that state.
+        var sent = Ask(alice, Send(2), probe);
+        Assert.NotNull(sent.Datagram);
+        var epoch = Assert.Single(sent.Events, e => e.Kind == TraceKind.Epoch);
+        alice.Tell(new PartyActor.GetDisk(), probe.Ref);
+        var disk = probe.ExpectMsg<PartyActor.DiskReport>(Wait);
+        Assert.Equal(2, disk.Saves); // joined, sent
+        Assert.Equal(sent.PersistedStateId, disk.LastStateId);
+
+        // What the disk holds is what made the datagram: after a crash and restart she sends in that epoch with that commit.
+        Ask(alice, new PartyActor.Crash(100), probe);
+        var restart = Ask(alice, new PartyActor.Restart(), probe);
+        Assert.Equal(epoch.Epoch, Assert.Single(restart.Events).Epoch);
+        Assert.Equal(epoch.CommitHash, restart.Events[0].CommitHash);
+        var again = Ask(alice, Send(3), probe);
+        Assert.DoesNotContain(again.Events, e => e.Kind == TraceKind.Epoch);
+        Assert.Equal(epoch.Epoch, Assert.Single(again.Events, e => e.Kind == TraceKind.Send).Epoch);
+        // Bob takes both datagrams: one commit for the epoch, no fork.
+        Assert.Equal("Delivered", Ask(bob, new PartyActor.Deliver(sent.Datagram!), probe).Outcome);
+        Assert.Equal("Delivered", Ask(bob, new PartyActor.Deliver(again.Datagram!), probe).Outcome);
+    }
+
+    [Fact]
+    public void DownOrOfflinePartyLosesDeliveriesAndDownPartyDoesNotSend()
+    {
+        var (alice, bob) = Pair(2);
+        var probe = CreateTestProbe();
+        var d1 = Ask(bob, Send(1), probe).Datagram!;
+        Ask(alice, new PartyActor.GoOffline(50), probe);
+        Assert.Equal("offline", Ask(alice, new PartyActor.Deliver(d1), probe).Lost);
+        Ask(alice, new PartyActor.ComeBack(), probe);
+        Ask(alice, new PartyActor.Crash(50), probe);
+        Assert.Equal("crashed", Ask(alice, new PartyActor.Deliver(d1), probe).Lost);
+        Assert.Equal("down", Ask(alice, Send(2), probe).Skipped);
+        // Alice never joined: she restarts with her invitation and joins from the next datagram.
+        Assert.Equal("not_joined", Assert.Single(Ask(alice, new PartyActor.Restart(), probe).Events).Detail);
+        Assert.Equal("Delivered", Ask(alice, new PartyActor.Deliver(d1), probe).Outcome);
+        // Bob offline: he still encrypts and persists, but the datagram cannot leave.
+        Ask(bob, new PartyActor.GoOffline(50), probe);
+        var offlineSend = Ask(bob, Send(3), probe);
+        Assert.NotNull(offlineSend.Datagram);
+        Assert.Equal("offline", offlineSend.Lost);
+    }
+
+    [Fact]
+    public void RestoreRollsBackToAnOlderSaveAndDropsTheNewerOnes()
+    {
+        var (alice, bob) = Pair(3);
+        var probe = CreateTestProbe();
+        Ask(alice, new PartyActor.Deliver(Ask(bob, Send(1), probe).Datagram!), probe);
+        var first = Ask(alice, Send(2), probe);
+        var firstCommit = Assert.Single(first.Events, e => e.Kind == TraceKind.Epoch);
+        var restore = Assert.Single(Ask(alice, new PartyActor.Restore(1), probe).Events);
+        Assert.Equal(TraceKind.Restore, restore.Kind);
+        Assert.Equal(firstCommit.Epoch - 1, restore.Epoch);
+        alice.Tell(new PartyActor.GetDisk(), probe.Ref);
+        Assert.Equal(1, probe.ExpectMsg<PartyActor.DiskReport>(Wait).Saves);
+        // She commits the same epoch again, differently: the fork the checkers must catch.
+        var second = Ask(alice, Send(3), probe);
+        var secondCommit = Assert.Single(second.Events, e => e.Kind == TraceKind.Epoch);
+        Assert.Equal(firstCommit.Epoch, secondCommit.Epoch);
+        Assert.NotEqual(firstCommit.CommitHash, secondCommit.CommitHash);
+        Assert.Equal("Delivered", Ask(bob, new PartyActor.Deliver(first.Datagram!), probe).Outcome);
+        Assert.Equal("Rejected:Fork", Ask(bob, new PartyActor.Deliver(second.Datagram!), probe).Outcome);
+        // Out of range is a no-op.
+        Assert.NotNull(Ask(alice, new PartyActor.Restore(9), probe).Skipped);
+    }
+}
