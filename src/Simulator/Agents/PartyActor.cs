@@ -42,6 +42,13 @@ public sealed class PartyActor : ReceiveActor
     /// <summary>Reply: <see cref="DiskReport"/>.</summary>
     public sealed record GetDisk;
     public sealed record DiskReport(int Saves, string? LastStateId);
+    /// <summary>A copy of the last saved state (what a thief of the disk gets). Reply: <see cref="LastSave"/>.</summary>
+    public sealed record CopyLastSave;
+    /// <summary>The copied bytes; null if nothing was saved yet. Secret material: never log it.</summary>
+    public sealed record LastSave(byte[]? State)
+    {
+        public override string ToString() => $"LastSave({State?.Length ?? 0} bytes)";
+    }
 
     /// <summary>
     /// What happened: trace event drafts (T and Seq 0; the world stamps them), a datagram to transmit,
@@ -87,6 +94,7 @@ public sealed class PartyActor : ReceiveActor
         Handle<ComeBack>(_ => OnComeBack());
         Handle<Revive>(_ => OnRevive());
         Handle<GetSummary>(_ => Summary());
+        Handle<CopyLastSave>(_ => new LastSave(_disk.Count == 0 ? null : (byte[])_disk[^1].Clone()));
         Handle<GetDisk>(_ => new DiskReport(_disk.Count, _disk.Count == 0 ? null : TraceLog.IdOf(_disk[^1])));
     }
 
@@ -239,8 +247,10 @@ public sealed class PartyActor : ReceiveActor
     private object OnRestore(Restore m)
     {
         if (_down) return new PartyReply([]) { Skipped = "down" };
-        if (m.Depth < 0 || m.Depth >= _disk.Count) return new PartyReply([]) { Skipped = $"depth {m.Depth} beyond {_disk.Count} saves" };
-        int index = _disk.Count - 1 - m.Depth;
+        // Depth counts from either end (so generated scripts shrink well): 0 is the newest save, 1 the one
+        // before; -1 is the oldest save the disk holds, -2 the one after it. Out of range: a no-op.
+        int index = m.Depth >= 0 ? _disk.Count - 1 - m.Depth : -m.Depth - 1;
+        if (index < 0 || index >= _disk.Count) return new PartyReply([]) { Skipped = $"depth {m.Depth} beyond {_disk.Count} saves" };
         var s = _session = Load(_disk[index]);
         // The newer saves are gone: the party now believes this is its latest state.
         _disk.RemoveRange(index + 1, _disk.Count - index - 1);

@@ -30,6 +30,8 @@ public abstract record ScriptOp
     /// <summary>
     /// The party is rolled back to the state it saved <paramref name="Depth"/> saves (sends, deliveries) ago;
     /// newer saves are lost. This can make it commit twice for one epoch (a fork the checkers must catch).
+    /// The depth counts from either end: 0 is the newest save, a negative depth counts from the oldest
+    /// save the disk holds (-1 is the oldest); out of range is a no-op.
     /// </summary>
     public sealed record Restore(Party Party, int Depth) : ScriptOp;
 

@@ -35,6 +35,8 @@ public sealed class World
     private readonly Dictionary<Party, IActorRef> _parties = [];
     private IActorRef _network = ActorRefs.Nobody;
     private long _nextPayloadId;
+    private readonly List<SentDatagram> _datagrams = [];
+    private readonly Dictionary<StateCapture, CapturedState> _captured = [];
     private int _skipped;
     private int _ran;
 
@@ -94,7 +96,7 @@ public sealed class World
         }
         long safetyEnd = Options.EffectiveSafetyPhaseEndMs;
         await RunUntil(safetyEnd, ct).ConfigureAwait(false);
-        _clock.AdvanceTo(Math.Max(_clock.NowMs, safetyEnd));
+        await AdvanceTo(Math.Max(_clock.NowMs, safetyEnd)).ConfigureAwait(false);
         await WriteStates().ConfigureAwait(false);
 
         // Liveness: faults off, everyone back, script over; datagrams already in flight still arrive.
@@ -108,6 +110,7 @@ public sealed class World
         var (roundTrips, sends) = await Liveness(ct).ConfigureAwait(false);
         await WriteStates().ConfigureAwait(false);
 
+        await CaptureUpTo(long.MaxValue).ConfigureAwait(false);
         var alice = await Ask<PartySummary>(Party.Alice, new PartyActor.GetSummary()).ConfigureAwait(false);
         var bob = await Ask<PartySummary>(Party.Bob, new PartyActor.GetSummary()).ConfigureAwait(false);
         var counts = WorldCounts.From(_log.Events) with { ScriptOpsSkipped = _skipped };
@@ -117,6 +120,8 @@ public sealed class World
             EndMs = _clock.NowMs,
             LivenessRoundTrips = roundTrips,
             LivenessSends = sends,
+            Captures = Options.Captures.Select(c => _captured[c]).ToList(),
+            Datagrams = _datagrams,
         };
     }
 
@@ -127,7 +132,7 @@ public sealed class World
         while (_queue.TryDequeue(limitMs, out long at, out var next))
         {
             ct.ThrowIfCancellationRequested();
-            _clock.AdvanceTo(at);
+            await AdvanceTo(at).ConfigureAwait(false);
             await Handle(next).ConfigureAwait(false);
         }
     }
@@ -162,6 +167,24 @@ public sealed class World
         }
     }
 
+    /// <summary>Moves the clock to <paramref name="timeMs"/>, first taking every state capture due before it.</summary>
+    private async Task AdvanceTo(long timeMs)
+    {
+        if (timeMs > _clock.NowMs) await CaptureUpTo(timeMs).ConfigureAwait(false);
+        _clock.AdvanceTo(timeMs);
+    }
+
+    /// <summary>Takes the captures with AtMs before <paramref name="beforeMs"/> not yet taken: every event at or before their time has run.</summary>
+    private async Task CaptureUpTo(long beforeMs)
+    {
+        foreach (var c in Options.Captures)
+        {
+            if (c.AtMs >= beforeMs || _captured.ContainsKey(c)) continue;
+            var copy = await Ask<PartyActor.LastSave>(c.Party, new PartyActor.CopyLastSave()).ConfigureAwait(false);
+            _captured[c] = new CapturedState(c.Party, c.AtMs, copy.State);
+        }
+    }
+
     /// <summary>Asks a party to do something; records its events; true if it applied.</summary>
     private async Task<bool> Command(Party party, object message, bool countSkip)
     {
@@ -184,6 +207,11 @@ public sealed class World
             return null;
         }
         var datagram = reply.Datagram ?? throw new InvalidOperationException($"{party.Name()} sent without a datagram");
+        if (Options.KeepDatagrams)
+        {
+            var send = reply.Events.Last(e => e.Kind == TraceKind.Send);
+            _datagrams.Add(new SentDatagram(_clock.NowMs, party, TraceLog.IdOf(datagram), send.Epoch ?? 0, id, datagram));
+        }
         if (reply.Lost is { } why)
         {
             Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = party.Name(), Peer = party.Peer().Name(), Datagram = TraceLog.IdOf(datagram), Fault = FaultNames.Offline, Detail = $"sender {why}" });

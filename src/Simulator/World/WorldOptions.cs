@@ -53,6 +53,15 @@ public sealed record WorldOptions
     /// <summary>Keep the trace's JSON Lines text (for --trace files); the events and hash are always kept.</summary>
     public bool KeepTraceText { get; init; } = true;
 
+    /// <summary>
+    /// Copies of a party's saved state to take during the run (<see cref="WorldResult.Captures"/>).
+    /// Observation only: not in <see cref="Describe"/>, no trace event, the same trace hash.
+    /// </summary>
+    public IReadOnlyList<StateCapture> Captures { get; init; } = [];
+
+    /// <summary>Keep the bytes of every datagram the parties send (<see cref="WorldResult.Datagrams"/>). Observation only, like <see cref="Captures"/>.</summary>
+    public bool KeepDatagrams { get; init; }
+
     /// <summary>When the safety phase ends.</summary>
     public long EffectiveSafetyPhaseEndMs => SafetyPhaseEndMs ?? UserScript.DurationMs + SettleMs;
 

@@ -14,6 +14,10 @@ public sealed record WorldResult(WorldOptions Options, TraceLog Trace, string Tr
     public int LivenessRoundTrips { get; init; }
     /// <summary>Sends made in the liveness phase.</summary>
     public int LivenessSends { get; init; }
+    /// <summary>The state copies <see cref="WorldOptions.Captures"/> asked for, in the order asked.</summary>
+    public IReadOnlyList<CapturedState> Captures { get; init; } = [];
+    /// <summary>Every datagram sent, in order, when <see cref="WorldOptions.KeepDatagrams"/> (else empty).</summary>
+    public IReadOnlyList<SentDatagram> Datagrams { get; init; } = [];
 
     /// <summary>
     /// Both joined and agree on epoch, epoch authenticator, tree hash and group context, and each sees
