@@ -155,7 +155,12 @@ public sealed class PartyActor : ReceiveActor
             (false, true) => "rollover",
             _ => null,
         };
-        events.Add(Draft(TraceKind.Send) with { Datagram = TraceLog.IdOf(sent.Datagram), Epoch = sent.Epoch, PayloadId = m.PayloadId, Detail = flags });
+        // A card edit's Send names the card version it asks for: the IdentityLiveness checker follows that version to the peer.
+        events.Add(Draft(TraceKind.Send) with
+        {
+            Datagram = TraceLog.IdOf(sent.Datagram), Epoch = sent.Epoch, PayloadId = m.PayloadId, Detail = flags,
+            CardVersion = m.CardEdit ? s.DesiredCard.Version : null,
+        });
         return new PartyReply(events)
         {
             Datagram = sent.Datagram,

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Sim.Scenarios.Generators;
+using Sim.Scenarios.Properties;
+
+namespace Sim.Scenarios.Cli;
+
+/// <summary>
+/// `pairsim replay --scenario TEXT [--property P]` or `pairsim replay --seed S --case I --property P`:
+/// runs the failing world again, exactly (same trace hash: the scenario fixes every random choice),
+/// and prints every verdict. Exit 0 when the property (or, without --property, every property)
+/// holds, 1 on a violation, 2 when the world could not run or --expect-hash differs.
+/// </summary>
+public static class ReplayCommand
+{
+    public static Command Build()
+    {
+        var scenario = new Option<string?>("--scenario") { Description = "The scenario text a failure printed (or a catalog name, or @file)" };
+        var seed = new Option<ulong?>("--seed") { Description = "The check seed of a generated case (with --case and --property)" };
+        var caseIndex = new Option<int?>("--case") { Description = "The case index under --seed" };
+        var property = new Option<string?>("--property") { Description = $"The property judged for the exit code: {string.Join(", ", Invariants.All.Select(p => p.Name))}" };
+        var trace = new Option<string?>("--trace") { Description = "Write the trace to FILE as JSON Lines" };
+        var expect = new Option<string?>("--expect-hash") { Description = "Fail (exit 2) unless the trace hash equals this" };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var command = new Command("replay", "Reproduce a failure exactly (same trace hash) from its scenario text or from --seed and --case, and print the verdicts.")
+        {
+            scenario, seed, caseIndex, property, trace, expect, json,
+        };
+        command.SetAction(parse =>
+        {
+            var io = CliIo.For(parse, parse.GetValue(json));
+            ScenarioProperty? p = null;
+            Scenario s;
+            try
+            {
+                if (parse.GetValue(property) is { } pn) p = Invariants.Named(pn) ?? throw new FormatException($"no property {pn} ({string.Join(", ", Invariants.All.Select(x => x.Name))})");
+                if (parse.GetValue(scenario) is { } text)
+                {
+                    s = ScenarioSource.Resolve(text);
+                }
+                else if (parse.GetValue(seed) is { } checkSeed && parse.GetValue(caseIndex) is { } i)
+                {
+                    if (p is null) throw new FormatException("--seed and --case name a generated case of one property: add --property");
+                    s = PropertyRunner.Generate(p, checkSeed, i);
+                }
+                else throw new FormatException("give --scenario TEXT, or --seed S --case I --property P");
+            }
+            catch (FormatException e)
+            {
+                io.Error.WriteLine(e.Message);
+                return 2;
+            }
+            return RunCommand.Execute(io, s, parse.GetValue(trace), p?.Name, exitOnVerdicts: true, parse.GetValue(expect));
+        });
+        return command;
+    }
+}

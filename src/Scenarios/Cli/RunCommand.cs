@@ -1,0 +1,99 @@
+using System.CommandLine;
+using Sim.Scenarios.Catalog;
+using Sim.Scenarios.Generators;
+using Spectre.Console;
+
+namespace Sim.Scenarios.Cli;
+
+/// <summary>
+/// `pairsim run [NAME] [--scenario TEXT] [--file PATH] [--seed N] [--trace FILE] [--json]`: runs one
+/// scenario (a catalog name, scenario text or a file), prints a summary (counts, final states, every
+/// property's verdict) and writes the trace as JSON Lines. Exit 0 when the world ran (the verdicts are
+/// information here; `check` and `replay` turn them into exit codes), 2 when it could not run.
+/// </summary>
+public static class RunCommand
+{
+    public static Command Build()
+    {
+        var name = new Argument<string?>("name")
+        {
+            Description = $"A catalog scenario: {string.Join(", ", ScenarioCatalog.All.Select(e => e.Name))}",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var scenario = new Option<string?>("--scenario") { Description = "Scenario text (seed=N r=R suite=S ... ops), as a failure prints it" };
+        var file = new Option<string?>("--file") { Description = "A file whose first non-comment line is scenario text" };
+        var seed = new Option<ulong?>("--seed") { Description = "Run the scenario with this seed instead of its own" };
+        var trace = new Option<string?>("--trace") { Description = "Write the trace to FILE as JSON Lines" };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON" };
+        var list = new Option<bool>("--list") { Description = "List the catalog scenarios and exit" };
+        var command = new Command("run", "Run one scenario (catalog name, --scenario text or --file) and print a summary; --trace writes JSON Lines.")
+        {
+            name, scenario, file, seed, trace, json, list,
+        };
+        command.SetAction(parse =>
+        {
+            var io = CliIo.For(parse, parse.GetValue(json));
+            if (parse.GetValue(list))
+            {
+                var table = new Table().AddColumns("name", "what it shows", "scenario");
+                foreach (var e in ScenarioCatalog.All) table.AddRow(e.Name, Markup.Escape(e.Description), Markup.Escape(e.Scenario.Format()));
+                io.Console.Write(table);
+                return 0;
+            }
+            Scenario s;
+            try
+            {
+                var given = new[] { parse.GetValue(name), parse.GetValue(scenario), parse.GetValue(file) is { } f ? "@" + f : null }.Where(x => x is not null).ToList();
+                if (given.Count != 1) throw new FormatException("give exactly one of NAME, --scenario TEXT or --file PATH (pairsim run --list shows the catalog)");
+                s = ScenarioSource.Resolve(given[0]!);
+                if (parse.GetValue(seed) is { } newSeed) s = s with { Seed = newSeed };
+            }
+            catch (FormatException e)
+            {
+                io.Error.WriteLine(e.Message);
+                return 2;
+            }
+            return Execute(io, s, parse.GetValue(trace));
+        });
+        return command;
+    }
+
+    internal static int Execute(CliIo io, Scenario scenario, string? tracePath, string? property = null, bool exitOnVerdicts = false, string? expectHash = null)
+    {
+        WorldReport report;
+        try
+        {
+            report = io.WithProgress("running world", tick => { tick(0, 1, "running world"); return WorldReport.Run(scenario); });
+        }
+        catch (Exception e) when (e is InvalidOperationException or AggregateException)
+        {
+            io.Error.WriteLine($"could not decide: the world threw: {e.Message}");
+            io.Error.WriteLine(Properties.Replay.Command(scenario, property));
+            return 2;
+        }
+        if (tracePath is not null)
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(tracePath));
+            if (dir is not null) Directory.CreateDirectory(dir);
+            report.Result.Trace.WriteTo(tracePath);
+        }
+        bool hashOk = expectHash is null || string.Equals(expectHash, report.Result.TraceHash, StringComparison.OrdinalIgnoreCase);
+        if (io.Json)
+        {
+            var o = report.ToJson();
+            if (tracePath is not null) o["trace_file"] = tracePath;
+            if (expectHash is not null) o["expected_hash_matches"] = hashOk;
+            io.Output.WriteLine(o.ToJsonString(WorldReport.Indented));
+        }
+        else
+        {
+            report.Print(io);
+            if (tracePath is not null) io.Console.MarkupLine($"trace written to [bold]{Markup.Escape(tracePath)}[/] (JSON Lines)");
+            if (expectHash is not null)
+                io.Console.MarkupLine(hashOk ? "[green]trace hash matches the expected hash[/]" : $"[red]trace hash differs from the expected {Markup.Escape(expectHash)}[/]");
+        }
+        if (!hashOk) return 2;
+        if (!exitOnVerdicts) return 0;
+        return report.AllHeld(property) ? 0 : 1;
+    }
+}

@@ -1,0 +1,23 @@
+namespace Sim.Scenarios.Generators;
+
+/// <summary>
+/// What a property's generator may produce. The honest-protocol properties leave out what breaks
+/// their invariant by design (a rollback forks the conversation: <see cref="Restore"/>), or turn on
+/// what they need (the FS/PCS attacker's <see cref="Capture"/>).
+/// </summary>
+public sealed record GenOptions
+{
+    public static readonly GenOptions Honest = new();
+
+    /// <summary>Rollbacks (<c>restore(party,depth)</c>) in the crash-and-restore phase.</summary>
+    public bool Restore { get; init; }
+
+    /// <summary>Tampering faults on the links: corruption, replay, injection.</summary>
+    public bool Hostile { get; init; } = true;
+
+    /// <summary>Cipher suites other than 1, now and then (slower: P-384, P-521, X448).</summary>
+    public bool OtherSuites { get; init; } = true;
+
+    /// <summary>An FS/PCS capture: a party and a time inside the script.</summary>
+    public bool Capture { get; init; }
+}

@@ -1,0 +1,109 @@
+using Sim.Simulator.Agents;
+using Sim.Simulator.Network;
+
+namespace Sim.Scenarios.Generators;
+
+/// <summary>
+/// Smaller scenarios, most promising first (FsCheck's shrinker contract: each candidate is strictly
+/// simpler, so shrinking ends). Order: drop all faults; drop chunks of ops, then single ops; drop
+/// windows and partitions; lower every probability toward 0; shorten partitions, waits and down
+/// times; bring restore depths toward 0; back to the default R and suite 1. Because ops name saves
+/// by depth from either end and an op that does not apply is a no-op, every candidate is a valid
+/// scenario.
+/// </summary>
+public static class ScenarioShrinker
+{
+    public static IEnumerable<Scenario> Shrink(Scenario s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var f = s.Faults;
+        if (!IsQuiet(f)) yield return s with { Faults = FaultProfile.None };
+
+        // Ops: halves, quarters, ... then one at a time (from the end: later ops depend on earlier ones).
+        var ops = s.Script;
+        for (int chunk = ops.Count / 2; chunk >= 1; chunk /= 2)
+        {
+            for (int start = ops.Count - chunk; start >= 0; start -= chunk)
+                yield return s with { Script = [.. ops.Take(start), .. ops.Skip(start + chunk)] };
+        }
+
+        for (int i = 0; i < f.Windows.Count; i++) yield return s with { Faults = f with { Windows = Without(f.Windows, i) } };
+        for (int i = 0; i < f.Partitions.Count; i++) yield return s with { Faults = f with { Partitions = Without(f.Partitions, i) } };
+        if (f.AliceToBob != LinkFaults.None) yield return s with { Faults = f with { AliceToBob = LinkFaults.None } };
+        if (f.BobToAlice != LinkFaults.None) yield return s with { Faults = f with { BobToAlice = LinkFaults.None } };
+
+        foreach (var l in Link(f.AliceToBob)) yield return s with { Faults = f with { AliceToBob = l } };
+        foreach (var l in Link(f.BobToAlice)) yield return s with { Faults = f with { BobToAlice = l } };
+        for (int i = 0; i < f.Windows.Count; i++)
+        {
+            var w = f.Windows[i];
+            foreach (var l in Link(w.Faults)) yield return s with { Faults = f with { Windows = Replace(f.Windows, i, w with { Faults = l }) } };
+            if (w.ToMs - w.FromMs > 1) yield return s with { Faults = f with { Windows = Replace(f.Windows, i, w with { ToMs = w.FromMs + (w.ToMs - w.FromMs) / 2 }) } };
+        }
+        for (int i = 0; i < f.Partitions.Count; i++)
+        {
+            var p = f.Partitions[i];
+            if (p.HealMs - p.StartMs > 1) yield return s with { Faults = f with { Partitions = Replace(f.Partitions, i, p with { HealMs = p.StartMs + (p.HealMs - p.StartMs) / 2 }) } };
+            if (p.Direction != LinkDirection.Both) continue;
+            yield return s with { Faults = f with { Partitions = Replace(f.Partitions, i, p with { Direction = LinkDirection.AliceToBob }) } };
+            yield return s with { Faults = f with { Partitions = Replace(f.Partitions, i, p with { Direction = LinkDirection.BobToAlice }) } };
+        }
+
+        for (int i = 0; i < ops.Count; i++)
+            foreach (var smaller in Op(ops[i])) yield return s with { Script = Replace(ops, i, smaller) };
+
+        if (s.RetentionWindow != 2) yield return s with { RetentionWindow = 2 };
+        if (s.Suite != 1) yield return s with { Suite = 1 };
+    }
+
+    private static bool IsQuiet(FaultProfile f) => f.AliceToBob == LinkFaults.None && f.BobToAlice == LinkFaults.None && f.Windows.Count == 0 && f.Partitions.Count == 0;
+
+    /// <summary>Each probability to 0, then halved; extra copies, bits and delays toward their minimum.</summary>
+    public static IEnumerable<LinkFaults> Link(LinkFaults f)
+    {
+        foreach (var (get, set) in Probabilities)
+        {
+            double p = get(f);
+            if (p <= 0) continue;
+            yield return set(f, 0);
+            if (p > 0.01) yield return set(f, Math.Round(p / 2, 4));
+        }
+        if (f.DuplicateCopies > 1) yield return f with { DuplicateCopies = 1 };
+        if (f.CorruptBits > 1) yield return f with { CorruptBits = 1 };
+        if (f.DelayMeanMs > 0) yield return f with { DelayMeanMs = 0 };
+        if (f.DelayMinMs > 0) yield return f with { DelayMinMs = 0 };
+        if (f.ReorderExtraMs > 1) yield return f with { ReorderExtraMs = f.ReorderExtraMs / 2 };
+    }
+
+    private static readonly (Func<LinkFaults, double> Get, Func<LinkFaults, double, LinkFaults> Set)[] Probabilities =
+    [
+        (f => f.DropProbability, (f, v) => f with { DropProbability = v }),
+        (f => f.DuplicateProbability, (f, v) => f with { DuplicateProbability = v }),
+        (f => f.ReorderProbability, (f, v) => f with { ReorderProbability = v }),
+        (f => f.CorruptProbability, (f, v) => f with { CorruptProbability = v }),
+        (f => f.ReplayProbability, (f, v) => f with { ReplayProbability = v }),
+        (f => f.InjectProbability, (f, v) => f with { InjectProbability = v }),
+    ];
+
+    /// <summary>A simpler version of one op: shorter waits and down times, smaller payloads, restore depth toward 0, an edit or rollover as a plain send.</summary>
+    public static IEnumerable<ScriptOp> Op(ScriptOp op)
+    {
+        switch (op)
+        {
+            case ScriptOp.Wait w when w.DurationMs > 1: yield return w with { DurationMs = w.DurationMs / 2 }; break;
+            case ScriptOp.Crash c when c.DownMs > 1: yield return c with { DownMs = c.DownMs / 2 }; break;
+            case ScriptOp.GoOffline o when o.DurationMs > 1: yield return o with { DurationMs = o.DurationMs / 2 }; break;
+            case ScriptOp.Restore r when r.Depth != 0:
+                yield return r with { Depth = r.Depth / 2 };
+                if (Math.Abs(r.Depth) > 1) yield return r with { Depth = r.Depth - Math.Sign(r.Depth) };
+                break;
+            case ScriptOp.SendWithCardEdit e: yield return new ScriptOp.Send(e.Party, e.PayloadBytes); break;
+            case ScriptOp.RollOverAgent e: yield return new ScriptOp.Send(e.Party, e.PayloadBytes); break;
+            case ScriptOp.Send s when s.PayloadBytes > 32: yield return s with { PayloadBytes = 32 }; break;
+        }
+    }
+
+    private static List<T> Without<T>(IReadOnlyList<T> list, int index) => list.Where((_, i) => i != index).ToList();
+
+    private static List<T> Replace<T>(IReadOnlyList<T> list, int index, T value) => list.Select((x, i) => i == index ? value : x).ToList();
+}
