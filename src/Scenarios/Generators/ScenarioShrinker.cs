@@ -71,8 +71,8 @@ public static class ScenarioShrinker
         if (f.DuplicateCopies > 1) yield return f with { DuplicateCopies = 1 };
         if (f.CorruptBits > 1) yield return f with { CorruptBits = 1 };
         if (f.DelayMeanMs > 0) yield return f with { DelayMeanMs = 0 };
-        if (f.DelayMinMs > 0) yield return f with { DelayMinMs = 0 };
-        if (f.ReorderExtraMs > 1) yield return f with { ReorderExtraMs = f.ReorderExtraMs / 2 };
+        if (f.DelayMinMs > LinkFaults.None.DelayMinMs) yield return f with { DelayMinMs = LinkFaults.None.DelayMinMs };
+        if (f.ReorderProbability > 0 && f.ReorderExtraMs > 1) yield return f with { ReorderExtraMs = f.ReorderExtraMs / 2 };
     }
 
     private static readonly (Func<LinkFaults, double> Get, Func<LinkFaults, double, LinkFaults> Set)[] Probabilities =
@@ -97,8 +97,14 @@ public static class ScenarioShrinker
                 yield return r with { Depth = r.Depth / 2 };
                 if (Math.Abs(r.Depth) > 1) yield return r with { Depth = r.Depth - Math.Sign(r.Depth) };
                 break;
-            case ScriptOp.SendWithCardEdit e: yield return new ScriptOp.Send(e.Party, e.PayloadBytes); break;
-            case ScriptOp.RollOverAgent e: yield return new ScriptOp.Send(e.Party, e.PayloadBytes); break;
+            case ScriptOp.SendWithCardEdit e:
+                if (e.PayloadBytes > 32) yield return e with { PayloadBytes = 32 };
+                yield return new ScriptOp.Send(e.Party, e.PayloadBytes);
+                break;
+            case ScriptOp.RollOverAgent e:
+                if (e.PayloadBytes > 32) yield return e with { PayloadBytes = 32 };
+                yield return new ScriptOp.Send(e.Party, e.PayloadBytes);
+                break;
             case ScriptOp.Send s when s.PayloadBytes > 32: yield return s with { PayloadBytes = 32 }; break;
         }
     }
