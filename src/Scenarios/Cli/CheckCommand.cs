@@ -85,7 +85,7 @@ public static class CheckCommand
         foreach (var p in options.Properties)
         {
             var outcome = PropertyRunner.EvaluateAsync(p, scenario, null, options.Timeout).GetAwaiter().GetResult();
-            var r = new CaseResult(p.Name, options.Seed, 0, scenario, outcome);
+            var r = new CaseResult(p.Name, options.Seed, 0, scenario, outcome) { Generated = false };
             progress(new CheckProgress(++done, options.Properties.Count, p.Name, outcome.Status, Shrinking: false));
             if (r.Status == CaseStatus.Violated && options.ShrinkBudget > 0)
                 r = PropertyRunner.ShrinkAsync(p, r, null, options, progress).GetAwaiter().GetResult();
@@ -153,7 +153,7 @@ public static class CheckCommand
                 ["trace_hash"] = outcome.TraceHash,
                 ["shrink_steps"] = f.ShrinkSteps,
                 ["replay"] = f.ReplayCommand,
-                ["regenerate"] = f.RegenerateCommand,
+                ["regenerate"] = f.Generated ? f.RegenerateCommand : null,
                 ["message"] = f.FailureMessage(),
             });
         }

@@ -23,6 +23,8 @@ public sealed record CaseResult(string Property, ulong CheckSeed, int Case, Scen
     public CaseOutcome? ShrunkOutcome { get; init; }
     public int ShrinkSteps { get; init; }
     public int ShrinkTries { get; init; }
+    /// <summary>False for a scenario given by hand (check --scenario): there is no case to regenerate.</summary>
+    public bool Generated { get; init; } = true;
 
     public CaseStatus Status => Outcome.Status;
 
@@ -42,14 +44,14 @@ public sealed record CaseResult(string Property, ulong CheckSeed, int Case, Scen
         string what = Status == CaseStatus.Violated ? "FAILED" : "could not decide";
         var lines = new List<string>
         {
-            $"Property {Property} {what} (case {Case} of check seed {CheckSeed}" +
+            $"Property {Property} {what} ({(Generated ? $"case {Case} of check seed {CheckSeed}" : "given scenario")}" +
                 (Shrunk is null ? ")" : $"; shrunk in {ShrinkSteps} steps ({ShrinkTries} tries) from {Scenario.Script.Count} ops to {Shrunk.Script.Count})"),
             $"  {Property}: {o.Verdict?.ToString() ?? o.Detail}",
             $"  scenario: {Smallest.Format()}",
             $"  seed: {Smallest.Seed}" + (o.TraceHash is { } h ? $"  trace hash: {h}" : ""),
             $"  replay: {ReplayCommand}",
-            $"  original case: {RegenerateCommand}",
         };
+        if (Generated) lines.Add($"  original case: {RegenerateCommand}");
         return string.Join(Environment.NewLine, lines);
     }
 }

@@ -1,0 +1,93 @@
+using Sim.Scenarios.Catalog;
+using Sim.Scenarios.Generators;
+using Sim.Scenarios.Properties;
+using Sim.Simulator;
+using Sim.Simulator.Agents;
+using Xunit.Abstractions;
+
+namespace Sim.Scenarios.Tests.Properties;
+
+/// <summary>
+/// The properties can fail: a planted rollback is caught by ForkFreedom (and shrunk, with a replay
+/// command that reproduces it exactly), and a rollback under the FS/PCS attacker's feet re-installs
+/// keys the party had deleted, which the FS/PCS judge reports.
+/// </summary>
+public sealed class PlantedViolationTests(ITestOutputHelper output)
+{
+    private static CheckOptions Options => new() { ShrinkBudget = 60 };
+
+    [Fact]
+    public async Task APlantedRollbackIsCaughtByForkFreedomAndShrunk()
+    {
+        var rollback = ScenarioCatalog.Named("rollback")!.Scenario with
+        {
+            // Padding that shrinking must remove: more traffic and a lossy window.
+            Script = [.. ScenarioCatalog.Named("rollback")!.Scenario.Script, new ScriptOp.Wait(300), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(200), new ScriptOp.Send(Party.Alice)],
+        };
+        var p = Invariants.ForkFreedom;
+        var outcome = await PropertyRunner.EvaluateAsync(p, rollback, null, Options.Timeout);
+        Assert.Equal(CaseStatus.Violated, outcome.Status);
+
+        var shrunk = await PropertyRunner.ShrinkAsync(p, new CaseResult(p.Name, 0, 0, rollback, outcome), null, Options);
+        var message = shrunk.FailureMessage();
+        output.WriteLine(message);
+        Assert.NotNull(shrunk.Shrunk);
+        Assert.True(shrunk.Shrunk!.Script.Count < rollback.Script.Count);
+        Assert.Contains(shrunk.Shrunk.Script, o => o is ScriptOp.Restore);
+        Assert.Contains($"scenario: {shrunk.Shrunk.Format()}", message);
+        Assert.Contains($"seed: {shrunk.Shrunk.Seed}", message);
+        Assert.Contains($"replay: pairsim replay --scenario \"{shrunk.Shrunk.Format()}\" --property ForkFreedom", message);
+
+        // The replay command's scenario reproduces the shrunk failure exactly.
+        var again = await PropertyRunner.EvaluateAsync(p, Scenario.Parse(shrunk.Shrunk.Format()), null, Options.Timeout);
+        Assert.Equal(CaseStatus.Violated, again.Status);
+        Assert.Equal(shrunk.ShrunkOutcome!.TraceHash, again.TraceHash);
+    }
+
+    [Fact]
+    public async Task WithoutARollbackTheSameScriptHasNoFork()
+    {
+        var rollback = ScenarioCatalog.Named("rollback")!.Scenario;
+        var honest = rollback with { Script = rollback.Script.Where(o => o is not ScriptOp.Restore).ToList() };
+        Assert.Equal(CaseStatus.Held, (await PropertyRunner.EvaluateAsync(Invariants.ForkFreedom, honest, null, Options.Timeout)).Status);
+    }
+
+    [Fact]
+    public async Task TheStolenStateReadsOnlyWhatPcsAllows()
+    {
+        var stolen = ScenarioCatalog.Named("stolen")!.Scenario;
+        var outcome = await PropertyRunner.EvaluateAsync(Invariants.FsPcs, stolen, null, Options.Timeout);
+        output.WriteLine(outcome.Detail);
+        Assert.Equal(CaseStatus.Held, outcome.Status);
+        Assert.Contains("healed from epoch", outcome.Detail);
+    }
+
+    [Fact]
+    public async Task ARollbackBeforeTheTheftHandsTheAttackerDeletedKeys()
+    {
+        // Alice delivers Bob's first messages, is then rolled back to her first save (from the oldest
+        // end: depth -1) and the thief copies that older state: it still holds the keys of messages
+        // Alice had delivered, so the FS judge must object. This is why FS/PCS generates no restore.
+        var s = new Scenario(11, Sim.Simulator.Network.FaultProfile.None,
+        [
+            new ScriptOp.Send(Party.Bob), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100),
+            new ScriptOp.Restore(Party.Alice, -1), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100),
+        ]) { Capture = new StateCapture(Party.Alice, 150) };
+        var outcome = await PropertyRunner.EvaluateAsync(Invariants.FsPcs, s, null, Options.Timeout);
+        output.WriteLine(outcome.Detail);
+        Assert.Equal(CaseStatus.Violated, outcome.Status);
+        Assert.StartsWith("forward secrecy", outcome.Detail);
+    }
+
+    [Fact]
+    public async Task CapturingStateChangesNothingInTheWorld()
+    {
+        var calm = ScenarioCatalog.Named("calm")!.Scenario;
+        var plain = World.Run(calm.ToWorldOptions());
+        var watched = World.Run((calm with { Capture = new StateCapture(Party.Bob, 450) }).ToWorldOptions());
+        Assert.Equal(plain.TraceHash, watched.TraceHash);
+        Assert.Empty(plain.Captures);
+        Assert.NotNull(Assert.Single(watched.Captures).State);
+        Assert.Equal(watched.Counts.DatagramsSent, watched.Datagrams.Count);
+    }
+}
