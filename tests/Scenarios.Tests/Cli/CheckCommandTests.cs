@@ -1,0 +1,59 @@
+using Sim.Scenarios.Catalog;
+
+namespace Sim.Scenarios.Tests.Cli;
+
+/// <summary>`pairsim check`: exit 0 when every invariant held, 1 on a violation (a planted rollback judged by ForkFreedom), 2 when undecidable (a timeout).</summary>
+public sealed class CheckCommandTests
+{
+    [Fact]
+    public void HonestRunsExitZero()
+    {
+        var (exit, json) = CliRun.Json("check", "--seed", "3", "--cases", "2");
+        Assert.Equal(0, exit);
+        Assert.Equal(0, (int)json["exit_code"]!);
+        Assert.Equal(16, (int)json["worlds"]!);
+        Assert.Empty(json["failures"]!.AsArray());
+        Assert.Equal(8, json["properties"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void APlantedRollbackJudgedByForkFreedomExitsOne()
+    {
+        var rollback = ScenarioCatalog.Named("rollback")!.Scenario.Format();
+        var (exit, json) = CliRun.Json("check", "--scenario", rollback, "--property", "ForkFreedom", "--shrink-budget", "20");
+        Assert.Equal(1, exit);
+        var failure = Assert.Single(json["failures"]!.AsArray())!.AsObject();
+        Assert.Equal("ForkFreedom", (string)failure["property"]!);
+        Assert.Equal("violated", (string)failure["status"]!);
+        Assert.StartsWith("pairsim replay --scenario \"seed=5 ", (string)failure["replay"]!);
+        Assert.Null(failure["regenerate"]);
+    }
+
+    [Fact]
+    public void TheHumanReportPrintsTheFailureWithItsReplayCommand()
+    {
+        var (exit, output, _) = CliRun.Invoke("check", "--scenario", "rollback", "--property", "ForkFreedom", "--shrink-budget", "0");
+        Assert.Equal(1, exit);
+        Assert.Contains("Property ForkFreedom FAILED (given scenario)", output);
+        Assert.Contains("replay: pairsim replay --scenario \"" + ScenarioCatalog.Named("rollback")!.Scenario.Format() + "\" --property ForkFreedom", output);
+        Assert.DoesNotContain("\u001b[", output); // captured output: no colours, no progress bar
+    }
+
+    [Fact]
+    public void ATimeoutIsUndecidedAndExitsTwo()
+    {
+        var (exit, json) = CliRun.Json("check", "--cases", "1", "--property", "Parity", "--timeout-seconds", "0.001");
+        Assert.Equal(2, exit);
+        var failure = Assert.Single(json["failures"]!.AsArray())!.AsObject();
+        Assert.Equal("undecided", (string)failure["status"]!);
+        Assert.Contains("timed out", (string)failure["detail"]!);
+    }
+
+    [Fact]
+    public void BadArgumentsExitTwoWithASentence()
+    {
+        var (exit, _, error) = CliRun.Invoke("check", "--property", "Nonsense");
+        Assert.Equal(2, exit);
+        Assert.Contains("no property Nonsense", error);
+    }
+}
