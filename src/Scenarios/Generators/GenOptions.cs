@@ -18,6 +18,9 @@ public sealed record GenOptions
     /// <summary>Cipher suites other than 1, now and then (slower: P-384, P-521, X448).</summary>
     public bool OtherSuites { get; init; } = true;
 
+    /// <summary>The smallest retention window R generated (R is drawn from 0, 1, 2, 3, 5).</summary>
+    public int MinRetentionWindow { get; init; }
+
     /// <summary>An FS/PCS capture: a party and a time inside the script.</summary>
     public bool Capture { get; init; }
 }

@@ -29,7 +29,7 @@ public static class ScenarioGen
             from seed in Gen.Choose(0, int.MaxValue)
             from script in Script(options, size)
             from faults in Profile(options, new UserScript(script).DurationMs)
-            from r in Gen.Elements(0, 1, 2, 2, 2, 3, 5)
+            from r in Gen.Elements(new[] { 0, 1, 2, 2, 2, 3, 5 }.Where(x => x >= options.MinRetentionWindow).DefaultIfEmpty(options.MinRetentionWindow).ToArray())
             from suite in options.OtherSuites ? Gen.Frequency((12, Gen.Constant(1)), (1, Gen.Choose(2, 7))) : Gen.Constant(1)
             from capture in options.Capture ? Capture(new UserScript(script).DurationMs).Select(c => (StateCapture?)c) : Gen.Constant<StateCapture?>(null)
             select new Scenario((ulong)seed, faults, script) { RetentionWindow = r, Suite = (ushort)suite, Capture = capture });

@@ -90,4 +90,17 @@ public sealed class PlantedViolationTests(ITestOutputHelper output)
         Assert.NotNull(Assert.Single(watched.Captures).State);
         Assert.Equal(watched.Counts.DatagramsSent, watched.Datagrams.Count);
     }
+
+    [Fact]
+    public async Task AtRetentionZeroAMessageCrossingACommitExpiresSoDecryptabilityAsksForROfAtLeastOne()
+    {
+        // Found by `pairsim check --cases 250 --seed 99`: Bob sends while Alice's first commit is in
+        // flight; at R = 0 Alice, already in the next epoch, keeps no key for his message.
+        var crossing = Scenario.Parse("seed=523617646 r=0 suite=1 send(bob,32) wait(12) send(alice,32) send(bob,32)");
+        var atZero = await PropertyRunner.EvaluateAsync(Invariants.Decryptability, crossing, null, Options.Timeout);
+        output.WriteLine(atZero.Detail);
+        Assert.Equal(CaseStatus.Violated, atZero.Status);
+        Assert.Equal(CaseStatus.Held, (await PropertyRunner.EvaluateAsync(Invariants.Decryptability, crossing with { RetentionWindow = 1 }, null, Options.Timeout)).Status);
+        Assert.Equal(1, Invariants.Decryptability.Options.MinRetentionWindow);
+    }
 }
