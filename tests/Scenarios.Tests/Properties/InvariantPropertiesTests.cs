@@ -13,7 +13,7 @@ namespace Sim.Scenarios.Tests.Properties;
 public sealed class InvariantPropertiesTests(ITestOutputHelper output)
 {
     /// <summary>Cases per property in CI.</summary>
-    public const int Cases = 150;
+    public const int Cases = 200;
 
     /// <summary>The check seed of the CI run.</summary>
     public const ulong Seed = 20_251_1;
