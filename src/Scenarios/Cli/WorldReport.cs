@@ -16,7 +16,7 @@ public sealed record WorldReport(Scenario Scenario, WorldResult Result, IReadOnl
     /// <summary>Runs the scenario's world (with its capture, if any) and judges it by every property.</summary>
     public static WorldReport Run(Scenario scenario, CancellationToken ct = default)
     {
-        var result = new World(scenario.ToWorldOptions(keepTraceText: true)).RunAsync(ct).GetAwaiter().GetResult();
+        var result = new World(scenario.ToWorldOptions()).RunAsync(ct).GetAwaiter().GetResult();
         var verdicts = Invariants.All.Select(p => (p, p.Judge(scenario, result))).ToList();
         return new WorldReport(scenario, result, verdicts);
     }

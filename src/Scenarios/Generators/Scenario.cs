@@ -24,15 +24,19 @@ public sealed record Scenario(ulong Seed, FaultProfile Faults, IReadOnlyList<Scr
 
     public static Scenario Calm(ulong seed, params ScriptOp[] script) => new(seed, FaultProfile.None, script);
 
-    /// <summary>The world this scenario describes (with the capture and the datagram bytes the FS/PCS attacker needs, if any).</summary>
-    public WorldOptions ToWorldOptions(bool keepTraceText = true) => new()
+    /// <summary>
+    /// The world this scenario describes (with the capture and the datagram bytes the FS/PCS attacker
+    /// needs, if any). Always the same options for the same scenario: the Options line is part of the
+    /// trace hash, so `check`, `run` and `replay` agree on it.
+    /// </summary>
+    public WorldOptions ToWorldOptions() => new()
     {
         Seed = Seed,
         Suite = Suite,
         RetentionWindow = RetentionWindow,
         FaultProfile = Faults,
         UserScript = new UserScript(Script),
-        KeepTraceText = keepTraceText,
+        KeepTraceText = true,
         Captures = Capture is { } c ? [c] : [],
         KeepDatagrams = Capture is not null,
     };

@@ -58,7 +58,7 @@ public static class ScenarioShrinker
 
     private static bool IsQuiet(FaultProfile f) => f.AliceToBob == LinkFaults.None && f.BobToAlice == LinkFaults.None && f.Windows.Count == 0 && f.Partitions.Count == 0;
 
-    /// <summary>Each probability to 0, then halved; extra copies, bits and delays toward their minimum.</summary>
+    /// <summary>Each probability to 0, then halved; copies, bits and delays back to their defaults (what the text leaves out).</summary>
     public static IEnumerable<LinkFaults> Link(LinkFaults f)
     {
         foreach (var (get, set) in Probabilities)
@@ -68,11 +68,12 @@ public static class ScenarioShrinker
             yield return set(f, 0);
             if (p > 0.01) yield return set(f, Math.Round(p / 2, 4));
         }
-        if (f.DuplicateCopies > 1) yield return f with { DuplicateCopies = 1 };
-        if (f.CorruptBits > 1) yield return f with { CorruptBits = 1 };
+        var d = LinkFaults.None;
+        if (f.DuplicateCopies != d.DuplicateCopies) yield return f with { DuplicateCopies = d.DuplicateCopies };
+        if (f.CorruptBits != d.CorruptBits) yield return f with { CorruptBits = d.CorruptBits };
         if (f.DelayMeanMs > 0) yield return f with { DelayMeanMs = 0 };
-        if (f.DelayMinMs > LinkFaults.None.DelayMinMs) yield return f with { DelayMinMs = LinkFaults.None.DelayMinMs };
-        if (f.ReorderProbability > 0 && f.ReorderExtraMs > 1) yield return f with { ReorderExtraMs = f.ReorderExtraMs / 2 };
+        if (f.DelayMinMs != d.DelayMinMs) yield return f with { DelayMinMs = d.DelayMinMs };
+        if (f.ReorderExtraMs != d.ReorderExtraMs) yield return f with { ReorderExtraMs = d.ReorderExtraMs };
     }
 
     private static readonly (Func<LinkFaults, double> Get, Func<LinkFaults, double, LinkFaults> Set)[] Probabilities =

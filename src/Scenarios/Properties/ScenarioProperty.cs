@@ -44,7 +44,7 @@ public abstract class ScenarioProperty
     public Arbitrary<Scenario> Arbitrary => ScenarioGen.Arbitrary(Options);
 
     /// <summary>The world to run for <paramref name="scenario"/>.</summary>
-    public virtual WorldOptions WorldFor(Scenario scenario, bool keepTraceText = false) => scenario.ToWorldOptions(keepTraceText);
+    public virtual WorldOptions WorldFor(Scenario scenario) => scenario.ToWorldOptions();
 
     /// <summary>Judges the world's result. May throw only on a bug (the runner then reports the case as undecided).</summary>
     public abstract PropertyVerdict Judge(Scenario scenario, WorldResult result);

@@ -6,7 +6,7 @@ namespace Sim.Simulator;
 /// Asks the world to copy <paramref name="Party"/>'s last saved state (the bytes its PartyActor
 /// persisted) once every event at virtual time ≤ <paramref name="AtMs"/> has run: what an attacker who
 /// steals the party's disk at time t gets (PAIRMLS.md "FS / PCS"). Observing changes nothing in the
-/// world: captures are not part of <see cref="WorldOptions.Describe"/> and leave the trace unchanged.
+/// world: no trace event is written; only the Options line names the capture.
 /// </summary>
 public sealed record StateCapture(Party Party, long AtMs);
 

@@ -55,7 +55,8 @@ public sealed record WorldOptions
 
     /// <summary>
     /// Copies of a party's saved state to take during the run (<see cref="WorldResult.Captures"/>).
-    /// Observation only: not in <see cref="Describe"/>, no trace event, the same trace hash.
+    /// Observation only: nothing in the world changes and no trace event is written, but like every
+    /// option they are named in <see cref="Describe"/> (so the Options event, and the trace hash, say so).
     /// </summary>
     public IReadOnlyList<StateCapture> Captures { get; init; } = [];
 
@@ -79,6 +80,8 @@ public sealed record WorldOptions
         $"disk_history={I(DiskHistory)}",
         $"network_memory={I(NetworkMemory)}",
         $"keep_trace_text={(KeepTraceText ? "true" : "false")}",
+        $"captures=[{string.Join(" ", Captures.Select(c => $"{c.Party.Name()}@{I(c.AtMs)}"))}]",
+        $"keep_datagrams={(KeepDatagrams ? "true" : "false")}",
         $"faults={{{FaultProfile.Describe()}}}",
         $"script={UserScript.Describe()}");
 

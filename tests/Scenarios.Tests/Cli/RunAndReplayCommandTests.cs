@@ -36,6 +36,17 @@ public sealed class RunAndReplayCommandTests
     }
 
     [Fact]
+    public async Task TheHashAFailurePrintsIsTheHashReplayReproduces()
+    {
+        var rollback = ScenarioCatalog.Named("rollback")!.Scenario;
+        var outcome = await PropertyRunner.EvaluateAsync(Invariants.ForkFreedom, rollback, null, TimeSpan.FromMinutes(2));
+        Assert.Equal(CaseStatus.Violated, outcome.Status);
+        var (exit, replay) = CliRun.Json("replay", "--scenario", rollback.Format(), "--property", "ForkFreedom", "--expect-hash", outcome.TraceHash!);
+        Assert.Equal(1, exit);
+        Assert.True((bool)replay["expected_hash_matches"]!);
+    }
+
+    [Fact]
     public void ReplayBySeedAndCaseRegeneratesTheCase()
     {
         var scenario = PropertyRunner.Generate(Invariants.Integrity, 77, 5);
