@@ -9,6 +9,7 @@ public static class PairsimCli
     {
         var root = new RootCommand("pairsim: a simulation and fault-injection harness for decentralised MLS (PairMLS on RFC 9420).");
         root.Subcommands.Add(SuitesCommand.Build());
+        root.Subcommands.Add(SweepCommand.Build());
         return root;
     }
 }
