@@ -96,6 +96,12 @@ public static class SweepReport
         return findings;
     }
 
+    public const int MaxViolationsListed = 20;
+
+    /// <summary>Every failed verdict, in grid order: the point, the world, the checker's verdict.</summary>
+    public static IReadOnlyList<(SweepPoint Point, WorldMetrics World, Verdict Verdict)> Violations(SweepResult sweep) =>
+        (from p in sweep.Points from w in p.Worlds from v in w.Verdicts where !v.Passed select (p.Point, w, v)).ToList();
+
     // ------------------------------------------------------------------ markdown
 
     public static string Markdown(SweepResult sweep, IReadOnlyList<ChartFile> charts)
@@ -126,6 +132,18 @@ public static class SweepReport
         md.AppendLine("| " + string.Join(" | ", TableHeader) + " |");
         md.AppendLine("|" + string.Concat(TableHeader.Select((_, i) => i < 5 ? "---:|" : i == TableHeader.Count - 1 ? "---|" : "---:|")));
         foreach (var row in TableRows(sweep)) md.AppendLine("| " + string.Join(" | ", row) + " |");
+        var violations = Violations(sweep);
+        if (violations.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Invariant violations").AppendLine();
+            md.AppendLine($"{violations.Count} world(s) broke an invariant{(violations.Count > MaxViolationsListed ? $"; the first {MaxViolationsListed} are listed" : "")}. " +
+                          "Each options line reproduces its world exactly (same seed, same trace).").AppendLine();
+            foreach (var (point, world, verdict) in violations.Take(MaxViolationsListed))
+            {
+                md.AppendLine($"- **{point.Label}**, seed {world.Seed}: {verdict}");
+                md.AppendLine().AppendLine("  ```").AppendLine($"  {world.ReplayLine}").AppendLine("  ```");
+            }
+        }
         md.AppendLine().AppendLine("## The sample run").AppendLine();
         md.AppendLine($"Charts 3 and 4 draw world 0 of the point {sweep.SamplePoint.Label}. Its trace is [{SampleTraceName}]({SampleTraceName}) " +
                       $"(JSON Lines, SHA-256 `{sweep.Sample.TraceHash}`); its options line, which reproduces it, is:").AppendLine();
@@ -178,6 +196,14 @@ public static class SweepReport
         for (int i = 0; i < rows.Count; i++)
             h.AppendLine((sweep.Points[i].AllHeld ? "<tr>" : "<tr class=\"fail\">") + string.Concat(rows[i].Select(c => $"<td>{E(c)}</td>")) + "</tr>");
         h.AppendLine("</tbody></table>");
+        var violations = Violations(sweep);
+        if (violations.Count > 0)
+        {
+            h.AppendLine($"<h2>Invariant violations</h2><p>{violations.Count} world(s) broke an invariant. Each options line reproduces its world exactly.</p><ul>");
+            foreach (var (point, world, verdict) in violations.Take(MaxViolationsListed))
+                h.AppendLine($"<li><b>{E(point.Label)}</b>, seed {world.Seed}: {E(verdict.ToString())}<pre>{E(world.ReplayLine)}</pre></li>");
+            h.AppendLine("</ul>");
+        }
         h.AppendLine($"<h2>The sample run</h2><p>Charts 3 and 4 draw world 0 of the point {E(sweep.SamplePoint.Label)}. Its trace is <a href=\"{SampleTraceName}\">{SampleTraceName}</a> " +
                      $"(JSON Lines, SHA-256 <code>{sweep.Sample.TraceHash}</code>); its options line, which reproduces it:</p><pre>{E(sweep.Sample.ReplayLine)}</pre>");
         h.AppendLine("</body></html>");

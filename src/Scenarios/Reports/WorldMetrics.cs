@@ -23,6 +23,8 @@ public sealed record WorldMetrics
 {
     public required ulong Seed { get; init; }
     public required string TraceHash { get; init; }
+    /// <summary>The world's options line (WorldOptions.Describe): it reproduces the world.</summary>
+    public required string ReplayLine { get; init; }
     public long? ConvergenceMs { get; init; }
     public int? ConvergenceRoundTrips { get; init; }
     public int HonestArrived { get; init; }
@@ -46,6 +48,7 @@ public sealed record WorldMetrics
         {
             Seed = result.Options.Seed,
             TraceHash = result.TraceHash,
+            ReplayLine = result.ReplayLine,
             ConvergenceMs = ms,
             ConvergenceRoundTrips = trips,
             HonestArrived = arrived,
