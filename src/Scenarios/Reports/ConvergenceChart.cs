@@ -73,6 +73,8 @@ public static class ConvergenceChart
         plot.Axes.SetLimitsY(0, Math.Max(10, maxMs) * 1.25, plot.Axes.Left);
         ChartMarks.DropTicks(plot, drops);
         plot.Axes.Right.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+        var note = plot.Add.Annotation($"After faults stop the network delivers every datagram after {Sim.Simulator.Network.LinkFaults.None.DelayMinMs} ms:\none round trip (Bob→Alice, Alice→Bob) takes {2 * Sim.Simulator.Network.LinkFaults.None.DelayMinMs} ms.", Alignment.LowerRight);
+        note.LabelFontSize = 13;
         plot.ShowLegend(Alignment.UpperLeft);
         return ChartFile.Save(plot, directory, Name, Title, 1000, 600);
     }

@@ -13,20 +13,20 @@ namespace Sim.Scenarios.Reports;
 /// </summary>
 public sealed record SweepGrid
 {
-    public IReadOnlyList<double> DropProbabilities { get; init; } = [0, 0.1, 0.2, 0.3, 0.4];
+    public IReadOnlyList<double> DropProbabilities { get; init; } = [0, 0.1, 0.2, 0.3, 0.4, 0.5];
     public IReadOnlyList<double> DuplicateProbabilities { get; init; } = [0, 0.2];
     /// <summary>Probability that a datagram is held back by <see cref="SweepWorkload.ReorderExtraMs"/> so later ones overtake it.</summary>
     public IReadOnlyList<double> ReorderProbabilities { get; init; } = [0, 0.3];
     /// <summary>Length of one partition (both ways) in the middle of the conversation; 0: none.</summary>
     public IReadOnlyList<long> PartitionLengthsMs { get; init; } = [0, 600];
     /// <summary>R: past epochs whose application secrets each party keeps.</summary>
-    public IReadOnlyList<int> RetentionWindows { get; init; } = [0, 1, 2];
-    public int WorldsPerPoint { get; init; } = 2;
+    public IReadOnlyList<int> RetentionWindows { get; init; } = [0, 1, 2, 4];
+    public int WorldsPerPoint { get; init; } = 3;
     /// <summary>User messages each world's script sends (both parties together) while faults are on.</summary>
-    public int Messages { get; init; } = 40;
+    public int Messages { get; init; } = 50;
     public ulong Seed { get; init; } = 1;
 
-    /// <summary>Every point, in a fixed order (drop slowest... R fastest).</summary>
+    /// <summary>Every point, in a fixed order: drop varies slowest, R fastest.</summary>
     public IReadOnlyList<SweepPoint> Points() =>
         (from d in DropProbabilities
          from u in DuplicateProbabilities
