@@ -9,7 +9,7 @@ public enum FlightKind
     InOrder,
     /// <summary>Arrived after a datagram sent later on the same link (delivered out of send order).</summary>
     Reordered,
-    /// <summary>An extra copy the network made (duplicate fault).</summary>
+    /// <summary>A second or later arrival of the same bytes: an extra copy the network made (duplicate fault).</summary>
     DuplicateCopy,
     /// <summary>Never arrived: dropped, cut by a partition, or the receiver was offline or down.</summary>
     Lost,
@@ -55,7 +55,8 @@ public sealed record DatagramFlight(string From, string To, string Datagram, lon
                     if (via is not null and not "duplicate") break;
                     arrivals[id] = arrivals.GetValueOrDefault(id) + 1;
                     FlightKind kind;
-                    if (via == "duplicate" || arrivals[id] > 1) kind = FlightKind.DuplicateCopy;
+                    // The first copy to arrive stands for the datagram (the network's copies are alike); later ones are the duplicates.
+                    if (arrivals[id] > 1) kind = FlightKind.DuplicateCopy;
                     else kind = newestArrivedSend.TryGetValue(sent.Party!, out var newest) && newest > sent.T ? FlightKind.Reordered : FlightKind.InOrder;
                     newestArrivedSend[sent.Party!] = Math.Max(newestArrivedSend.GetValueOrDefault(sent.Party!, long.MinValue), sent.T);
                     flights.Add(new DatagramFlight(sent.Party!, to, id, sent.T, d.T, kind, e.Outcome, IsEdit(sent)));

@@ -38,11 +38,12 @@ public static class SpacetimeChart
         }
         var notDecrypted = new List<Coordinates>();
         var edits = new List<Coordinates>();
+        foreach (var f in flights.Where(f => f.CardEdit).DistinctBy(f => f.Datagram))
+            edits.Add(new Coordinates(f.SentMs, f.From == "alice" ? AliceLane : BobLane));
         foreach (var f in flights)
         {
             double y0 = f.From == "alice" ? AliceLane : BobLane;
             double y1 = f.To == "alice" ? AliceLane : BobLane;
-            if (f.CardEdit && f.Kind != FlightKind.DuplicateCopy) edits.Add(new Coordinates(f.SentMs, y0));
             if (f.ArrivedMs is not { } at)
             {
                 // A lost datagram: a short stub toward the peer ending in a cross.

@@ -80,8 +80,11 @@ public static class SweepReport
         if (conv.Count > 0)
         {
             var trips = conv.Select(w => w.ConvergenceRoundTrips!.Value).ToList();
-            findings.Add($"Once faults stopped, the parties converged in {conv.Count} of {worlds} worlds, after {conv.Min(w => w.ConvergenceMs)}–{conv.Max(w => w.ConvergenceMs)} virtual ms " +
-                         $"and {trips.Min()}–{trips.Max()} round trips (mean {trips.Average():0.##}), whatever the drop rate.");
+            long lo = conv.Min(w => w.ConvergenceMs!.Value), hi = conv.Max(w => w.ConvergenceMs!.Value);
+            string time = lo == hi ? $"{lo} virtual ms" : $"{lo}–{hi} virtual ms";
+            string rts = trips.Min() == trips.Max() ? $"{trips.Min()} round trip{(trips.Min() == 1 ? "" : "s")}" : $"{trips.Min()}–{trips.Max()} round trips (mean {trips.Average():0.##})";
+            findings.Add($"Once faults stopped, the parties converged in {conv.Count} of {worlds} worlds, after {time} and {rts}" +
+                         (lo == hi && trips.Min() == trips.Max() ? ", in every world, whatever the drop rate, duplicates, reordering or partition before." : "."));
         }
         foreach (var r in sweep.Grid.RetentionWindows.Distinct().Order())
         {
@@ -91,7 +94,7 @@ public static class SweepReport
             int decrypted = at.Sum(p => p.Worlds.Sum(w => w.HonestDecrypted));
             var worst = at.Where(p => p.DecryptableFraction is not null).MinBy(p => p.DecryptableFraction!.Value);
             findings.Add($"R = {r}: {100.0 * decrypted / arrived:F1}% of arriving honest datagrams decrypted over the grid" +
-                         (worst is null ? "." : $"; worst point {worst.Point.Label} at {100 * worst.DecryptableFraction!.Value:F1}%."));
+                         (decrypted == arrived ? ", at every point." : worst is null ? "." : $"; worst point {worst.Point.Label} at {100 * worst.DecryptableFraction!.Value:F1}%."));
         }
         return findings;
     }
@@ -110,7 +113,8 @@ public static class SweepReport
         var g = sweep.Grid;
         var md = new StringBuilder();
         md.AppendLine("# PairMLS under network faults: sweep report").AppendLine();
-        md.AppendLine("Produced by:").AppendLine().AppendLine("```bash").AppendLine(sweep.Command).AppendLine("```").AppendLine();
+        md.AppendLine("Produced by (from the repository root, `pairsim` is `dotnet run --project src/Scenarios -c Release --`):").AppendLine()
+          .AppendLine("```bash").AppendLine(sweep.Command).AppendLine("```").AppendLine();
         md.AppendLine($"{sweep.Points.Count} grid points × {g.WorldsPerPoint} worlds = {sweep.Points.Count * g.WorldsPerPoint} worlds (plus the sample run), " +
                       $"{g.Messages} user messages each, in {sweep.Elapsed.TotalSeconds:F0} s of wall time. Every figure below is in virtual time and is " +
                       "reproduced exactly by the same command (same seed, same figures).").AppendLine();
@@ -175,7 +179,7 @@ public static class SweepReport
                      "td:last-child,th:last-child{text-align:left}tr.fail td{background:#fde2e2}.guide{background:#f3f7fb;padding:.6em .9em;border-left:4px solid #1f77b4}</style>");
         h.AppendLine("</head><body>");
         h.AppendLine("<h1>PairMLS under network faults: sweep report</h1>");
-        h.AppendLine($"<p>Produced by:</p><pre>{E(sweep.Command)}</pre>");
+        h.AppendLine($"<p>Produced by (from the repository root, <code>pairsim</code> is <code>dotnet run --project src/Scenarios -c Release --</code>):</p><pre>{E(sweep.Command)}</pre>");
         h.AppendLine($"<p>{sweep.Points.Count} grid points × {g.WorldsPerPoint} worlds = {sweep.Points.Count * g.WorldsPerPoint} worlds (plus the sample run), " +
                      $"{g.Messages} user messages each, in {sweep.Elapsed.TotalSeconds:F0} s of wall time. Every figure is in virtual time and is reproduced exactly by the same command.</p>");
         h.AppendLine("<h2>Findings</h2><ul>");
