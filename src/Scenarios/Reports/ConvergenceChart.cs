@@ -66,7 +66,7 @@ public static class ConvergenceChart
         rt.MarkerShape = MarkerShape.OpenSquare;
         rt.MarkerSize = 9;
         rt.Axes.YAxis = plot.Axes.Right;
-        plot.Axes.Right.Label.Text = "round trips (Bob→Alice→Bob exchanges)";
+        plot.Axes.Right.Label.Text = "round trips (Bob→Alice, then Alice→Bob)";
         plot.Axes.Right.Label.FontSize = 15;
         double maxTrips = rtY.Count == 0 ? 1 : rtY.Max();
         plot.Axes.SetLimitsY(0, Math.Ceiling(Math.Max(1, maxTrips) * 2.2), plot.Axes.Right);
@@ -75,6 +75,9 @@ public static class ConvergenceChart
         plot.Axes.Right.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         var note = plot.Add.Annotation($"After faults stop the network delivers every datagram after {Sim.Simulator.Network.LinkFaults.None.DelayMinMs} ms:\none round trip (Bob→Alice, Alice→Bob) takes {2 * Sim.Simulator.Network.LinkFaults.None.DelayMinMs} ms.", Alignment.LowerRight);
         note.LabelFontSize = 13;
+        note.LabelBackgroundColor = Colors.White;
+        note.LabelBorderColor = Colors.Gray;
+        note.LabelShadowColor = Colors.Transparent;
         plot.ShowLegend(Alignment.UpperLeft);
         return ChartFile.Save(plot, directory, Name, Title, 1000, 600);
     }
