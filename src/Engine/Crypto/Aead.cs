@@ -35,6 +35,7 @@ public sealed class Aead
     public byte[] Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext)
     {
         CheckSizes(key, nonce);
+        CryptoCounters.Count(CryptoOp.AeadSeal, plaintext.Length);
         var output = new byte[plaintext.Length + TagLength];
         var ct = output.AsSpan(0, plaintext.Length);
         var tag = output.AsSpan(plaintext.Length);
@@ -55,6 +56,7 @@ public sealed class Aead
     public byte[] Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext)
     {
         CheckSizes(key, nonce);
+        CryptoCounters.Count(CryptoOp.AeadOpen, ciphertext.Length);
         if (ciphertext.Length < TagLength)
             throw new MlsProtocolException(MlsError.DecryptionFailed, "ciphertext shorter than the AEAD tag");
         var pt = new byte[ciphertext.Length - TagLength];
