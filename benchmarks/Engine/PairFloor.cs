@@ -34,11 +34,11 @@ internal static class PairFloor
         Console.WriteLine("primitive costs (µs): " + string.Join(", ", Enum.GetValues<CryptoOp>().Where(o => o != CryptoOp.HpkeSetup)
             .Select(o => costs.PerByte[(int)o] == 0 ? $"{o} {costs.Fixed[(int)o]:F1}" : $"{o} {costs.Fixed[(int)o]:F1}+{costs.PerByte[(int)o] * 1000:F2}/KB")));
         Console.WriteLine();
-        Console.WriteLine($"{"scenario",-14} {"µs/datagram",12} {"save µs",8} {"floor µs",9} {"ratio",6} {"ratio w/o save",15}  ops per datagram (count, bytes)");
+        Console.WriteLine($"{"scenario",-14} {"µs/datagram",12} {"KB",6} {"save µs",8} {"floor µs",9} {"ratio",6} {"ratio w/o save",15}  ops per datagram (count, bytes)");
         foreach (var r in results) r.Print(costs);
     }
 
-    private sealed record Result(Scenario Scenario, double Measured, double Save, double[] Counts, double[] Bytes)
+    private sealed record Result(Scenario Scenario, double Measured, double Save, double Kilobytes, double[] Counts, double[] Bytes)
     {
         public double Floor(PrimitiveCosts costs) =>
             Enum.GetValues<CryptoOp>().Where(o => o != CryptoOp.HpkeSetup)
@@ -50,7 +50,7 @@ internal static class PairFloor
             var ops = Enum.GetValues<CryptoOp>().Where(o => Counts[(int)o] > 0)
                 .Select(o => Bytes[(int)o] > 0 ? $"{o} {Counts[(int)o]:0.##} ({Bytes[(int)o]:0} B)" : $"{o} {Counts[(int)o]:0.##}");
             string name = Scenario switch { Scenario.Steady => "steady", Scenario.Burst10 => "burst10", _ => "burst10-rest" };
-            Console.WriteLine($"{name,-14} {Measured,12:F0} {Save,8:F0} {floor,9:F0} {Measured / floor,6:F2} {(Measured - Save) / floor,15:F2}  {string.Join(", ", ops)}");
+            Console.WriteLine($"{name,-14} {Measured,12:F0} {Kilobytes,6:F0} {Save,8:F0} {floor,9:F0} {Measured / floor,6:F2} {(Measured - Save) / floor,15:F2}  {string.Join(", ", ops)}");
         }
     }
 
@@ -122,6 +122,9 @@ internal static class PairFloor
             perDatagram.Add(ticks * 1e6 / Stopwatch.Frequency / datagrams);
         }
         double measured = Median(perDatagram);
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        c.Turn(burst, false);
+        double kilobytes = (GC.GetAllocatedBytesForCurrentThread() - allocated) / 1024.0 / (2 * burst);
 
         // Persist-before-send: one Save per datagram, on the states the scenario produces.
         var saves = new List<double>();
@@ -133,7 +136,7 @@ internal static class PairFloor
         }
         double save = Median(saves);
 
-        return new Result(scenario, measured, save, counts.Select(x => (double)x / countedDatagrams).ToArray(),
+        return new Result(scenario, measured, save, kilobytes, counts.Select(x => (double)x / countedDatagrams).ToArray(),
             bytes.Select(x => (double)x / countedDatagrams).ToArray());
     }
 

@@ -133,14 +133,14 @@ internal static class GroupSender
         if (path && options.NewSignaturePrivateKey is { } newKey) next = next with { SignaturePrivateKey = new Secret((byte[])newKey.Clone()) };
 
         bool withTree = options.RatchetTreeInWelcome ?? state.Options.RatchetTreeInWelcome;
-        var groupInfo = SignGroupInfo(next, withTree);
+        var groupInfo = new Lazy<GroupInfo>(() => SignGroupInfo(next, withTree), LazyThreadSafetyMode.ExecutionAndPublication);
         MlsMessage? welcome = null;
         if (outcome.Added.Count > 0)
         {
             var recipients = outcome.Added.Select(a => new WelcomeRecipient(a.KeyPackage,
                 created is null ? null : new PathSecret(created.PathSecretForJoiner(a.Leaf).ToArray()))).ToList();
             welcome = MlsMessage.From(WelcomeProtection.Create(suite, schedule.JoinerSecret.Span, pskSecret.Span, outcome.Psks,
-                groupInfo, recipients, random));
+                groupInfo.Value, recipients, random));
         }
         if (created is not null) foreach (var s in created.PathSecrets.Values) s.Clear();
 
@@ -149,7 +149,7 @@ internal static class GroupSender
         {
             AddedLeaves = joiners,
         };
-        var groupInfoForResult = withTree ? groupInfo : SignGroupInfo(next, false);
+        var groupInfoForResult = withTree ? groupInfo : new Lazy<GroupInfo>(() => SignGroupInfo(next, false), LazyThreadSafetyMode.ExecutionAndPublication);
         return (new CommitResult(message, welcome, groupInfoForResult, staged), afterSending);
     }
 
