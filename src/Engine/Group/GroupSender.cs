@@ -93,8 +93,12 @@ internal static class GroupSender
             var template = options.NewLeaf ?? LeafNodeTemplate.From(state.OwnLeaf);
             var signingKey = LeafSigningKey(state, template, options.NewSignaturePrivateKey);
             created = TreeKem.CreateUpdatePath(outcome.Tree, state.OwnLeafIndex, template, signingKey, provisional, joiners, random);
-            // Our own new leaf must pass what every receiver will check (§7.3, the AS).
-            LeafNodeValidator.Validate(created.UpdatePath.LeafNode, state.OwnLeafIndex, state.LeafContext(outcome.Extensions), outcome.Tree, LeafNodeSource.Commit);
+            // Our own new leaf must pass what every receiver will check (§7.3, the AS). Its signature is
+            // valid by construction when the key that made it is the one the leaf names (a new key was
+            // checked by LeafSigningKey; the current one is our leaf's), so only the rest is checked.
+            bool signedWithOwnKey = options.NewSignaturePrivateKey is not null || template.SignatureKey.AsSpan().SequenceEqual(state.OwnLeaf.SignatureKey);
+            LeafNodeValidator.Validate(created.UpdatePath.LeafNode, state.OwnLeafIndex, state.LeafContext(outcome.Extensions), outcome.Tree,
+                LeafNodeSource.Commit, signatureVerified: signedWithOwnKey);
             state.Options.AuthenticationService(state.OwnLeaf, created.UpdatePath.LeafNode, state.OwnLeafIndex,
                 new LeafChangeContext(LeafChangeKind.Commit, state.Context));
             newTree = created.Tree;
