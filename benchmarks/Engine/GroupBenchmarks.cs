@@ -94,7 +94,7 @@ public class GroupBenchmarks
     }
 
     /// <summary>Builds the groups of these benchmarks, reproducibly from a seed.</summary>
-    private static class GroupBuilder
+    internal static class GroupBuilder
     {
         /// <summary>
         /// <paramref name="n"/> members: leaf 0 creates the group and adds the others in one Commit,

@@ -12,6 +12,7 @@ namespace Sim.Benchmarks.Engine;
 /// <item><b>steady</b>: one datagram each way per epoch turn (every datagram staples a fresh commit with path).</item>
 /// <item><b>burst10</b>: ten datagrams each way per epoch turn (the first commits, the other nine are in an owned epoch);
 /// <b>burst10-rest</b> is the nine alone.</item>
+/// <item><b>mls-app</b>: for comparison, a bare RFC 9420 application message between 2 members.</item>
 /// </list>
 /// The counted pass (CryptoCounters on) gives each scenario's primitive operations per datagram; each
 /// primitive is then timed alone (size-dependent ones as a + b·bytes from two sizes), and the floor
@@ -30,6 +31,7 @@ internal static class PairFloor
         Console.WriteLine($"PairMLS crypto floor, suite {suite.Id} ({suite.Name}), 100-byte payload; fastest of {Batches} batches each");
         // The scenarios run first (JIT warm for the crypto code too), then each primitive is timed alone.
         var results = new[] { Scenario.Steady, Scenario.Burst10, Scenario.Burst10Rest }.Select(s => Measure(s, suiteId)).ToList();
+        results.Add(MeasureMlsApplication(suiteId));
         var costs = PrimitiveCosts.Measure(suite);
         Console.WriteLine();
         Console.WriteLine("primitive costs (µs): " + string.Join(", ", Enum.GetValues<CryptoOp>().Where(o => o != CryptoOp.HpkeSetup)
@@ -50,12 +52,43 @@ internal static class PairFloor
             double floor = Floor(costs);
             var ops = Enum.GetValues<CryptoOp>().Where(o => Counts[(int)o] > 0)
                 .Select(o => Bytes[(int)o] > 0 ? $"{o} {Counts[(int)o]:0.##} ({Bytes[(int)o]:0} B)" : $"{o} {Counts[(int)o]:0.##}");
-            string name = Scenario switch { Scenario.Steady => "steady", Scenario.Burst10 => "burst10", _ => "burst10-rest" };
+            string name = Scenario switch
+            {
+                Scenario.Steady => "steady", Scenario.Burst10 => "burst10", Scenario.Burst10Rest => "burst10-rest", _ => "mls-app",
+            };
             Console.WriteLine($"{name,-14} {Measured,12:F0} {Kilobytes,6:F0} {Save,8:F0} {floor,9:F0} {Measured / floor,6:F2} {(Measured - Save) / floor,15:F2}  {string.Join(", ", ops)}");
         }
     }
 
-    private enum Scenario { Steady, Burst10, Burst10Rest }
+    private enum Scenario { Steady, Burst10, Burst10Rest, MlsApplication }
+
+    /// <summary>
+    /// For comparison with other MLS implementations' "application message" figures: a bare RFC 9420
+    /// application message (100 bytes, PrivateMessage) of a 2-member group, protected by one member
+    /// and processed by the other; no PairMLS framing, proposal or seal. No save.
+    /// </summary>
+    private static Result MeasureMlsApplication(ushort suiteId)
+    {
+        if (suiteId != 1) throw new NotSupportedException("the group builder makes suite-1 groups");
+        var members = GroupBenchmarks.GroupBuilder.Build(2, seed: 24);
+        var (sender, receiver) = (members[0], members[1]);
+        var payload = new byte[100];
+        void One() => receiver.Process(sender.EncryptApplication(payload));
+        for (int i = 0; i < 200; i++) One();
+        var (counts, bytes) = Count(() => { for (int i = 0; i < 100; i++) One(); });
+        var perMessage = new List<double>();
+        for (int b = 0; b < Batches; b++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < 200; i++) One();
+            perMessage.Add((Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency / 200);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        One();
+        double kilobytes = (GC.GetAllocatedBytesForCurrentThread() - allocated) / 1024.0;
+        return new Result(Scenario.MlsApplication, perMessage.Min(), 0, kilobytes,
+            counts.Select(x => x / 100.0).ToArray(), bytes.Select(x => x / 100.0).ToArray());
+    }
 
     private sealed class Conversation
     {
