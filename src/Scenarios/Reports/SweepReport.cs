@@ -116,8 +116,8 @@ public static class SweepReport
         md.AppendLine("Produced by (from the repository root, `pairsim` is `dotnet run --project src/Scenarios -c Release --`):").AppendLine()
           .AppendLine("```bash").AppendLine(sweep.Command).AppendLine("```").AppendLine();
         md.AppendLine($"{sweep.Points.Count} grid points × {g.WorldsPerPoint} worlds = {sweep.Points.Count * g.WorldsPerPoint} worlds (plus the sample run), " +
-                      $"{g.Messages} user messages each, in {sweep.Elapsed.TotalSeconds:F0} s of wall time. Every figure below is in virtual time and is " +
-                      "reproduced exactly by the same command (same seed, same figures).").AppendLine();
+                      $"{g.Messages} user messages each. Every figure below is in virtual time and is reproduced exactly by the same command " +
+                      "(same seed, same figures, same files).").AppendLine();
         md.AppendLine("## Findings").AppendLine();
         foreach (var f in Findings(sweep)) md.AppendLine($"- {f}");
         md.AppendLine().AppendLine("## What each world does").AppendLine().AppendLine(Workload(sweep)).AppendLine();
@@ -181,7 +181,7 @@ public static class SweepReport
         h.AppendLine("<h1>PairMLS under network faults: sweep report</h1>");
         h.AppendLine($"<p>Produced by (from the repository root, <code>pairsim</code> is <code>dotnet run --project src/Scenarios -c Release --</code>):</p><pre>{E(sweep.Command)}</pre>");
         h.AppendLine($"<p>{sweep.Points.Count} grid points × {g.WorldsPerPoint} worlds = {sweep.Points.Count * g.WorldsPerPoint} worlds (plus the sample run), " +
-                     $"{g.Messages} user messages each, in {sweep.Elapsed.TotalSeconds:F0} s of wall time. Every figure is in virtual time and is reproduced exactly by the same command.</p>");
+                     $"{g.Messages} user messages each. Every figure is in virtual time and is reproduced exactly by the same command (same seed, same figures, same files).</p>");
         h.AppendLine("<h2>Findings</h2><ul>");
         foreach (var f in Findings(sweep)) h.AppendLine($"<li>{E(f)}</li>");
         h.AppendLine("</ul>").AppendLine($"<h2>What each world does</h2><p>{E(Workload(sweep))}</p>");
