@@ -42,11 +42,11 @@ public static class SweepCommand
         {
             var grid = new SweepGrid
             {
-                DropProbabilities = parse.GetValue(drop)!,
-                DuplicateProbabilities = parse.GetValue(duplicate)!,
-                ReorderProbabilities = parse.GetValue(reorder)!,
-                PartitionLengthsMs = parse.GetValue(partition)!,
-                RetentionWindows = parse.GetValue(retention)!.Select(r => (int)Math.Clamp(r, -1, int.MaxValue)).ToList(),
+                DropProbabilities = parse.GetValue(drop)!.Values,
+                DuplicateProbabilities = parse.GetValue(duplicate)!.Values,
+                ReorderProbabilities = parse.GetValue(reorder)!.Values,
+                PartitionLengthsMs = parse.GetValue(partition)!.Values,
+                RetentionWindows = parse.GetValue(retention)!.Values.Select(r => (int)Math.Clamp(r, -1, int.MaxValue)).ToList(),
                 WorldsPerPoint = parse.GetValue(worlds),
                 Messages = parse.GetValue(messages),
                 Seed = parse.GetValue(seed),
@@ -200,23 +200,29 @@ public static class SweepCommand
 
     private static string List(IEnumerable<double> values) => string.Join(',', values.Select(SweepPoint.F));
 
-    private static Option<IReadOnlyList<double>> Doubles(string name, string description, IReadOnlyList<double> defaults) => new(name)
+    /// <summary>A comma list of grid values; not a collection, so --help prints the default as it is typed ("0,0.1").</summary>
+    private sealed record CommaList<T>(IReadOnlyList<T> Values) where T : IFormattable
+    {
+        public override string ToString() => string.Join(',', Values.Select(v => v.ToString(null, CultureInfo.InvariantCulture)));
+    }
+
+    private static Option<CommaList<double>> Doubles(string name, string description, IReadOnlyList<double> defaults) => new(name)
     {
         Description = description,
         HelpName = "list",
-        DefaultValueFactory = _ => defaults,
+        DefaultValueFactory = _ => new(defaults),
         CustomParser = r => ParseList(r, s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)),
     };
 
-    private static Option<IReadOnlyList<long>> Longs(string name, string description, IReadOnlyList<long> defaults) => new(name)
+    private static Option<CommaList<long>> Longs(string name, string description, IReadOnlyList<long> defaults) => new(name)
     {
         Description = description,
         HelpName = "list",
-        DefaultValueFactory = _ => defaults,
+        DefaultValueFactory = _ => new(defaults),
         CustomParser = r => ParseList(r, s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
     };
 
-    private static IReadOnlyList<T>? ParseList<T>(ArgumentResult result, Func<string, T> parse)
+    private static CommaList<T>? ParseList<T>(ArgumentResult result, Func<string, T> parse) where T : IFormattable
     {
         var values = new List<T>();
         foreach (var token in result.Tokens)
@@ -229,6 +235,6 @@ public static class SweepCommand
             }
         }
         if (values.Count == 0) result.AddError("give at least one value");
-        return values;
+        return new CommaList<T>(values);
     }
 }
