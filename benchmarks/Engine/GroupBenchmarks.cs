@@ -19,7 +19,8 @@ namespace Sim.Benchmarks.Engine;
 /// 1,197 / 1,450 us and process 262 / 353 / 420 / 467 us at 2 / 16 / 64 / 128 members; both are
 /// dominated by the X25519/Ed25519 operations (create at 128: 8 key derivations, 7 HPKE seals,
 /// 3 signatures, one over the GroupInfo with the whole ratchet tree; process: 2 verifications,
-/// 1 HPKE open, up to 7 key derivations).
+/// 1 HPKE open, up to 7 key derivations). Since then CommitResult signs its GroupInfo only when it is
+/// read (a Welcome needs it), so a Commit without Welcome makes 2 signatures and no tree encoding.
 /// See <see cref="GroupBenchmarks.JoinAndApplication"/> for joining and application messages.
 /// </summary>
 [MemoryDiagnoser]
@@ -93,7 +94,7 @@ public class GroupBenchmarks
     }
 
     /// <summary>Builds the groups of these benchmarks, reproducibly from a seed.</summary>
-    private static class GroupBuilder
+    internal static class GroupBuilder
     {
         /// <summary>
         /// <paramref name="n"/> members: leaf 0 creates the group and adds the others in one Commit,

@@ -15,7 +15,10 @@ namespace Sim.Benchmarks.Engine;
 /// </list>
 /// Each Send also saves the whole session (persist-before-send), which is included.
 /// Measured with --job short on the 2-core dev machine: 1.56 ms (162 KB) for a datagram in an own
-/// epoch, 8.2 ms (563 KB) for a round trip with two commits.
+/// epoch, 8.2 ms (563 KB) for a round trip with two commits. [IterationSetup] runs one invocation per
+/// iteration, right after a fresh setup, so these are cold figures (BenchmarkDotNet warns that such
+/// sub-100 ms iterations are unreliable); warm per-datagram figures: <see cref="PairConversationBenchmarks"/>
+/// and the pair-floor command.
 /// </summary>
 [MemoryDiagnoser]
 public class PairSessionBenchmarks

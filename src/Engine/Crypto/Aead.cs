@@ -35,6 +35,7 @@ public sealed class Aead
     public byte[] Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext)
     {
         CheckSizes(key, nonce);
+        CryptoCounters.Count(CryptoOp.AeadSeal, plaintext.Length);
         var output = new byte[plaintext.Length + TagLength];
         var ct = output.AsSpan(0, plaintext.Length);
         var tag = output.AsSpan(plaintext.Length);
@@ -52,11 +53,19 @@ public sealed class Aead
     }
 
     /// <summary>Opens a sealed message; a wrong key, nonce, AAD or any flipped bit is <see cref="MlsError.DecryptionFailed"/>.</summary>
-    public byte[] Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext)
+    public byte[] Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext) =>
+        TryOpen(key, nonce, aad, ciphertext) ?? throw new MlsProtocolException(MlsError.DecryptionFailed,
+            ciphertext.Length < TagLength ? "ciphertext shorter than the AEAD tag" : "AEAD authentication failed");
+
+    /// <summary>
+    /// <see cref="Open"/> for trial decryption (a key that may not be the sender's): null instead of
+    /// <see cref="MlsError.DecryptionFailed"/>, so a wrong key costs no second exception.
+    /// </summary>
+    public byte[]? TryOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext)
     {
         CheckSizes(key, nonce);
-        if (ciphertext.Length < TagLength)
-            throw new MlsProtocolException(MlsError.DecryptionFailed, "ciphertext shorter than the AEAD tag");
+        CryptoCounters.Count(CryptoOp.AeadOpen, ciphertext.Length);
+        if (ciphertext.Length < TagLength) return null;
         var pt = new byte[ciphertext.Length - TagLength];
         var ct = ciphertext[..pt.Length];
         var tag = ciphertext[pt.Length..];
@@ -73,9 +82,10 @@ public sealed class Aead
                 g.Decrypt(nonce, ct, tag, pt, aad);
             }
         }
-        catch (AuthenticationTagMismatchException e)
+        catch (AuthenticationTagMismatchException)
         {
-            throw new MlsProtocolException(MlsError.DecryptionFailed, "AEAD authentication failed", e);
+            // The platform has already cleared the plaintext buffer.
+            return null;
         }
         return pt;
     }

@@ -104,6 +104,7 @@ public abstract class Dhkem : IKem
         public override byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
         {
             if (privateKey.Length != PrivateKeyLength) throw BadKey("private key has the wrong length");
+            CryptoCounters.Count(CryptoOp.KemPublicKey);
             var pub = new byte[PublicKeyLength];
             if (isX25519) Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMultBase(privateKey.ToArray(), 0, pub, 0);
             else Org.BouncyCastle.Math.EC.Rfc7748.X448.ScalarMultBase(privateKey.ToArray(), 0, pub, 0);
@@ -114,6 +115,7 @@ public abstract class Dhkem : IKem
         {
             if (privateKey.Length != PrivateKeyLength) throw BadKey("private key has the wrong length");
             if (publicKey.Length != PublicKeyLength) throw BadKey("public key has the wrong length");
+            CryptoCounters.Count(CryptoOp.Dh);
             var shared = new byte[PublicKeyLength];
             if (isX25519) Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMult(privateKey.ToArray(), 0, publicKey.ToArray(), 0, shared, 0);
             else Org.BouncyCastle.Math.EC.Rfc7748.X448.ScalarMult(privateKey.ToArray(), 0, publicKey.ToArray(), 0, shared, 0);
@@ -147,7 +149,10 @@ public abstract class Dhkem : IKem
                     bytes[0] &= _bitmask;
                     var d = new BigInteger(1, bytes);
                     if (d.SignValue != 0 && d.CompareTo(_domain.N) < 0)
+                    {
+                        CryptoCounters.Count(CryptoOp.KemPublicKey);
                         return new KeyPair(bytes, NistCurves.PublicKeyOf(_domain, d));
+                    }
                     Array.Clear(bytes);
                 }
             }
@@ -155,11 +160,16 @@ public abstract class Dhkem : IKem
             throw new InvalidOperationException("DeriveKeyPair: no valid scalar after 256 candidates");
         }
 
-        public override byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey) =>
-            NistCurves.PublicKeyOf(_domain, NistCurves.Scalar(_domain, privateKey, PrivateKeyLength));
+        public override byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
+        {
+            var d = NistCurves.Scalar(_domain, privateKey, PrivateKeyLength);
+            CryptoCounters.Count(CryptoOp.KemPublicKey);
+            return NistCurves.PublicKeyOf(_domain, d);
+        }
 
         protected override byte[] Dh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey)
         {
+            CryptoCounters.Count(CryptoOp.Dh);
             var d = NistCurves.Scalar(_domain, privateKey, PrivateKeyLength);
             var q = NistCurves.DecodePublicKey(_domain, publicKey, PublicKeyLength);
             var p = q.Multiply(d).Normalize();

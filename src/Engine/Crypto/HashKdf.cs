@@ -22,24 +22,33 @@ public sealed class HashKdf
         HpkeKdfId = hpkeKdfId;
     }
 
-    public byte[] Hash(ReadOnlySpan<byte> data) => Length switch
+    public byte[] Hash(ReadOnlySpan<byte> data)
     {
-        32 => SHA256.HashData(data),
-        48 => SHA384.HashData(data),
-        _ => SHA512.HashData(data),
-    };
+        CryptoCounters.Count(CryptoOp.Hash, data.Length);
+        return Length switch
+        {
+            32 => SHA256.HashData(data),
+            48 => SHA384.HashData(data),
+            _ => SHA512.HashData(data),
+        };
+    }
 
-    public byte[] Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data) => Length switch
+    public byte[] Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data)
     {
-        32 => HMACSHA256.HashData(key, data),
-        48 => HMACSHA384.HashData(key, data),
-        _ => HMACSHA512.HashData(key, data),
-    };
+        CryptoCounters.Count(CryptoOp.Mac, data.Length);
+        return Length switch
+        {
+            32 => HMACSHA256.HashData(key, data),
+            48 => HMACSHA384.HashData(key, data),
+            _ => HMACSHA512.HashData(key, data),
+        };
+    }
 
     public byte[] Extract(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> ikm)
     {
         // RFC 5869: an empty salt means Nh zero bytes; HMAC pads short keys with zeros, so the
         // empty key gives the same result.
+        CryptoCounters.Count(CryptoOp.Extract, ikm.Length);
         var prk = new byte[Length];
         HKDF.Extract(Name, ikm, salt, prk);
         return prk;
@@ -47,6 +56,7 @@ public sealed class HashKdf
 
     public byte[] Expand(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, int length)
     {
+        CryptoCounters.Count(CryptoOp.Expand, length);
         var okm = new byte[length];
         HKDF.Expand(Name, prk, okm, info);
         return okm;

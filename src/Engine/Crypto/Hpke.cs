@@ -53,6 +53,7 @@ public sealed class Hpke
 
     private HpkeContext KeySchedule(byte[] sharedSecret, ReadOnlySpan<byte> info)
     {
+        CryptoCounters.Count(CryptoOp.HpkeSetup);
         // RFC 9180 §5.1 with mode_base: psk = psk_id = "".
         var pskIdHash = HpkeLabels.LabeledExtract(_kdf, _suiteId, default, "psk_id_hash", default);
         var infoHash = HpkeLabels.LabeledExtract(_kdf, _suiteId, default, "info_hash", info);

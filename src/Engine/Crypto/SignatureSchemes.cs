@@ -35,6 +35,7 @@ public static class SignatureSchemes
         public byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
         {
             if (privateKey.Length != _keyLength) throw new MlsProtocolException(MlsError.InvalidKey, "EdDSA private key has the wrong length");
+            CryptoCounters.Count(CryptoOp.SignaturePublicKey);
             var pk = new byte[is25519 ? Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.PublicKeySize : Org.BouncyCastle.Math.EC.Rfc8032.Ed448.PublicKeySize];
             if (is25519) Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.GeneratePublicKey(privateKey, pk);
             else Org.BouncyCastle.Math.EC.Rfc8032.Ed448.GeneratePublicKey(privateKey, pk);
@@ -44,6 +45,7 @@ public static class SignatureSchemes
         public byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message)
         {
             if (privateKey.Length != _keyLength) throw new MlsProtocolException(MlsError.InvalidKey, "EdDSA private key has the wrong length");
+            CryptoCounters.Count(CryptoOp.Sign, message.Length);
             var sig = new byte[_sigLength];
             var sk = privateKey.ToArray();
             var m = message.ToArray();
@@ -56,6 +58,7 @@ public static class SignatureSchemes
         public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
         {
             int pkLength = is25519 ? Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.PublicKeySize : Org.BouncyCastle.Math.EC.Rfc8032.Ed448.PublicKeySize;
+            CryptoCounters.Count(CryptoOp.Verify, message.Length);
             if (publicKey.Length != pkLength || signature.Length != _sigLength) return false;
             var m = message.ToArray();
             return is25519
@@ -91,12 +94,19 @@ public static class SignatureSchemes
                 if (topBits != 0) buffer[0] &= (byte)((1 << topBits) - 1);
                 var d = new BigInteger(1, buffer);
                 if (d.SignValue != 0 && d.CompareTo(_domain.N) < 0)
+                {
+                    CryptoCounters.Count(CryptoOp.SignaturePublicKey);
                     return new KeyPair(buffer, NistCurves.PublicKeyOf(_domain, d));
+                }
             }
         }
 
-        public byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey) =>
-            NistCurves.PublicKeyOf(_domain, PrivateScalar(privateKey));
+        public byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
+        {
+            var d = PrivateScalar(privateKey);
+            CryptoCounters.Count(CryptoOp.SignaturePublicKey);
+            return NistCurves.PublicKeyOf(_domain, d);
+        }
 
         /// <summary>The private scalar, big-endian. A signature private key has no fixed wire form in
         /// RFC 9420, and the interop vectors drop leading zero bytes (a 65-byte P-521 key), so a
@@ -125,6 +135,7 @@ public static class SignatureSchemes
         public byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message)
         {
             var d = PrivateScalar(privateKey);
+            CryptoCounters.Count(CryptoOp.Sign, message.Length);
             var signer = new ECDsaSigner(new HMacDsaKCalculator(_digest()));
             signer.Init(true, new ECPrivateKeyParameters(d, _domain));
             var rs = signer.GenerateSignature(Digest(message));
@@ -133,6 +144,7 @@ public static class SignatureSchemes
 
         public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
         {
+            CryptoCounters.Count(CryptoOp.Verify, message.Length);
             if (!TryParseDer(signature, out var r, out var s)) return false;
             ECPoint q;
             try { q = NistCurves.DecodePublicKey(_domain, publicKey, 1 + 2 * _scalarLength); }

@@ -93,8 +93,12 @@ internal static class GroupSender
             var template = options.NewLeaf ?? LeafNodeTemplate.From(state.OwnLeaf);
             var signingKey = LeafSigningKey(state, template, options.NewSignaturePrivateKey);
             created = TreeKem.CreateUpdatePath(outcome.Tree, state.OwnLeafIndex, template, signingKey, provisional, joiners, random);
-            // Our own new leaf must pass what every receiver will check (§7.3, the AS).
-            LeafNodeValidator.Validate(created.UpdatePath.LeafNode, state.OwnLeafIndex, state.LeafContext(outcome.Extensions), outcome.Tree, LeafNodeSource.Commit);
+            // Our own new leaf must pass what every receiver will check (§7.3, the AS). Its signature is
+            // valid by construction when the key that made it is the one the leaf names (a new key was
+            // checked by LeafSigningKey; the current one is our leaf's), so only the rest is checked.
+            bool signedWithOwnKey = options.NewSignaturePrivateKey is not null || template.SignatureKey.AsSpan().SequenceEqual(state.OwnLeaf.SignatureKey);
+            LeafNodeValidator.Validate(created.UpdatePath.LeafNode, state.OwnLeafIndex, state.LeafContext(outcome.Extensions), outcome.Tree,
+                LeafNodeSource.Commit, signatureVerified: signedWithOwnKey);
             state.Options.AuthenticationService(state.OwnLeaf, created.UpdatePath.LeafNode, state.OwnLeafIndex,
                 new LeafChangeContext(LeafChangeKind.Commit, state.Context));
             newTree = created.Tree;
@@ -133,14 +137,14 @@ internal static class GroupSender
         if (path && options.NewSignaturePrivateKey is { } newKey) next = next with { SignaturePrivateKey = new Secret((byte[])newKey.Clone()) };
 
         bool withTree = options.RatchetTreeInWelcome ?? state.Options.RatchetTreeInWelcome;
-        var groupInfo = SignGroupInfo(next, withTree);
+        var groupInfo = new Lazy<GroupInfo>(() => SignGroupInfo(next, withTree), LazyThreadSafetyMode.ExecutionAndPublication);
         MlsMessage? welcome = null;
         if (outcome.Added.Count > 0)
         {
             var recipients = outcome.Added.Select(a => new WelcomeRecipient(a.KeyPackage,
                 created is null ? null : new PathSecret(created.PathSecretForJoiner(a.Leaf).ToArray()))).ToList();
             welcome = MlsMessage.From(WelcomeProtection.Create(suite, schedule.JoinerSecret.Span, pskSecret.Span, outcome.Psks,
-                groupInfo, recipients, random));
+                groupInfo.Value, recipients, random));
         }
         if (created is not null) foreach (var s in created.PathSecrets.Values) s.Clear();
 
@@ -149,7 +153,7 @@ internal static class GroupSender
         {
             AddedLeaves = joiners,
         };
-        var groupInfoForResult = withTree ? groupInfo : SignGroupInfo(next, false);
+        var groupInfoForResult = withTree ? groupInfo : new Lazy<GroupInfo>(() => SignGroupInfo(next, false), LazyThreadSafetyMode.ExecutionAndPublication);
         return (new CommitResult(message, welcome, groupInfoForResult, staged), afterSending);
     }
 

@@ -62,7 +62,15 @@ public sealed record StagedCommit(
 /// is NOT merged at once: the caller merges <see cref="Staged"/> with <see cref="MlsGroup.Merge"/>
 /// once it knows the Commit was accepted (PairMLS decides that), or drops it.
 /// </summary>
-public sealed record CommitResult(MlsMessage Commit, MlsMessage? Welcome, GroupInfo GroupInfo, StagedCommit Staged)
+/// <remarks>The GroupInfo is signed when first read (a Commit without Welcome often needs none; the
+/// signature is deterministic, so when it is made changes no byte).</remarks>
+public sealed record CommitResult(MlsMessage Commit, MlsMessage? Welcome, Lazy<GroupInfo> SignedGroupInfo, StagedCommit Staged)
 {
+    public CommitResult(MlsMessage commit, MlsMessage? welcome, GroupInfo groupInfo, StagedCommit staged)
+        : this(commit, welcome, new Lazy<GroupInfo>(groupInfo), staged) { }
+
+    /// <summary>RFC 9420 §12.4.3 the signed GroupInfo of the new epoch.</summary>
+    public GroupInfo GroupInfo => SignedGroupInfo.Value;
+
     public override string ToString() => $"CommitResult(epoch {Staged.NewEpoch}, welcome {(Welcome is null ? "no" : "yes")})";
 }

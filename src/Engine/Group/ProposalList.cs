@@ -113,7 +113,9 @@ internal static class ProposalList
         {
             if (p.Proposal is not UpdateProposal update) continue;
             uint leaf = p.Sender.LeafIndex;
-            LeafNodeValidator.Validate(update.LeafNode, leaf, leafContext, tree, LeafNodeSource.Update);
+            // An Update by reference was cached (§12.1): its leaf's signature at this leaf index was
+            // verified on receipt (GroupProcessor.ReceiveProposal), or it is ours, signed with the leaf's key.
+            LeafNodeValidator.Validate(update.LeafNode, leaf, leafContext, tree, LeafNodeSource.Update, signatureVerified: p.Ref is not null);
             asService(tree.GetLeaf(leaf), update.LeafNode, leaf, new LeafChangeContext(LeafChangeKind.Update, state.Context));
             diff.UpdateLeaf(leaf, update.LeafNode);
             if (leaf == state.OwnLeafIndex)

@@ -33,8 +33,7 @@ internal static class HeaderSeal
     public static byte[]? TryOpen(CipherSuite suite, ReadOnlySpan<byte> headerKey, ReadOnlySpan<byte> datagram)
     {
         if (datagram.Length < Aead.NonceLength + Aead.TagLength) return null;
-        try { return suite.Aead.Open(headerKey, datagram[..Aead.NonceLength], Aad, datagram[Aead.NonceLength..]); }
-        catch (MlsProtocolException e) when (e.Error == MlsError.DecryptionFailed) { return null; }
+        return suite.Aead.TryOpen(headerKey, datagram[..Aead.NonceLength], Aad, datagram[Aead.NonceLength..]);
     }
 
     public static byte[] SealToInvitation(CipherSuite suite, ReadOnlySpan<byte> initKey, ReadOnlySpan<byte> body, IRandomSource random)

@@ -17,11 +17,14 @@ public static class LeafNodeValidator
     /// leaf currently there is the one being replaced, so it is left out of the uniqueness and
     /// credential-type comparisons); null for a KeyPackage leaf not yet placed.
     /// <paramref name="expectedSource"/>, when given, must match leaf_node_source.
+    /// <paramref name="signatureVerified"/>: the caller already knows the signature over this leaf at
+    /// <paramref name="leafIndex"/> in this group is valid (verified when the proposal carrying it was
+    /// received, or made by us with the leaf's own key), so it is not verified again; everything else is.
     /// </summary>
     public static void Validate(LeafNode leaf, uint? leafIndex, LeafNodeValidationContext context, RatchetTree? tree,
-        LeafNodeSource? expectedSource = null)
+        LeafNodeSource? expectedSource = null, bool signatureVerified = false)
     {
-        ValidateAlone(leaf, leafIndex, context, expectedSource);
+        ValidateAlone(leaf, leafIndex, context, expectedSource, signatureVerified);
         if (tree is null) return;
 
         // §7.3, §12.4.2: an update or commit leaf replaces the leaf at its index with a new encryption_key.
@@ -50,7 +53,8 @@ public static class LeafNodeValidator
     }
 
     /// <summary>The checks that need no other member: signature, source, capabilities, extensions, lifetime.</summary>
-    internal static void ValidateAlone(LeafNode leaf, uint? leafIndex, LeafNodeValidationContext context, LeafNodeSource? expectedSource)
+    internal static void ValidateAlone(LeafNode leaf, uint? leafIndex, LeafNodeValidationContext context, LeafNodeSource? expectedSource,
+        bool signatureVerified = false)
     {
         if (expectedSource is { } s && leaf.LeafNodeSource != s)
             throw Fail($"leaf_node_source is {leaf.LeafNodeSource}, expected {s}");
@@ -58,8 +62,8 @@ public static class LeafNodeValidator
         bool inGroup = leaf.LeafNodeSource is LeafNodeSource.Update or LeafNodeSource.Commit;
         if (inGroup && leafIndex is null)
             throw Fail($"a {leaf.LeafNodeSource} leaf must be validated at a leaf index");
-        var tbs = leaf.ToBeSigned(inGroup ? context.GroupId : null, inGroup ? leafIndex : null);
-        if (!context.Suite.VerifyWithLabel(leaf.SignatureKey, "LeafNodeTBS", tbs, leaf.Signature))
+        if (!signatureVerified &&
+            !context.Suite.VerifyWithLabel(leaf.SignatureKey, "LeafNodeTBS", leaf.ToBeSigned(inGroup ? context.GroupId : null, inGroup ? leafIndex : null), leaf.Signature))
             throw Fail("signature does not verify");
 
         var caps = leaf.Capabilities;

@@ -12,6 +12,7 @@ public static class PairsimCli
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(CheckCommand.Build());
         root.Subcommands.Add(ReplayCommand.Build());
+        root.Subcommands.Add(SweepCommand.Build());
         return root;
     }
 }

@@ -1,0 +1,72 @@
+using Sim.Simulator.Trace;
+
+namespace Sim.Scenarios.Reports;
+
+/// <summary>What became of one copy of a datagram on its way, as the spacetime chart draws it.</summary>
+public enum FlightKind
+{
+    /// <summary>Arrived in send order (no datagram sent later on the link arrived before it).</summary>
+    InOrder,
+    /// <summary>Arrived after a datagram sent later on the same link (delivered out of send order).</summary>
+    Reordered,
+    /// <summary>A second or later arrival of the same bytes: an extra copy the network made (duplicate fault).</summary>
+    DuplicateCopy,
+    /// <summary>Never arrived: dropped, cut by a partition, or the receiver was offline or down.</summary>
+    Lost,
+}
+
+/// <summary>
+/// One arrow of the spacetime chart: a datagram copy from <see cref="From"/> at <see cref="SentMs"/>
+/// to the peer at <see cref="ArrivedMs"/> (null when lost). <see cref="Outcome"/> is what the
+/// receiver's Receive returned (Delivered, Duplicate, Expired, Rejected:...).
+/// </summary>
+public sealed record DatagramFlight(string From, string To, string Datagram, long SentMs, long? ArrivedMs, FlightKind Kind, string? Outcome, bool CardEdit)
+{
+    /// <summary>
+    /// Every honest datagram of a trace (Send events) with each of its copies: the network's
+    /// corrupted, replayed and forged extras are not drawn (the sweep's faults make none).
+    /// </summary>
+    public static IReadOnlyList<DatagramFlight> Of(IReadOnlyList<TraceEvent> trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        var sends = new Dictionary<string, TraceEvent>(StringComparer.Ordinal);
+        var flights = new List<DatagramFlight>();
+        // Per link: the latest send time among datagrams already arrived (a later arrival sent before it is reordered).
+        var newestArrivedSend = new Dictionary<string, long>(StringComparer.Ordinal);
+        var arrivals = new Dictionary<string, int>(StringComparer.Ordinal);
+        TraceEvent? pending = null;
+        foreach (var e in trace)
+        {
+            switch (e.Kind)
+            {
+                case TraceKind.Send when e.Datagram is { } id && e.Party is { } from:
+                    sends.TryAdd(id, e);
+                    break;
+                case TraceKind.Fault when e.Datagram is { } id && e.Fault is "drop" or "partition" or "offline" && sends.TryGetValue(id, out var s):
+                    flights.Add(new DatagramFlight(s.Party!, Peer(s.Party!), id, s.T, null, FlightKind.Lost, e.Fault, IsEdit(s)));
+                    break;
+                case TraceKind.Deliver:
+                    pending = e;
+                    break;
+                case TraceKind.Outcome when pending is { Datagram: { } id, Party: { } to } d && d.Party == e.Party:
+                    pending = null;
+                    if (!sends.TryGetValue(id, out var sent) || sent.Party == to) break;
+                    var via = Sim.Simulator.Checks.DetailFields.Get(d.Detail, "via");
+                    if (via is not null and not "duplicate") break;
+                    arrivals[id] = arrivals.GetValueOrDefault(id) + 1;
+                    FlightKind kind;
+                    // The first copy to arrive stands for the datagram (the network's copies are alike); later ones are the duplicates.
+                    if (arrivals[id] > 1) kind = FlightKind.DuplicateCopy;
+                    else kind = newestArrivedSend.TryGetValue(sent.Party!, out var newest) && newest > sent.T ? FlightKind.Reordered : FlightKind.InOrder;
+                    newestArrivedSend[sent.Party!] = Math.Max(newestArrivedSend.GetValueOrDefault(sent.Party!, long.MinValue), sent.T);
+                    flights.Add(new DatagramFlight(sent.Party!, to, id, sent.T, d.T, kind, e.Outcome, IsEdit(sent)));
+                    break;
+            }
+        }
+        return flights;
+    }
+
+    private static string Peer(string party) => party == "alice" ? "bob" : "alice";
+
+    private static bool IsEdit(TraceEvent send) => Sim.Simulator.Checks.DetailFields.HasWord(send.Detail, "card_edit");
+}
