@@ -1,5 +1,9 @@
 using BenchmarkDotNet.Running;
+using Sim.Benchmarks.Simulator;
 
 // Run all: dotnet run -c Release --project benchmarks -- --filter '*'
 // One class: dotnet run -c Release --project benchmarks -- --filter '*PrimitiveBenchmarks*'
+// Simulator scale figures: dotnet run -c Release --project benchmarks -- sim-scale [run|overhead|cores|memory|all]
+if (args.Length > 0 && args[0] == "sim-scale") return SimScale.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

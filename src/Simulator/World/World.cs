@@ -50,6 +50,13 @@ public sealed class World
 
     public WorldOptions Options { get; }
 
+    /// <summary>
+    /// For measurements (benchmarks): awaited once the safety phase has ended and its State events are
+    /// written, before the liveness phase. The world holds all its state meanwhile; it changes nothing
+    /// the world does (throw <see cref="OperationCanceledException"/> from it to end the world there).
+    /// </summary>
+    public Func<Task>? AfterSafetyPhase { get; init; }
+
     /// <summary>Runs one world with its own actor system.</summary>
     public static WorldResult Run(WorldOptions options) => new World(options).RunAsync().GetAwaiter().GetResult();
 
@@ -96,6 +103,7 @@ public sealed class World
         await RunUntil(safetyEnd, ct).ConfigureAwait(false);
         _clock.AdvanceTo(Math.Max(_clock.NowMs, safetyEnd));
         await WriteStates().ConfigureAwait(false);
+        if (AfterSafetyPhase is { } pause) await pause().ConfigureAwait(false);
 
         // Liveness: faults off, everyone back, script over; datagrams already in flight still arrive.
         Append(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "liveness" });
