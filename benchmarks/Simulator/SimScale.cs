@@ -25,6 +25,7 @@ public static class SimScale
             case "overhead": Overhead(opts); break;
             case "cores": Cores(opts); break;
             case "memory": Memory(opts); break;
+            case "sizes": Sizes.Print(Console.Out, Int(opts, "warmup-messages", 4)); Sizes.Print(Console.Out, 40); break;
             case "all": Throughput(opts); Overhead(opts); Cores(opts); Memory(opts); break;
             default:
                 Console.Error.WriteLine("usage: sim-scale [run|overhead|cores|memory|all] [--worlds N] [--messages N] [--gap-ms N] [--parallelism N] [--conversations N] [--seed N]");

@@ -63,7 +63,10 @@ public sealed class PartyActor : ReceiveActor
     private readonly PartyConfig _config;
     private readonly string _me;
     private readonly string _peer;
+    /// <summary>The newest saves' bytes (at most <see cref="PartyConfig.DiskReach"/> of them), oldest first.</summary>
     private readonly List<byte[]> _disk = [];
+    /// <summary>How many saves the disk has (at most <see cref="PartyConfig.DiskHistory"/>); the oldest may hold no bytes (see <see cref="PartyConfig.DiskReach"/>).</summary>
+    private int _saves;
     private Invitation? _invitation;
     private PairSession? _session;
     private bool _down;
@@ -87,7 +90,7 @@ public sealed class PartyActor : ReceiveActor
         Handle<ComeBack>(_ => OnComeBack());
         Handle<Revive>(_ => OnRevive());
         Handle<GetSummary>(_ => Summary());
-        Handle<GetDisk>(_ => new DiskReport(_disk.Count, _disk.Count == 0 ? null : TraceLog.IdOf(_disk[^1])));
+        Handle<GetDisk>(_ => new DiskReport(_saves, _disk.Count == 0 ? null : TraceLog.IdOf(_disk[^1])));
     }
 
     public static Props Props(PartyConfig config) => Akka.Actor.Props.Create(() => new PartyActor(config));
@@ -171,6 +174,9 @@ public sealed class PartyActor : ReceiveActor
             if (joined is not null)
             {
                 _session = joined;
+                // Joined: every later state comes from the session or the disk, never the invitation again.
+                _invitation.Dispose();
+                _invitation = null;
                 Persist(joined.Save());
                 events.Add(JoinedDraft(joined, "inviter"));
                 EpochChanges(events, null);
@@ -239,11 +245,13 @@ public sealed class PartyActor : ReceiveActor
     private object OnRestore(Restore m)
     {
         if (_down) return new PartyReply([]) { Skipped = "down" };
-        if (m.Depth < 0 || m.Depth >= _disk.Count) return new PartyReply([]) { Skipped = $"depth {m.Depth} beyond {_disk.Count} saves" };
+        if (m.Depth < 0 || m.Depth >= _saves) return new PartyReply([]) { Skipped = $"depth {m.Depth} beyond {_saves} saves" };
+        if (m.Depth >= _disk.Count) throw new InvalidOperationException($"{_me}: restore depth {m.Depth} beyond the disk's reach {_config.DiskReach}");
         int index = _disk.Count - 1 - m.Depth;
         var s = _session = Load(_disk[index]);
         // The newer saves are gone: the party now believes this is its latest state.
         _disk.RemoveRange(index + 1, _disk.Count - index - 1);
+        _saves -= m.Depth;
         return new PartyReply([Draft(TraceKind.Restore) with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Detail = $"depth={m.Depth}" }]);
     }
 
@@ -273,8 +281,10 @@ public sealed class PartyActor : ReceiveActor
 
     private void Persist(byte[] state)
     {
+        int history = Math.Max(1, _config.DiskHistory);
         _disk.Add(state);
-        if (_disk.Count > Math.Max(1, _config.DiskHistory)) _disk.RemoveAt(0);
+        if (_disk.Count > Math.Clamp(_config.DiskReach ?? history, 1, history)) _disk.RemoveAt(0);
+        _saves = Math.Min(_saves + 1, history);
     }
 
     private PairSession Load(byte[] state) => PairSession.Load(state, _config.Options, _config.Random);
@@ -326,7 +336,7 @@ public sealed class PartyActor : ReceiveActor
     {
         var s = _session;
         if (s is null && _down && _disk.Count > 0) s = PairSession.Load(_disk[^1], _config.Options, new DeterministicRandomSource(0, "summary"));
-        var summary = new PartySummary(_me, s is not null) { Down = _down, Offline = _offline, Saves = _disk.Count, ForksDetected = _forks };
+        var summary = new PartySummary(_me, s is not null) { Down = _down, Offline = _offline, Saves = _saves, ForksDetected = _forks };
         if (s is null) return summary;
         return summary with
         {

@@ -84,9 +84,11 @@ public sealed class World
     {
         long n = Interlocked.Increment(ref _worldCounter);
         var pairOptions = PairOptions.Default with { Suite = Options.Suite, RetentionWindow = Options.RetentionWindow };
-        _parties[Party.Alice] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), pairOptions, _seeds.Alice, Options.DiskHistory)), $"world-{n}-alice");
-        _parties[Party.Bob] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), pairOptions, _seeds.Bob, Options.DiskHistory)), $"world-{n}-bob");
-        _network = system.ActorOf(NetworkActor.Props(Options.FaultProfile, _seeds.Faults, _seeds.Network, Options.NetworkMemory), $"world-{n}-network");
+        _parties[Party.Alice] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), pairOptions, _seeds.Alice, Options.DiskHistory, DiskReach(Party.Alice))), $"world-{n}-alice");
+        _parties[Party.Bob] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), pairOptions, _seeds.Bob, Options.DiskHistory, DiskReach(Party.Bob))), $"world-{n}-bob");
+        // Memory for replays only when the profile can replay (the liveness phase has no faults at all).
+        int networkMemory = Options.FaultProfile.CanReplay ? Math.Max(1, Options.NetworkMemory) : 0;
+        _network = system.ActorOf(NetworkActor.Props(Options.FaultProfile, _seeds.Faults, _seeds.Network, networkMemory), $"world-{n}-network");
 
         Append(new TraceEvent(0, 0, TraceKind.Options) { Detail = Options.Describe() });
         Append(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "safety" });
@@ -126,6 +128,13 @@ public sealed class World
             LivenessRoundTrips = roundTrips,
             LivenessSends = sends,
         };
+    }
+
+    /// <summary>The newest saves a party's restores can reach: 1 + the sum of the script's restore depths for it (see <see cref="PartyConfig.DiskReach"/>).</summary>
+    private int DiskReach(Party party)
+    {
+        long depths = Options.UserScript.Ops.OfType<ScriptOp.Restore>().Where(r => r.Party == party).Sum(r => (long)Math.Max(0, r.Depth));
+        return (int)Math.Min(1 + depths, Math.Max(1, Options.DiskHistory));
     }
 
     // ------------------------------------------------------------------ the event loop
