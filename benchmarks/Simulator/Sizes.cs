@@ -40,8 +40,23 @@ internal static class Sizes
         }
         long after = GC.GetTotalMemory(true);
         GC.KeepAlive(held);
+        held.Clear();
+
+        // The trace a world keeps (events, no text) with its results, after its actors are gone.
+        var template = SimScale.ChatWorld(messages, 50);
+        using var system = SimulatorActorSystem.Create("sim-sizes");
+        new World(template, system).RunAsync().GetAwaiter().GetResult();
+        int worlds = Math.Max(1, count / 5);
+        GC.Collect();
+        long before2 = GC.GetTotalMemory(true);
+        var results = new List<WorldResult>();
+        for (int i = 0; i < worlds; i++) results.Add(new World(template with { Seed = (ulong)i }, system).RunAsync().GetAwaiter().GetResult());
+        long after2 = GC.GetTotalMemory(true);
+        double events = results.Average(r => r.Trace.Events.Count);
+        GC.KeepAlive(results);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"sizes: messages={messages} save_bytes_per_party={saveBytes / 2} datagram_bytes_avg={(datagrams > 0 ? datagramBytes / datagrams : 0)} " +
-            $"two_live_sessions_kib={(after - before) / 1024.0 / count:F1}"));
+            $"two_live_sessions_kib={(after - before) / 1024.0 / count:F1} finished_world_result_kib={(after2 - before2) / 1024.0 / worlds:F1} " +
+            $"trace_events={events:F0} (with the liveness phase)"));
     }
 }

@@ -63,6 +63,9 @@ public sealed class PartyActor : ReceiveActor
     private readonly PartyConfig _config;
     private readonly string _me;
     private readonly string _peer;
+    // One string each for the Epoch events' details (a world keeps its trace in memory: no copy per event).
+    private readonly string _committerMe;
+    private readonly string _committerPeer;
     /// <summary>The newest saves' bytes (at most <see cref="PartyConfig.DiskReach"/> of them), oldest first.</summary>
     private readonly List<byte[]> _disk = [];
     /// <summary>How many saves the disk has (at most <see cref="PartyConfig.DiskHistory"/>); the oldest may hold no bytes (see <see cref="PartyConfig.DiskReach"/>).</summary>
@@ -78,6 +81,8 @@ public sealed class PartyActor : ReceiveActor
         _config = config ?? throw new ArgumentNullException(nameof(config));
         _me = config.Party.Name();
         _peer = config.Party.Peer().Name();
+        _committerMe = string.Intern("committer=" + _me);
+        _committerPeer = string.Intern("committer=" + _peer);
 
         Handle<CreateInvitation>(_ => OnCreateInvitation());
         Handle<AcceptInvitation>(OnAccept);
@@ -309,7 +314,7 @@ public sealed class PartyActor : ReceiveActor
         for (ulong e = from; e <= now; e++)
         {
             if (CommitHashOf(s, e) is not { } hash) continue;
-            events.Add(Draft(TraceKind.Epoch) with { Epoch = e, CommitHash = hash, Detail = "committer=" + (s.IsOwner(e) ? _me : _peer) });
+            events.Add(Draft(TraceKind.Epoch) with { Epoch = e, CommitHash = hash, Detail = s.IsOwner(e) ? _committerMe : _committerPeer });
         }
     }
 

@@ -231,10 +231,20 @@ public sealed class World
             Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Fault = FaultNames.Offline, Detail = $"receiver {why}" });
             return;
         }
-        string detail = $"latency_ms={_clock.NowMs - d.SentMs}" + (d.Via is null ? "" : $" via={d.Via}");
+        long latency = _clock.NowMs - d.SentMs;
+        string detail = d.Via is null ? LatencyDetail(latency) : $"latency_ms={latency} via={d.Via}";
         Append(new TraceEvent(0, 0, TraceKind.Deliver) { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Detail = detail });
         Record(reply);
     }
+
+    /// <summary>"latency_ms=N", one string per common N for all worlds (traces are kept in memory; most deliveries share a few latencies).</summary>
+    private static string LatencyDetail(long latency)
+    {
+        if (latency < 0 || latency >= LatencyDetails.Length) return $"latency_ms={latency}";
+        return LatencyDetails[latency] ??= $"latency_ms={latency}";
+    }
+
+    private static readonly string?[] LatencyDetails = new string?[1024];
 
     // ------------------------------------------------------------------ liveness
 
