@@ -121,17 +121,34 @@ public static class SimScale
 
     private static void Cores(Dictionary<string, string> o)
     {
-        int worlds = Int(o, "cores-worlds", 40), messages = Int(o, "messages", 100);
+        int worlds = Int(o, "cores-worlds", 40), messages = Int(o, "messages", 100), repeats = Int(o, "repeats", 2);
         var template = ChatWorld(messages, Int(o, "gap-ms", 50));
         WorldRunner.RunMany(template, 5000, 4, 2); // warm-up (JIT, thread pool)
-        var one = WorldRunner.RunMany(template, 5000, worlds, 1);
-        Console.WriteLine($"  parallelism 1: {one} {Load()}");
-        var two = WorldRunner.RunMany(template, 5000, worlds, 2);
-        Console.WriteLine($"  parallelism 2: {two} {Load()}");
-        bool same = one.TraceHashes.SequenceEqual(two.TraceHashes);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"cores: worlds={worlds} messages={messages} dps_1={one.DatagramsPerSecond:F0} dps_2={two.DatagramsPerSecond:F0} " +
-            $"speedup={two.DatagramsPerSecond / one.DatagramsPerSecond:F2} (goal >= 1.8) same_traces={same} {Load()}"));
+        // 1 then 2 workers, repeated: each pair of runs sees about the same machine. Besides wall-clock
+        // throughput, process CPU time per datagram shows whether two workers waste work (contention,
+        // spinning) even when other processes' load blurs the wall-clock ratio.
+        using var me = Process.GetCurrentProcess();
+        for (int r = 0; r < repeats; r++)
+        {
+            var (one, cpu1) = Timed(me, () => WorldRunner.RunMany(template, 5000, worlds, 1));
+            Console.WriteLine($"  parallelism 1: {one} cpu_s={cpu1:F2} {Load()}");
+            var (two, cpu2) = Timed(me, () => WorldRunner.RunMany(template, 5000, worlds, 2));
+            Console.WriteLine($"  parallelism 2: {two} cpu_s={cpu2:F2} {Load()}");
+            bool same = one.TraceHashes.SequenceEqual(two.TraceHashes);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"cores: run={r + 1} worlds={worlds} messages={messages} dps_1={one.DatagramsPerSecond:F0} dps_2={two.DatagramsPerSecond:F0} " +
+                $"speedup={two.DatagramsPerSecond / one.DatagramsPerSecond:F2} (goal >= 1.8) cpu_us_per_datagram_1={cpu1 * 1e6 / one.DatagramsSent:F0} " +
+                $"cpu_us_per_datagram_2={cpu2 * 1e6 / two.DatagramsSent:F0} same_traces={same} {Load()}"));
+        }
+    }
+
+    private static (WorldRunSummary Summary, double CpuSeconds) Timed(Process me, Func<WorldRunSummary> run)
+    {
+        me.Refresh();
+        var cpu = me.TotalProcessorTime;
+        var summary = run();
+        me.Refresh();
+        return (summary, (me.TotalProcessorTime - cpu).TotalSeconds);
     }
 
     // ------------------------------------------------------------------ item 9c: many conversations alive at once
