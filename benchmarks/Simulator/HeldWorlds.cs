@@ -50,6 +50,10 @@ internal sealed class HeldWorlds(int count, WorldOptions template)
             try { t.GetAwaiter().GetResult(); }
             catch (OperationCanceledException) { }
         }
+        worlds = [];
+        var (heap2, _) = Snapshot();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"memory: heap_after_worlds_ended_mb={heap2 / 1048576.0:F1} (what the shared actor system keeps)"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"memory: conversations={count} warmup_messages={template.UserScript.Ops.Count / 2} setup_s={seconds:F1} " +
             $"heap_before_mb={heap0 / 1048576.0:F1} heap_after_mb={heap1 / 1048576.0:F1} working_set_before_mb={ws0 / 1048576.0:F1} working_set_after_mb={ws1 / 1048576.0:F1} " +
