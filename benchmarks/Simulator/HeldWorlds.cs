@@ -51,7 +51,15 @@ internal sealed class HeldWorlds(int count, WorldOptions template)
             catch (OperationCanceledException) { }
         }
         worlds = [];
+        // Stopping the worlds' actors is asynchronous: wait until the heap stops shrinking (at most ~10 s).
         var (heap2, _) = Snapshot();
+        for (int i = 0; i < 20; i++)
+        {
+            Thread.Sleep(500);
+            var (h, _) = Snapshot();
+            if (h >= heap2 - (1 << 20)) { heap2 = Math.Min(h, heap2); break; }
+            heap2 = h;
+        }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"memory: heap_after_worlds_ended_mb={heap2 / 1048576.0:F1} (what the shared actor system keeps)"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,

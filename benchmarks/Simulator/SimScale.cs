@@ -138,7 +138,8 @@ public static class SimScale
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"cores: run={r + 1} worlds={worlds} messages={messages} dps_1={one.DatagramsPerSecond:F0} dps_2={two.DatagramsPerSecond:F0} " +
                 $"speedup={two.DatagramsPerSecond / one.DatagramsPerSecond:F2} (goal >= 1.8) cpu_us_per_datagram_1={cpu1 * 1e6 / one.DatagramsSent:F0} " +
-                $"cpu_us_per_datagram_2={cpu2 * 1e6 / two.DatagramsSent:F0} same_traces={same} {Load()}"));
+                $"cpu_us_per_datagram_2={cpu2 * 1e6 / two.DatagramsSent:F0} cores_obtained_1={cpu1 / one.WallSeconds:F2} cores_obtained_2={cpu2 / two.WallSeconds:F2} " +
+                $"same_traces={same} {Load()}"));
         }
     }
 

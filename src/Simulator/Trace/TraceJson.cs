@@ -82,7 +82,10 @@ public static class TraceJson
 
     public static IEnumerable<TraceEvent> ReadFile(string path) => ReadLines(File.ReadLines(path));
 
-    public static string KindName(TraceKind kind) => kind.ToString().ToLowerInvariant();
+    public static string KindName(TraceKind kind) =>
+        (uint)kind < (uint)KindNames.Length ? KindNames[(int)kind] : kind.ToString().ToLowerInvariant();
+
+    private static readonly string[] KindNames = [.. Enum.GetValues<TraceKind>().OrderBy(k => (int)k).Select(k => k.ToString().ToLowerInvariant())];
 
     // By name only: Enum.TryParse would also take "42" and give an undefined kind.
     private static TraceKind ParseKind(string? name) =>

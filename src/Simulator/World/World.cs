@@ -31,6 +31,7 @@ public sealed class World
     private readonly VirtualClock _clock = new();
     private readonly EventQueue<WorldEvent> _queue = new();
     private readonly TraceLog _log;
+    private readonly WorldCounts.Counter _counter = new();
     private readonly HashSet<(Party To, long PayloadId)> _delivered = [];
     private readonly Dictionary<Party, IActorRef> _parties = [];
     private IActorRef _network = ActorRefs.Nobody;
@@ -120,7 +121,7 @@ public sealed class World
 
         var alice = await Ask<PartySummary>(Party.Alice, new PartyActor.GetSummary()).ConfigureAwait(false);
         var bob = await Ask<PartySummary>(Party.Bob, new PartyActor.GetSummary()).ConfigureAwait(false);
-        var counts = WorldCounts.From(_log.Events) with { ScriptOpsSkipped = _skipped };
+        var counts = _counter.Counts() with { ScriptOpsSkipped = _skipped };
         return new WorldResult(Options, _log, _log.Hash(), counts, alice, bob)
         {
             SafetyPhaseEndMs = safetyEnd,
@@ -322,6 +323,7 @@ public sealed class World
     private void Append(TraceEvent draft)
     {
         var e = _log.Append(draft with { T = _clock.NowMs, Seq = _log.NextSeq });
+        _counter.Add(e);
         if (e is { Kind: TraceKind.Outcome, Outcome: "Delivered", PayloadId: { } pid, Party: { } who })
             _delivered.Add((who == Party.Alice.Name() ? Party.Alice : Party.Bob, pid));
     }
