@@ -7,7 +7,7 @@ using Sim.Simulator.Agents;
 namespace Sim.Benchmarks.Simulator;
 
 /// <summary>
-/// <c>dotnet run -c Release --project benchmarks -- sim-scale [run|overhead|cores|memory|all] [--key value ...]</c>:
+/// <c>dotnet run -c Release --project benchmarks -- sim-scale [run|overhead|cores|memory|systems|sizes|all] [--key value ...]</c>:
 /// the simulator's scale figures (issue "Simulator" items 7 and 9), printed as key=value lines.
 /// Wall-clock figures from a world-at-a-time loop do not suit BenchmarkDotNet's many-iteration model, so
 /// these are plain timed runs; each prints the load average before and after (the machine is shared).
@@ -25,10 +25,11 @@ public static class SimScale
             case "overhead": Overhead(opts); break;
             case "cores": Cores(opts); break;
             case "memory": Memory(opts); break;
+            case "systems": Systems(opts); break;
             case "sizes": Sizes.Print(Console.Out, Int(opts, "warmup-messages", 4)); Sizes.Print(Console.Out, 40); break;
             case "all": Throughput(opts); Overhead(opts); Cores(opts); Memory(opts); break;
             default:
-                Console.Error.WriteLine("usage: sim-scale [run|overhead|cores|memory|all] [--worlds N] [--messages N] [--gap-ms N] [--parallelism N] [--conversations N] [--seed N]");
+                Console.Error.WriteLine("usage: sim-scale [run|overhead|cores|memory|systems|sizes|all] [--worlds N] [--messages N] [--gap-ms N] [--parallelism N] [--conversations N] [--seed N]");
                 return 2;
         }
         Console.WriteLine($"done: {Load()}");
@@ -140,6 +141,32 @@ public static class SimScale
                 $"speedup={two.DatagramsPerSecond / one.DatagramsPerSecond:F2} (goal >= 1.8) cpu_us_per_datagram_1={cpu1 * 1e6 / one.DatagramsSent:F0} " +
                 $"cpu_us_per_datagram_2={cpu2 * 1e6 / two.DatagramsSent:F0} cores_obtained_1={cpu1 / one.WallSeconds:F2} cores_obtained_2={cpu2 / two.WallSeconds:F2} " +
                 $"same_traces={same} {Load()}"));
+        }
+    }
+
+    /// <summary>One actor system shared by the workers (RunMany's choice) against one per worker, 2 workers, repeated.</summary>
+    private static void Systems(Dictionary<string, string> o)
+    {
+        int worlds = Int(o, "cores-worlds", 40), messages = Int(o, "messages", 100), repeats = Int(o, "repeats", 2);
+        var batch = WorldRunner.Seeds(ChatWorld(messages, Int(o, "gap-ms", 50)), 5000, worlds);
+        WorldRunner.Run(batch.Take(4).ToList(), new WorldRunnerOptions { MaxParallelism = 2 });
+        using var me = Process.GetCurrentProcess();
+        for (int r = 0; r < repeats; r++)
+        {
+            foreach (bool shared in new[] { true, false })
+            {
+                me.Refresh();
+                var cpu = me.TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                var results = WorldRunner.Run(batch, new WorldRunnerOptions { MaxParallelism = 2, SharedActorSystem = shared });
+                double wall = sw.Elapsed.TotalSeconds;
+                me.Refresh();
+                double cpuSeconds = (me.TotalProcessorTime - cpu).TotalSeconds;
+                long sent = results.Sum(x => (long)x.Counts.DatagramsSent);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"systems: run={r + 1} shared_actor_system={shared} worlds={worlds} datagrams_per_s={sent / wall:F0} " +
+                    $"cpu_us_per_datagram={cpuSeconds * 1e6 / sent:F0} cores_obtained={cpuSeconds / wall:F2} {Load()}"));
+            }
         }
     }
 
