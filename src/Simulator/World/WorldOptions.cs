@@ -53,7 +53,11 @@ public sealed record WorldOptions
     /// <summary>Datagrams per link the network remembers for replays (held only when the fault profile can replay).</summary>
     public int NetworkMemory { get; init; } = 32;
 
-    /// <summary>Keep the trace's JSON Lines text (for --trace files); the events and hash are always kept.</summary>
+    /// <summary>
+    /// Keep the trace's JSON Lines text (for --trace files). The trace is held as its JSON Lines bytes
+    /// either way (<see cref="Trace.TraceLog"/>), so the text is always available; the option stays
+    /// because it is part of the options line (and so of the trace hash).
+    /// </summary>
     public bool KeepTraceText { get; init; } = true;
 
     /// <summary>When the safety phase ends.</summary>
