@@ -43,7 +43,10 @@ public sealed class WorldRunnerTests(WorldFixture fixture) : IClassFixture<World
     public void RunManyListsEveryFailingWorldWithItsSeedAndRunsTheRest()
     {
         // A payload too small for its id is refused by the world: every world fails, none stops the others.
-        var summary = WorldRunner.RunMany(new WorldOptions { PayloadSizeBytes = 4 }, 9, 3, parallelism: 2);
+        var progress = new List<WorldProgress>();
+        var summary = WorldRunner.RunMany(new WorldOptions { PayloadSizeBytes = 4 }, 9, 3, parallelism: 2, progress.Add);
+        Assert.Equal([1, 2, 3], progress.Select(p => p.Completed));
+        Assert.All(progress, p => Assert.True(p.Last is null && p.Failure is not null));
         Assert.Equal([9UL, 10UL, 11UL], summary.Failures.Select(f => f.Seed));
         Assert.All(summary.Failures, f => Assert.Contains("payload_size_bytes", f.Message));
         Assert.Equal([null, null, null], summary.TraceHashes);

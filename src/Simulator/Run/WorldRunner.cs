@@ -13,8 +13,14 @@ public sealed record WorldRunnerOptions
     public bool SharedActorSystem { get; init; } = true;
 }
 
-/// <summary>Progress of a <see cref="WorldRunner"/> run: called once per finished world, one call at a time.</summary>
-public sealed record WorldProgress(int Completed, int Total, WorldResult Last);
+/// <summary>
+/// Progress of a <see cref="WorldRunner"/> run: called once per finished world, one call at a time.
+/// <paramref name="Last"/> is the world that just finished, null if it failed (then <see cref="Failure"/> says how; RunMany only).
+/// </summary>
+public sealed record WorldProgress(int Completed, int Total, WorldResult? Last)
+{
+    public WorldFailure? Failure { get; init; }
+}
 
 /// <summary>
 /// Runs many worlds in parallel (one per pair, each deterministic on its own: a world's trace does not
@@ -58,9 +64,10 @@ public static class WorldRunner
                 Interlocked.Add(ref delivered, result.Counts.DatagramsDelivered);
             }
             // Failures and non-convergence are rare: a lock there costs nothing on the common path.
-            if (error is not null) lock (gate) failures.Add(new WorldFailure(options.Seed, error.Message));
+            var failure = error is null ? null : new WorldFailure(options.Seed, error.Message);
+            if (failure is not null) lock (gate) failures.Add(failure);
             else if (!result!.Converged) lock (gate) notConverged.Add(options.Seed);
-            if (progress is not null && result is not null) lock (gate) progress(new WorldProgress(++completed, count, result));
+            if (progress is not null) lock (gate) progress(new WorldProgress(++completed, count, result) { Failure = failure });
         }, cancellationToken).GetAwaiter().GetResult();
         clock.Stop();
         return new WorldRunSummary
