@@ -132,4 +132,23 @@ public sealed class NetworkFaultTests(WorldFixture fixture) : IClassFixture<Worl
         Assert.Equal(sendOrder.Count, safety.Count(e => e.Kind == TraceKind.Outcome && e.Outcome == "Delivered"));
         Assert.True(r.Converged);
     }
+
+    [Fact]
+    public void OnlyAProfileThatCanReplayMakesTheNetworkRemember()
+    {
+        Assert.False(FaultProfile.None.CanReplay);
+        Assert.False(Both(new LinkFaults { DropProbability = 0.5, DuplicateProbability = 0.5, CorruptProbability = 0.5 }).CanReplay);
+        Assert.True((FaultProfile.None with { BobToAlice = new LinkFaults { ReplayProbability = 0.01 } }).CanReplay);
+        Assert.True((FaultProfile.None with { Windows = [new FaultWindow(100, 200, LinkDirection.AliceToBob, new LinkFaults { ReplayProbability = 1 })] }).CanReplay);
+        // A replay window late in the world replays datagrams sent before it opened: the memory was kept all along.
+        var r = fixture.Run(new WorldOptions
+        {
+            Seed = 16,
+            FaultProfile = FaultProfile.None with { Windows = [new FaultWindow(500, 10_000, LinkDirection.Both, new LinkFaults { ReplayProbability = 1 })] },
+            UserScript = Chat(4),
+        });
+        var early = r.Of(TraceKind.Send).Where(e => e.T < 500).Select(e => e.Datagram).ToHashSet();
+        Assert.Contains(r.Of(TraceKind.Fault), e => e.Fault == FaultNames.Replay && early.Contains(e.Detail!.Split(' ')[0]["deliver=".Length..]));
+        Assert.True(r.Converged);
+    }
 }

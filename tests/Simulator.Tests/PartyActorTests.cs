@@ -13,12 +13,12 @@ public sealed class PartyActorTests(ITestOutputHelper output) : Akka.TestKit.Xun
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    private (IActorRef Alice, IActorRef Bob) Pair(ulong seed)
+    private (IActorRef Alice, IActorRef Bob) Pair(ulong seed, int? aliceDiskReach = null, string suffix = "")
     {
         var root = new DeterministicRandomSource(seed, "party-actor-tests");
         var options = PairOptions.Default;
-        var alice = Sys.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), options, root.Derive("alice"))), "alice");
-        var bob = Sys.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), options, root.Derive("bob"))), "bob");
+        var alice = Sys.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), options, root.Derive("alice"), DiskReach: aliceDiskReach)), "alice" + suffix);
+        var bob = Sys.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), options, root.Derive("bob"))), "bob" + suffix);
         alice.Tell(new PartyActor.CreateInvitation(), TestActor);
         var invitation = ExpectMsg<PartyActor.InvitationCreated>(Wait);
         bob.Tell(new PartyActor.AcceptInvitation(invitation.Public), TestActor);
@@ -110,5 +110,44 @@ public sealed class PartyActorTests(ITestOutputHelper output) : Akka.TestKit.Xun
         Assert.Equal("Rejected:Fork", Ask(bob, new PartyActor.Deliver(second.Datagram!), probe).Outcome);
         // Out of range is a no-op.
         Assert.NotNull(Ask(alice, new PartyActor.Restore(9), probe).Skipped);
+    }
+
+    [Fact]
+    public void ADiskHoldingOnlyWhatTheRestoresReachBehavesLikeTheFullDisk()
+    {
+        // Restores of depth 2 and 1 reach at most 1 + 3 saves back: a disk holding 4 saves' bytes says and does what the full disk does.
+        var runs = new[] { Pair(7, null, "-full"), Pair(7, 4, "-reach") }.Select(pair =>
+        {
+            var (alice, bob) = pair;
+            var probe = CreateTestProbe();
+            var events = new List<TraceEvent>();
+            var saves = new List<int>();
+            void Note(PartyActor.PartyReply r)
+            {
+                events.AddRange(r.Events);
+                alice.Tell(new PartyActor.GetDisk(), probe.Ref);
+                saves.Add(probe.ExpectMsg<PartyActor.DiskReport>(Wait).Saves);
+            }
+            long id = 0;
+            void Exchange()
+            {
+                var b = Ask(bob, Send(++id), probe);
+                Note(Ask(alice, new PartyActor.Deliver(b.Datagram!), probe));
+                var a = Ask(alice, Send(++id), probe);
+                Note(a);
+                Ask(bob, new PartyActor.Deliver(a.Datagram!), probe);
+            }
+            for (int i = 0; i < 4; i++) Exchange();
+            Note(Ask(alice, new PartyActor.Restore(2), probe));
+            Exchange();
+            Note(Ask(alice, new PartyActor.Restore(1), probe));
+            Exchange();
+            Note(Ask(alice, new PartyActor.Crash(10), probe));
+            Note(Ask(alice, new PartyActor.Restart(), probe));
+            return (Events: events.Select(e => $"{e.Kind} {e.Epoch} {e.CommitHash} {e.Outcome} {e.Datagram}").ToList(), Saves: saves);
+        }).ToList();
+        Assert.Contains(runs[0].Events, e => e.StartsWith("Restore", StringComparison.Ordinal));
+        Assert.Equal(runs[0].Events, runs[1].Events);
+        Assert.Equal(runs[0].Saves, runs[1].Saves);
     }
 }

@@ -95,3 +95,27 @@ public class TraceFileTests
         Assert.Throws<InvalidOperationException>(() => log.Append(new TraceEvent(0, 1, TraceKind.Options)));
     }
 }
+
+/// <summary>TraceLog holds its trace as JSON Lines bytes: the events it decodes are the events appended, and the hash is the hash of those bytes.</summary>
+public sealed class TraceLogTests(WorldFixture fixture) : IClassFixture<WorldFixture>
+{
+    [Fact]
+    public void DecodedEventsAreTheAppendedEventsWithTheSameHash()
+    {
+        var r = fixture.Run(DeterminismTests.Busy(11) with { KeepTraceText = false });
+        var live = new TraceLog();
+        Assert.Empty(live.Events); // read before appending: from now on it keeps the objects appended
+        var decoded = new TraceLog(keepText: false);
+        foreach (var e in r.Trace.Events)
+        {
+            live.Append(e);
+            decoded.Append(e);
+        }
+        Assert.Contains(r.Trace.Events, e => e.Kind == TraceKind.Fault);
+        Assert.Equal(live.Events, decoded.Events);
+        Assert.Equal(r.TraceHash, decoded.Hash());
+        Assert.Equal(r.TraceHash, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(decoded.ToJsonLines()))).ToLowerInvariant());
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(decoded.ToJsonLines()), decoded.JsonLinesBytes);
+        Assert.Throws<InvalidOperationException>(() => decoded.Append(r.Trace.Events[0]));
+    }
+}

@@ -70,7 +70,13 @@ public sealed class PartyActor : ReceiveActor
     private readonly PartyConfig _config;
     private readonly string _me;
     private readonly string _peer;
+    // One string each for the Epoch events' details (a world keeps its trace in memory: no copy per event).
+    private readonly string _committerMe;
+    private readonly string _committerPeer;
+    /// <summary>The newest saves' bytes (at most <see cref="PartyConfig.DiskReach"/> of them), oldest first.</summary>
     private readonly List<byte[]> _disk = [];
+    /// <summary>How many saves the disk has (at most <see cref="PartyConfig.DiskHistory"/>); the oldest may hold no bytes (see <see cref="PartyConfig.DiskReach"/>).</summary>
+    private int _saves;
     private Invitation? _invitation;
     private PairSession? _session;
     private bool _down;
@@ -82,6 +88,8 @@ public sealed class PartyActor : ReceiveActor
         _config = config ?? throw new ArgumentNullException(nameof(config));
         _me = config.Party.Name();
         _peer = config.Party.Peer().Name();
+        _committerMe = string.Intern("committer=" + _me);
+        _committerPeer = string.Intern("committer=" + _peer);
 
         Handle<CreateInvitation>(_ => OnCreateInvitation());
         Handle<AcceptInvitation>(OnAccept);
@@ -95,7 +103,7 @@ public sealed class PartyActor : ReceiveActor
         Handle<Revive>(_ => OnRevive());
         Handle<GetSummary>(_ => Summary());
         Handle<CopyLastSave>(_ => new LastSave(_disk.Count == 0 ? null : (byte[])_disk[^1].Clone()));
-        Handle<GetDisk>(_ => new DiskReport(_disk.Count, _disk.Count == 0 ? null : TraceLog.IdOf(_disk[^1])));
+        Handle<GetDisk>(_ => new DiskReport(_saves, _disk.Count == 0 ? null : TraceLog.IdOf(_disk[^1])));
     }
 
     public static Props Props(PartyConfig config) => Akka.Actor.Props.Create(() => new PartyActor(config));
@@ -184,6 +192,9 @@ public sealed class PartyActor : ReceiveActor
             if (joined is not null)
             {
                 _session = joined;
+                // Joined: every later state comes from the session or the disk, never the invitation again.
+                _invitation.Dispose();
+                _invitation = null;
                 Persist(joined.Save());
                 events.Add(JoinedDraft(joined, "inviter"));
                 EpochChanges(events, null);
@@ -254,11 +265,14 @@ public sealed class PartyActor : ReceiveActor
         if (_down) return new PartyReply([]) { Skipped = "down" };
         // Depth counts from either end (so generated scripts shrink well): 0 is the newest save, 1 the one
         // before; -1 is the oldest save the disk holds, -2 the one after it. Out of range: a no-op.
-        int index = m.Depth >= 0 ? _disk.Count - 1 - m.Depth : -m.Depth - 1;
-        if (index < 0 || index >= _disk.Count) return new PartyReply([]) { Skipped = $"depth {m.Depth} beyond {_disk.Count} saves" };
+        int fromNewest = m.Depth >= 0 ? m.Depth : _saves + m.Depth;
+        if (fromNewest < 0 || fromNewest >= _saves) return new PartyReply([]) { Skipped = $"depth {m.Depth} beyond {_saves} saves" };
+        if (fromNewest >= _disk.Count) throw new InvalidOperationException($"{_me}: restore depth {m.Depth} beyond the disk's reach {_config.DiskReach}");
+        int index = _disk.Count - 1 - fromNewest;
         var s = _session = Load(_disk[index]);
         // The newer saves are gone: the party now believes this is its latest state.
         _disk.RemoveRange(index + 1, _disk.Count - index - 1);
+        _saves -= fromNewest;
         return new PartyReply([Draft(TraceKind.Restore) with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Detail = $"depth={m.Depth}" }]);
     }
 
@@ -288,8 +302,10 @@ public sealed class PartyActor : ReceiveActor
 
     private void Persist(byte[] state)
     {
+        int history = Math.Max(1, _config.DiskHistory);
         _disk.Add(state);
-        if (_disk.Count > Math.Max(1, _config.DiskHistory)) _disk.RemoveAt(0);
+        if (_disk.Count > Math.Clamp(_config.DiskReach ?? history, 1, history)) _disk.RemoveAt(0);
+        _saves = Math.Min(_saves + 1, history);
     }
 
     private PairSession Load(byte[] state) => PairSession.Load(state, _config.Options, _config.Random);
@@ -314,7 +330,7 @@ public sealed class PartyActor : ReceiveActor
         for (ulong e = from; e <= now; e++)
         {
             if (CommitHashOf(s, e) is not { } hash) continue;
-            events.Add(Draft(TraceKind.Epoch) with { Epoch = e, CommitHash = hash, Detail = "committer=" + (s.IsOwner(e) ? _me : _peer) });
+            events.Add(Draft(TraceKind.Epoch) with { Epoch = e, CommitHash = hash, Detail = s.IsOwner(e) ? _committerMe : _committerPeer });
         }
     }
 
@@ -341,7 +357,7 @@ public sealed class PartyActor : ReceiveActor
     {
         var s = _session;
         if (s is null && _down && _disk.Count > 0) s = PairSession.Load(_disk[^1], _config.Options, new DeterministicRandomSource(0, "summary"));
-        var summary = new PartySummary(_me, s is not null) { Down = _down, Offline = _offline, Saves = _disk.Count, ForksDetected = _forks };
+        var summary = new PartySummary(_me, s is not null) { Down = _down, Offline = _offline, Saves = _saves, ForksDetected = _forks };
         if (s is null) return summary;
         return summary with
         {

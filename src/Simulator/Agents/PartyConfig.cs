@@ -8,5 +8,11 @@ namespace Sim.Simulator.Agents;
 /// What a <see cref="PartyActor"/> is made of: who it is, its first card, the PairMLS options, its own
 /// random source (derived from the world seed, so the seed fixes every key) and how many saved
 /// states its disk keeps for <see cref="ScriptOp.Restore"/>.
+/// <para>
+/// <paramref name="DiskReach"/>: how many of the newest saves a restore can ever reach (1 + the sum of the
+/// restore depths this party will be asked for; null: all <paramref name="DiskHistory"/>). The disk still
+/// counts (and reports) up to DiskHistory saves, but holds only the bytes of the newest DiskReach: an older
+/// save could only be reached by restores popping more saves than they add up to, so nothing changes.
+/// </para>
 /// </summary>
-public sealed record PartyConfig(Party Party, Card Card, PairOptions Options, IRandomSource Random, int DiskHistory = 32);
+public sealed record PartyConfig(Party Party, Card Card, PairOptions Options, IRandomSource Random, int DiskHistory = 32, int? DiskReach = null);

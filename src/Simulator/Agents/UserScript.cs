@@ -10,6 +10,24 @@ public sealed record UserScript(IReadOnlyList<ScriptOp> Ops)
 
     public static UserScript Of(params ScriptOp[] ops) => new(ops);
 
+    /// <summary>
+    /// A plain chat of <paramref name="messages"/> messages: Bob writes first (his datagrams carry the
+    /// Welcome Alice joins from), then they take turns, with <paramref name="gapMs"/> of virtual time
+    /// after each message. An even count gives messages/2 each way.
+    /// </summary>
+    public static UserScript Chat(int messages, long gapMs = 50, int payloadBytes = 32)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(messages);
+        ArgumentOutOfRangeException.ThrowIfNegative(gapMs);
+        var ops = new List<ScriptOp>(2 * messages);
+        for (int i = 0; i < messages; i++)
+        {
+            ops.Add(new ScriptOp.Send(i % 2 == 0 ? Party.Bob : Party.Alice, payloadBytes));
+            ops.Add(new ScriptOp.Wait(gapMs));
+        }
+        return new UserScript(ops);
+    }
+
     /// <summary>Each op with the virtual time it runs at (waits included, at the time they start).</summary>
     public IEnumerable<(long AtMs, ScriptOp Op)> Timed()
     {

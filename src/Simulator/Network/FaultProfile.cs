@@ -81,6 +81,10 @@ public sealed record FaultProfile
     /// <summary>The same faults both ways.</summary>
     public static FaultProfile Symmetric(LinkFaults faults) => new() { AliceToBob = faults, BobToAlice = faults };
 
+    /// <summary>True if some setting (a link default or a window) may replay an old datagram: only then does the network need its memory.</summary>
+    public bool CanReplay =>
+        AliceToBob.ReplayProbability > 0 || BobToAlice.ReplayProbability > 0 || Windows.Any(w => w.Faults.ReplayProbability > 0);
+
     /// <summary>The faults in force on a link at a virtual time: the last window covering it, else the link default.</summary>
     public LinkFaults At(LinkDirection link, long nowMs)
     {

@@ -62,7 +62,7 @@ public sealed class NetworkActor : ReceiveActor
         _profile = profile ?? throw new ArgumentNullException(nameof(profile));
         _faults = faults ?? throw new ArgumentNullException(nameof(faults));
         _latency = latency ?? throw new ArgumentNullException(nameof(latency));
-        _memory = Math.Max(1, memory);
+        _memory = Math.Max(0, memory);
 
         Receive<Transmit>(m =>
         {
@@ -152,8 +152,11 @@ public sealed class NetworkActor : ReceiveActor
             deliveries.Add(new Delivery(m.NowMs + Delay(f, delays), m.Link, forged, forgedId, m.NowMs, FaultNames.Inject));
         }
 
-        history.Add(m.Datagram);
-        if (history.Count > _memory) history.RemoveAt(0);
+        if (_memory > 0)
+        {
+            history.Add(m.Datagram);
+            if (history.Count > _memory) history.RemoveAt(0);
+        }
         return new Transmitted(deliveries, faults);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 
 namespace Sim.Simulator;
@@ -12,8 +13,14 @@ public sealed record WorldRunnerOptions
     public bool SharedActorSystem { get; init; } = true;
 }
 
-/// <summary>Progress of a <see cref="WorldRunner"/> run: called once per finished world, one call at a time.</summary>
-public sealed record WorldProgress(int Completed, int Total, WorldResult Last);
+/// <summary>
+/// Progress of a <see cref="WorldRunner"/> run: called once per finished world, one call at a time.
+/// <paramref name="Last"/> is the world that just finished, null if it failed (then <see cref="Failure"/> says how; RunMany only).
+/// </summary>
+public sealed record WorldProgress(int Completed, int Total, WorldResult? Last)
+{
+    public WorldFailure? Failure { get; init; }
+}
 
 /// <summary>
 /// Runs many worlds in parallel (one per pair, each deterministic on its own: a world's trace does not
@@ -28,6 +35,55 @@ public static class WorldRunner
         return Enumerable.Range(0, count).Select(i => template with { Seed = firstSeed + (ulong)i }).ToList();
     }
 
+    /// <summary>
+    /// Issue "Simulator" item 7: <paramref name="count"/> worlds like <paramref name="template"/> (seeds
+    /// <paramref name="firstSeed"/>, +1, ...) run to the end, <paramref name="parallelism"/> at a time
+    /// (0: one per core) in one shared actor system. A failing world does not stop the others: it is
+    /// listed with its seed. Keeps only counts and trace hashes (each world's trace is dropped when it
+    /// ends); progress is called once per finished world, one call at a time.
+    /// </summary>
+    public static WorldRunSummary RunMany(WorldOptions template, ulong firstSeed, int count, int parallelism = 0,
+        Action<WorldProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        int workers = parallelism > 0 ? parallelism : Environment.ProcessorCount;
+        var hashes = new string?[count];
+        var failures = new List<WorldFailure>();
+        var notConverged = new List<ulong>();
+        long sent = 0, delivered = 0;
+        int completed = 0;
+        var gate = new object();
+        var clock = Stopwatch.StartNew();
+        Run(count, i => template with { Seed = firstSeed + (ulong)i }, workers, sharedSystem: true, stopOnFailure: false, (i, options, result, error) =>
+        {
+            if (result is not null)
+            {
+                hashes[i] = result.TraceHash;
+                Interlocked.Add(ref sent, result.Counts.DatagramsSent);
+                Interlocked.Add(ref delivered, result.Counts.DatagramsDelivered);
+            }
+            // Failures and non-convergence are rare: a lock there costs nothing on the common path.
+            var failure = error is null ? null : new WorldFailure(options.Seed, error.Message);
+            if (failure is not null) lock (gate) failures.Add(failure);
+            else if (!result!.Converged) lock (gate) notConverged.Add(options.Seed);
+            if (progress is not null) lock (gate) progress(new WorldProgress(++completed, count, result) { Failure = failure });
+        }, cancellationToken).GetAwaiter().GetResult();
+        clock.Stop();
+        return new WorldRunSummary
+        {
+            Worlds = count,
+            Parallelism = Math.Clamp(workers, 1, Math.Max(1, count)),
+            FirstSeed = firstSeed,
+            DatagramsSent = sent,
+            DatagramsDelivered = delivered,
+            WallSeconds = clock.Elapsed.TotalSeconds,
+            Failures = [.. failures.OrderBy(f => f.Seed)],
+            NotConverged = [.. notConverged.Order()],
+            TraceHashes = hashes,
+        };
+    }
+
     public static IReadOnlyList<WorldResult> Run(IReadOnlyList<WorldOptions> worlds, WorldRunnerOptions? options = null, Action<WorldProgress>? progress = null) =>
         RunAsync(worlds, options, progress).GetAwaiter().GetResult();
 
@@ -37,12 +93,28 @@ public static class WorldRunner
     {
         ArgumentNullException.ThrowIfNull(worlds);
         options ??= new WorldRunnerOptions();
-        int workers = Math.Clamp(options.MaxParallelism, 1, Math.Max(1, worlds.Count));
         var results = new WorldResult[worlds.Count];
-        int next = -1, completed = 0;
+        int completed = 0;
         var gate = new object();
+        await Run(worlds.Count, i => worlds[i], options.MaxParallelism, options.SharedActorSystem, stopOnFailure: true, (i, _, result, _) =>
+        {
+            results[i] = result!;
+            if (progress is not null) lock (gate) progress(new WorldProgress(++completed, worlds.Count, result!));
+        }, cancellationToken).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>
+    /// The workers: each takes the next index (one interlocked increment, no lock) and runs that world
+    /// to the end before taking another. <paramref name="done"/> gets each world's result or exception.
+    /// </summary>
+    private static async Task Run(int count, Func<int, WorldOptions> optionsAt, int parallelism, bool sharedSystem, bool stopOnFailure,
+        Action<int, WorldOptions, WorldResult?, Exception?> done, CancellationToken cancellationToken)
+    {
+        int workers = Math.Clamp(parallelism, 1, Math.Max(1, count));
+        int next = -1;
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ActorSystem? shared = options.SharedActorSystem ? SimulatorActorSystem.Create("pairsim-runner") : null;
+        ActorSystem? shared = sharedSystem ? SimulatorActorSystem.Create("pairsim-runner") : null;
         try
         {
             async Task Worker(int w)
@@ -51,15 +123,21 @@ public static class WorldRunner
                 try
                 {
                     int i;
-                    while ((i = Interlocked.Increment(ref next)) < worlds.Count)
+                    while ((i = Interlocked.Increment(ref next)) < count)
                     {
                         cancel.Token.ThrowIfCancellationRequested();
-                        var result = await new World(worlds[i], system).RunAsync(cancel.Token).ConfigureAwait(false);
-                        results[i] = result;
-                        if (progress is not null)
+                        var options = optionsAt(i);
+                        WorldResult result;
+                        try
                         {
-                            lock (gate) progress(new WorldProgress(++completed, worlds.Count, result));
+                            result = await new World(options, system).RunAsync(cancel.Token).ConfigureAwait(false);
                         }
+                        catch (Exception e) when (!stopOnFailure && e is not OperationCanceledException)
+                        {
+                            done(i, options, null, e);
+                            continue;
+                        }
+                        done(i, options, result, null);
                     }
                 }
                 catch
@@ -78,6 +156,5 @@ public static class WorldRunner
         {
             if (shared is not null) await shared.Terminate().ConfigureAwait(false);
         }
-        return results;
     }
 }

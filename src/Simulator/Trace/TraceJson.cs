@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -13,8 +14,16 @@ public static class TraceJson
 
     public static string ToLine(TraceEvent e)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, WriterOptions))
+        var buffer = new ArrayBufferWriter<byte>(256);
+        Write(e, buffer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes the event's line (without the '\n') as UTF-8 to <paramref name="output"/>: the bytes of <see cref="ToLine"/>.</summary>
+    public static void Write(TraceEvent e, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        using (var w = new Utf8JsonWriter(output, WriterOptions))
         {
             w.WriteStartObject();
             w.WriteNumber("t", e.T);
@@ -35,7 +44,6 @@ public static class TraceJson
             if (e.Detail is not null) w.WriteString("detail", e.Detail);
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     /// <summary>Parses one line; <see cref="FormatException"/> if it is not a trace event.</summary>
@@ -74,7 +82,10 @@ public static class TraceJson
 
     public static IEnumerable<TraceEvent> ReadFile(string path) => ReadLines(File.ReadLines(path));
 
-    public static string KindName(TraceKind kind) => kind.ToString().ToLowerInvariant();
+    public static string KindName(TraceKind kind) =>
+        (uint)kind < (uint)KindNames.Length ? KindNames[(int)kind] : kind.ToString().ToLowerInvariant();
+
+    private static readonly string[] KindNames = [.. Enum.GetValues<TraceKind>().OrderBy(k => (int)k).Select(k => k.ToString().ToLowerInvariant())];
 
     // By name only: Enum.TryParse would also take "42" and give an undefined kind.
     private static TraceKind ParseKind(string? name) =>

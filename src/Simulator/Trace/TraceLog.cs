@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -6,36 +7,75 @@ namespace Sim.Simulator.Trace;
 /// <summary>
 /// The append-only trace of one world: events in order, their JSON Lines text, and the trace hash
 /// (SHA-256 of the UTF-8 JSON Lines, each line ending in '\n').
+/// <para>
+/// A world holds its trace in memory while it runs, so the trace is kept compact: as its UTF-8 JSON
+/// Lines bytes (what the hash is computed over; about 120 bytes an event, against some 260 for the
+/// event objects). <see cref="Events"/> decodes them the first time it is read (JSON Lines round-trip
+/// exactly, see <see cref="TraceJson"/>) and keeps the decoded list, in step with later appends.
+/// </para>
 /// </summary>
 public sealed class TraceLog
 {
-    private readonly List<TraceEvent> _events = [];
+    private readonly ArrayBufferWriter<byte> _lines = new(1024);
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly StringBuilder? _text;
+    private readonly object _gate = new();
+    private List<TraceEvent>? _events;
+    private int _count;
 
-    /// <param name="keepText">Keep the JSON Lines text in memory (for writing a file); the hash is always kept.</param>
-    public TraceLog(bool keepText = true) => _text = keepText ? new StringBuilder() : null;
+    /// <param name="keepText">
+    /// Kept for <see cref="WorldOptions.KeepTraceText"/> (which is part of the options line); the
+    /// JSON Lines bytes are always held, so the text is always available.
+    /// </param>
+    public TraceLog(bool keepText = true) => KeepsText = keepText;
 
-    public IReadOnlyList<TraceEvent> Events => _events;
-    public long NextSeq => _events.Count;
+    public bool KeepsText { get; }
+
+    /// <summary>The events, decoded from the JSON Lines on first read.</summary>
+    public IReadOnlyList<TraceEvent> Events
+    {
+        get
+        {
+            lock (_gate) return _events ??= [.. TraceJson.ReadLines(ToJsonLines().Split('\n'))];
+        }
+    }
+
+    public long NextSeq => _count;
 
     public TraceEvent Append(TraceEvent e)
     {
-        if (e.Seq != _events.Count) throw new InvalidOperationException($"trace sequence {e.Seq} after {_events.Count} events");
-        _events.Add(e);
-        var line = TraceJson.ToLine(e) + "\n";
-        _hash.AppendData(Encoding.UTF8.GetBytes(line));
-        _text?.Append(line);
-        return e;
+        lock (_gate)
+        {
+            if (e.Seq != _count) throw new InvalidOperationException($"trace sequence {e.Seq} after {_count} events");
+            int start = _lines.WrittenCount;
+            TraceJson.Write(e, _lines);
+            _lines.Write("\n"u8);
+            _hash.AppendData(_lines.WrittenSpan[start..]);
+            _count++;
+            _events?.Add(e);
+            return e;
+        }
     }
 
     /// <summary>SHA-256 of the JSON Lines so far, hex.</summary>
-    public string Hash() => Convert.ToHexString(_hash.GetCurrentHash()).ToLowerInvariant();
+    public string Hash()
+    {
+        lock (_gate) return Convert.ToHexString(_hash.GetCurrentHash()).ToLowerInvariant();
+    }
+
+    /// <summary>Bytes the JSON Lines take (the trace's memory, apart from a decoded <see cref="Events"/> list).</summary>
+    public int JsonLinesBytes => _lines.WrittenCount;
 
     /// <summary>Writes the JSON Lines to <paramref name="path"/> (the CLI's --trace file).</summary>
-    public void WriteTo(string path) => File.WriteAllText(path, ToJsonLines(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+    public void WriteTo(string path)
+    {
+        using var file = File.Create(path);
+        lock (_gate) file.Write(_lines.WrittenSpan);
+    }
 
-    public string ToJsonLines() => _text?.ToString() ?? throw new InvalidOperationException("this trace keeps no text");
+    public string ToJsonLines()
+    {
+        lock (_gate) return Encoding.UTF8.GetString(_lines.WrittenSpan);
+    }
 
     /// <summary>A short id for bytes that travel (datagrams): the first 8 bytes of SHA-256, hex.</summary>
     public static string IdOf(ReadOnlySpan<byte> bytes) => Convert.ToHexString(SHA256.HashData(bytes).AsSpan(0, 8)).ToLowerInvariant();

@@ -31,6 +31,7 @@ public sealed class World
     private readonly VirtualClock _clock = new();
     private readonly EventQueue<WorldEvent> _queue = new();
     private readonly TraceLog _log;
+    private readonly WorldCounts.Counter _counter = new();
     private readonly HashSet<(Party To, long PayloadId)> _delivered = [];
     private readonly Dictionary<Party, IActorRef> _parties = [];
     private IActorRef _network = ActorRefs.Nobody;
@@ -51,6 +52,13 @@ public sealed class World
     }
 
     public WorldOptions Options { get; }
+
+    /// <summary>
+    /// For measurements (benchmarks): awaited once the safety phase has ended and its State events are
+    /// written, before the liveness phase. The world holds all its state meanwhile; it changes nothing
+    /// the world does (throw <see cref="OperationCanceledException"/> from it to end the world there).
+    /// </summary>
+    public Func<Task>? AfterSafetyPhase { get; init; }
 
     /// <summary>Runs one world with its own actor system.</summary>
     public static WorldResult Run(WorldOptions options) => new World(options).RunAsync().GetAwaiter().GetResult();
@@ -79,9 +87,11 @@ public sealed class World
     {
         long n = Interlocked.Increment(ref _worldCounter);
         var pairOptions = PairOptions.Default with { Suite = Options.Suite, RetentionWindow = Options.RetentionWindow };
-        _parties[Party.Alice] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), pairOptions, _seeds.Alice, Options.DiskHistory)), $"world-{n}-alice");
-        _parties[Party.Bob] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), pairOptions, _seeds.Bob, Options.DiskHistory)), $"world-{n}-bob");
-        _network = system.ActorOf(NetworkActor.Props(Options.FaultProfile, _seeds.Faults, _seeds.Network, Options.NetworkMemory), $"world-{n}-network");
+        _parties[Party.Alice] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), pairOptions, _seeds.Alice, Options.DiskHistory, DiskReach(Party.Alice))), $"world-{n}-alice");
+        _parties[Party.Bob] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), pairOptions, _seeds.Bob, Options.DiskHistory, DiskReach(Party.Bob))), $"world-{n}-bob");
+        // Memory for replays only when the profile can replay (the liveness phase has no faults at all).
+        int networkMemory = Options.FaultProfile.CanReplay ? Math.Max(1, Options.NetworkMemory) : 0;
+        _network = system.ActorOf(NetworkActor.Props(Options.FaultProfile, _seeds.Faults, _seeds.Network, networkMemory), $"world-{n}-network");
 
         Append(new TraceEvent(0, 0, TraceKind.Options) { Detail = Options.Describe() });
         Append(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "safety" });
@@ -98,6 +108,7 @@ public sealed class World
         await RunUntil(safetyEnd, ct).ConfigureAwait(false);
         await AdvanceTo(Math.Max(_clock.NowMs, safetyEnd)).ConfigureAwait(false);
         await WriteStates().ConfigureAwait(false);
+        if (AfterSafetyPhase is { } pause) await pause().ConfigureAwait(false);
 
         // Liveness: faults off, everyone back, script over; datagrams already in flight still arrive.
         Append(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "liveness" });
@@ -113,7 +124,7 @@ public sealed class World
         await CaptureUpTo(long.MaxValue).ConfigureAwait(false);
         var alice = await Ask<PartySummary>(Party.Alice, new PartyActor.GetSummary()).ConfigureAwait(false);
         var bob = await Ask<PartySummary>(Party.Bob, new PartyActor.GetSummary()).ConfigureAwait(false);
-        var counts = WorldCounts.From(_log.Events) with { ScriptOpsSkipped = _skipped };
+        var counts = _counter.Counts() with { ScriptOpsSkipped = _skipped };
         return new WorldResult(Options, _log, _log.Hash(), counts, alice, bob)
         {
             SafetyPhaseEndMs = safetyEnd,
@@ -123,6 +134,15 @@ public sealed class World
             Captures = Options.Captures.Select(c => _captured[c]).ToList(),
             Datagrams = _datagrams,
         };
+    }
+
+    /// <summary>The newest saves a party's restores can reach: 1 + the sum of the script's restore depths for it
+    /// (see <see cref="PartyConfig.DiskReach"/>); a depth counted from the oldest save (negative) needs the whole history.</summary>
+    private int DiskReach(Party party)
+    {
+        if (Options.UserScript.Ops.OfType<ScriptOp.Restore>().Any(r => r.Party == party && r.Depth < 0)) return Math.Max(1, Options.DiskHistory);
+        long depths = Options.UserScript.Ops.OfType<ScriptOp.Restore>().Where(r => r.Party == party).Sum(r => (long)Math.Max(0, r.Depth));
+        return (int)Math.Min(1 + depths, Math.Max(1, Options.DiskHistory));
     }
 
     // ------------------------------------------------------------------ the event loop
@@ -242,10 +262,20 @@ public sealed class World
             Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Fault = FaultNames.Offline, Detail = $"receiver {why}" });
             return;
         }
-        string detail = $"latency_ms={_clock.NowMs - d.SentMs}" + (d.Via is null ? "" : $" via={d.Via}");
+        long latency = _clock.NowMs - d.SentMs;
+        string detail = d.Via is null ? LatencyDetail(latency) : $"latency_ms={latency} via={d.Via}";
         Append(new TraceEvent(0, 0, TraceKind.Deliver) { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Detail = detail });
         Record(reply);
     }
+
+    /// <summary>"latency_ms=N", one string per common N for all worlds (traces are kept in memory; most deliveries share a few latencies).</summary>
+    private static string LatencyDetail(long latency)
+    {
+        if (latency < 0 || latency >= LatencyDetails.Length) return $"latency_ms={latency}";
+        return LatencyDetails[latency] ??= $"latency_ms={latency}";
+    }
+
+    private static readonly string?[] LatencyDetails = new string?[1024];
 
     // ------------------------------------------------------------------ liveness
 
@@ -323,6 +353,7 @@ public sealed class World
     private void Append(TraceEvent draft)
     {
         var e = _log.Append(draft with { T = _clock.NowMs, Seq = _log.NextSeq });
+        _counter.Add(e);
         if (e is { Kind: TraceKind.Outcome, Outcome: "Delivered", PayloadId: { } pid, Party: { } who })
             _delivered.Add((who == Party.Alice.Name() ? Party.Alice : Party.Bob, pid));
     }

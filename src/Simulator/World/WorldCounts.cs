@@ -26,25 +26,44 @@ public sealed record WorldCounts
 
     public static WorldCounts From(IEnumerable<TraceEvent> events)
     {
-        var outcomes = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var faults = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var kinds = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        int sent = 0, delivered = 0, lost = 0;
-        foreach (var e in events)
+        ArgumentNullException.ThrowIfNull(events);
+        var counter = new Counter();
+        foreach (var e in events) counter.Add(e);
+        return counter.Counts();
+    }
+
+    /// <summary>Counts events one at a time as a world appends them (so the world never re-reads its trace to count it).</summary>
+    internal sealed class Counter
+    {
+        private readonly SortedDictionary<string, int> _outcomes = new(StringComparer.Ordinal);
+        private readonly SortedDictionary<string, int> _faults = new(StringComparer.Ordinal);
+        private readonly SortedDictionary<string, int> _kinds = new(StringComparer.Ordinal);
+        private int _sent, _delivered, _lost;
+
+        public void Add(TraceEvent e)
         {
-            Bump(kinds, TraceJson.KindName(e.Kind));
+            Bump(_kinds, TraceJson.KindName(e.Kind));
             switch (e.Kind)
             {
-                case TraceKind.Send: sent++; break;
-                case TraceKind.Deliver: delivered++; break;
-                case TraceKind.Outcome when e.Outcome is not null: Bump(outcomes, e.Outcome); break;
+                case TraceKind.Send: _sent++; break;
+                case TraceKind.Deliver: _delivered++; break;
+                case TraceKind.Outcome when e.Outcome is not null: Bump(_outcomes, e.Outcome); break;
                 case TraceKind.Fault when e.Fault is not null:
-                    Bump(faults, e.Fault);
-                    if (e.Fault is FaultNames.Drop or FaultNames.Partition or FaultNames.Offline) lost++;
+                    Bump(_faults, e.Fault);
+                    if (e.Fault is FaultNames.Drop or FaultNames.Partition or FaultNames.Offline) _lost++;
                     break;
             }
         }
-        return new WorldCounts { DatagramsSent = sent, DatagramsDelivered = delivered, DatagramsLost = lost, Outcomes = outcomes, Faults = faults, Events = kinds };
+
+        public WorldCounts Counts() => new()
+        {
+            DatagramsSent = _sent,
+            DatagramsDelivered = _delivered,
+            DatagramsLost = _lost,
+            Outcomes = new SortedDictionary<string, int>(_outcomes, StringComparer.Ordinal),
+            Faults = new SortedDictionary<string, int>(_faults, StringComparer.Ordinal),
+            Events = new SortedDictionary<string, int>(_kinds, StringComparer.Ordinal),
+        };
     }
 
     private static void Bump(SortedDictionary<string, int> d, string key) => d[key] = d.TryGetValue(key, out var n) ? n + 1 : 1;

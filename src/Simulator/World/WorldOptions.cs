@@ -44,13 +44,20 @@ public sealed record WorldOptions
     /// <summary>Size of the payloads the liveness phase sends (the script names its own).</summary>
     public int PayloadSizeBytes { get; init; } = 32;
 
-    /// <summary>Saved states a party's disk keeps (how deep a <see cref="ScriptOp.Restore"/> can go).</summary>
+    /// <summary>
+    /// Saved states a party's disk keeps (how deep a <see cref="ScriptOp.Restore"/> can go). Only the bytes of
+    /// the saves the script's restores can reach are held in memory (<see cref="PartyConfig.DiskReach"/>).
+    /// </summary>
     public int DiskHistory { get; init; } = 32;
 
-    /// <summary>Datagrams per link the network remembers for replays.</summary>
+    /// <summary>Datagrams per link the network remembers for replays (held only when the fault profile can replay).</summary>
     public int NetworkMemory { get; init; } = 32;
 
-    /// <summary>Keep the trace's JSON Lines text (for --trace files); the events and hash are always kept.</summary>
+    /// <summary>
+    /// Keep the trace's JSON Lines text (for --trace files). The trace is held as its JSON Lines bytes
+    /// either way (<see cref="Trace.TraceLog"/>), so the text is always available; the option stays
+    /// because it is part of the options line (and so of the trace hash).
+    /// </summary>
     public bool KeepTraceText { get; init; } = true;
 
     /// <summary>
