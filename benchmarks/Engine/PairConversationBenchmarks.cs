@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Sim.Engine.Crypto;
-using Sim.Engine.Identity;
 using Sim.Engine.Pair;
 
 namespace Sim.Benchmarks.Engine;
@@ -26,12 +24,7 @@ public class PairConversationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var options = PairOptions.Default;
-        var random = new DeterministicRandomSource(5, "pair-conversation-benchmark");
-        var invitation = Invitation.Create(Card.Create("Alice"), options, random.Derive("alice"));
-        _bob = PairSession.Accept(invitation.Public, Card.Create("Bob"), null, options, random.Derive("bob"));
-        _alice = invitation.TryJoin(_bob.Send(_payload).Datagram, out _)!;
-        _bob.Receive(_alice.Send(_payload).Datagram);
+        (_alice, _bob) = PairBenchmarkConversation.Start("pair-conversation-benchmark", _payload);
     }
 
     private void Turn(int burst)

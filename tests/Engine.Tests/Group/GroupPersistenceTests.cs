@@ -1,3 +1,4 @@
+using Sim.Engine.Tests.Support;
 using Sim.Engine.Codec;
 using Sim.Engine.Crypto;
 using Sim.Engine.Framing;
@@ -109,13 +110,7 @@ public sealed class GroupPersistenceTests(ITestOutputHelper output)
     // ---------------------------------------------------------------- a short life in every suite
 
     [Theory]
-    [InlineData((ushort)1)]
-    [InlineData((ushort)2)]
-    [InlineData((ushort)3)]
-    [InlineData((ushort)4)]
-    [InlineData((ushort)5)]
-    [InlineData((ushort)6)]
-    [InlineData((ushort)7)]
+    [MemberData(nameof(Suites.All), MemberType = typeof(Suites))]
     public void ShortLife_SaveLoadSaveIsByteExact_AndTheLoadedGroupBehavesAlike(ushort suite)
     {
         // Odd suites send handshake messages as PrivateMessage, with padding; even ones as PublicMessage.

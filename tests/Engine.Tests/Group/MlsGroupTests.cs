@@ -1,3 +1,4 @@
+using Sim.Engine.Tests.Support;
 using Sim.Engine.Framing;
 using Sim.Engine.Group;
 using Sim.Engine.Messages;
@@ -10,13 +11,7 @@ namespace Sim.Engine.Tests.Group;
 public sealed class MlsGroupTests
 {
     [Theory]
-    [InlineData((ushort)1)]
-    [InlineData((ushort)2)]
-    [InlineData((ushort)3)]
-    [InlineData((ushort)4)]
-    [InlineData((ushort)5)]
-    [InlineData((ushort)6)]
-    [InlineData((ushort)7)]
+    [MemberData(nameof(Suites.All), MemberType = typeof(Suites))]
     public void CreateThenAddTwoMembersViaWelcome_AllAgreeAndExchangeMessages(ushort suite)
     {
         var kit = new GroupTestKit(suite);

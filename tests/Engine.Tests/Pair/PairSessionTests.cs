@@ -1,3 +1,4 @@
+using Sim.Engine.Tests.Support;
 using Sim.Engine.Pair;
 using static Sim.Engine.Tests.Pair.PairTestKit;
 
@@ -7,13 +8,7 @@ namespace Sim.Engine.Tests.Pair;
 public sealed class PairSessionTests
 {
     [Theory]
-    [InlineData((ushort)1)]
-    [InlineData((ushort)2)]
-    [InlineData((ushort)3)]
-    [InlineData((ushort)4)]
-    [InlineData((ushort)5)]
-    [InlineData((ushort)6)]
-    [InlineData((ushort)7)]
+    [MemberData(nameof(Suites.All), MemberType = typeof(Suites))]
     public void ConversationConvergesOnEverySuite(ushort suite)
     {
         var kit = new PairTestKit(seed: suite, suite: suite).Joined();
