@@ -87,8 +87,9 @@ public sealed class World
     {
         long n = Interlocked.Increment(ref _worldCounter);
         var pairOptions = PairOptions.Default with { Suite = Options.Suite, RetentionWindow = Options.RetentionWindow };
-        _parties[Party.Alice] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), pairOptions, _seeds.Alice, Options.DiskHistory, DiskReach(Party.Alice))), $"world-{n}-alice");
-        _parties[Party.Bob] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), pairOptions, _seeds.Bob, Options.DiskHistory, DiskReach(Party.Bob))), $"world-{n}-bob");
+        var protocol = Protocols.ProtocolCatalog.Create(Options.Protocol, Options.Suite, Options.RetentionWindow);
+        _parties[Party.Alice] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), pairOptions, _seeds.Alice, Options.DiskHistory, DiskReach(Party.Alice)) { Protocol = protocol }), $"world-{n}-alice");
+        _parties[Party.Bob] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), pairOptions, _seeds.Bob, Options.DiskHistory, DiskReach(Party.Bob)) { Protocol = protocol }), $"world-{n}-bob");
         // Memory for replays only when the profile can replay (the liveness phase has no faults at all).
         int networkMemory = Options.FaultProfile.CanReplay ? Math.Max(1, Options.NetworkMemory) : 0;
         _network = system.ActorOf(NetworkActor.Props(Options.FaultProfile, _seeds.Faults, _seeds.Network, networkMemory), $"world-{n}-network");
@@ -226,16 +227,25 @@ public sealed class World
             _skipped++;
             return null;
         }
-        var datagram = reply.Datagram ?? throw new InvalidOperationException($"{party.Name()} sent without a datagram");
+        await Transmit(party, reply).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>Hands every datagram of a party's reply to the network (or records why it could not leave).</summary>
+    private async Task Transmit(Party party, PartyActor.PartyReply reply)
+    {
+        foreach (var o in reply.Datagrams) await Transmit(party, o, reply.Lost).ConfigureAwait(false);
+    }
+
+    private async Task Transmit(Party party, Protocols.Outgoing o, string? lost)
+    {
+        var datagram = o.Datagram;
         if (Options.KeepDatagrams)
-        {
-            var send = reply.Events.Last(e => e.Kind == TraceKind.Send);
-            _datagrams.Add(new SentDatagram(_clock.NowMs, party, TraceLog.IdOf(datagram), send.Epoch ?? 0, id, datagram));
-        }
-        if (reply.Lost is { } why)
+            _datagrams.Add(new SentDatagram(_clock.NowMs, party, TraceLog.IdOf(datagram), o.Epoch, o.Payload is { } p ? Agents.Payload.IdOf(p) ?? 0 : 0, datagram));
+        if (lost is { } why)
         {
             Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = party.Name(), Peer = party.Peer().Name(), Datagram = TraceLog.IdOf(datagram), Fault = FaultNames.Offline, Detail = $"sender {why}" });
-            return id;
+            return;
         }
         var sent = await _network.Ask<NetworkActor.Transmitted>(new NetworkActor.Transmit(_clock.NowMs, party.LinkFrom(), datagram), AskTimeout).ConfigureAwait(false);
         foreach (var f in sent.Faults)
@@ -250,7 +260,6 @@ public sealed class World
             });
         }
         foreach (var d in sent.Deliveries) _queue.Schedule(d.AtMs, new WorldEvent.DeliveryDue(d));
-        return id;
     }
 
     private async Task Deliver(NetworkActor.Delivery d)
@@ -266,6 +275,8 @@ public sealed class World
         string detail = d.Via is null ? LatencyDetail(latency) : $"latency_ms={latency} via={d.Via}";
         Append(new TraceEvent(0, 0, TraceKind.Deliver) { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Detail = detail });
         Record(reply);
+        // A receive may release datagrams (a message that waited for the peer, a commit retried).
+        await Transmit(to, reply).ConfigureAwait(false);
     }
 
     /// <summary>"latency_ms=N", one string per common N for all worlds (traces are kept in memory; most deliveries share a few latencies).</summary>
