@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Sim.Engine.Baselines;
 using Sim.Engine.Crypto;
 using Sim.Engine.Pair;
 using Sim.Simulator.Protocols;
@@ -230,6 +231,7 @@ public sealed class PartyActor : ReceiveActor
         }
         var outcome = received.Outcome;
         if (outcome is Delivered d) IdentityChanges(events, d.Committed);
+        if (outcome is HandshakeApplied h) IdentityChanges(events, h.Committed);
         if (outcome is Rejected { Reason: RejectReason.Fork }) _forks++;
 
         string name = OutcomeName(outcome);
@@ -242,6 +244,7 @@ public sealed class PartyActor : ReceiveActor
                 Delivered x => x.Epoch,
                 Duplicate x => x.Epoch,
                 Expired x => x.Epoch,
+                HandshakeApplied x => x.Epoch,
                 _ => null,
             },
             PayloadId = outcome is Delivered p ? Payload.IdOf(p.Payload) : null,
@@ -250,10 +253,11 @@ public sealed class PartyActor : ReceiveActor
         return new PartyReply(events) { Outcome = name, Datagrams = received.Datagrams };
     }
 
-    /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired or Rejected:Reason (the detail text stays out of the trace).</summary>
+    /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired, Handshake (a baseline's commit-only datagram) or Rejected:Reason (the detail text stays out of the trace).</summary>
     public static string OutcomeName(ReceiveOutcome outcome) => outcome switch
     {
         Delivered => "Delivered",
+        HandshakeApplied => "Handshake",
         Duplicate => "Duplicate",
         Expired => "Expired",
         Rejected r => "Rejected:" + r.Reason,

@@ -20,7 +20,7 @@ public sealed record CheckContext
     /// <summary>The world's root seed as written in the Options event (SEED=...), if any.</summary>
     public string? Seed { get; init; }
 
-    /// <summary>The world's protocol as the Options event names it (<c>protocol=</c>); null: PairMLS (the Options line names only other protocols).</summary>
+    /// <summary>The world's protocol as the Options event names it (<c>protocol=</c>); null: PairMLS (a trace older than the protocol seam names none).</summary>
     public string? Protocol { get; init; }
 
     /// <summary>Option keys that name R in the Options event's Detail, compared ignoring case.</summary>

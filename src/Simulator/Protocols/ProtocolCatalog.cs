@@ -1,3 +1,4 @@
+using Sim.Engine.Baselines;
 using Sim.Engine.Pair;
 
 namespace Sim.Simulator.Protocols;
@@ -9,12 +10,16 @@ namespace Sim.Simulator.Protocols;
 public static class ProtocolCatalog
 {
     /// <summary>Every protocol name, PairMLS first.</summary>
-    public static IReadOnlyList<string> Names { get; } = [PairMlsProtocol.DefaultName];
+    public static IReadOnlyList<string> Names { get; } =
+        [PairMlsProtocol.DefaultName, StaticKeysProtocol.DefaultName, MlsPairProtocol.CentralDsName, MlsPairProtocol.SelfCommitName];
 
     /// <summary>The invariants <paramref name="name"/> claims; an unknown name claims everything (so nothing is silently skipped).</summary>
     public static ProtocolClaims ClaimsOf(string? name) => name switch
     {
         null or PairMlsProtocol.DefaultName => ProtocolClaims.All,
+        StaticKeysProtocol.DefaultName => StaticKeysProtocol.ClaimsOf,
+        MlsPairProtocol.CentralDsName => MlsPairProtocol.ClaimsFor(CommitRule.DeliveryServiceOrders),
+        MlsPairProtocol.SelfCommitName => MlsPairProtocol.ClaimsFor(CommitRule.OwnEpochsByParity),
         _ => ProtocolClaims.All,
     };
 
@@ -25,6 +30,9 @@ public static class ProtocolCatalog
         return name switch
         {
             PairMlsProtocol.DefaultName => new PairMlsProtocol(options),
+            StaticKeysProtocol.DefaultName => new StaticKeysProtocol(suite),
+            MlsPairProtocol.CentralDsName => new MlsPairProtocol(CommitRule.DeliveryServiceOrders, suite, retentionWindow),
+            MlsPairProtocol.SelfCommitName => new MlsPairProtocol(CommitRule.OwnEpochsByParity, suite, retentionWindow),
             _ => throw new ArgumentException($"unknown protocol '{name}' (known: {string.Join(", ", Names)})", nameof(name)),
         };
     }

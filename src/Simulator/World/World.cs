@@ -3,6 +3,7 @@ using Sim.Engine.Identity;
 using Sim.Engine.Pair;
 using Sim.Simulator.Agents;
 using Sim.Simulator.Network;
+using Sim.Simulator.Service;
 using Sim.Simulator.Trace;
 
 namespace Sim.Simulator;
@@ -35,6 +36,8 @@ public sealed class World
     private readonly HashSet<(Party To, long PayloadId)> _delivered = [];
     private readonly Dictionary<Party, IActorRef> _parties = [];
     private IActorRef _network = ActorRefs.Nobody;
+    private IActorRef? _service;
+    private readonly List<ServiceObservation> _observations = [];
     private long _nextPayloadId;
     private readonly List<SentDatagram> _datagrams = [];
     private readonly Dictionary<StateCapture, CapturedState> _captured = [];
@@ -79,6 +82,7 @@ public sealed class World
         finally
         {
             foreach (var actor in _parties.Values.Append(_network)) system.Stop(actor);
+            if (_service is { } ds) system.Stop(ds);
             if (_system is null) await system.Terminate().ConfigureAwait(false);
         }
     }
@@ -93,6 +97,8 @@ public sealed class World
         // Memory for replays only when the profile can replay (the liveness phase has no faults at all).
         int networkMemory = Options.FaultProfile.CanReplay ? Math.Max(1, Options.NetworkMemory) : 0;
         _network = system.ActorOf(NetworkActor.Props(Options.FaultProfile, _seeds.Faults, _seeds.Network, networkMemory), $"world-{n}-network");
+        if (Options.DeliveryService is { } policy || protocol.UsesDeliveryService)
+            _service = system.ActorOf(DeliveryServiceActor.Props(Options.DeliveryService ?? DeliveryServicePolicy.Honest), $"world-{n}-ds");
 
         Append(new TraceEvent(0, 0, TraceKind.Options) { Detail = Options.Describe() });
         Append(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "safety" });
@@ -134,6 +140,7 @@ public sealed class World
             LivenessSends = sends,
             Captures = Options.Captures.Select(c => _captured[c]).ToList(),
             Datagrams = _datagrams,
+            ServiceObservations = _observations,
         };
     }
 
@@ -162,6 +169,7 @@ public sealed class World
     {
         WorldEvent.ScriptDue s => RunOp(s.Op),
         WorldEvent.DeliveryDue d => Deliver(d.Delivery),
+        WorldEvent.AtService s => AtService(s),
         WorldEvent.RestartDue r => Command(r.Party, new PartyActor.Restart(), countSkip: false),
         WorldEvent.OnlineDue o => Command(o.Party, new PartyActor.ComeBack(), countSkip: false),
         _ => throw new InvalidOperationException($"unknown world event {e}"),
@@ -259,7 +267,28 @@ public sealed class World
                 Detail = f.DeliverId is null ? f.Detail : $"deliver={f.DeliverId}" + (f.Detail is null ? "" : " " + f.Detail),
             });
         }
-        foreach (var d in sent.Deliveries) _queue.Schedule(d.AtMs, new WorldEvent.DeliveryDue(d));
+        // With a delivery service, the party's link ends at the service (which forwards on the link toward the receiver).
+        foreach (var d in sent.Deliveries)
+            _queue.Schedule(d.AtMs, _service is null ? new WorldEvent.DeliveryDue(d) : new WorldEvent.AtService(d, party));
+    }
+
+    /// <summary>A datagram reaches the delivery service: it forwards (each forward crosses the network again), holds or withholds it.</summary>
+    private async Task AtService(WorldEvent.AtService a)
+    {
+        var d = a.Delivery;
+        var routed = await _service!.Ask<DeliveryServiceActor.Routed>(new DeliveryServiceActor.Arrive(_clock.NowMs, a.From, d.Bytes, a.Held), AskTimeout).ConfigureAwait(false);
+        if (!a.Held) _observations.Add(new ServiceObservation(_clock.NowMs, a.From, d.Bytes.Length, routed.View, routed.Action));
+        if (routed.Action is { } action && !(a.Held && action == DeliveryServiceActor.Delayed))
+            Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = a.From.Name(), Peer = a.From.Peer().Name(), Datagram = d.DatagramId, Fault = action, Detail = "delivery service" });
+        if (routed.HoldUntilMs is { } until) _queue.Schedule(until, a with { Held = true });
+        foreach (var (to, bytes) in routed.Forwards)
+        {
+            // The service's datagram toward a party travels the link that ends at that party.
+            var sent = await _network.Ask<NetworkActor.Transmitted>(new NetworkActor.Transmit(_clock.NowMs, to.Peer().LinkFrom(), bytes), AskTimeout).ConfigureAwait(false);
+            foreach (var f in sent.Faults)
+                Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = to.Peer().Name(), Peer = to.Name(), Datagram = f.DatagramId, Fault = f.Fault, Detail = "from delivery service" + (f.DeliverId is null ? "" : $" deliver={f.DeliverId}") });
+            foreach (var x in sent.Deliveries) _queue.Schedule(x.AtMs, new WorldEvent.DeliveryDue(x));
+        }
     }
 
     private async Task Deliver(NetworkActor.Delivery d)

@@ -22,9 +22,16 @@ public sealed record WorldOptions
 
     /// <summary>
     /// The conversation protocol both parties run (<see cref="Protocols.ProtocolCatalog"/>): PairMLS unless
-    /// set. Named in <see cref="Describe"/> only when it is not PairMLS, so PairMLS traces keep their hashes.
+    /// set.
     /// </summary>
     public string Protocol { get; init; } = Protocols.PairMlsProtocol.DefaultName;
+
+    /// <summary>
+    /// The delivery service between the parties: null for a protocol without one (PairMLS goes peer to
+    /// peer), an honest one for "centralds" unless set. Set for PairMLS, it is a relay that forwards its
+    /// sealed datagrams (the same adversary placed on PairMLS's transport).
+    /// </summary>
+    public Service.DeliveryServicePolicy? DeliveryService { get; init; }
 
     /// <summary>The network's faults during the safety phase (the liveness phase has none).</summary>
     public FaultProfile FaultProfile { get; init; } = FaultProfile.None;
@@ -85,7 +92,8 @@ public sealed record WorldOptions
     private IEnumerable<string> Fields()
     {
         yield return $"SEED={I(Seed)}";
-        if (Protocol != Protocols.PairMlsProtocol.DefaultName) yield return $"protocol={Protocol}";
+        yield return $"protocol={Protocol}";
+        yield return $"delivery_service={{{DeliveryService?.Describe() ?? "none"}}}";
         foreach (var f in Rest()) yield return f;
     }
 
