@@ -20,6 +20,7 @@ public static class PairsimCli
         root.Subcommands.Add(CheckCommand.Build());
         root.Subcommands.Add(ReplayCommand.Build());
         root.Subcommands.Add(SweepCommand.Build());
+        root.Subcommands.Add(GroupsCommand.Build());
         foreach (var option in root.Options)
             if (option is HelpOption help && help.Action is HelpAction original) help.Action = new HelpWithExitCodes(original);
         return root;
