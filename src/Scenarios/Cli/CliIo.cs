@@ -54,6 +54,16 @@ public sealed class CliIo
     }
 
     /// <summary>
+    /// The older form: <paramref name="work"/> reports (done, total, label) itself. Prefer the overload
+    /// taking a <see cref="ProgressSink"/>, which counts failures and prints plain lines in a log.
+    /// </summary>
+    public T WithProgress<T>(string title, Func<Action<int, int, string>, T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return WithProgress(title, 0, sink => work((done, total, label) => sink.Report(done, total, label)));
+    }
+
+    /// <summary>
     /// Runs <paramref name="work"/> over <paramref name="total"/> worlds with a progress bar on a terminal
     /// (n/N and failures in its label), or plain lines every 10% on standard error otherwise.
     /// </summary>

@@ -52,6 +52,24 @@ public sealed class ProgressSink
         }
     }
 
+    /// <summary>Sets the counts directly (for callers that count themselves): <paramref name="done"/> of <paramref name="total"/>, with a label.</summary>
+    public void Report(int done, int total, string? activity)
+    {
+        lock (_gate)
+        {
+            Total = Math.Max(0, total);
+            Done = Math.Clamp(done, 0, Math.Max(done, 0));
+            Activity = activity;
+            _redraw?.Invoke(this);
+            if (_plain is null || Total == 0) return;
+            int decile = (int)(10L * Math.Min(Done, Total) / Total);
+            if (decile <= _lastDecile) return;
+            _lastDecile = decile;
+            _plain.WriteLine(Line());
+            _plain.Flush();
+        }
+    }
+
     /// <summary>Changes the activity label (terminal only).</summary>
     public void Say(string? activity)
     {
