@@ -112,8 +112,10 @@ public sealed class MlsPairClient
         if (edit is not null) s = s with { DesiredCard = edit.ApplyTo(s.DesiredCard) };
         if (s.AddCommit is { } add && s.Rule == CommitRule.DeliveryServiceOrders) outgoing.Add(new BaselineDatagram(add, s.WelcomeEpoch - 1, false, null));
         if (s.Welcome is { } welcome) outgoing.Add(new BaselineDatagram(welcome, s.WelcomeEpoch, false, null));
-        if (s.PendingCommit is { } pending) outgoing.Add(new BaselineDatagram(pending, s.Epoch, false, s.PendingCard?.Card.Version));
-        else s = MaybeCommit(s, outgoing, onSend: true);
+        // Server: the commit in flight again (a retransmission). Self-commit: our last commit, repeated until the
+        // peer's commit on top shows it arrived (as PairMLS staples it), so a lost commit does not strand the peer.
+        if (s.PendingCommit is { } pending) outgoing.Add(new BaselineDatagram(pending, s.Rule == CommitRule.OwnEpochsByParity ? s.Epoch - 1 : s.Epoch, false, s.PendingCard?.Card.Version));
+        if (s.PendingCommit is null || s.Rule == CommitRule.OwnEpochsByParity) s = MaybeCommit(s, outgoing, onSend: true);
         if (edit is not null && s.EditWanted) s = s with { EditsWaited = s.EditsWaited + 1 };
 
         var group = MlsGroup.FromState(s.Group, _random);
@@ -151,7 +153,7 @@ public sealed class MlsPairClient
         if (s.Rule == CommitRule.DeliveryServiceOrders)
             return s with { Group = group.State, PendingCommit = bytes, PendingState = result.Staged.NewState, PendingCard = card };
         // Parity: nobody else may commit this epoch, so the commit is ours at once (as in PairMLS).
-        var next = s with { Group = result.Staged.NewState, MyCard = card ?? s.MyCard };
+        var next = s with { Group = result.Staged.NewState, MyCard = card ?? s.MyCard, PendingCommit = bytes, PendingCard = null };
         return next.WithStart(next.Epoch, Hash(next.Group.Suite, bytes), true);
     }
 
@@ -188,7 +190,7 @@ public sealed class MlsPairClient
         if (e < s.Epoch) return (new Duplicate(e + 1), []);
         if (e > s.Epoch) return (new Rejected(RejectReason.UnknownEpoch, $"commit for epoch {e}, we are in {s.Epoch}"), []);
         var changes = new List<IdentityChange>();
-        if (s.PendingCommit is { } pending && pending.AsSpan().SequenceEqual(bytes))
+        if (s.Rule == CommitRule.DeliveryServiceOrders && s.PendingCommit is { } pending && pending.AsSpan().SequenceEqual(bytes))
         {
             // The server fanned our own commit back: accepted.
             s = s with { Group = s.PendingState!, MyCard = s.PendingCard ?? s.MyCard, PendingCommit = null, PendingState = null, PendingCard = null };
@@ -213,7 +215,7 @@ public sealed class MlsPairClient
                 peerCard = card;
                 changes.Add(new IdentityChange(PairMember.Peer, UpdateKind.Identity, View(card.AgentKey, card), staged.NewEpoch));
             }
-            bool lost = s.PendingCommit is not null;
+            bool lost = s.Rule == CommitRule.DeliveryServiceOrders && s.PendingCommit is not null;
             s = s with
             {
                 Group = staged.NewState,

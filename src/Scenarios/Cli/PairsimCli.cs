@@ -14,6 +14,7 @@ public static class PairsimCli
         root.Subcommands.Add(ReplayCommand.Build());
         root.Subcommands.Add(SweepCommand.Build());
         root.Subcommands.Add(GroupsCommand.Build());
+        root.Subcommands.Add(CompareCommand.Build());
         return root;
     }
 }
