@@ -29,7 +29,8 @@ public static class EditWaits
             foreach (var request in sends.Where(e => e.PayloadId is not null && e.Detail is { } d && d.Contains("card_edit", StringComparison.Ordinal)))
             {
                 version++;
-                var left = sends.FirstOrDefault(e => e.Seq >= request.Seq && e.CardVersion >= version);
+                // The datagram asking for it may precede the message's own in the same send (a commit, then the message).
+                var left = sends.FirstOrDefault(e => e.T >= request.T && e.CardVersion >= version);
                 waits.Add(new EditWait(party, version, request.T, left?.T));
             }
         }

@@ -103,9 +103,9 @@ public sealed class MlsPairClientTests
     {
         var net = new Net(CommitRule.DeliveryServiceOrders, 2);
         net.Rounds(1);
-        // Both commit the same epoch before hearing from the other: the server orders Bob's first.
-        var (bobs, _) = net.Bob.Send(B("race bob"));
-        var (alices, _) = net.A.Send(B("race alice"));
+        // Both edit their cards (so both commit) the same epoch before hearing from the other: the server orders Bob's first.
+        var (bobs, _) = net.Bob.Send(B("race bob"), new CardEdit("Bob 2"));
+        var (alices, _) = net.A.Send(B("race alice"), new CardEdit("Alice 2"));
         Assert.Contains(bobs, d => DsView.Of(d.Bytes).Kind == DsKind.Commit);
         Assert.Contains(alices, d => DsView.Of(d.Bytes).Kind == DsKind.Commit);
         net.Post(false, bobs.Select(d => d.Bytes));
@@ -146,6 +146,7 @@ public sealed class MlsPairClientTests
     {
         var net = new Net(CommitRule.OwnEpochsByParity, 4);
         net.Rounds(1);
+        net.Send(false, "bob commits his epoch");
         // Bob's commit started the current epoch: Alice's first edit is committed at once into her epoch.
         var (first, _) = net.A.Send(B("edit 1"), new CardEdit("Alice 2"));
         Assert.Contains(first, d => d.CardVersion == 2);
