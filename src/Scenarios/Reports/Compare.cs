@@ -134,7 +134,7 @@ public static class Compare
     private static HealingCell Healing(CompareStrategy s, double drop, IReadOnlyList<WorldResult> worlds)
     {
         var protocol = s.Create(worlds[0].Options.Suite);
-        var thefts = worlds.Select(w => StateThief.Attack(protocol, w.Captures.Single(), w.Datagrams, w.Options.Seed)).ToList();
+        var thefts = worlds.Select(w => StateThief.Attack(protocol, w.Captures.Single(), w.Datagrams, w.Trace.Events, w.Options.Seed)).ToList();
         var healed = thefts.Where(t => t.Healed).ToList();
         int sent = 0, delivered = 0;
         long bytes = 0, datagrams = 0;

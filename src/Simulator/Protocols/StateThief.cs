@@ -1,12 +1,13 @@
 using Sim.Engine.Crypto;
 using Sim.Simulator.Agents;
+using Sim.Simulator.Trace;
 
 namespace Sim.Simulator.Protocols;
 
 /// <summary>
 /// What an attacker did with a copy of <see cref="Victim"/>'s saved state taken at <see cref="AtMs"/>
-/// (PAIRMLS.md "FS / PCS", measured, not assumed): of the peer's messages to the victim, how many sent
-/// before the theft it opened (forward secrecy), how many after, and when it was locked out: the send
+/// (PAIRMLS.md "FS / PCS", measured, not assumed): of the peer's messages the victim had delivered
+/// before the theft, how many it opened (forward secrecy), how many after, and when it was locked out: the send
 /// time of the first message after which it opened none (<see cref="HealedAtMs"/>, null: never within
 /// the run), with the victim's own messages sent between theft and lock-out as round trips.
 /// </summary>
@@ -26,24 +27,39 @@ public sealed record TheftReport(Party Victim, long AtMs, int EarlierPayloads, i
 public static class StateThief
 {
     /// <summary>
-    /// Feeds every datagram of the run, in the order sent, to a thief of the captured state (it follows
-    /// whatever commits the stolen keys open), and reports what it opened of the peer's payloads.
+    /// Feeds a thief of the captured state, first every datagram that reached the victim, in the order
+    /// it reached it (so the thief follows whatever the victim followed and the stolen keys open,
+    /// including the server's acceptance of a commit the victim had in flight at the theft), then every
+    /// other datagram of the peer (ones the network lost are captured too). Forward secrecy counts the
+    /// peer's messages the victim had Delivered by the theft (their keys were used); PCS the peer's
+    /// messages sent after it.
     /// </summary>
-    public static TheftReport Attack(IConversationProtocol protocol, CapturedState capture, IReadOnlyList<SentDatagram> datagrams, ulong seed)
+    public static TheftReport Attack(IConversationProtocol protocol, CapturedState capture, IReadOnlyList<SentDatagram> datagrams, IReadOnlyList<TraceEvent> trace, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(capture);
         ArgumentNullException.ThrowIfNull(datagrams);
+        ArgumentNullException.ThrowIfNull(trace);
         var victim = capture.Party;
+        string name = victim.Name();
+        var byId = new Dictionary<string, SentDatagram>(StringComparer.Ordinal);
+        foreach (var d in datagrams) byId.TryAdd(d.Id, d);
         var peerPayloads = datagrams.Where(d => d.From == victim.Peer() && d.PayloadId != 0).ToList();
+        var consumed = trace.Where(e => e.Kind == TraceKind.Outcome && e.Party == name && e.Outcome == "Delivered" && e.T <= capture.AtMs && e.PayloadId is not null)
+            .Select(e => e.PayloadId!.Value).ToHashSet();
         var opened = new HashSet<SentDatagram>();
         if (capture.State is { } stolen)
         {
             var thief = protocol.Steal(stolen, new DeterministicRandomSource(seed, "state-thief"));
-            foreach (var d in datagrams)
+            var fed = new HashSet<string>(StringComparer.Ordinal);
+            var arrived = trace.Where(e => e.Kind == TraceKind.Deliver && e.Party == name && e.Datagram is not null).Select(e => e.Datagram!);
+            foreach (var d in arrived.Select(id => byId.GetValueOrDefault(id)).Where(d => d is not null).Concat(peerPayloads))
+            {
+                if (!fed.Add(d!.Id)) continue;
                 if (thief.Open(d.Bytes) is not null && d.From == victim.Peer() && d.PayloadId != 0) opened.Add(d);
+            }
         }
-        var earlier = peerPayloads.Where(d => d.T <= capture.AtMs).ToList();
+        var earlier = peerPayloads.Where(d => d.T <= capture.AtMs && consumed.Contains(d.PayloadId)).ToList();
         var later = peerPayloads.Where(d => d.T > capture.AtMs).ToList();
         long? healed = null;
         int lastOpened = later.FindLastIndex(opened.Contains);

@@ -27,7 +27,7 @@ public sealed class BaselineWorldTests(WorldFixture fixture) : IClassFixture<Wor
     private TheftReport Theft(WorldOptions o)
     {
         var r = fixture.Run(o);
-        return StateThief.Attack(ProtocolCatalog.Create(o.Protocol, o.Suite, o.RetentionWindow), Assert.Single(r.Captures), r.Datagrams, o.Seed);
+        return StateThief.Attack(ProtocolCatalog.Create(o.Protocol, o.Suite, o.RetentionWindow), Assert.Single(r.Captures), r.Datagrams, r.Trace.Events, o.Seed);
     }
 
     [Theory]
