@@ -9,7 +9,7 @@ namespace Sim.Scenarios.Cli;
 /// <summary>
 /// `pairsim compare`: PairMLS and the baselines of PAIRMLS.md "Baselines" over the same seeds, users
 /// and faults, into a report (README.md, report.html, compare.json, two charts). Exit code 0 once the
-/// report is written; 2 for bad arguments (each names the option at fault).
+/// report is written; 64 (<see cref="ExitCodes.Usage"/>) for bad arguments, each naming the option at fault.
 /// </summary>
 public static class CompareCommand
 {
@@ -50,17 +50,9 @@ public static class CompareCommand
                 };
                 grid.Validate();
             }
-            catch (ArgumentException e)
-            {
-                io.Error.WriteLine($"compare: {e.Message}");
-                return 2;
-            }
+            catch (ArgumentException e) { throw CliError.Usage(e.Message, e); }
             int workers = parse.GetValue(parallel);
-            if (workers < 1)
-            {
-                io.Error.WriteLine("compare: --parallel: at least 1");
-                return 2;
-            }
+            if (workers < 1) throw CliError.Usage("--parallel: at least 1");
             string outDir = parse.GetValue(output)!;
             if (!io.Json) io.Output.WriteLine($"compare: {grid.Strategies.Count} strategies, seed {grid.Seed}");
             var result = Compare.Run(grid, (done, total) =>
@@ -74,7 +66,7 @@ public static class CompareCommand
                 foreach (var f in CompareReport.Findings(result)) io.Output.WriteLine($"- {f}");
                 io.Output.WriteLine($"report written to {files[0]} ({files.Count} files) in {result.Elapsed.TotalSeconds:F0} s, load average {result.LoadAverage}");
             }
-            return 0;
+            return ExitCodes.Held;
         });
         return command;
     }
