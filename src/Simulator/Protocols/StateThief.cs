@@ -32,7 +32,7 @@ public static class StateThief
     /// including the server's acceptance of a commit the victim had in flight at the theft), then every
     /// other datagram of the peer (ones the network lost are captured too). Forward secrecy counts the
     /// peer's messages the victim had Delivered by the theft (their keys were used); PCS the peer's
-    /// messages sent after it.
+    /// messages sent after it that the victim read.
     /// </summary>
     public static TheftReport Attack(IConversationProtocol protocol, CapturedState capture, IReadOnlyList<SentDatagram> datagrams, IReadOnlyList<TraceEvent> trace, ulong seed)
     {
@@ -60,7 +60,10 @@ public static class StateThief
             }
         }
         var earlier = peerPayloads.Where(d => d.T <= capture.AtMs && consumed.Contains(d.PayloadId)).ToList();
-        var later = peerPayloads.Where(d => d.T > capture.AtMs).ToList();
+        // PCS is judged on the messages the victim itself read: one it never could (its commit never came) says nothing about the thief.
+        var readByVictim = trace.Where(e => e.Kind == TraceKind.Outcome && e.Party == name && e.Outcome == "Delivered" && e.PayloadId is not null)
+            .Select(e => e.PayloadId!.Value).ToHashSet();
+        var later = peerPayloads.Where(d => d.T > capture.AtMs && readByVictim.Contains(d.PayloadId)).ToList();
         long? healed = null;
         int lastOpened = later.FindLastIndex(opened.Contains);
         if (later.Count > 0 && lastOpened < later.Count - 1) healed = later[lastOpened + 1].T;
