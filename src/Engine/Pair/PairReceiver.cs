@@ -65,9 +65,11 @@ internal static class PairReceiver
         var committed = new List<IdentityChange>();
         byte[] stapleHash = parts.Staple.Hash(suite);
         if (k > s.Epoch + 1) throw new PairRejection(RejectReason.UnknownEpoch, $"epoch {k} is more than one ahead of {s.Epoch}");
+        uint? commitSender = null;
         if (k == s.Epoch + 1)
         {
             s = ProcessPeerCommit(s, parts, stapleHash, random, committed);
+            commitSender = parts.StapledMessage.PublicMessage!.Content.Sender.LeafIndex;
         }
         else
         {
@@ -102,7 +104,7 @@ internal static class PairReceiver
         if (k == s.Epoch) s = CacheProposal(s, parts, content.Evidence, app.Generation, random);
 
         next = s.Pruned(horizon);
-        return new Delivered(content.Payload, k, s.PeerView, committed);
+        return new Delivered(content.Payload, k, s.PeerView, committed) { CommitSender = commitSender };
     }
 
     /// <summary>The peer's Commit k-1 -&gt; k: by the owner of k, with a path, covering at most our own update.</summary>

@@ -92,6 +92,9 @@ public sealed class PairSession
     /// <summary>The MLS group id (the conversation id of the identity layer). Never on the wire in clear.</summary>
     public byte[] ConversationId => (byte[])_state.Group.GroupId.Clone();
     public bool IsOwner(ulong epoch) => _state.IsOwner(epoch);
+    /// <summary>Our leaf index in the group, and the peer's (RFC 9420 §7.8): what a commit's MLS sender is compared with.</summary>
+    public uint OwnLeaf => _state.OwnLeaf;
+    public uint PeerLeaf => _state.PeerLeaf;
     /// <summary>RFC 9420 §8.7 epoch_authenticator of the current epoch (for comparing the two sides).</summary>
     public byte[] EpochAuthenticator => _state.Group.EpochAuthenticator;
     public byte[] TreeHash => _state.Group.Tree.TreeHash();
@@ -132,7 +135,8 @@ public sealed class PairSession
         if (rollOverAgent) s = RollOver(s, _random);
         if (edit is not null) s = EditCard(s, edit);
         var committed = new List<IdentityChange>();
-        if (!s.IsOwner(s.Epoch)) s = CommitIntoNextEpoch(s, committed);
+        uint? commitSender = null;
+        if (!s.IsOwner(s.Epoch)) s = CommitIntoNextEpoch(s, committed, out commitSender);
         if (s.OwnStaple is null || s.OwnStapleBytes is null)
             throw new InvalidOperationException($"epoch {s.Epoch} is ours but we hold no staple for it");
 
@@ -152,11 +156,11 @@ public sealed class PairSession
             ? HeaderSeal.SealToInvitation(suite, s.InvitationInitKey!, body, _random)
             : HeaderSeal.Seal(suite, s.HeaderKeys[s.Epoch], body, _random);
         Swap(s);
-        return new SendResult(datagram, Save()) { Epoch = s.Epoch, Committed = committed };
+        return new SendResult(datagram, Save()) { Epoch = s.Epoch, Committed = committed, CommitSender = commitSender };
     }
 
     /// <summary>Our Commit e -&gt; e+1 (we own e+1): the peer's best-ranked update of e, always with a path.</summary>
-    private PairState CommitIntoNextEpoch(PairState s, List<IdentityChange> committed)
+    private PairState CommitIntoNextEpoch(PairState s, List<IdentityChange> committed, out uint? commitSender)
     {
         var suite = s.Suite;
         var As = new AuthenticationService(suite, s.Group.GroupId);
@@ -174,6 +178,8 @@ public sealed class PairSession
         }
 
         var result = MlsGroup.FromState(s.Group, _random).Commit(options);
+        // The commit's own MLS sender (RFC 9420 §6.1 FramedContent.sender), for observers that judge ownership from the commit itself.
+        commitSender = result.Commit.PublicMessage?.Content.Sender.LeafIndex;
         var next = result.Staged.NewState;
         ulong k = next.Epoch;
         var myView = s.MyView;

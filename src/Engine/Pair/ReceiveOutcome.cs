@@ -12,6 +12,12 @@ public abstract record ReceiveOutcome;
 /// </summary>
 public sealed record Delivered(byte[] Payload, ulong Epoch, IdentityView Sender, IReadOnlyList<IdentityChange> Committed) : ReceiveOutcome
 {
+    /// <summary>
+    /// The leaf index of the MLS sender (RFC 9420 §6.1 FramedContent.sender) of the stapled Commit this
+    /// receive processed, read from the commit itself; null when it processed none.
+    /// </summary>
+    public uint? CommitSender { get; init; }
+
     public override string ToString() => $"Delivered(epoch {Epoch}, {Payload.Length} bytes, {Committed.Count} identity changes)";
 }
 

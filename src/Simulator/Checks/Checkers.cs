@@ -8,6 +8,7 @@ public static class Checkers
     public static readonly IReadOnlyList<IChecker> All =
     [
         new ConvergenceChecker(),
+        new LivenessChecker(),
         new DecryptabilityChecker(),
         new ParityChecker(),
         new ForkFreedomChecker(),
@@ -17,9 +18,13 @@ public static class Checkers
     ];
 
     /// <summary>All verdicts, in the order of <see cref="All"/>, with the context read from the trace's Options event.</summary>
-    public static IReadOnlyList<Verdict> Run(IReadOnlyList<TraceEvent> trace) => Run(trace, CheckContext.FromTrace(trace));
+    public static IReadOnlyList<Verdict> Run(IReadOnlyList<TraceEvent> trace) => Run(new TraceQuery(trace));
 
-    public static IReadOnlyList<Verdict> Run(IReadOnlyList<TraceEvent> trace, CheckContext context) =>
+    public static IReadOnlyList<Verdict> Run(TraceQuery trace) => Run(trace, CheckContext.FromTrace(trace.Events));
+
+    public static IReadOnlyList<Verdict> Run(IReadOnlyList<TraceEvent> trace, CheckContext context) => Run(new TraceQuery(trace), context);
+
+    public static IReadOnlyList<Verdict> Run(TraceQuery trace, CheckContext context) =>
         All.Select(c => c.Check(trace, context)).ToList();
 
     /// <summary>Re-checks a saved JSON Lines trace.</summary>

@@ -23,8 +23,8 @@ public sealed class NetworkActor : ReceiveActor
     /// <summary>A party hands <paramref name="Datagram"/> to the network at <paramref name="NowMs"/>. Reply: <see cref="Transmitted"/>.</summary>
     public sealed record Transmit(long NowMs, LinkDirection Link, byte[] Datagram);
 
-    /// <summary>What became of a transmission: the deliveries to schedule, in order, and the faults applied.</summary>
-    public sealed record Transmitted(IReadOnlyList<Delivery> Deliveries, IReadOnlyList<AppliedFault> Faults);
+    /// <summary>What became of a transmission: the deliveries to schedule, in order, and the faults applied (trace drafts: the world stamps time, sequence, sender and receiver).</summary>
+    public sealed record Transmitted(IReadOnlyList<Delivery> Deliveries, IReadOnlyList<FaultEvent> Faults);
 
     /// <summary>
     /// <paramref name="Bytes"/> arrive at the receiving end of <paramref name="Link"/> at <paramref name="AtMs"/>;
@@ -32,13 +32,6 @@ public sealed class NetworkActor : ReceiveActor
     /// this copy (duplicate, corrupt, replay, inject), null for the datagram itself.
     /// </summary>
     public sealed record Delivery(long AtMs, LinkDirection Link, byte[] Bytes, string DatagramId, long SentMs, string? Via = null);
-
-    /// <summary>
-    /// A fault applied to the transmitted datagram <paramref name="DatagramId"/> (see <see cref="FaultNames"/>);
-    /// <paramref name="DeliverId"/> is the id of the bytes the fault makes the network deliver (a corrupted copy, a
-    /// replayed old datagram, a forged one), null if it delivers nothing new.
-    /// </summary>
-    public sealed record AppliedFault(string Fault, string DatagramId, string? DeliverId = null, string? Detail = null);
 
     /// <summary>From now on use <paramref name="Profile"/> (the liveness phase turns faults off). Reply: <see cref="ProfileInUse"/>.</summary>
     public sealed record UseProfile(FaultProfile Profile);
@@ -89,13 +82,13 @@ public sealed class NetworkActor : ReceiveActor
         var delays = _latency.Derive($"transmit/{k}");
         string id = TraceLog.IdOf(m.Datagram);
         var deliveries = new List<Delivery>();
-        var faults = new List<AppliedFault>();
+        var faults = new List<FaultEvent>();
         var history = _history[m.Link];
 
         // A partition cuts the link at the time of sending: nothing crosses, not even the adversary's extras.
         if (_profile.IsPartitioned(m.Link, m.NowMs))
         {
-            faults.Add(new AppliedFault(FaultNames.Partition, id));
+            faults.Add(new FaultEvent { Fault = FaultNames.Partition, Datagram = id });
             return new Transmitted(deliveries, faults);
         }
 
@@ -105,7 +98,7 @@ public sealed class NetworkActor : ReceiveActor
 
         if (uDrop < f.DropProbability)
         {
-            faults.Add(new AppliedFault(FaultNames.Drop, id));
+            faults.Add(new FaultEvent { Fault = FaultNames.Drop, Datagram = id });
         }
         else
         {
@@ -113,13 +106,13 @@ public sealed class NetworkActor : ReceiveActor
             if (uDuplicate < f.DuplicateProbability && f.DuplicateCopies > 0)
             {
                 copies += f.DuplicateCopies;
-                faults.Add(new AppliedFault(FaultNames.Duplicate, id, id, $"copies={f.DuplicateCopies}"));
+                faults.Add(new FaultEvent { Fault = FaultNames.Duplicate, Datagram = id, DeliverId = id, Copies = f.DuplicateCopies });
             }
             long holdBack = 0;
             if (uReorder < f.ReorderProbability && f.ReorderExtraMs > 0)
             {
                 holdBack = f.ReorderExtraMs;
-                faults.Add(new AppliedFault(FaultNames.Delay, id, null, $"extra_ms={holdBack}"));
+                faults.Add(new FaultEvent { Fault = FaultNames.Delay, Datagram = id, ExtraMs = holdBack });
             }
             for (int c = 0; c < copies; c++)
             {
@@ -130,7 +123,7 @@ public sealed class NetworkActor : ReceiveActor
                 {
                     var bytes = Corrupt(m.Datagram, f.CorruptBits, decide);
                     string newId = TraceLog.IdOf(bytes);
-                    faults.Add(new AppliedFault(FaultNames.Corrupt, id, newId, $"bits={Math.Max(1, f.CorruptBits)}"));
+                    faults.Add(new FaultEvent { Fault = FaultNames.Corrupt, Datagram = id, DeliverId = newId, Bits = Math.Max(1, f.CorruptBits) });
                     deliveries.Add(new Delivery(at, m.Link, bytes, newId, m.NowMs, FaultNames.Corrupt));
                 }
                 else deliveries.Add(new Delivery(at, m.Link, m.Datagram, id, m.NowMs, c == 0 ? null : FaultNames.Duplicate));
@@ -141,14 +134,14 @@ public sealed class NetworkActor : ReceiveActor
         {
             var old = history[(int)decide.NextUInt64((ulong)history.Count)];
             string oldId = TraceLog.IdOf(old);
-            faults.Add(new AppliedFault(FaultNames.Replay, id, oldId));
+            faults.Add(new FaultEvent { Fault = FaultNames.Replay, Datagram = id, DeliverId = oldId });
             deliveries.Add(new Delivery(m.NowMs + Delay(f, delays), m.Link, old, oldId, m.NowMs, FaultNames.Replay));
         }
         if (uInject < f.InjectProbability)
         {
             var forged = decide.NextBytes(Math.Max(1, m.Datagram.Length));
             string forgedId = TraceLog.IdOf(forged);
-            faults.Add(new AppliedFault(FaultNames.Inject, id, forgedId, $"bytes={forged.Length}"));
+            faults.Add(new FaultEvent { Fault = FaultNames.Inject, Datagram = id, DeliverId = forgedId, Bytes = forged.Length, Why = "random" });
             deliveries.Add(new Delivery(m.NowMs + Delay(f, delays), m.Link, forged, forgedId, m.NowMs, FaultNames.Inject));
         }
 

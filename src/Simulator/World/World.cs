@@ -93,8 +93,15 @@ public sealed class World
         int networkMemory = Options.FaultProfile.CanReplay ? Math.Max(1, Options.NetworkMemory) : 0;
         _network = system.ActorOf(NetworkActor.Props(Options.FaultProfile, _seeds.Faults, _seeds.Network, networkMemory), $"world-{n}-network");
 
-        Append(new TraceEvent(0, 0, TraceKind.Options) { Detail = Options.Describe() });
-        Append(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "safety" });
+        Append(new OptionsEvent
+        {
+            Seed = Options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            RetentionWindow = Options.RetentionWindow,
+            OutOfOrderWindow = pairOptions.OutOfOrderWindow,
+            ForwardDistance = pairOptions.MaximumForwardDistance,
+            Line = Options.Describe(),
+        });
+        Append(new PhaseEvent { Phase = PhaseEvent.Safety });
 
         // PAIRMLS.md "Creating a conversation": Alice's invitation reaches Bob out of band; he accepts at once.
         var invitation = await Ask<PartyActor.InvitationCreated>(Party.Alice, new PartyActor.CreateInvitation()).ConfigureAwait(false);
@@ -111,7 +118,7 @@ public sealed class World
         if (AfterSafetyPhase is { } pause) await pause().ConfigureAwait(false);
 
         // Liveness: faults off, everyone back, script over; datagrams already in flight still arrive.
-        Append(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "liveness" });
+        Append(new PhaseEvent { Phase = PhaseEvent.Liveness });
         await _network.Ask<NetworkActor.ProfileInUse>(new NetworkActor.UseProfile(FaultProfile.None), AskTimeout).ConfigureAwait(false);
         _skipped += _queue.RemoveWhere(e => e is WorldEvent.ScriptDue);
         _queue.RemoveWhere(e => e is WorldEvent.RestartDue or WorldEvent.OnlineDue);
@@ -229,26 +236,16 @@ public sealed class World
         var datagram = reply.Datagram ?? throw new InvalidOperationException($"{party.Name()} sent without a datagram");
         if (Options.KeepDatagrams)
         {
-            var send = reply.Events.Last(e => e.Kind == TraceKind.Send);
+            var send = reply.Events.OfType<SendEvent>().Last();
             _datagrams.Add(new SentDatagram(_clock.NowMs, party, TraceLog.IdOf(datagram), send.Epoch ?? 0, id, datagram));
         }
         if (reply.Lost is { } why)
         {
-            Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = party.Name(), Peer = party.Peer().Name(), Datagram = TraceLog.IdOf(datagram), Fault = FaultNames.Offline, Detail = $"sender {why}" });
+            Append(new FaultEvent { Party = party.Name(), Peer = party.Peer().Name(), Datagram = TraceLog.IdOf(datagram), Fault = FaultNames.Offline, Side = "sender", Why = why });
             return id;
         }
         var sent = await _network.Ask<NetworkActor.Transmitted>(new NetworkActor.Transmit(_clock.NowMs, party.LinkFrom(), datagram), AskTimeout).ConfigureAwait(false);
-        foreach (var f in sent.Faults)
-        {
-            Append(new TraceEvent(0, 0, TraceKind.Fault)
-            {
-                Party = party.Name(),
-                Peer = party.Peer().Name(),
-                Datagram = f.DatagramId,
-                Fault = f.Fault,
-                Detail = f.DeliverId is null ? f.Detail : $"deliver={f.DeliverId}" + (f.Detail is null ? "" : " " + f.Detail),
-            });
-        }
+        foreach (var f in sent.Faults) Append(f with { Party = party.Name(), Peer = party.Peer().Name() });
         foreach (var d in sent.Deliveries) _queue.Schedule(d.AtMs, new WorldEvent.DeliveryDue(d));
         return id;
     }
@@ -259,23 +256,12 @@ public sealed class World
         var reply = await Ask<PartyActor.PartyReply>(to, new PartyActor.Deliver(d.Bytes)).ConfigureAwait(false);
         if (reply.Lost is { } why)
         {
-            Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Fault = FaultNames.Offline, Detail = $"receiver {why}" });
+            Append(new FaultEvent { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Fault = FaultNames.Offline, Side = "receiver", Why = why });
             return;
         }
-        long latency = _clock.NowMs - d.SentMs;
-        string detail = d.Via is null ? LatencyDetail(latency) : $"latency_ms={latency} via={d.Via}";
-        Append(new TraceEvent(0, 0, TraceKind.Deliver) { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Detail = detail });
+        Append(new DeliverEvent { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, LatencyMs = _clock.NowMs - d.SentMs, Via = d.Via });
         Record(reply);
     }
-
-    /// <summary>"latency_ms=N", one string per common N for all worlds (traces are kept in memory; most deliveries share a few latencies).</summary>
-    private static string LatencyDetail(long latency)
-    {
-        if (latency < 0 || latency >= LatencyDetails.Length) return $"latency_ms={latency}";
-        return LatencyDetails[latency] ??= $"latency_ms={latency}";
-    }
-
-    private static readonly string?[] LatencyDetails = new string?[1024];
 
     // ------------------------------------------------------------------ liveness
 
@@ -315,34 +301,27 @@ public sealed class World
         }
     }
 
-    /// <summary>A party's State event: hashes and ids only; Detail carries the rest as key=value pairs.</summary>
-    public static TraceEvent StateEvent(PartySummary s)
+    /// <summary>A party's State event: hashes and ids only.</summary>
+    public static StateEvent StateEvent(PartySummary s) => new()
     {
-        var detail = new List<string> { $"joined={(s.Joined ? "true" : "false")}" };
-        if (s.Joined)
-        {
-            detail.Add($"gc_hash={s.GroupContextHash}");
-            detail.Add($"peer_card={s.PeerCardVersion}");
-            detail.Add($"peer_agent={s.PeerAgent}");
-            detail.Add($"desired_card={s.DesiredCardVersion}");
-            detail.Add($"pending_identity={(s.PendingIdentity ? "true" : "false")}");
-            detail.Add($"welcome_epoch={s.WelcomeEpoch}");
-        }
-        if (s.Down) detail.Add("down=true");
-        if (s.Offline) detail.Add("offline=true");
-        detail.Add($"forks={s.ForksDetected}");
-        return new TraceEvent(0, 0, TraceKind.State)
-        {
-            Party = s.Party,
-            Epoch = s.Epoch,
-            EpochAuth = s.EpochAuthHash,
-            TreeHash = s.TreeHash,
-            CommitHash = s.CommitHash,
-            CardVersion = s.CardVersion,
-            Agent = s.Agent,
-            Detail = string.Join(" ", detail),
-        };
-    }
+        Party = s.Party,
+        Epoch = s.Epoch,
+        Joined = s.Joined,
+        EpochAuth = s.EpochAuthHash,
+        TreeHash = s.TreeHash,
+        GroupContextHash = s.GroupContextHash,
+        CommitHash = s.CommitHash,
+        CardVersion = s.CardVersion,
+        Agent = s.Agent,
+        PeerCardVersion = s.Joined ? s.PeerCardVersion : null,
+        PeerAgent = s.Joined ? s.PeerAgent : null,
+        DesiredCardVersion = s.Joined ? s.DesiredCardVersion : null,
+        PendingIdentity = s.PendingIdentity,
+        WelcomeEpoch = s.Joined ? s.WelcomeEpoch : null,
+        Down = s.Down,
+        Offline = s.Offline,
+        Forks = s.ForksDetected,
+    };
 
     /// <summary>Stamps the actor's drafts with the virtual time and the next sequence number.</summary>
     private void Record(PartyActor.PartyReply reply)
@@ -354,7 +333,7 @@ public sealed class World
     {
         var e = _log.Append(draft with { T = _clock.NowMs, Seq = _log.NextSeq });
         _counter.Add(e);
-        if (e is { Kind: TraceKind.Outcome, Outcome: "Delivered", PayloadId: { } pid, Party: { } who })
+        if (e is OutcomeEvent { Result: OutcomeEvent.Delivered, PayloadId: { } pid, Party: { } who })
             _delivered.Add((who == Party.Alice.Name() ? Party.Alice : Party.Bob, pid));
     }
 
