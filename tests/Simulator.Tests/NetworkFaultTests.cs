@@ -43,6 +43,27 @@ public sealed class NetworkFaultTests(WorldFixture fixture) : IClassFixture<Worl
     }
 
     [Fact]
+    public void APartitionCutsDatagramsAlreadyInFlightWhenItStarts()
+    {
+        // Bob's first datagram leaves at 0 with 500 ms of delay; a one-way partition bob->alice starts at 100 while it travels.
+        var script = UserScript.Of(new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(1000), new ScriptOp.Send(Party.Bob));
+        var slow = new LinkFaults { DelayMinMs = 500 };
+        var profile = new FaultProfile { AliceToBob = slow, BobToAlice = slow, Partitions = [new Partition(100, 300, LinkDirection.BobToAlice)] };
+        var r = fixture.Run(new WorldOptions { Seed = 31, FaultProfile = profile, UserScript = script });
+        var first = r.Of<SendEvent>().First();
+        var cut = Assert.Single(r.Of<FaultEvent>(), e => e.Fault == FaultNames.Partition);
+        Assert.Equal(first.Datagram, cut.Datagram);
+        Assert.Equal("in_flight", cut.Why);
+        Assert.Equal(500, cut.T);
+        Assert.DoesNotContain(r.Of<DeliverEvent>(), e => e.Datagram == first.Datagram);
+        // The later one travels after the partition healed and arrives; the other direction was never cut.
+        Assert.Contains(r.Of<OutcomeEvent>(), e => e.Datagram == r.Of<SendEvent>().ElementAt(1).Datagram && e.Name == "Delivered");
+        // Without the partition the first one arrives: the cut is the partition's doing.
+        var open = fixture.Run(new WorldOptions { Seed = 31, FaultProfile = profile with { Partitions = [] }, UserScript = script });
+        Assert.Contains(open.Of<DeliverEvent>(), e => e.Datagram == open.Of<SendEvent>().First().Datagram);
+    }
+
+    [Fact]
     public void PartitionDeliversNothingAcrossItUntilItHeals()
     {
         var script = UserScript.Of(

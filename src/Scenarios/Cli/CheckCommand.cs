@@ -29,9 +29,13 @@ public static class CheckCommand
         var timeout = new Option<double>("--timeout-seconds") { Description = "Wall-clock limit per world; past it the case is undecided (exit 2)", DefaultValueFactory = _ => 120 };
         var shrink = new Option<int>("--shrink-budget") { Description = "Worlds to spend shrinking each failure (0: none)", DefaultValueFactory = _ => 200 };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON (no progress bar)" };
+        var fullReach = new Option<bool>("--full-reach")
+        {
+            Description = "Also generate long epochs and judge restore-enabled worlds for Liveness, even on an engine not yet known to recover from them",
+        };
         var command = new Command("check", "Run N generated cases of each property (one per invariant); exit 0 all held, 1 a violation, 2 undecided.")
         {
-            seed, cases, caseIndex, property, scenario, parallelism, timeout, shrink, json,
+            seed, cases, caseIndex, property, scenario, parallelism, timeout, shrink, json, fullReach,
         };
         command.SetAction(parse =>
         {
@@ -41,9 +45,10 @@ public static class CheckCommand
             try
             {
                 var names = parse.GetValue(property) ?? [];
+                var set = parse.GetValue(fullReach) ? Invariants.Full : Invariants.All;
                 var selected = names.Length == 0
-                    ? Invariants.All
-                    : names.Select(n => Invariants.Named(n) ?? throw new FormatException($"no property {n} ({string.Join(", ", Invariants.All.Select(p => p.Name))})")).ToList();
+                    ? set
+                    : names.Select(n => Invariants.Named(n, set) ?? throw new FormatException($"no property {n} ({string.Join(", ", Invariants.All.Select(p => p.Name))})")).ToList();
                 if (parse.GetValue(scenario) is { } text) given = ScenarioSource.Resolve(text);
                 if (parse.GetValue(cases) < 1) throw new FormatException("--cases must be at least 1");
                 options = new CheckOptions
@@ -109,6 +114,7 @@ public static class CheckCommand
             table.AddRow(p.Name, $"{mine.Count(x => x.Status == CaseStatus.Held)}", v > 0 ? $"[red]{v}[/]" : "0", u > 0 ? $"[yellow]{u}[/]" : "0", Markup.Escape(p.Scope));
         }
         c.Write(table);
+        if (given is null) c.Write(CoverageTable(report));
         foreach (var f in report.Failures) io.Output.WriteLine(f.FailureMessage());
         c.MarkupLine(report.ExitCode switch
         {
@@ -116,6 +122,34 @@ public static class CheckCommand
             1 => "[red]a property was violated[/]",
             _ => "[yellow]some cases could not be decided[/]",
         });
+    }
+
+    /// <summary>
+    /// Coverage: for each state and outcome (rows) how many worlds of each property (columns) reached
+    /// it, so a green run shows what it exercised; a state no world reached is listed with zeros.
+    /// </summary>
+    private static Table CoverageTable(CheckReport report)
+    {
+        var properties = report.Options.Properties;
+        var table = new Table().AddColumn("coverage: worlds that reached");
+        foreach (var p in properties) table.AddColumn(new TableColumn(p.Name).RightAligned());
+        foreach (var (state, counts) in Coverage(report))
+            table.AddRow([Markup.Escape(state), .. counts.Select(n => n == 0 ? "[grey]0[/]" : $"{n}")]);
+        return table;
+    }
+
+    /// <summary>Each state or outcome, with how many worlds of each property (in <see cref="CheckOptions.Properties"/> order) reached it.</summary>
+    public static IReadOnlyList<(string State, int[] Counts)> Coverage(CheckReport report)
+    {
+        var properties = report.Options.Properties;
+        string[] always =
+        [
+            Simulator.Trace.TraceCoverage.LongEpoch, Simulator.Trace.TraceCoverage.OneWayPartition, Simulator.Trace.TraceCoverage.LongPartition,
+            Simulator.Trace.TraceCoverage.InFlightCut, Simulator.Trace.TraceCoverage.CardEditStorm, Simulator.Trace.TraceCoverage.Insider,
+            Simulator.Trace.TraceCoverage.Crash, Simulator.Trace.TraceCoverage.RollbackInEpoch, Simulator.Trace.TraceCoverage.RollbackAcrossEpochs,
+        ];
+        var states = always.Concat(report.Cases.SelectMany(c => c.Outcome.Coverage).Order(StringComparer.Ordinal)).Distinct().ToList();
+        return states.Select(s => (s, properties.Select(p => report.Cases.Count(c => c.Property == p.Name && c.Outcome.Coverage.Contains(s))).ToArray())).ToList();
     }
 
     public static JsonObject ToJson(CheckReport report)
@@ -165,6 +199,11 @@ public static class CheckCommand
             ["elapsed_s"] = Math.Round(report.Elapsed.TotalSeconds, 3),
             ["exit_code"] = report.ExitCode,
             ["properties"] = properties,
+            ["coverage"] = new JsonArray([.. Coverage(report).Select(c => (JsonNode)new JsonObject
+            {
+                ["state"] = c.State,
+                ["worlds"] = new JsonObject([.. o.Properties.Select((p, i) => KeyValuePair.Create(p.Name, (JsonNode?)c.Counts[i]))]),
+            })]),
             ["failures"] = failures,
         };
     }

@@ -45,8 +45,9 @@ public static class ScenarioGen
                from burst in Phase(Gen.Choose(1, 2 * k + 2), BurstOp())
                from across in Phase(Gen.Choose(0, k + 1), SteadyOp())
                from havoc in Phase(Gen.Choose(0, k + 1), HavocOp(options.Restore))
+               from longEpoch in options.LongEpochs ? Gen.Frequency((2, Gen.Constant(new List<ScriptOp>())), (1, LongEpoch())) : Gen.Constant(new List<ScriptOp>())
                from cool in Cooldown()
-               select (IReadOnlyList<ScriptOp>)[.. warm, .. steady, .. burst, .. across, .. havoc, .. cool];
+               select (IReadOnlyList<ScriptOp>)[.. warm, .. steady, .. burst, .. across, .. havoc, .. longEpoch, .. cool];
     }
 
     private static Gen<Party> AnyParty() => Gen.Elements(Party.Alice, Party.Bob);
@@ -90,11 +91,31 @@ public static class ScenarioGen
         };
         // Depth counts from either end: 0..4 saves back from the newest, or -1..-3 from the oldest.
         if (restore) ops.Add((3, from p in AnyParty() from d in Gen.Elements(1, 1, 2, 3, 4, 0, -1, -2, -3) select (ScriptOp)new ScriptOp.Restore(p, d)));
-        return from op in Gen.Frequency(ops.ToArray())
-               from w in Wait(0, 400)
-               from p in AnyParty()
-               select new List<ScriptOp> { op, w, new ScriptOp.Send(p) };
+        var single = from op in Gen.Frequency(ops.ToArray())
+                     from w in Wait(0, 400)
+                     from p in AnyParty()
+                     select new List<ScriptOp> { op, w, new ScriptOp.Send(p) };
+        if (!restore) return single;
+        // A rollback within the party's own epoch: two sends, back one save, send again (a generation reused, the peer may hold both).
+        var inEpoch = from p in AnyParty()
+                      from w in Wait(0, 200)
+                      select new List<ScriptOp> { new ScriptOp.Send(p), new ScriptOp.Send(p), new ScriptOp.Restore(p, 1), new ScriptOp.Send(p), w };
+        return Gen.Frequency((4, single), (1, inEpoch));
     }
+
+    /// <summary>
+    /// A long epoch: the peer goes offline, the party sends past the forward distance (1,000) in one
+    /// burst (its first send of a peer's epoch commits into its own, so all of them are in one epoch),
+    /// the peer comes back and the party sends once more: a datagram whose generation is beyond what
+    /// the peer's ratchet may skip. Bursts stay near the threshold (each send is a real PairMLS send).
+    /// </summary>
+    public static Gen<List<ScriptOp>> LongEpoch() =>
+        from p in AnyParty()
+        from n in Gen.Elements(1001, 1050, 1200)
+        select new List<ScriptOp>
+        {
+            new ScriptOp.GoOffline(p.Peer(), 50), new ScriptOp.Burst(p, n), new ScriptOp.Wait(100), new ScriptOp.Send(p), new ScriptOp.Wait(100),
+        };
 
     /// <summary>Cool-down: an exchange each way before the world's own liveness phase.</summary>
     private static Gen<List<ScriptOp>> Cooldown() =>

@@ -107,6 +107,11 @@ public static class ScenarioShrinker
                 yield return new ScriptOp.Send(e.Party, e.PayloadBytes);
                 break;
             case ScriptOp.Send s when s.PayloadBytes > 32: yield return s with { PayloadBytes = 32 }; break;
+            case ScriptOp.Burst b when b.Count > 1:
+                // Toward the threshold a long epoch crosses (each try is a world of that many sends): halves, then ever finer cuts.
+                foreach (int cut in new[] { 2, 4, 8, 16, 32 }.Select(d => b.Count / d).Where(c => c > 0).Distinct())
+                    yield return b with { Count = b.Count - cut };
+                break;
         }
     }
 

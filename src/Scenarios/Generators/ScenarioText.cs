@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Sim.Simulator;
 using Sim.Simulator.Agents;
 using Sim.Simulator.Network;
@@ -78,18 +79,20 @@ public static class ScenarioText
                 switch (key)
                 {
                     case "seed": seed = ulong.Parse(value, NumberStyles.None, Inv); break;
-                    case "r": r = Int(value); break;
-                    case "suite": suite = ushort.Parse(value, NumberStyles.None, Inv); break;
+                    case "r": r = InRange(Int(value), 0, 64, "r (the retention window)"); break;
+                    case "suite": suite = (ushort)InRange(ushort.Parse(value, NumberStyles.None, Inv), 1, 7, "suite"); break;
                     case "capture":
                         int at = value.IndexOf('@');
                         if (at <= 0) throw new FormatException("capture is party@ms");
-                        capture = new StateCapture(PartyNamed(value[..at]), Long(value[(at + 1)..]));
+                        capture = new StateCapture(PartyNamed(value[..at]), NonNegative(Long(value[(at + 1)..]), "capture time"));
                         break;
                     case "ab": ab = ParseFaults(value); break;
                     case "ba": ba = ParseFaults(value); break;
                     case "win":
                     {
                         var (from, to, rest) = Range(value);
+                        if (windows.Count > 0 && from < windows[^1].FromMs)
+                            throw new FormatException($"window {from}..{to} starts before the previous one ({windows[^1].FromMs}..{windows[^1].ToMs}): windows are given in order");
                         int colon = rest.IndexOf(':');
                         if (colon < 0) throw new FormatException("win is from..to:direction:faults");
                         windows.Add(new FaultWindow(from, to, DirectionNamed(rest[..colon]), ParseFaults(rest[(colon + 1)..])));
@@ -98,6 +101,8 @@ public static class ScenarioText
                     case "part":
                     {
                         var (start, heal, rest) = Range(value);
+                        if (partitions.Count > 0 && start < partitions[^1].StartMs)
+                            throw new FormatException($"partition {start}..{heal} starts before the previous one ({partitions[^1].StartMs}..{partitions[^1].HealMs}): partitions are given in order");
                         partitions.Add(new Partition(start, heal, rest.Length == 0 ? LinkDirection.Both : DirectionNamed(rest)));
                         break;
                     }
@@ -124,17 +129,24 @@ public static class ScenarioText
         if (name == "wait")
         {
             if (args.Length != 1) throw new FormatException("wait takes one argument");
-            return new ScriptOp.Wait(Long(args[0]));
+            return new ScriptOp.Wait(NonNegative(Long(args[0]), "wait"));
+        }
+        if (name == "burst")
+        {
+            if (args.Length is not (2 or 3)) throw new FormatException("burst takes a party, a count and optionally a payload size");
+            int count = Int(args[1]);
+            if (count is < 1 or > MaxBurst) throw new FormatException($"burst count {args[1]} is outside 1..{MaxBurst}");
+            return new ScriptOp.Burst(PartyNamed(args[0]), count, args.Length == 3 ? PayloadSize(args[2]) : 8);
         }
         if (args.Length != 2) throw new FormatException($"{name} takes a party and a number");
         var party = PartyNamed(args[0]);
         return name switch
         {
-            "send" => new ScriptOp.Send(party, Int(args[1])),
-            "edit" => new ScriptOp.SendWithCardEdit(party, Int(args[1])),
-            "rollover" => new ScriptOp.RollOverAgent(party, Int(args[1])),
-            "offline" => new ScriptOp.GoOffline(party, Long(args[1])),
-            "crash" => new ScriptOp.Crash(party, Long(args[1])),
+            "send" => new ScriptOp.Send(party, PayloadSize(args[1])),
+            "edit" => new ScriptOp.SendWithCardEdit(party, PayloadSize(args[1])),
+            "rollover" => new ScriptOp.RollOverAgent(party, PayloadSize(args[1])),
+            "offline" => new ScriptOp.GoOffline(party, NonNegative(Long(args[1]), "offline duration")),
+            "crash" => new ScriptOp.Crash(party, NonNegative(Long(args[1]), "crash down time")),
             "restore" => new ScriptOp.Restore(party, Int(args[1])),
             _ => throw new FormatException($"unknown op '{name}'"),
         };
@@ -151,17 +163,17 @@ public static class ScenarioText
             string k = pair[..colon], v = pair[(colon + 1)..];
             f = k switch
             {
-                "drop" => f with { DropProbability = Dbl(v) },
-                "dup" => f with { DuplicateProbability = Dbl(v) },
-                "copies" => f with { DuplicateCopies = Int(v) },
-                "delay" => f with { DelayMinMs = Long(v) },
-                "mean" => f with { DelayMeanMs = Dbl(v) },
-                "reorder" => f with { ReorderProbability = Dbl(v) },
-                "extra" => f with { ReorderExtraMs = Long(v) },
-                "corrupt" => f with { CorruptProbability = Dbl(v) },
-                "bits" => f with { CorruptBits = Int(v) },
-                "replay" => f with { ReplayProbability = Dbl(v) },
-                "inject" => f with { InjectProbability = Dbl(v) },
+                "drop" => f with { DropProbability = Prob(v, k) },
+                "dup" => f with { DuplicateProbability = Prob(v, k) },
+                "copies" => f with { DuplicateCopies = InRange(Int(v), 1, 64, "copies") },
+                "delay" => f with { DelayMinMs = InRange(Long(v), 0, MaxMs, "delay") },
+                "mean" => f with { DelayMeanMs = InRange(Dbl(v), 0, MaxMs, "mean") },
+                "reorder" => f with { ReorderProbability = Prob(v, k) },
+                "extra" => f with { ReorderExtraMs = InRange(Long(v), 0, MaxMs, "extra") },
+                "corrupt" => f with { CorruptProbability = Prob(v, k) },
+                "bits" => f with { CorruptBits = InRange(Int(v), 1, 1 << 16, "bits") },
+                "replay" => f with { ReplayProbability = Prob(v, k) },
+                "inject" => f with { InjectProbability = Prob(v, k) },
                 _ => throw new FormatException($"unknown fault '{k}'"),
             };
         }
@@ -199,7 +211,32 @@ public static class ScenarioText
         string tail = value[(dots + 2)..];
         int colon = tail.IndexOf(':');
         string to = colon < 0 ? tail : tail[..colon];
-        return (Long(value[..dots]), Long(to), colon < 0 ? "" : tail[(colon + 1)..]);
+        long from = NonNegative(Long(value[..dots]), "start"), until = Long(to);
+        if (until <= from) throw new FormatException($"{value[..dots]}..{to} ends before it starts (from..to needs to > from)");
+        return (from, until, colon < 0 ? "" : tail[(colon + 1)..]);
+    }
+
+    /// <summary>Times and delays above this (about 31 years of virtual time) are refused: sums of them must not overflow.</summary>
+    public const long MaxMs = 1L << 40;
+
+    private static double Prob(string s, string key)
+    {
+        double v = Dbl(s);
+        return v is >= 0 and <= 1 ? v : throw new FormatException($"{key} {s} is not a probability (0..1)");
+    }
+
+    private static T InRange<T>(T v, T lo, T hi, string what) where T : INumber<T> =>
+        v >= lo && v <= hi ? v : throw new FormatException($"{what} {v.ToString(null, Inv)} is outside {lo.ToString(null, Inv)}..{hi.ToString(null, Inv)}");
+
+    private static long NonNegative(long v, string what) => InRange(v, 0, MaxMs, what);
+
+    /// <summary>The most sends one burst makes (far beyond the forward distance of 1,000, still a bounded world).</summary>
+    public const int MaxBurst = 100_000;
+
+    private static int PayloadSize(string s)
+    {
+        int n = Int(s);
+        return n is >= 8 and <= 1 << 20 ? n : throw new FormatException($"payload size {s} is outside 8..{1 << 20} bytes (8: the payload id)");
     }
 
     private static int Int(string s) => int.Parse(s, NumberStyles.AllowLeadingSign, Inv);

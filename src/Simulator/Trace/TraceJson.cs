@@ -42,6 +42,19 @@ public static class TraceJson
                 Num(w, "retention_window", o.RetentionWindow);
                 Num(w, "out_of_order_window", o.OutOfOrderWindow);
                 Num(w, "forward_distance", o.ForwardDistance);
+                if (o.Partitions.Count > 0)
+                {
+                    w.WriteStartArray("partitions");
+                    foreach (var p in o.Partitions)
+                    {
+                        w.WriteStartObject();
+                        w.WriteNumber("start_ms", p.StartMs);
+                        w.WriteNumber("heal_ms", p.HealMs);
+                        w.WriteString("direction", p.Direction);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                }
                 w.WriteString("line", o.Line);
                 break;
             case PhaseEvent p: w.WriteString("phase", p.Phase); break;
@@ -142,6 +155,9 @@ public static class TraceJson
                     RetentionWindow = Int(o, "retention_window"),
                     OutOfOrderWindow = U32(o, "out_of_order_window"),
                     ForwardDistance = U32(o, "forward_distance"),
+                    Partitions = o.TryGetProperty("partitions", out var ps)
+                        ? [.. ps.EnumerateArray().Select(p => new PartitionSpan(p.GetProperty("start_ms").GetInt64(), p.GetProperty("heal_ms").GetInt64(), p.GetProperty("direction").GetString() ?? "both"))]
+                        : [],
                     Line = Str(o, "line") ?? "",
                 },
                 TraceKind.Phase => new PhaseEvent { Phase = Str(o, "phase") ?? throw new FormatException("phase without \"phase\"") },

@@ -99,12 +99,24 @@ public sealed class World
             RetentionWindow = Options.RetentionWindow,
             OutOfOrderWindow = pairOptions.OutOfOrderWindow,
             ForwardDistance = pairOptions.MaximumForwardDistance,
+            Partitions = [.. Options.FaultProfile.Partitions.Select(p => new PartitionSpan(p.StartMs, p.HealMs, p.Direction switch
+            {
+                Network.LinkDirection.AliceToBob => "alice_to_bob",
+                Network.LinkDirection.BobToAlice => "bob_to_alice",
+                _ => "both",
+            }))],
             Line = Options.Describe(),
         });
         Append(new PhaseEvent { Phase = PhaseEvent.Safety });
 
         // PAIRMLS.md "Creating a conversation": Alice's invitation reaches Bob out of band; he accepts at once.
         var invitation = await Ask<PartyActor.InvitationCreated>(Party.Alice, new PartyActor.CreateInvitation()).ConfigureAwait(false);
+        // Real datagrams of a third session and of a rival acceptor of this invitation, made only when the profile may inject them.
+        if (Options.FaultProfile.CanInjectForeign)
+        {
+            var foreign = ForeignDatagrams.Make(Options.Suite, invitation.Public, new Engine.Crypto.DeterministicRandomSource(Options.Seed, "foreign"));
+            await _network.Ask<NetworkActor.ProfileInUse>(new NetworkActor.UseForeign(foreign), AskTimeout).ConfigureAwait(false);
+        }
         Record(await Ask<PartyActor.PartyReply>(Party.Bob, new PartyActor.AcceptInvitation(invitation.Public)).ConfigureAwait(false));
 
         foreach (var (at, op) in Options.UserScript.Timed())
@@ -189,6 +201,9 @@ public sealed class World
                     _queue.Schedule(_clock.NowMs + Math.Max(0, s.DownMs), new WorldEvent.RestartDue(s.Party));
                 break;
             case ScriptOp.Restore s: await Command(s.Party, new PartyActor.Restore(s.Depth), countSkip: true).ConfigureAwait(false); break;
+            case ScriptOp.Burst s:
+                for (int i = 0; i < s.Count; i++) await UserSend(s.Party, s.PayloadBytes, cardEdit: false, rollOver: false).ConfigureAwait(false);
+                break;
             case ScriptOp.Wait: break;
             default: throw new InvalidOperationException($"unknown script op {op}");
         }
@@ -253,6 +268,12 @@ public sealed class World
     private async Task Deliver(NetworkActor.Delivery d)
     {
         var to = PartyExtensions.ReceiverOf(d.Link);
+        var arrival = await _network.Ask<NetworkActor.Arrival>(new NetworkActor.Arrive(_clock.NowMs, d), AskTimeout).ConfigureAwait(false);
+        if (arrival.Cut is { } cut)
+        {
+            Append(cut with { Party = to.Peer().Name(), Peer = to.Name() });
+            return;
+        }
         var reply = await Ask<PartyActor.PartyReply>(to, new PartyActor.Deliver(d.Bytes)).ConfigureAwait(false);
         if (reply.Lost is { } why)
         {
