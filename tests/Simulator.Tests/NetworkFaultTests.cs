@@ -64,6 +64,18 @@ public sealed class NetworkFaultTests(WorldFixture fixture) : IClassFixture<Worl
     }
 
     [Fact]
+    public void AThirdSessionsDatagramsAreNeverDelivered()
+    {
+        var r = fixture.Run(new WorldOptions { Seed = 32, FaultProfile = Both(new LinkFaults { ForeignProbability = 1.0 }), UserScript = Chat() });
+        var injected = r.Of<FaultEvent>().Where(e => e.Why == "third_session").Select(e => e.DeliverId).ToHashSet();
+        Assert.NotEmpty(injected);
+        var outcomes = r.Of<OutcomeEvent>().Where(o => injected.Contains(o.Datagram)).ToList();
+        Assert.NotEmpty(outcomes);
+        Assert.All(outcomes, o => Assert.Equal("Rejected:NotForThisSession", o.Name));
+        Assert.True(Sim.Simulator.Checks.Checkers.Run(r.Trace.Events).Single(v => v.Name == "Integrity").Passed);
+    }
+
+    [Fact]
     public void PartitionDeliversNothingAcrossItUntilItHeals()
     {
         var script = UserScript.Of(

@@ -27,6 +27,13 @@ public sealed record GenOptions
     /// </summary>
     public bool LongEpochs { get; init; }
 
+    /// <summary>
+    /// A rival who accepted the same invitation injects its datagrams towards the inviter. Off by
+    /// default: on the engine as it is, a rival's datagram that reaches Alice before Bob's makes her
+    /// join the rival's conversation (found by this harness; see the note), which every run would report.
+    /// </summary>
+    public bool Rival { get; init; }
+
     /// <summary>An FS/PCS capture: a party and a time inside the script.</summary>
     public bool Capture { get; init; }
 }

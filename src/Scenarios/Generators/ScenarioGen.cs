@@ -124,7 +124,9 @@ public static class ScenarioGen
 
     // ------------------------------------------------------------------ faults
 
-    public static Gen<LinkFaults> Link(bool hostile) =>
+    public static Gen<LinkFaults> Link(bool hostile) => Link(hostile, rival: false);
+
+    public static Gen<LinkFaults> Link(bool hostile, bool rival) =>
         from drop in Gen.Elements(0, 0, 0, 0.05, 0.1, 0.2, 0.4)
         from dup in Gen.Elements(0, 0, 0.1, 0.3)
         from copies in Gen.Elements(1, 1, 2, 3)
@@ -136,11 +138,21 @@ public static class ScenarioGen
         from bits in Gen.Elements(1, 1, 3, 8)
         from replay in hostile ? Gen.Elements(0, 0, 0, 0.1, 0.3) : Gen.Constant(0.0)
         from inject in hostile ? Gen.Elements(0, 0, 0, 0.1, 0.3) : Gen.Constant(0.0)
+        from shape in Gen.Elements(DelayShape.Exponential, DelayShape.Exponential, DelayShape.Uniform, DelayShape.HeavyTailed)
+        from counts in Gen.Elements(false, false, true)
+        from hold in Gen.Elements(0, 0, 0, 0.2, 0.5)
+        from holdMs in Gen.Elements(100L, 500L, 1500L)
+        from order in Gen.Elements(HoldOrder.InOrder, HoldOrder.Reversed, HoldOrder.Shuffled)
+        from foreign in hostile ? Gen.Elements(0, 0, 0, 0.1, 0.3) : Gen.Constant(0.0)
+        from rivalP in hostile && rival ? Gen.Elements(0, 0, 0.3, 1.0) : Gen.Constant(0.0)
         select new LinkFaults
         {
             DropProbability = drop, DuplicateProbability = dup, DuplicateCopies = dup > 0 ? copies : 1,
             DelayMinMs = delay, DelayMeanMs = mean, ReorderProbability = reorder, ReorderExtraMs = reorder > 0 ? extra : 200,
             CorruptProbability = corrupt, CorruptBits = corrupt > 0 ? bits : 1, ReplayProbability = replay, InjectProbability = inject,
+            DelayShape = mean > 0 ? shape : DelayShape.Exponential, RandomCounts = (dup > 0 || corrupt > 0) && counts,
+            HoldProbability = hold, HoldMs = hold > 0 ? holdMs : 500, HoldOrder = hold > 0 ? order : HoldOrder.InOrder,
+            ForeignProbability = foreign, RivalProbability = rivalP,
         };
 
     /// <summary>A profile for a script of <paramref name="durationMs"/>: no faults, the same both ways, or each way its own; windows and partitions inside the script's time.</summary>
@@ -149,14 +161,14 @@ public static class ScenarioGen
         int end = (int)Math.Clamp(durationMs, 1, int.MaxValue - 2000);
         var links = Gen.Frequency(
             (1, Gen.Constant((LinkFaults.None, LinkFaults.None))),
-            (3, Link(options.Hostile).Select(f => (f, f))),
-            (2, Gen.Zip(Link(options.Hostile), Link(options.Hostile), (a, b) => (a, b))));
+            (3, Link(options.Hostile, options.Rival).Select(f => (f, f))),
+            (2, Gen.Zip(Link(options.Hostile, options.Rival), Link(options.Hostile, options.Rival), (a, b) => (a, b))));
         var direction = Gen.Elements(LinkDirection.Both, LinkDirection.Both, LinkDirection.AliceToBob, LinkDirection.BobToAlice);
         var window =
             from start in Gen.Choose(0, end)
             from length in Gen.Choose(50, 1500)
             from d in direction
-            from f in Link(options.Hostile)
+            from f in Link(options.Hostile, options.Rival)
             select new FaultWindow(start, start + length, d, f);
         var partition =
             from start in Gen.Choose(0, end)

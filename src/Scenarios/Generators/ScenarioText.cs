@@ -16,8 +16,11 @@ namespace Sim.Scenarios.Generators;
 ///   send(bob,32) wait(100) edit(alice,32) rollover(bob,32) offline(alice,300) crash(bob,200) restore(alice,-1)
 /// </code>
 /// Link faults (ab: alice to bob, ba: bob to alice, win: a time window) are comma-separated key:value
-/// pairs: drop, dup, copies, delay (min ms), mean (ms), reorder, extra (ms), corrupt, bits, replay,
-/// inject; "none" when all are defaults. Directions: both, ab, ba. Times are virtual milliseconds.
+/// pairs: drop, dup, copies, delay (min ms), mean (ms), shape (exponential, uniform, heavy), reorder,
+/// extra (ms), corrupt, bits, counts (random: copies and bits drawn up to the given numbers), hold
+/// (probability), holdms, order (in, reversed, shuffled), replay, inject, foreign (a third session's
+/// datagrams), rival (a second acceptor's); "none" when all are defaults. Every value is checked when
+/// read (probabilities in 0..1, counts and times in range, intervals in order): a bad one is an error naming it. Directions: both, ab, ba. Times are virtual milliseconds.
 /// </summary>
 public static class ScenarioText
 {
@@ -52,6 +55,13 @@ public static class ScenarioText
         if (f.CorruptBits != d.CorruptBits) kv.Add("bits:" + I(f.CorruptBits));
         if (f.ReplayProbability != d.ReplayProbability) kv.Add("replay:" + D(f.ReplayProbability));
         if (f.InjectProbability != d.InjectProbability) kv.Add("inject:" + D(f.InjectProbability));
+        if (f.DelayShape != d.DelayShape) kv.Add("shape:" + (f.DelayShape == DelayShape.Uniform ? "uniform" : "heavy"));
+        if (f.RandomCounts) kv.Add("counts:random");
+        if (f.HoldProbability != d.HoldProbability) kv.Add("hold:" + D(f.HoldProbability));
+        if (f.HoldMs != d.HoldMs) kv.Add("holdms:" + I(f.HoldMs));
+        if (f.HoldOrder != d.HoldOrder) kv.Add("order:" + (f.HoldOrder == HoldOrder.Reversed ? "reversed" : "shuffled"));
+        if (f.ForeignProbability != d.ForeignProbability) kv.Add("foreign:" + D(f.ForeignProbability));
+        if (f.RivalProbability != d.RivalProbability) kv.Add("rival:" + D(f.RivalProbability));
         return kv.Count == 0 ? "none" : string.Join(",", kv);
     }
 
@@ -174,6 +184,31 @@ public static class ScenarioText
                 "bits" => f with { CorruptBits = InRange(Int(v), 1, 1 << 16, "bits") },
                 "replay" => f with { ReplayProbability = Prob(v, k) },
                 "inject" => f with { InjectProbability = Prob(v, k) },
+                "shape" => f with
+                {
+                    DelayShape = v switch
+                    {
+                        "exponential" => DelayShape.Exponential,
+                        "uniform" => DelayShape.Uniform,
+                        "heavy" => DelayShape.HeavyTailed,
+                        _ => throw new FormatException($"shape {v} is not exponential, uniform or heavy"),
+                    },
+                },
+                "counts" => f with { RandomCounts = v == "random" ? true : v == "fixed" ? false : throw new FormatException($"counts {v} is not random or fixed") },
+                "hold" => f with { HoldProbability = Prob(v, k) },
+                "holdms" => f with { HoldMs = InRange(Long(v), 1, MaxMs, "holdms") },
+                "order" => f with
+                {
+                    HoldOrder = v switch
+                    {
+                        "in" => HoldOrder.InOrder,
+                        "reversed" => HoldOrder.Reversed,
+                        "shuffled" => HoldOrder.Shuffled,
+                        _ => throw new FormatException($"order {v} is not in, reversed or shuffled"),
+                    },
+                },
+                "foreign" => f with { ForeignProbability = Prob(v, k) },
+                "rival" => f with { RivalProbability = Prob(v, k) },
                 _ => throw new FormatException($"unknown fault '{k}'"),
             };
         }

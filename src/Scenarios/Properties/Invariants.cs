@@ -42,7 +42,7 @@ public static class Invariants
                 GenOptions.Honest, NoRestore),
             new CheckerProperty("Liveness",
                 "After faults stop the parties converge within 2 round trips of the liveness phase; otherwise the verdict says why each party is stuck.",
-                GenOptions.Honest with { LongEpochs = reach, Restore = reach },
+                GenOptions.Honest with { LongEpochs = reach, Restore = reach, Rival = fullReach },
                 reach ? "every fault, crash, offline, restore and long epochs beyond the forward distance" : NoRestore + "; no long epochs (until the engine recovers from them)"),
             // R >= 1: with R = 0 a datagram that crosses the peer's commit in flight (both send at once, no fault) arrives one
             // epoch late and expires by design, which the "without faults, exactly once" clause counts as a loss (found by
