@@ -11,7 +11,7 @@ namespace Sim.Scenarios.Generators;
 /// script's ops in order. Only what differs from the defaults is written, doubles in round-trip form,
 /// so <c>Parse(Format(s)) == s</c> exactly.
 /// <code>
-/// seed=42 r=2 suite=1 capture=alice@1200
+/// seed=42 r=2 suite=1 settle=500 capture=alice@1200
 ///   ab=drop:0.1,dup:0.2,copies:2 ba=none win=0..500:both:delay:20,mean:80 part=200..900 part=1200..1500:ba
 ///   send(bob,32) wait(100) edit(alice,32) rollover(bob,32) offline(alice,300) crash(bob,200) restore(alice,-1)
 /// </code>
@@ -20,7 +20,9 @@ namespace Sim.Scenarios.Generators;
 /// extra (ms), corrupt, bits, counts (random: copies and bits drawn up to the given numbers), hold
 /// (probability), holdms, order (in, reversed, shuffled), replay, inject, foreign (a third session's
 /// datagrams), rival (a second acceptor's); "none" when all are defaults. Every value is checked when
-/// read (probabilities in 0..1, counts and times in range, intervals in order): a bad one is an error naming it. Directions: both, ab, ba. Times are virtual milliseconds.
+/// /// read (probabilities in 0..1, counts and times in range, intervals in order): a bad one is an error naming it.
+/// settle is the quiet time (ms) after the script before the faults stop (written only when it is not
+/// the world's default). Directions: both, ab, ba. Times are virtual milliseconds.
 /// </summary>
 public static class ScenarioText
 {
@@ -30,6 +32,7 @@ public static class ScenarioText
     {
         ArgumentNullException.ThrowIfNull(s);
         var parts = new List<string> { $"seed={I(s.Seed)}", $"r={I(s.RetentionWindow)}", $"suite={I(s.Suite)}" };
+        if (s.SettleMs != Scenario.DefaultSettleMs) parts.Add($"settle={I(s.SettleMs)}");
         if (s.Capture is { } c) parts.Add($"capture={c.Party.Name()}@{I(c.AtMs)}");
         if (s.Faults.AliceToBob != LinkFaults.None) parts.Add("ab=" + Faults(s.Faults.AliceToBob));
         if (s.Faults.BobToAlice != LinkFaults.None) parts.Add("ba=" + Faults(s.Faults.BobToAlice));
@@ -71,6 +74,7 @@ public static class ScenarioText
         ulong? seed = null;
         int r = 2;
         ushort suite = 1;
+        long settle = Scenario.DefaultSettleMs;
         StateCapture? capture = null;
         var ab = LinkFaults.None;
         var ba = LinkFaults.None;
@@ -91,6 +95,7 @@ public static class ScenarioText
                     case "seed": seed = ulong.Parse(value, NumberStyles.None, Inv); break;
                     case "r": r = InRange(Int(value), 0, 64, "r (the retention window)"); break;
                     case "suite": suite = (ushort)InRange(ushort.Parse(value, NumberStyles.None, Inv), 1, 7, "suite"); break;
+                    case "settle": settle = NonNegative(long.Parse(value, NumberStyles.None, Inv), "settle"); break;
                     case "capture":
                         int at = value.IndexOf('@');
                         if (at <= 0) throw new FormatException("capture is party@ms");
@@ -126,7 +131,7 @@ public static class ScenarioText
         }
         if (seed is not { } s) throw new FormatException("not a scenario: no seed=N");
         var faults = new FaultProfile { AliceToBob = ab, BobToAlice = ba, Windows = windows, Partitions = partitions };
-        return new Scenario(s, faults, ops) { RetentionWindow = r, Suite = suite, Capture = capture };
+        return new Scenario(s, faults, ops) { RetentionWindow = r, Suite = suite, SettleMs = settle, Capture = capture };
     }
 
     /// <summary>Reads <see cref="ScriptOp.Describe"/>'s form: name(party,n) or wait(n).</summary>

@@ -28,12 +28,16 @@ public sealed record CheckContext
     /// <summary>The world's root seed as the Options event names it, if any.</summary>
     public string? Seed { get; init; }
 
+    /// <summary>The world's protocol as the Options event names it; null: PairMLS (a trace older than the protocol seam names none).</summary>
+    public string? Protocol { get; init; }
+
     /// <summary>The context of a trace: from its first Options event; defaults for what it does not say.</summary>
     public static CheckContext FromTrace(IReadOnlyList<TraceEvent> trace) => From(trace.OfType<OptionsEvent>().FirstOrDefault());
 
     public static CheckContext From(OptionsEvent? options) => options is null ? Default : Default with
     {
         Seed = options.Seed,
+        Protocol = options.Protocol,
         RetentionWindow = options.RetentionWindow ?? DefaultRetentionWindow,
         OutOfOrderWindow = options.OutOfOrderWindow ?? DefaultOutOfOrderWindow,
         ForwardDistance = options.ForwardDistance ?? DefaultForwardDistance,

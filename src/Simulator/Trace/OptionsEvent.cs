@@ -5,7 +5,7 @@ public sealed record OptionsEvent : TraceEvent
 {
     /// <summary>Records compare by value, lists included (a round-tripped trace equals the original).</summary>
     public bool Equals(OptionsEvent? other) =>
-        other is not null && base.Equals(other) && Schema == other.Schema && Seed == other.Seed && RetentionWindow == other.RetentionWindow
+        other is not null && base.Equals(other) && Schema == other.Schema && Seed == other.Seed && Protocol == other.Protocol && RetentionWindow == other.RetentionWindow
         && OutOfOrderWindow == other.OutOfOrderWindow && ForwardDistance == other.ForwardDistance && Line == other.Line && Partitions.SequenceEqual(other.Partitions);
 
     public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), Seed, Line, Partitions.Count);
@@ -13,6 +13,8 @@ public sealed record OptionsEvent : TraceEvent
     public override TraceKind Kind => TraceKind.Options;
     public int Schema { get; init; } = TraceSchema.Version;
     public string? Seed { get; init; }
+    /// <summary>The conversation protocol the parties run (null: PairMLS).</summary>
+    public string? Protocol { get; init; }
     /// <summary>R (PAIRMLS.md "Receiving"): past epochs whose application secrets are kept.</summary>
     public int? RetentionWindow { get; init; }
     /// <summary>The out-of-order window and the maximum forward distance of each sender's ratchet within an epoch (RFC 9420 §9.2).</summary>

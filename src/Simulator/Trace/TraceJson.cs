@@ -39,6 +39,7 @@ public static class TraceJson
             case OptionsEvent o:
                 w.WriteNumber("schema", o.Schema);
                 Str(w, "seed", o.Seed);
+                Str(w, "protocol", o.Protocol);
                 Num(w, "retention_window", o.RetentionWindow);
                 Num(w, "out_of_order_window", o.OutOfOrderWindow);
                 Num(w, "forward_distance", o.ForwardDistance);
@@ -152,6 +153,7 @@ public static class TraceJson
                     Schema = o.TryGetProperty("schema", out var sc) ? sc.GetInt32() : throw new FormatException(
                         $"options line without \"schema\": a trace written before schema {TraceSchema.Version}; re-run the world to get a trace this reader takes"),
                     Seed = Str(o, "seed"),
+                    Protocol = Str(o, "protocol"),
                     RetentionWindow = Int(o, "retention_window"),
                     OutOfOrderWindow = U32(o, "out_of_order_window"),
                     ForwardDistance = U32(o, "forward_distance"),
