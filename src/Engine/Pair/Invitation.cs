@@ -68,8 +68,8 @@ public sealed class Invitation : IDisposable
             var parts = DatagramBody.Parse(body);
             if (parts.Staple.Kind != StapleKind.Welcome)
                 throw new PairRejection(RejectReason.UnknownEpoch, "not joined yet, and it staples no Welcome");
-            var state = Join(parts, random);
-            outcome = PairReceiver.Process(state, parts, random, Options.Horizon, out var next);
+            var state = Join(parts);
+            outcome = PairReceiver.Process(state, parts, Options, out var next);
             return outcome is Delivered ? new PairSession(next, Options, random) : null;
         }
         catch (PairRejection r)
@@ -80,22 +80,22 @@ public sealed class Invitation : IDisposable
     }
 
     /// <summary>The session state right after joining from the Welcome in <paramref name="parts"/>.</summary>
-    private PairState Join(DatagramBody parts, IRandomSource random)
+    private PairState Join(DatagramBody parts)
     {
         var suite = Suite;
-        MlsGroup group;
+        GroupState group;
         var signatureKey = _agent.ToKeyPair();
         try
         {
             using var bundle = new KeyPackageBundle(_bundle.KeyPackage, _bundle.InitPrivateKey.Clone(), _bundle.EncryptionPrivateKey.Clone());
-            group = MlsGroup.JoinFromWelcome(parts.StapledMessage.Welcome!, bundle, signatureKey, null, null, random, Options.ToGroupOptions());
+            group = GroupJoiner.FromWelcome(parts.StapledMessage.Welcome!, bundle, signatureKey, null, null, Options.ToGroupOptions());
         }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "Welcome"); }
         finally { signatureKey.Clear(); }
 
         if (!group.GroupId.AsSpan().SequenceEqual(parts.GroupId) || group.Epoch != parts.Epoch)
             throw new PairRejection(RejectReason.Malformed, "the Welcome is for another group or epoch than the datagram");
-        var members = group.Members;
+        var members = group.Tree.Leaves.ToDictionary(l => l.LeafIndex, l => l.Leaf);
         if (members.Count != 2) throw new PairRejection(RejectReason.Invalid, $"a PairMLS group has two members, not {members.Count}");
         uint peerLeaf = members.Keys.Single(i => i != group.OwnLeafIndex);
 
@@ -115,7 +115,7 @@ public sealed class Invitation : IDisposable
         {
             Role = PairRole.Inviter,
             WelcomeEpoch = group.Epoch,
-            Group = group.State,
+            Group = group,
             PeerLeaf = peerLeaf,
             MyView = myView,
             PeerView = peerView,

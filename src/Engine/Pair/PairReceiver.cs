@@ -7,16 +7,15 @@ using Sim.Engine.Messages;
 namespace Sim.Engine.Pair;
 
 /// <summary>
-/// The receive pipeline (PAIRMLS.md "Framing" and "Receiving"; lead's spec "Receive"), a pure
-/// function of a <see cref="PairState"/> and a datagram: it yields the outcome and, for
-/// <see cref="Delivered"/>, the next state. Each step verifies what MLS verifies; nothing is
-/// written to the given state.
+/// The receive pipeline (PAIRMLS.md "Framing" and "Receiving"), a pure function of a
+/// <see cref="PairState"/> and a datagram: it yields the outcome and the next state (the given one
+/// when nothing changed, always for <see cref="Rejected"/>). Each step verifies what MLS verifies and
+/// calls the group layer's state transitions directly (<see cref="GroupProcessor"/>).
 /// </summary>
 internal static class PairReceiver
 {
     /// <summary>Opens, parses and processes a datagram for a joined session.</summary>
-    public static ReceiveOutcome Receive(PairState state, ReadOnlySpan<byte> datagram, IRandomSource random, int horizon, out PairState next,
-        out bool fork)
+    public static ReceiveOutcome Receive(PairState state, ReadOnlySpan<byte> datagram, PairOptions options, out PairState next, out bool fork)
     {
         next = state;
         fork = false;
@@ -29,7 +28,7 @@ internal static class PairReceiver
                 throw new PairRejection(RejectReason.NotForThisSession, "it names another group");
             if (parts.Epoch != sealedEpoch)
                 throw new PairRejection(RejectReason.Malformed, $"sealed under the header key of epoch {sealedEpoch} but in epoch {parts.Epoch}");
-            return Process(state, parts, random, horizon, out next);
+            return Process(state, parts, options, out next);
         }
         catch (PairRejection r)
         {
@@ -42,7 +41,7 @@ internal static class PairReceiver
     /// <summary>The epochs whose header keys a receiver tries, in order: newest first.</summary>
     public static IEnumerable<ulong> TrialOrder(PairState state) => state.HeaderKeys.Keys.Reverse();
 
-    /// <summary>Step 1: the header keys of the held epochs, newest first, then the invitation's init key.</summary>
+    /// <summary>Step 1: the header keys of the held epochs (up to H), newest first, then the invitation's init key.</summary>
     public static (byte[] Body, ulong Epoch)? Open(PairState state, ReadOnlySpan<byte> datagram)
     {
         foreach (ulong epoch in TrialOrder(state))
@@ -52,8 +51,8 @@ internal static class PairReceiver
         return null;
     }
 
-    /// <summary>Steps 3-8 on a parsed datagram of epoch k (throws <see cref="PairRejection"/>).</summary>
-    public static ReceiveOutcome Process(PairState s, DatagramBody parts, IRandomSource random, int horizon, out PairState next)
+    /// <summary>The rest of the pipeline on a parsed datagram of epoch k (throws <see cref="PairRejection"/>).</summary>
+    public static ReceiveOutcome Process(PairState s, DatagramBody parts, PairOptions options, out PairState next)
     {
         next = s;
         ulong k = parts.Epoch;
@@ -64,10 +63,12 @@ internal static class PairReceiver
 
         var committed = new List<IdentityChange>();
         byte[] stapleHash = parts.Staple.Hash(suite);
+        bool stapleTaken = false;
         if (k > s.Epoch + 1) throw new PairRejection(RejectReason.UnknownEpoch, $"epoch {k} is more than one ahead of {s.Epoch}");
         if (k == s.Epoch + 1)
         {
-            s = ProcessPeerCommit(s, parts, stapleHash, random, committed);
+            s = ProcessPeerCommit(s, parts, stapleHash, committed);
+            stapleTaken = true;
         }
         else
         {
@@ -79,18 +80,32 @@ internal static class PairReceiver
             }
             else if (k < s.Epoch) return new Expired(k);
             else throw new PairRejection(RejectReason.UnknownEpoch, $"no commit recorded for epoch {k}");
+            // Recognised by its header key and staple, but its application secrets are deleted (older than R).
             if (k < s.Epoch && !s.Group.PastEpochs.Any(p => p.Epoch == k)) return new Expired(k);
         }
+        uint? commitSender = stapleTaken ? parts.StapledMessage.PublicMessage!.Content.Sender.LeafIndex : null;
 
-        // The application message (current epoch, or a retained past one).
+        // The application message (current epoch, or a retained past one). If it cannot be opened,
+        // the staple and the proposal still count (PAIRMLS.md "A datagram stands alone").
         ApplicationMessage app;
         try
         {
-            app = MlsGroup.FromState(s.Group, random).Process(parts.Application) as ApplicationMessage
+            app = GroupProcessor.Process(s.Group, parts.Application) as ApplicationMessage
                 ?? throw new PairRejection(RejectReason.Malformed, "the body is not application data");
         }
-        catch (MlsProtocolException e) when (e.Error == MlsError.GenerationReused) { return new Duplicate(k); }
-        catch (MlsProtocolException e) when (e.Error == MlsError.GenerationTooOld) { return new Expired(k); }
+        catch (MlsProtocolException e) when (e.Error is MlsError.GenerationReused or MlsError.GenerationTooOld or MlsError.GenerationTooFar)
+        {
+            ReceiveOutcome payloadOutcome = e.Error switch
+            {
+                MlsError.GenerationReused => new Duplicate(k),
+                MlsError.GenerationTooOld => new Expired(k),
+                _ => new Undecryptable(k, e.Message),
+            };
+            var after = k == s.Epoch ? CacheProposal(s, parts, null, 0) : s;
+            bool changed = stapleTaken || !ReferenceEquals(after, s);
+            if (changed) next = after.Pruned(options);
+            return payloadOutcome with { StapleTaken = stapleTaken, StateChanged = changed, CommitSender = commitSender };
+        }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "application message"); }
         if (app.SenderLeaf != s.PeerLeaf) throw new PairRejection(RejectReason.WrongParity, "the application message is not the peer's");
         AppContent content;
@@ -99,14 +114,14 @@ internal static class PairReceiver
         s = s with { Group = app.State };
 
         // The update proposal, if its epoch is still current; ranked by kind, then by generation (newest wins).
-        if (k == s.Epoch) s = CacheProposal(s, parts, content.Evidence, app.Generation, random);
+        if (k == s.Epoch) s = CacheProposal(s, parts, content.Evidence, app.Generation);
 
-        next = s.Pruned(horizon);
-        return new Delivered(content.Payload, k, s.PeerView, committed);
+        next = s.Pruned(options);
+        return new Delivered(content.Payload, k, s.PeerView, committed) { StapleTaken = stapleTaken, StateChanged = true, CommitSender = commitSender };
     }
 
     /// <summary>The peer's Commit k-1 -&gt; k: by the owner of k, with a path, covering at most our own update.</summary>
-    private static PairState ProcessPeerCommit(PairState s, DatagramBody parts, byte[] stapleHash, IRandomSource random, List<IdentityChange> committed)
+    private static PairState ProcessPeerCommit(PairState s, DatagramBody parts, byte[] stapleHash, List<IdentityChange> committed)
     {
         ulong k = s.Epoch + 1;
         if (parts.Staple.Kind != StapleKind.Commit)
@@ -123,12 +138,11 @@ internal static class PairReceiver
         StagedCommit staged;
         try
         {
-            staged = MlsGroup.FromState(s.Group, random).Process(parts.StapledMessage) as StagedCommit
+            staged = GroupProcessor.Process(s.Group, parts.StapledMessage) as StagedCommit
                 ?? throw new PairRejection(RejectReason.Malformed, "the staple is not a Commit");
         }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "stapled Commit"); }
         if (staged.Removed) throw new PairRejection(RejectReason.Invalid, "the Commit removes us");
-
         var As = new AuthenticationService(s.Suite, s.Group.GroupId);
         var peerLeaf = staged.NewState.Tree.GetLeaf(s.PeerLeaf) ?? throw new PairRejection(RejectReason.Invalid, "the peer's leaf is blank");
         IdentityUpdate peerUpdate;
@@ -158,20 +172,28 @@ internal static class PairReceiver
         return PairSession.TrimPending(next).WithNextHeaderKey();
     }
 
-    private static PairState CacheProposal(PairState s, DatagramBody parts, IdentityEvidence evidence, uint generation, IRandomSource random)
+    /// <summary>
+    /// Caches the peer's update proposal of the current epoch, validated by MLS and by the AS with
+    /// <paramref name="evidence"/>. With null evidence (the application message that carries it could
+    /// not be opened) only a leaf update can be validated: any other is left out, not refused, and a
+    /// leaf update ranks as the oldest of its kind (its generation is unknown). Returns
+    /// <paramref name="s"/> itself when nothing was added.
+    /// </summary>
+    private static PairState CacheProposal(PairState s, DatagramBody parts, IdentityEvidence? evidence, uint generation)
     {
         byte[] reference = s.Suite.MakeProposalRef(Tls.Serialize(parts.ProposalMessage.ToAuthenticatedContent()));
         if (s.PeerProposals.Any(p => p.Ref.AsSpan().SequenceEqual(reference))) return s;
         ProposalReceived received;
         try
         {
-            received = MlsGroup.FromState(s.Group, random).Process(parts.Proposal) as ProposalReceived
+            received = GroupProcessor.Process(s.Group, parts.Proposal) as ProposalReceived
                 ?? throw new PairRejection(RejectReason.Malformed, "the proposal is not a proposal");
         }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "update proposal"); }
         var leaf = ((UpdateProposal)received.Proposal).LeafNode;
         IdentityUpdate update;
-        try { update = new AuthenticationService(s.Suite, s.Group.GroupId).Validate(s.PeerView, leaf, evidence); }
+        try { update = new AuthenticationService(s.Suite, s.Group.GroupId).Validate(s.PeerView, leaf, evidence ?? IdentityEvidence.None); }
+        catch (MlsProtocolException) when (evidence is null) { return s; }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "proposed leaf"); }
         return s with
         {

@@ -31,7 +31,7 @@ namespace Sim.Engine.Pair;
 /// struct { opaque agent_key&lt;V&gt;; CardAssertion card_assertion; opaque succession_hash&lt;V&gt;; } SavedView;
 /// struct { uint64 epoch; opaque bytes&lt;V&gt;; } EpochBytes;
 /// struct { opaque ref&lt;V&gt;; uint8 kind; uint64 sequence; SavedView view; } SavedPeerProposal;
-/// struct { opaque ref&lt;V&gt;; uint8 kind; SavedView view; } SavedOwnProposal;
+/// struct { opaque ref&lt;V&gt;; uint8 kind; SavedView view; opaque message&lt;V&gt;; IdentityEvidence evidence; } SavedOwnProposal;
 /// </code>
 /// The output holds private keys and secrets: store it as a private key, never log it.
 /// </summary>
@@ -64,6 +64,8 @@ internal static class PairStateCodec
             w2.WriteOpaque(p.Ref);
             w2.WriteUInt8((byte)p.Intended.Kind);
             WriteView(w2, p.Intended.View);
+            w2.WriteOpaque(p.Message);
+            p.Evidence.Encode(w2);
         });
         w.WriteOptional(s.InvitationInitKey, (w2, k) => w2.WriteOpaque(k));
         w.WriteOptional(s.InvitationInitPrivateKey, (w2, k) => k.Save(w2));
@@ -109,12 +111,19 @@ internal static class PairStateCodec
         {
             var reference = r2.ReadOpaque();
             var kind = ReadKind(ref r2);
-            return new OwnProposal(reference, new IdentityUpdate(kind, ReadView(ref r2, suite)));
+            var view = ReadView(ref r2, suite);
+            var message = r2.ReadOpaque();
+            return new OwnProposal(reference, new IdentityUpdate(kind, view), message, IdentityEvidence.Decode(ref r2));
         }).ToImmutableList();
         var initKey = r.ReadPresence() ? r.ReadOpaque() : null;
         var initPrivateKey = r.ReadPresence() ? Secret.Load(ref r) : null;
 
         if (group.Epoch < welcomeEpoch) throw new MlsDecodeException("saved PairMLS state: the group is older than the Welcome");
+        if (ownProposals.Count > PairState.MaxOwnProposals)
+            throw new MlsDecodeException($"saved PairMLS state: {ownProposals.Count} own proposals, more than {PairState.MaxOwnProposals}");
+        foreach (var p in ownProposals)
+            if (group.FindProposal(p.Ref) is not { Own: not null })
+                throw new MlsDecodeException("saved PairMLS state: an own proposal the group does not hold");
         if (peerLeaf == group.OwnLeafIndex || group.Tree.TryGetLeaf(peerLeaf) is null)
             throw new MlsDecodeException("saved PairMLS state: the peer's leaf is not another member");
         // A pending agent key must be a key of the suite (PublicKeyOf throws MlsProtocolException otherwise).

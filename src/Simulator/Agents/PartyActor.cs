@@ -204,7 +204,7 @@ public sealed class PartyActor : ReceiveActor
         {
             ulong before = s.Epoch;
             outcome = s.Receive(m.Datagram);
-            if (outcome is Delivered)
+            if (outcome.StateChanged)
             {
                 Persist(s.Save());
                 EpochChanges(events, before);
@@ -223,6 +223,7 @@ public sealed class PartyActor : ReceiveActor
                 Delivered x => x.Epoch,
                 Duplicate x => x.Epoch,
                 Expired x => x.Epoch,
+                Undecryptable x => x.Epoch,
                 _ => null,
             },
             PayloadId = outcome is Delivered p ? Payload.IdOf(p.Payload) : null,
@@ -230,12 +231,13 @@ public sealed class PartyActor : ReceiveActor
         return new PartyReply(events) { Outcome = name };
     }
 
-    /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired or Rejected:Reason (the detail text stays out of the trace).</summary>
+    /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired, Undecryptable or Rejected:Reason (the detail text stays out of the trace).</summary>
     public static string OutcomeName(ReceiveOutcome outcome) => outcome switch
     {
         Delivered => "Delivered",
         Duplicate => "Duplicate",
         Expired => "Expired",
+        Undecryptable => "Undecryptable",
         Rejected r => "Rejected:" + r.Reason,
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown outcome"),
     };
