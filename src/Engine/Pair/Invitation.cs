@@ -42,6 +42,7 @@ public sealed class Invitation : IDisposable
         ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
+        options.Validate();
         var suite = options.CipherSuite;
         var agent = Agent.Create(suite, random);
         var assertion = agent.AssertCard(card, []);
