@@ -48,7 +48,10 @@ public sealed class Invitation : IDisposable
         var assertion = agent.AssertCard(card, []);
         var binding = new IdentityBinding(assertion.Hash(suite), SuccessionChain.Empty);
         var signatureKey = agent.ToKeyPair();
-        var bundle = KeyPackageBundle.Create(suite, signatureKey, agent.Credential, new Lifetime(0, ulong.MaxValue), random,
+        ulong now = options.Now();
+        ulong seconds = (ulong)Math.Min(options.InvitationLifetime.TotalSeconds, ulong.MaxValue / 4);
+        var lifetime = new Lifetime(now - Math.Min(now, PairOptions.InvitationSkewSeconds), now > ulong.MaxValue - seconds ? ulong.MaxValue : now + seconds);
+        var bundle = KeyPackageBundle.Create(suite, signatureKey, agent.Credential, lifetime, random,
             IdentityBinding.WithSupport(KeyPackageBundle.DefaultCapabilities(suite)), [binding.ToExtension()]);
         signatureKey.Clear();
         return new Invitation(agent, bundle, assertion, options, random);
@@ -67,6 +70,9 @@ public sealed class Invitation : IDisposable
             var body = HeaderSeal.TryOpenAsInvitee(Suite, _bundle.InitPrivateKey, datagram)
                 ?? throw new PairRejection(RejectReason.NotForThisSession, "the invitation's init key does not open it");
             var parts = DatagramBody.Parse(body);
+            // RFC 9420 §7.3: our own leaf in the Welcome's tree is the invitation's KeyPackage leaf.
+            if (InvitationPublic.Expired(Public.KeyPackage, Options.Now()) is { } why)
+                throw new PairRejection(RejectReason.LeafExpired, why);
             if (parts.Staple.Kind != StapleKind.Welcome)
                 throw new PairRejection(RejectReason.UnknownEpoch, "not joined yet, and it staples no Welcome");
             var state = Join(parts);
@@ -76,6 +82,11 @@ public sealed class Invitation : IDisposable
         catch (PairRejection r)
         {
             outcome = r.ToOutcome();
+            return null;
+        }
+        catch (RollbackEvidenceFound found)
+        {
+            outcome = found.Outcome;
             return null;
         }
     }

@@ -38,6 +38,22 @@ public sealed record PairOptions
     /// <summary>How far ahead of the next expected generation a datagram may be (RFC 9420 §9.2).</summary>
     public uint MaximumForwardDistance { get; init; } = 1000;
 
+    /// <summary>
+    /// Seconds since the Unix epoch: the creation time of invitations and the current time of the
+    /// RFC 9420 §7.3 lifetime checks of leaves (passed down as <see cref="GroupOptions.Clock"/>);
+    /// null: the system clock. A simulation passes its virtual clock.
+    /// </summary>
+    public Func<ulong>? Clock { get; init; }
+
+    /// <summary>How long an invitation's KeyPackage is valid from its creation (RFC 9420 §7.2 lifetime); default 90 days.</summary>
+    public TimeSpan InvitationLifetime { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>Clock skew allowed at the start of an invitation's lifetime: not_before is this much before its creation.</summary>
+    internal const ulong InvitationSkewSeconds = 3600;
+
+    /// <summary>The current time, in seconds since the Unix epoch.</summary>
+    internal ulong Now() => Clock?.Invoke() ?? (ulong)Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
     /// <summary>H, the header-key horizon in effect.</summary>
     internal int Horizon => HeaderKeyHorizon ?? Math.Max(DefaultHeaderKeyHorizon, RetentionWindow + 2);
 
@@ -54,6 +70,8 @@ public sealed record PairOptions
         if (RetentionWindow < 0) throw new ArgumentOutOfRangeException(nameof(RetentionWindow), RetentionWindow, "must not be negative");
         if (HeaderKeyHorizon is { } h && h < RetentionWindow + 2)
             throw new ArgumentOutOfRangeException(nameof(HeaderKeyHorizon), h, $"must be at least RetentionWindow + 2 = {RetentionWindow + 2}");
+        if (InvitationLifetime <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(InvitationLifetime), InvitationLifetime, "must be positive");
     }
 
     /// <summary>The MLS options every PairMLS group runs with.</summary>
@@ -67,6 +85,7 @@ public sealed record PairOptions
             // Two members and no delivery service: nobody joins from a GroupInfo (RFC 9420 §12.4.3.2).
             ExternalPubInGroupInfo = false,
             RatchetTreeInWelcome = true,
+            Clock = Now,
         };
     }
 

@@ -36,6 +36,11 @@ internal static class PairReceiver
             next = state;
             return r.ToOutcome();
         }
+        catch (RollbackEvidenceFound found)
+        {
+            next = state;
+            return found.Outcome;
+        }
     }
 
     /// <summary>The epochs whose header keys a receiver tries, in order: newest first.</summary>
@@ -95,6 +100,12 @@ internal static class PairReceiver
         }
         catch (MlsProtocolException e) when (e.Error is MlsError.GenerationReused or MlsError.GenerationTooOld or MlsError.GenerationTooFar)
         {
+            if (e.Error == MlsError.GenerationReused && ReusedByRollback(s, k, parts) is { } reuse)
+            {
+                // docs/RECOVERY.md "Generation reuse": stop taking the peer's proposals of k (it may have lost their keys).
+                next = k == s.Epoch ? s with { PeerProposals = [], PeerProposalsSuspended = true } : s;
+                return new RollbackDetected(k, RollbackEvidence.GenerationReused, reuse) { StateChanged = k == s.Epoch };
+            }
             ReceiveOutcome payloadOutcome = e.Error switch
             {
                 MlsError.GenerationReused => new Duplicate(k),
@@ -111,7 +122,7 @@ internal static class PairReceiver
         AppContent content;
         try { content = Tls.Deserialize<AppContent>(app.Data); }
         catch (MlsDecodeException e) { throw new PairRejection(RejectReason.Malformed, "AppContent: " + e.Message); }
-        s = s with { Group = app.State };
+        s = s with { Group = app.State, DeliveredGuards = WithGuard(s, k, parts) };
 
         // The update proposal, if its epoch is still current; ranked by kind, then by generation (newest wins).
         if (k == s.Epoch) s = CacheProposal(s, parts, content.Evidence, app.Generation);
@@ -132,9 +143,18 @@ internal static class PairReceiver
         var commit = content.Commit!;
         if (commit.Path is null) throw new PairRejection(RejectReason.Invalid, "a PairMLS Commit always carries an UpdatePath");
         foreach (var p in commit.Proposals)
-            if (p.Type != ProposalOrRefType.Reference || !s.OwnProposals.Any(o => o.Ref.AsSpan().SequenceEqual(p.Reference)))
+            if (p.Type != ProposalOrRefType.Reference)
                 throw new PairRejection(RejectReason.Invalid, "a PairMLS Commit covers only our own update proposals, by reference");
+        bool unknownOwn = commit.Proposals.Any(p => !s.OwnProposals.Any(o => o.Ref.AsSpan().SequenceEqual(p.Reference)));
 
+        if (unknownOwn)
+        {
+            // docs/RECOVERY.md "Unknown own proposal": only an authentic Commit counts as evidence.
+            if (!CommitIsAuthentic(s, parts))
+                throw new PairRejection(RejectReason.BadSignature, "stapled Commit: it does not verify");
+            throw new RollbackEvidenceFound(new RollbackDetected(k, RollbackEvidence.UnknownOwnProposal,
+                $"the peer's Commit into epoch {k} covers an update proposal of ours we do not hold: we were restored from an older state"));
+        }
         StagedCommit staged;
         try
         {
@@ -164,6 +184,7 @@ internal static class PairReceiver
             MyView = myView,
             PeerView = peerUpdate.View,
             PeerProposals = [],
+            PeerProposalsSuspended = false,
             OwnProposals = [],
             OwnStaple = null,
             OwnStapleBytes = null,
@@ -181,6 +202,7 @@ internal static class PairReceiver
     /// </summary>
     private static PairState CacheProposal(PairState s, DatagramBody parts, IdentityEvidence? evidence, uint generation)
     {
+        if (s.PeerProposalsSuspended) return s;
         byte[] reference = s.Suite.MakeProposalRef(Tls.Serialize(parts.ProposalMessage.ToAuthenticatedContent()));
         if (s.PeerProposals.Any(p => p.Ref.AsSpan().SequenceEqual(reference))) return s;
         ProposalReceived received;
@@ -200,5 +222,41 @@ internal static class PairReceiver
             Group = received.State,
             PeerProposals = s.PeerProposals.Add(new PeerProposal(received.Ref, new UpdatePriority(update.Kind, generation), update)),
         };
+    }
+
+    /// <summary>The sender_data_secret of epoch <paramref name="k"/> (current or retained), or null.</summary>
+    private static Schedule.Secret? SenderDataSecret(PairState s, ulong k) =>
+        k == s.Epoch ? s.Group.Secrets.SenderDataSecret : s.Group.PastEpochs.FirstOrDefault(p => p.Epoch == k)?.SenderDataSecret;
+
+    /// <summary>The guards with this delivered message's reuse_guard added (the newest <see cref="PairState.MaxDeliveredGuards"/> kept).</summary>
+    private static System.Collections.Immutable.ImmutableList<DeliveredGuard> WithGuard(PairState s, ulong k, DatagramBody parts)
+    {
+        if (SenderDataSecret(s, k) is not { } secret || PairSenderData.Open(s.Suite, secret.Span, parts.Application.PrivateMessage!) is not { } data)
+            return s.DeliveredGuards;
+        var guards = s.DeliveredGuards.Add(new DeliveredGuard(k, data.Generation, PairSenderData.Guard(data)));
+        return guards.Count > PairState.MaxDeliveredGuards ? guards.RemoveRange(0, guards.Count - PairState.MaxDeliveredGuards) : guards;
+    }
+
+    /// <summary>Why a consumed generation arriving again is a rollback and not a replay (a different reuse_guard), or null.</summary>
+    private static string? ReusedByRollback(PairState s, ulong k, DatagramBody parts)
+    {
+        if (SenderDataSecret(s, k) is not { } secret || PairSenderData.Open(s.Suite, secret.Span, parts.Application.PrivateMessage!) is not { } data)
+            return null;
+        var seen = s.DeliveredGuards.FirstOrDefault(g => g.Epoch == k && g.Generation == data.Generation);
+        if (seen is null || seen.Guard == PairSenderData.Guard(data)) return null;
+        return $"generation {data.Generation} of epoch {k} came again with a different reuse_guard: the peer was restored from an older state";
+    }
+
+    /// <summary>RFC 9420 §6.1/§6.2: the stapled Commit's membership tag and signature verify in the current epoch.</summary>
+    private static bool CommitIsAuthentic(PairState s, DatagramBody parts)
+    {
+        try
+        {
+            using var protection = Framing.MessageProtection.ForEpoch(s.Group.Context, s.Group.Secrets, s.Group.Options.Padding);
+            using var tree = s.Group.SecretTree.Clone();
+            protection.Unprotect(parts.StapledMessage, tree, content => s.Group.Tree.TryGetLeaf(content.Sender.LeafIndex)?.SignatureKey);
+            return true;
+        }
+        catch (MlsProtocolException) { return false; }
     }
 }

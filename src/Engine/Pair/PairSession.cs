@@ -35,7 +35,8 @@ public sealed class PairSession
     /// PAIRMLS.md "Creating a conversation", step 2: a fresh agent creates the group (epoch 0), with
     /// probability 1/2 from <paramref name="random"/> commits an empty commit first (so the parity of
     /// w does not tell who invited whom), then commits Add(invitee) with a path and holds the Welcome
-    /// of epoch w as the staple of w. A bad invitation throws <see cref="MlsProtocolException"/>.
+    /// of epoch w as the staple of w. A bad invitation throws <see cref="MlsProtocolException"/>; so
+    /// does an expired one (or one not valid yet), with its lifetime in the message.
     /// </summary>
     public static PairSession Accept(InvitationPublic invitation, Card myCard, CipherSuite? suite, PairOptions options, IRandomSource random)
     {
@@ -49,7 +50,11 @@ public sealed class PairSession
         if (suite is not null && suite.Id != keyPackage.CipherSuite)
             throw new ArgumentException($"the invitation is for suite {keyPackage.CipherSuite}, not {suite.Id}", nameof(suite));
         suite ??= CipherSuite.Get(keyPackage.CipherSuite);
-        KeyPackageValidation.Validate(suite, keyPackage);
+        options.Validate();
+        // RFC 9420 §7.3 / §10: an invitation outside its lifetime is refused, saying when it was valid.
+        if (InvitationPublic.Expired(keyPackage, options.Now()) is { } expired)
+            throw new MlsProtocolException(MlsError.InvalidKeyPackage, expired);
+        KeyPackageValidation.Validate(suite, keyPackage, DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(options.Now(), (ulong)long.MaxValue / 2)));
 
         byte[] groupId = random.NextBytes(16);
         var As = new AuthenticationService(suite, groupId);
@@ -223,6 +228,7 @@ public sealed class PairSession
             OwnStapleBytes = Tls.Serialize(staple),
             StapleHashes = s.StapleHashes.SetItem(k, staple.Hash(suite)),
             PeerProposals = [],
+            PeerProposalsSuspended = false,
             OwnProposals = [],
         };
         return TrimPending(after).WithNextHeaderKey().Pruned(Options);
@@ -294,19 +300,16 @@ public sealed class PairSession
         return outcome;
     }
 
-    /// <summary>Swaps in an accepted state; the keys of our update proposals that can no longer be taken are cleared.</summary>
+    /// <summary>
+    /// Swaps in an accepted state and zeroes every secret the old state held that the new one no
+    /// longer holds (<see cref="SecretRetirement"/>): keys of epochs that left the window, untaken
+    /// update proposals, consumed ratchet secrets, pruned header keys.
+    /// </summary>
     private void Swap(PairState next)
     {
         var old = _state;
         _state = next;
-        if (old.Group.Epoch == next.Group.Epoch) return;
-        var ownLeafKey = next.Group.OwnLeaf.EncryptionKey;
-        foreach (var p in old.Group.Proposals)
-        {
-            if (p.Own is not { } own || own.LeafNode.EncryptionKey.AsSpan().SequenceEqual(ownLeafKey)) continue;
-            own.LeafPrivateKey.Clear();
-            own.SignaturePrivateKey?.Clear();
-        }
+        SecretRetirement.Retire(old, next);
     }
 
     // ---------------------------------------------------------------- persistence

@@ -25,6 +25,9 @@ internal sealed record PeerProposal(byte[] Ref, UpdatePriority Priority, Identit
 /// </summary>
 internal sealed record OwnProposal(byte[] Ref, IdentityUpdate Intended, byte[] Message, IdentityEvidence Evidence);
 
+/// <summary>The reuse_guard (RFC 9420 §6.3.2) of a peer application message we delivered, to tell a replay from a reused generation.</summary>
+internal sealed record DeliveredGuard(ulong Epoch, uint Generation, uint Guard);
+
 /// <summary>
 /// Everything a PairMLS session knows, as a value: processing builds the next one and the session
 /// swaps it in only when every check passed (DESIGN.md "group state is a value").
@@ -71,6 +74,18 @@ internal sealed record PairState
 
     public ImmutableList<PeerProposal> PeerProposals { get; init; } = [];
     public ImmutableList<OwnProposal> OwnProposals { get; init; } = [];
+
+    /// <summary>Reuse guards of the newest <see cref="MaxDeliveredGuards"/> peer messages delivered, oldest first.</summary>
+    public ImmutableList<DeliveredGuard> DeliveredGuards { get; init; } = [];
+
+    /// <summary>Bound of <see cref="DeliveredGuards"/>: twice the default out-of-order window.</summary>
+    public const int MaxDeliveredGuards = 64;
+
+    /// <summary>
+    /// Set when the peer reused a generation in the current epoch (a rollback): from then on none of
+    /// its update proposals of this epoch is cached or committed, since it may have lost their keys.
+    /// </summary>
+    public bool PeerProposalsSuspended { get; init; }
 
     /// <summary>The acceptor seals epoch w to this init key (while in w).</summary>
     public byte[]? InvitationInitKey { get; init; }

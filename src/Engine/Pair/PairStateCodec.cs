@@ -27,7 +27,10 @@ namespace Sim.Engine.Pair;
 /// SavedOwnProposal own_proposals&lt;V&gt;;
 /// optional&lt;opaque invitation_init_key&lt;V&gt;&gt;;
 /// optional&lt;opaque invitation_init_private_key&lt;V&gt;&gt;;   // secret
+/// DeliveredGuard delivered_guards&lt;V&gt;;       // oldest first
+/// uint8 peer_proposals_suspended;               // 0 or 1
 ///
+/// struct { uint64 epoch; uint32 generation; uint32 reuse_guard; } DeliveredGuard;
 /// struct { opaque agent_key&lt;V&gt;; CardAssertion card_assertion; opaque succession_hash&lt;V&gt;; } SavedView;
 /// struct { uint64 epoch; opaque bytes&lt;V&gt;; } EpochBytes;
 /// struct { opaque ref&lt;V&gt;; uint8 kind; uint64 sequence; SavedView view; } SavedPeerProposal;
@@ -69,6 +72,13 @@ internal static class PairStateCodec
         });
         w.WriteOptional(s.InvitationInitKey, (w2, k) => w2.WriteOpaque(k));
         w.WriteOptional(s.InvitationInitPrivateKey, (w2, k) => k.Save(w2));
+        w.WriteVector(s.DeliveredGuards, (w2, g) =>
+        {
+            w2.WriteUInt64(g.Epoch);
+            w2.WriteUInt32(g.Generation);
+            w2.WriteUInt32(g.Guard);
+        });
+        w.WriteUInt8(s.PeerProposalsSuspended ? (byte)1 : (byte)0);
     });
 
     /// <summary>Loads what <see cref="Save"/> wrote; only <see cref="MlsDecodeException"/> on bad bytes.</summary>
@@ -117,6 +127,14 @@ internal static class PairStateCodec
         }).ToImmutableList();
         var initKey = r.ReadPresence() ? r.ReadOpaque() : null;
         var initPrivateKey = r.ReadPresence() ? Secret.Load(ref r) : null;
+        var guards = r.ReadVector((ref TlsReader r2) => new DeliveredGuard(r2.ReadUInt64(), r2.ReadUInt32(), r2.ReadUInt32())).ToImmutableList();
+        if (guards.Count > PairState.MaxDeliveredGuards) throw new MlsDecodeException($"saved PairMLS state: {guards.Count} delivered guards");
+        bool suspended = r.ReadUInt8() switch
+        {
+            0 => false,
+            1 => true,
+            var b => throw new MlsDecodeException($"saved PairMLS state: peer_proposals_suspended {b}"),
+        };
 
         if (group.Epoch < welcomeEpoch) throw new MlsDecodeException("saved PairMLS state: the group is older than the Welcome");
         if (ownProposals.Count > PairState.MaxOwnProposals)
@@ -150,6 +168,8 @@ internal static class PairStateCodec
             OwnProposals = ownProposals,
             InvitationInitKey = initKey,
             InvitationInitPrivateKey = initPrivateKey,
+            DeliveredGuards = guards,
+            PeerProposalsSuspended = suspended,
         };
     }
 

@@ -58,6 +58,27 @@ public sealed record Undecryptable(ulong Epoch, string Reason) : ReceiveOutcome
     public override string ToString() => $"Undecryptable(epoch {Epoch}{(StapleTaken ? ", staple taken" : "")}: {Reason})";
 }
 
+/// <summary>How a rollback of a party's state showed itself (docs/RECOVERY.md "Detection").</summary>
+public enum RollbackEvidence
+{
+    /// <summary>The peer sent a generation it had already used, with a different reuse_guard (RFC 9420 §6.3.2): it was restored from an older state.</summary>
+    GenerationReused,
+    /// <summary>The peer's authentic Commit covers an update proposal of ours we do not hold: we were restored from an older state.</summary>
+    UnknownOwnProposal,
+}
+
+/// <summary>
+/// The datagram is authentic evidence that one side was rolled back (restored from an older state)
+/// (docs/RECOVERY.md). Its payload is not delivered (its key was consumed, or its commit cannot be
+/// followed). For <see cref="RollbackEvidence.GenerationReused"/> the receiver stops taking the
+/// peer's update proposals of that epoch (<see cref="ReceiveOutcome.StateChanged"/>), so its next
+/// commit covers none and the rolled-back peer can follow it.
+/// </summary>
+public sealed record RollbackDetected(ulong Epoch, RollbackEvidence Evidence, string Detail) : ReceiveOutcome
+{
+    public override string ToString() => $"RollbackDetected(epoch {Epoch}, {Evidence}: {Detail})";
+}
+
 /// <summary>Refused, and nothing changed.</summary>
 public sealed record Rejected(RejectReason Reason, string Detail) : ReceiveOutcome
 {
@@ -81,6 +102,8 @@ public enum RejectReason
     Fork,
     /// <summary>The Authentication Service refused a leaf change (card, agent, succession, binding).</summary>
     IdentityRejected,
+    /// <summary>A leaf it brings or relies on is outside its lifetime (RFC 9420 §7.3), e.g. the invitation expired before the Welcome arrived.</summary>
+    LeafExpired,
     /// <summary>MLS refused it for another reason (proposal list, tree, path, sender), or it breaks a PairMLS rule.</summary>
     Invalid,
 }

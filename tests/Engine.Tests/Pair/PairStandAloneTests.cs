@@ -17,7 +17,8 @@ public sealed class PairStandAloneTests
     private const int Missed = 5000;
 
     /// <summary>Alice before Bob's long epoch, Bob after it, and Bob's datagrams of that epoch in the order sent.</summary>
-    private sealed record LongEpoch(PairOptions Options, byte[] AliceBefore, byte[] BobAfter, IReadOnlyList<byte[]> Datagrams, ulong Epoch, uint BobLeaf);
+    private sealed record LongEpoch(PairOptions Options, byte[] AliceBefore, byte[] BobAfter, IReadOnlyList<byte[]> Datagrams, ulong Epoch, uint BobLeaf,
+        int SavedAfter10);
 
     private static readonly ConcurrentDictionary<ushort, Lazy<LongEpoch>> Built = new();
 
@@ -28,9 +29,15 @@ public sealed class PairStandAloneTests
         Exchange(a, b, "start");
         var aliceBefore = a.Save();
         var datagrams = new List<byte[]>(Missed);
-        for (int i = 0; i < Missed; i++) datagrams.Add(b.Send(Bytes("m" + i)).Datagram);
+        int savedAfter10 = 0;
+        for (int i = 0; i < Missed; i++)
+        {
+            var sent = b.Send(Bytes("m" + i));
+            datagrams.Add(sent.Datagram);
+            if (i == 9) savedAfter10 = sent.State.Length;
+        }
         Assert.Equal(a.Epoch + 1, b.Epoch);
-        return new LongEpoch(kit.Options, aliceBefore, b.Save(), datagrams, b.Epoch, b.State.OwnLeaf);
+        return new LongEpoch(kit.Options, aliceBefore, b.Save(), datagrams, b.Epoch, b.State.OwnLeaf, savedAfter10);
     }
 
     private static LongEpoch For(ushort suite) => Built.GetOrAdd(suite, s => new Lazy<LongEpoch>(() => Build(s))).Value;
@@ -113,5 +120,17 @@ public sealed class PairStandAloneTests
         Exchange(alice, bob, "I missed a lot");
         Exchange(bob, alice, "never mind");
         AssertConverged(alice, bob);
+    }
+
+    /// <summary>PAIRMLS.md "State stays bounded": the saved state does not grow with the datagrams sent in one epoch.</summary>
+    [Theory]
+    [MemberData(nameof(Suites.All), MemberType = typeof(Suites))]
+    public void SavedStateAfter5000SendsInOneEpoch_IsWithinTenPercentOfAfter10(ushort suite)
+    {
+        var run = For(suite);
+        var bob = Load(run.BobAfter, run.Options, "bob");
+        Assert.Equal(1, bob.OwnProposalsInFlight);
+        int after5000 = run.BobAfter.Length;
+        Assert.InRange(after5000, run.SavedAfter10 * 0.9, run.SavedAfter10 * 1.1);
     }
 }
