@@ -34,18 +34,24 @@ internal static class GroupJoiner
     }
 
     /// <summary>RFC 9420 §12.4.3.1 joining with a Welcome.</summary>
+    /// <remarks><paramref name="resumedFrom"/>: joining a group made by ReInit or branch of a group we are in (§11.2, §11.3);
+    /// a resumption PSK of usage reinit or branch is taken only then, and only from that group.</remarks>
     public static GroupState FromWelcome(Welcome welcome, KeyPackageBundle keyPackage, KeyPair signatureKey, RatchetTreeWire? ratchetTree,
-        Func<PreSharedKeyId, byte[]?>? psks, GroupOptions options)
+        Func<PreSharedKeyId, byte[]?>? psks, GroupOptions options, ResumedFrom? resumedFrom = null)
     {
         if (!signatureKey.PublicKey.AsSpan().SequenceEqual(keyPackage.KeyPackage.LeafNode.SignatureKey))
             throw new ArgumentException("the signature key is not the KeyPackage's", nameof(signatureKey));
-        var lookup = (PreSharedKeyId id) => psks?.Invoke(id) ?? (id.PskType == PskType.External ? options.ExternalPsks?.Invoke(id) : null);
+        var lookup = (PreSharedKeyId id) => id.PskType == PskType.Resumption && id.Usage != ResumptionPskUsage.Application
+            ? GroupResumption.ResolveFor(resumedFrom, id)
+            : psks?.Invoke(id) ?? (id.PskType == PskType.External ? options.ExternalPsks?.Invoke(id) : null);
         using var opened = WelcomeProtection.Open(welcome, keyPackage, lookup);
+        GroupResumption.CheckWelcomePsks(opened.Psks, resumedFrom);
         var suite = opened.Suite;
         var groupInfo = opened.GroupInfo;
         var context = groupInfo.GroupContext;
 
         var tree = ImportTree(suite, groupInfo, ratchetTree, options);
+        if (resumedFrom is not null) GroupResumption.CheckNewGroup(context, tree, resumedFrom, options);
         var signer = tree.TryGetLeaf(groupInfo.Signer)
             ?? throw new MlsProtocolException(MlsError.InvalidWelcome, $"GroupInfo signer {groupInfo.Signer} is not a member");
         GroupInfoSignature.Check(suite, groupInfo, signer.SignatureKey);

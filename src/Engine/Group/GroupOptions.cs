@@ -76,6 +76,17 @@ public sealed record GroupOptions
 
     /// <summary>Seconds since the Unix epoch for lifetime checks; null skips them.</summary>
     public Func<ulong>? Clock { get; init; }
+
+    /// <summary>
+    /// RFC 9420 §11.3: whether two leaves are the same client ("the identifiers presented by their
+    /// respective credentials are considered equivalent by the application"), for the membership
+    /// rules of ReInit (same members) and branch (a subset). Null: <see cref="SameCredential"/>.
+    /// </summary>
+    public Func<LeafNode, LeafNode, bool>? SameClient { get; init; }
+
+    /// <summary>Two leaves are the same client when their credentials are byte-identical.</summary>
+    public static bool SameCredential(LeafNode a, LeafNode b) =>
+        Codec.Tls.Serialize(a.Credential).AsSpan().SequenceEqual(Codec.Tls.Serialize(b.Credential));
 }
 
 /// <summary>What <see cref="MlsGroup.Commit"/> covers and how (RFC 9420 §12.4).</summary>

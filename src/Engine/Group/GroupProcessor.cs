@@ -47,11 +47,20 @@ internal static class GroupProcessor
                     unprotected.Generation ?? 0, state with { SecretTree = secretTree });
             case ContentType.Proposal:
                 if (state.IsRemoved) throw new MlsProtocolException(MlsError.WrongEpoch, "we were removed from this group");
+                RequireNotReinitialized(state);
                 return ReceiveProposal(state with { SecretTree = secretTree }, unprotected.Content);
             default:
                 if (state.IsRemoved) throw new MlsProtocolException(MlsError.WrongEpoch, "we were removed from this group");
+                RequireNotReinitialized(state);
                 return ProcessCommit(state, unprotected.Content, secretTree);
         }
+    }
+
+    /// <summary>RFC 9420 §11.2, §12.1.5: a committed ReInit shuts the group down; only late application data is still read.</summary>
+    private static void RequireNotReinitialized(GroupState state)
+    {
+        if (state.PendingReInit is not null)
+            throw new MlsProtocolException(MlsError.WrongEpoch, "the group was reinitialised (RFC 9420 §11.2): it takes no more proposals or commits");
     }
 
     /// <summary>RFC 9420 §6.1: the key each sender type signs with.</summary>

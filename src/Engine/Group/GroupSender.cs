@@ -66,8 +66,10 @@ internal static class GroupSender
         return newSignaturePrivateKey;
     }
 
-    /// <summary>RFC 9420 §12.4.1 creating a Commit.</summary>
-    public static (CommitResult Result, GroupState StateAfterSending) Commit(GroupState state, CommitOptions options, IRandomSource random)
+    /// <summary>RFC 9420 §12.4.1 creating a Commit. <paramref name="resumption"/>: only for the initial Commit of a group
+    /// made by ReInit or branch (§11.2, §11.3), the resumption PSK it injects (inline, and named by the Welcome).</summary>
+    public static (CommitResult Result, GroupState StateAfterSending) Commit(GroupState state, CommitOptions options, IRandomSource random,
+        ResumptionPsk? resumption = null)
     {
         RequireActive(state);
         var suite = state.Suite;
@@ -78,7 +80,8 @@ internal static class GroupSender
             if (p is ExternalInitProposal) throw new ArgumentException("ExternalInit belongs to external Commits only");
         }
         var inline = options.InlineProposals.Select(p => new ResolvedProposal(p, null, me)).ToList();
-        var (byRef, outcome) = ChooseProposals(state, inline, options.ProposalRefs, me);
+        if (resumption is not null) inline.Add(new ResolvedProposal(new PreSharedKeyProposal(resumption.Id), null, me));
+        var (byRef, outcome) = ChooseProposals(state, inline, options.ProposalRefs, me, resumption?.Id.Usage);
         var proposals = byRef.Concat(inline).ToList();
 
         bool path = options.ForcePath || options.NewLeaf is not null || outcome.PathRequired;
@@ -122,7 +125,7 @@ internal static class GroupSender
         var confirmed = TranscriptHash.Confirmed(suite, state.InterimTranscriptHash, unconfirmed.ConfirmedTranscriptHashInput());
         var newContext = provisional with { TreeHash = newTree.TreeHash(), ConfirmedTranscriptHash = confirmed };
 
-        using var pskSecret = ProposalList.PskSecretOf(state, outcome.Psks);
+        using var pskSecret = ProposalList.PskSecretOf(state, outcome.Psks, resumption);
         using var schedule = KeySchedule.Advance(suite, state.Secrets.InitSecret.Span, commitSecret.Span, pskSecret.Span, Tls.Serialize(newContext));
         commitSecret.Clear();
         var tag = TranscriptHash.ConfirmationTag(suite, schedule.Secrets.ConfirmationKey.Span, confirmed);
@@ -174,14 +177,14 @@ internal static class GroupSender
     /// Removes first (§12.2 "SHOULD prefer any Remove received, or the most recent Update").
     /// </summary>
     private static (List<ResolvedProposal> ByRef, ProposalListOutcome Outcome) ChooseProposals(GroupState state,
-        List<ResolvedProposal> inline, IReadOnlyList<byte[]>? refs, Sender me)
+        List<ResolvedProposal> inline, IReadOnlyList<byte[]>? refs, Sender me, ResumptionPskUsage? resumption)
     {
         if (refs is not null)
         {
             var chosen = refs.Select(r => state.FindProposal(r) is { } c
                 ? new ResolvedProposal(c.Proposal, c.Ref, c.Sender, c.Own)
                 : throw new ArgumentException($"proposal {Convert.ToHexString(r)} is not cached")).ToList();
-            return (chosen, ProposalList.ValidateAndApply(state, chosen.Concat(inline).ToList(), me));
+            return (chosen, ProposalList.ValidateAndApply(state, chosen.Concat(inline).ToList(), me, resumption));
         }
 
         var candidates = state.Proposals.Where(c => !(c.Sender.SenderType == SenderType.Member && c.Sender.LeafIndex == state.OwnLeafIndex && c.Proposal is UpdateProposal))
@@ -190,13 +193,13 @@ internal static class GroupSender
             .ThenBy(x => x.C.Proposal is UpdateProposal ? -x.Index : x.Index)
             .ToList();
         var taken = new List<(CachedProposal C, int Index)>();
-        ProposalListOutcome outcome = ProposalList.ValidateAndApply(state, inline, me);
+        ProposalListOutcome outcome = ProposalList.ValidateAndApply(state, inline, me, resumption);
         foreach (var candidate in candidates)
         {
             var trial = taken.Append(candidate).OrderBy(x => x.Index).Select(x => Resolve(x.C)).ToList();
             try
             {
-                outcome = ProposalList.ValidateAndApply(state, trial.Concat(inline).ToList(), me);
+                outcome = ProposalList.ValidateAndApply(state, trial.Concat(inline).ToList(), me, resumption);
                 taken.Add(candidate);
             }
             catch (MlsProtocolException) { /* this proposal cannot join the list (§12.2): leave it out */ }

@@ -100,6 +100,87 @@ public sealed class MlsGroup
         return (new MlsGroup(state, random), commit);
     }
 
+    /// <summary>
+    /// RFC 9420 §11.2: joins the group that the committed ReInit of <paramref name="reinitialized"/>
+    /// asked for, with its Welcome. Besides every check of <see cref="JoinFromWelcome"/>: the Welcome
+    /// names exactly one resumption PSK, of usage reinit, for <paramref name="reinitialized"/>'s group and
+    /// the epoch that committed the ReInit; the new GroupContext has the ReInit's version, cipher suite,
+    /// group_id and extensions and epoch 1; the members are the same (<see cref="GroupOptions.SameClient"/>).
+    /// </summary>
+    public static MlsGroup JoinReInit(Welcome welcome, KeyPackageBundle keyPackage, KeyPair signatureKey, MlsGroup reinitialized,
+        RatchetTreeWire? ratchetTreeIfNotInExtension, IRandomSource random, GroupOptions? options = null) =>
+        JoinResumed(ResumptionPskUsage.ReInit, welcome, keyPackage, signatureKey, reinitialized, ratchetTreeIfNotInExtension, random, options);
+
+    /// <summary>
+    /// RFC 9420 §11.3: joins a subgroup branched from <paramref name="original"/> (whose resumption PSK of
+    /// the named epoch this member still holds). Besides every check of <see cref="JoinFromWelcome"/>: one
+    /// resumption PSK of usage branch for <paramref name="original"/>'s group; the same version and cipher
+    /// suite, epoch 1; each member matches a member of <paramref name="original"/> (<see cref="GroupOptions.SameClient"/>).
+    /// </summary>
+    public static MlsGroup JoinBranch(Welcome welcome, KeyPackageBundle keyPackage, KeyPair signatureKey, MlsGroup original,
+        RatchetTreeWire? ratchetTreeIfNotInExtension, IRandomSource random, GroupOptions? options = null) =>
+        JoinResumed(ResumptionPskUsage.Branch, welcome, keyPackage, signatureKey, original, ratchetTreeIfNotInExtension, random, options);
+
+    private static MlsGroup JoinResumed(ResumptionPskUsage usage, Welcome welcome, KeyPackageBundle keyPackage, KeyPair signatureKey, MlsGroup old,
+        RatchetTreeWire? ratchetTree, IRandomSource random, GroupOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(welcome);
+        ArgumentNullException.ThrowIfNull(keyPackage);
+        ArgumentNullException.ThrowIfNull(signatureKey);
+        ArgumentNullException.ThrowIfNull(old);
+        ArgumentNullException.ThrowIfNull(random);
+        return new(GroupJoiner.FromWelcome(welcome, keyPackage, signatureKey, ratchetTree, null, options ?? old.State.Options,
+            new ResumedFrom(usage, old.State)), random);
+    }
+
+    // ---------------------------------------------------------------- reinitialising and branching (§11)
+
+    /// <summary>The ReInit a merged Commit carried (RFC 9420 §11.2): the group no longer sends; <see cref="ReInit"/> makes its successor.</summary>
+    public ReInitProposal? PendingReInit => State.PendingReInit;
+
+    /// <summary>RFC 9420 §12.1.5: proposes to reinitialise the group as <paramref name="groupId"/> under <paramref name="suite"/>
+    /// with <paramref name="extensions"/> (version mls10). A Commit covering it must cover nothing else (§12.2).</summary>
+    public MlsMessage ProposeReInit(byte[] groupId, CipherSuite suite, IReadOnlyList<Extension>? extensions = null, byte[]? authenticatedData = null)
+    {
+        ArgumentNullException.ThrowIfNull(groupId);
+        ArgumentNullException.ThrowIfNull(suite);
+        return Propose(new ReInitProposal(groupId.ToArray(), GroupContext.Mls10, suite.Id, extensions ?? []), authenticatedData);
+    }
+
+    /// <summary>
+    /// RFC 9420 §11.2 step 3, once a Commit covering a ReInit is merged (<see cref="PendingReInit"/>):
+    /// creates the new group the ReInit asks for, in epoch 1, with one KeyPackage (of the new suite)
+    /// for every other member, bound to this group's current epoch by a resumption PSK of usage reinit.
+    /// Our leaf keeps our signature key and credential unless given (a new suite needs a new key).
+    /// Send the Welcome to the others; they join with <see cref="JoinReInit"/>.
+    /// </summary>
+    public ResumedGroup ReInit(IReadOnlyList<KeyPackage> otherMembers, KeyPair? signatureKey = null, Credential? credential = null,
+        GroupOptions? options = null, Capabilities? capabilities = null, IReadOnlyList<Extension>? leafExtensions = null)
+    {
+        ArgumentNullException.ThrowIfNull(otherMembers);
+        var reinit = State.PendingReInit ?? throw new InvalidOperationException("no ReInit was committed in this group (RFC 9420 §11.2)");
+        var leaf = GroupResumption.NewLeaf.Resolve(State, CipherSuite.Get(reinit.CipherSuite), signatureKey, credential, capabilities, leafExtensions);
+        var (state, welcome) = GroupResumption.ReInit(State, otherMembers, leaf, options ?? State.Options, _random);
+        return new ResumedGroup(new MlsGroup(state, _random), MlsMessage.From(welcome));
+    }
+
+    /// <summary>
+    /// RFC 9420 §11.3: branches a subgroup <paramref name="groupId"/> of this group's members (one fresh
+    /// KeyPackage for each other member taken along), same version and suite, in epoch 1, bound to this
+    /// group's current epoch by a resumption PSK of usage branch with a fresh nonce. The others join
+    /// with <see cref="JoinBranch"/>.
+    /// </summary>
+    public ResumedGroup Branch(byte[] groupId, IReadOnlyList<KeyPackage> otherMembers, IReadOnlyList<Extension>? groupContextExtensions = null,
+        GroupOptions? options = null, KeyPair? signatureKey = null, Credential? credential = null)
+    {
+        ArgumentNullException.ThrowIfNull(groupId);
+        ArgumentNullException.ThrowIfNull(otherMembers);
+        var leaf = GroupResumption.NewLeaf.Resolve(State, State.Suite, signatureKey, credential, null, null);
+        var (state, welcome) = GroupResumption.Branch(State, groupId.ToArray(), otherMembers, groupContextExtensions ?? [], leaf,
+            options ?? State.Options, _random);
+        return new ResumedGroup(new MlsGroup(state, _random), MlsMessage.From(welcome));
+    }
+
     // ---------------------------------------------------------------- accessors
 
     public CipherSuite Suite => State.Suite;

@@ -74,3 +74,12 @@ public sealed record CommitResult(MlsMessage Commit, MlsMessage? Welcome, Lazy<G
 
     public override string ToString() => $"CommitResult(epoch {Staged.NewEpoch}, welcome {(Welcome is null ? "no" : "yes")})";
 }
+
+/// <summary>
+/// What <see cref="MlsGroup.ReInit"/> and <see cref="MlsGroup.Branch"/> yield (RFC 9420 §11): the new
+/// group, already in epoch 1, and the Welcome to send to its other members.
+/// </summary>
+public sealed record ResumedGroup(MlsGroup Group, MlsMessage Welcome)
+{
+    public override string ToString() => $"ResumedGroup(epoch {Group.Epoch}, {Group.Members.Count} members)";
+}

@@ -31,7 +31,10 @@ internal sealed record ProposalListOutcome(
 internal static class ProposalList
 {
     /// <summary>Validates <paramref name="proposals"/> as covered by a Commit from <paramref name="committer"/> and applies them.</summary>
-    public static ProposalListOutcome ValidateAndApply(GroupState state, IReadOnlyList<ResolvedProposal> proposals, Sender committer)
+    /// <remarks><paramref name="resumption"/> is set only for the initial Commit of a group made by ReInit or branch
+    /// (RFC 9420 §11.2, §11.3): that one Commit may carry one resumption PSK of that usage; every other list may not.</remarks>
+    public static ProposalListOutcome ValidateAndApply(GroupState state, IReadOnlyList<ResolvedProposal> proposals, Sender committer,
+        ResumptionPskUsage? resumption = null)
     {
         bool external = committer.SenderType == SenderType.NewMemberCommit;
         if (!external && committer.SenderType != SenderType.Member)
@@ -82,7 +85,7 @@ internal static class ProposalList
                     if (external) throw Invalid("Add in an external Commit");
                     break;
                 case PreSharedKeyProposal psk:
-                    CheckPskId(state, psk.Psk);
+                    CheckPskId(state, psk.Psk, resumption);
                     if (!pskIds.Add(Convert.ToHexString(Tls.Serialize(psk.Psk)))) throw Invalid("the same PreSharedKeyID twice");
                     break;
                 default:
@@ -173,11 +176,12 @@ internal static class ProposalList
         return new ProposalListOutcome(newTree, extensions, added, psks, externalInit, reinit, pathRequired, removesUs, ownUpdate, resyncRemoved);
     }
 
-    /// <summary>RFC 9420 §12.1.4: psk_nonce of Nh bytes; a resumption PSK in a normal Commit has usage application.</summary>
-    private static void CheckPskId(GroupState state, PreSharedKeyId id)
+    /// <summary>RFC 9420 §12.1.4: psk_nonce of Nh bytes; §11.2, §11.3: a resumption PSK in a Commit has usage
+    /// application, except the one reinit/branch PSK of a resumed group's initial Commit.</summary>
+    private static void CheckPskId(GroupState state, PreSharedKeyId id, ResumptionPskUsage? resumption)
     {
         if (id.PskNonce.Length != state.Suite.HashLength) throw Invalid($"psk_nonce of {id.PskNonce.Length} bytes, not {state.Suite.HashLength}");
-        if (id.PskType == PskType.Resumption && id.Usage != ResumptionPskUsage.Application)
+        if (id.PskType == PskType.Resumption && id.Usage != ResumptionPskUsage.Application && id.Usage != resumption)
             throw Invalid($"resumption PSK with usage {id.Usage} in a Commit");
     }
 
@@ -204,12 +208,12 @@ internal static class ProposalList
     private static bool IsDefaultExtension(ushort type) => type is >= 1 and <= 5;
 
     /// <summary>RFC 9420 §8.4 psk_secret over <paramref name="psks"/> in order; a missing PSK is <see cref="MlsError.MissingKey"/>.</summary>
-    public static Secret PskSecretOf(GroupState state, IReadOnlyList<PreSharedKeyId> psks)
+    public static Secret PskSecretOf(GroupState state, IReadOnlyList<PreSharedKeyId> psks, ResumptionPsk? resumption = null)
     {
         var inputs = new List<(byte[], byte[])>(psks.Count);
         foreach (var id in psks)
         {
-            var psk = state.ResolvePsk(id)
+            var psk = (resumption is not null && resumption.Names(id) ? resumption.Psk.ToArray() : null) ?? state.ResolvePsk(id)
                 ?? throw new MlsProtocolException(MlsError.MissingKey, $"PSK ({id.PskType}) named by a PreSharedKey proposal is not available");
             inputs.Add((Tls.Serialize(id), psk));
         }
