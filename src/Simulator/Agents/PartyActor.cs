@@ -224,6 +224,7 @@ public sealed class PartyActor : ReceiveActor
                 Duplicate x => x.Epoch,
                 Expired x => x.Epoch,
                 Undecryptable x => x.Epoch,
+                RollbackDetected x => x.Epoch,
                 _ => null,
             },
             PayloadId = outcome is Delivered p ? Payload.IdOf(p.Payload) : null,
@@ -231,13 +232,14 @@ public sealed class PartyActor : ReceiveActor
         return new PartyReply(events) { Outcome = name };
     }
 
-    /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired, Undecryptable or Rejected:Reason (the detail text stays out of the trace).</summary>
+    /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired, Undecryptable, RollbackDetected:Evidence or Rejected:Reason (the detail text stays out of the trace).</summary>
     public static string OutcomeName(ReceiveOutcome outcome) => outcome switch
     {
         Delivered => "Delivered",
         Duplicate => "Duplicate",
         Expired => "Expired",
         Undecryptable => "Undecryptable",
+        RollbackDetected r => "RollbackDetected:" + r.Evidence,
         Rejected r => "Rejected:" + r.Reason,
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown outcome"),
     };
