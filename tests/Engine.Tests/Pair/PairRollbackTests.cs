@@ -91,6 +91,47 @@ public sealed class PairRollbackTests
     }
 
     [Fact]
+    public void ASecondRollbackDuringRecovery_IsDetectedToo_AndTheLastRestoredStateFollows()
+    {
+        var kit = new PairTestKit(seed: 85).Joined();
+        var (a, b) = (kit.A, kit.Bob);
+        Exchange(a, b, "start");
+        Exchange(b, a, "ok");
+        var first = a.Send(Bytes("a1"));
+        Assert.IsType<Delivered>(b.Receive(first.Datagram));
+        Assert.IsType<Delivered>(b.Receive(a.Send(Bytes("a2"), new CardEdit("Alice lost")).Datagram));
+        // First rollback: detected, proposals suspended.
+        var once = Restore(first.State, kit, "once");
+        Assert.IsType<RollbackDetected>(b.Receive(once.Send(Bytes("a2'"), new CardEdit("Alice once")).Datagram));
+        Assert.IsType<Delivered>(b.Receive(once.Send(Bytes("a3'")).Datagram));
+        // Second rollback, to the same backup, before Bob answered: detected again, nothing cached.
+        var twice = Restore(first.State, kit, "twice");
+        Assert.IsType<RollbackDetected>(b.Receive(twice.Send(Bytes("a2''")).Datagram));
+        Assert.Equal(0, b.PeerProposalsPending);
+        var reply = b.Send(Bytes("reply"));
+        Assert.IsType<Delivered>(twice.Receive(reply.Datagram));
+        Exchange(twice, b, "again");
+        AssertConverged(twice, b);
+    }
+
+    [Fact]
+    public void BothRolledBackToTheSamePoint_AreStillOneConversation()
+    {
+        var kit = new PairTestKit(seed: 86).Joined();
+        var (a, b) = (kit.A, kit.Bob);
+        Exchange(a, b, "start");
+        Exchange(b, a, "ok");
+        var (savedA, savedB) = (a.Save(), b.Save());
+        Exchange(a, b, "forgotten by both");
+        Exchange(b, a, "also forgotten");
+        var (ra, rb) = (Restore(savedA, kit, "a"), Restore(savedB, kit, "b"));
+        // Both forgot the same epochs: nothing is inconsistent, the conversation goes on from there.
+        Exchange(ra, rb, "after restore");
+        Exchange(rb, ra, "fine");
+        AssertConverged(ra, rb);
+    }
+
+    [Fact]
     public void AReplayIsNeverTakenForARollback()
     {
         var kit = new PairTestKit(seed: 84).Joined();
