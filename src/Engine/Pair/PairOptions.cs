@@ -74,6 +74,13 @@ public sealed record PairOptions
             throw new ArgumentOutOfRangeException(nameof(InvitationLifetime), InvitationLifetime, "must be positive");
     }
 
+    /// <summary>
+    /// A baseline variant (PAIRMLS.md "Baselines"): the acceptor never commits the random empty commit,
+    /// so w is always 1 and the parity tells who invited whom. Set only through
+    /// <see cref="Baselines.PairVariants.WithoutRandomEmptyCommit"/>.
+    /// </summary>
+    internal bool SkipRandomEmptyCommit { get; init; }
+
     /// <summary>The MLS options every PairMLS group runs with.</summary>
     internal GroupOptions ToGroupOptions()
     {

@@ -70,7 +70,8 @@ public sealed class PairSession
                 IdentityBinding.WithSupport(KeyPackageBundle.DefaultCapabilities(suite)), [As.InitialBinding(myAssertion).ToExtension()], null);
         }
         finally { signatureKey.Clear(); }
-        if (random.NextUInt64(2) == 1) group = GroupSender.Commit(group, new CommitOptions { ForcePath = true }, random).Result.Staged.NewState;
+        // The coin is drawn even by the variant without the empty commit, so both see the same randomness afterwards.
+        if (random.NextUInt64(2) == 1 && !options.SkipRandomEmptyCommit) group = GroupSender.Commit(group, new CommitOptions { ForcePath = true }, random).Result.Staged.NewState;
         var add = GroupSender.Commit(group, new CommitOptions { InlineProposals = [new AddProposal(keyPackage)], ForcePath = true }, random).Result;
         group = add.Staged.NewState;
 
