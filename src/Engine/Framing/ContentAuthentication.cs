@@ -37,7 +37,10 @@ public static class ContentAuthentication
     public static void VerifyOrThrow(CipherSuite suite, AuthenticatedContent content, GroupContext? context, ReadOnlySpan<byte> signaturePublicKey)
     {
         if (!Verify(suite, content, context, signaturePublicKey))
+        {
+            ValidationRules.SignatureKey(suite, signaturePublicKey, $"{content.Content.Sender.SenderType} sender");
             throw new MlsProtocolException(MlsError.BadSignature, $"FramedContent signature of {content.Content.Sender.SenderType} sender does not verify");
+        }
     }
 
     /// <summary>

@@ -68,12 +68,10 @@ public sealed record GroupState
 
     /// <summary>§7.3 validation context under the given (or current) GroupContext extensions.</summary>
     internal LeafNodeValidationContext LeafContext(IReadOnlyList<Extension>? extensions = null) =>
-        new(Suite, Context.GroupId)
-        {
-            CurrentTime = Options.Clock?.Invoke(),
-            RequiredCapabilities = GroupExtensions.RequiredCapabilities(extensions ?? Context.Extensions),
-            RequireCipherSuiteInCapabilities = Options.RequireCipherSuiteInCapabilities,
-        };
+        Options.LeafContext(Suite, Context.GroupId, extensions ?? Context.Extensions);
+
+    /// <summary>The time lifetimes are checked against (<see cref="GroupOptions.Clock"/>; null: not checked).</summary>
+    internal ulong? Now => Options.Clock?.Invoke();
 
     internal CachedProposal? FindProposal(ReadOnlySpan<byte> reference)
     {

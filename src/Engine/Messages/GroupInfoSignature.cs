@@ -19,10 +19,13 @@ public static class GroupInfoSignature
     public static bool Verify(CipherSuite suite, GroupInfo groupInfo, ReadOnlySpan<byte> signerPublicKey) =>
         suite.VerifyWithLabel(signerPublicKey, Label, groupInfo.ToBeSigned(), groupInfo.Signature);
 
-    /// <summary><see cref="Verify"/>, failing with <see cref="MlsError.BadSignature"/>.</summary>
+    /// <summary><see cref="Verify"/>, failing with <see cref="MlsError.BadSignature"/> (a malformed key: <see cref="MlsError.InvalidKey"/>).</summary>
     public static void Check(CipherSuite suite, GroupInfo groupInfo, ReadOnlySpan<byte> signerPublicKey)
     {
         if (!Verify(suite, groupInfo, signerPublicKey))
+        {
+            ValidationRules.SignatureKey(suite, signerPublicKey, $"GroupInfo signer {groupInfo.Signer}");
             throw new MlsProtocolException(MlsError.BadSignature, $"GroupInfo signature by leaf {groupInfo.Signer} does not verify");
+        }
     }
 }

@@ -22,9 +22,10 @@ public sealed record LeafNodeValidationContext(CipherSuite Suite, byte[] GroupId
     /// <summary>
     /// Whether capabilities.cipher_suites must list the group's suite. §7.2 says a client lists
     /// every suite it supports, but §7.3 does not check it, and some peers omit it (the IETF
-    /// treekem.json leaves of suite-7 groups list suites 1–6 only). On by default.
+    /// treekem.json leaves of suite-7 groups list suites 1–6 only): a group that insists refuses real
+    /// groups of other implementations. Off by default (<see cref="Messages.ValidationRule.LeafCipherSuite"/>).
     /// </summary>
-    public bool RequireCipherSuiteInCapabilities { get; init; } = true;
+    public bool RequireCipherSuiteInCapabilities { get; init; }
 }
 
 /// <summary>Options for validating a whole tree (§12.4.3.1): the leaf context, plus an expected root tree hash if known.</summary>

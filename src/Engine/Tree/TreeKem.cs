@@ -114,8 +114,6 @@ public static class TreeKem
         // §12.4.2 leaf validation; §7.3 for commit-source leaves.
         var leafContext = leafValidation ?? new LeafNodeValidationContext(suite, provisionalContext.GroupId);
         LeafNodeValidator.Validate(path.LeafNode, senderLeaf, leafContext, tree, LeafNodeSource.Commit);
-        if (tree.GetLeaf(senderLeaf) is { } current && current.EncryptionKey.AsSpan().SequenceEqual(path.LeafNode.EncryptionKey))
-            throw new MlsProtocolException(MlsError.InvalidLeafNode, "committer's encryption_key is unchanged");
 
         var fdp = tree.FilteredDirectPathWithCopath(senderLeaf);
         if (path.Nodes.Count != fdp.Count)
