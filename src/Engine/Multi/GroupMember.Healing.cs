@@ -1,0 +1,190 @@
+using Sim.Engine.Codec;
+using Sim.Engine.Framing;
+using Sim.Engine.Group;
+using Sim.Engine.Messages;
+
+namespace Sim.Engine.Multi;
+
+/// <summary>Fork detection and canonical healing (GROUPS.md strategy 2) and the retained states it can use (strategy 4).</summary>
+public sealed partial class GroupMember
+{
+    /// <summary>A state of an epoch we left, kept so a concurrent commit for it can still be processed; since when.</summary>
+    private sealed record Retained(GroupState State, BranchChain Chain, long SinceMs);
+
+    private readonly List<Retained> _retained = [];
+    private readonly List<(ulong Epoch, byte[] Body)> _commitLog = [];
+    private long _retainedLongestMs;
+
+    /// <summary>States of left epochs held now (fork-resilient retention's storage).</summary>
+    public int RetainedStateCount => _retained.Count;
+
+    /// <summary>The longest any retained state was kept, or is kept now (the forward-secrecy exposure of retention), ms.</summary>
+    public long RetainedLongestMs => Math.Max(_retainedLongestMs, _retained.Count == 0 ? 0 : _now - _retained.Min(r => r.SinceMs));
+
+    /// <summary>Bytes of the states this member holds: the current one and every retained one (each saved as it would be stored).</summary>
+    public long StateBytes() => (_group is null ? 0 : _group.Save().LongLength) + _retained.Sum(r => (long)r.State.Save().Length);
+
+    private void Retain()
+    {
+        if (_options.RetainedStates <= 0 || _group is null) return;
+        _retained.Add(new Retained(_group.State, _chain, _now));
+        while (_retained.Count > _options.RetainedStates) Forget(0);
+    }
+
+    private void Forget(int index)
+    {
+        _retainedLongestMs = Math.Max(_retainedLongestMs, _now - _retained[index].SinceMs);
+        _retained.RemoveAt(index);
+    }
+
+    private void LogCommit(ulong newEpoch, byte[] body)
+    {
+        _commitLog.RemoveAll(c => c.Epoch >= newEpoch);
+        _commitLog.Add((newEpoch, body));
+        while (_commitLog.Count > _options.CommitLog) _commitLog.RemoveAt(0);
+    }
+
+    /// <summary>Every datagram carries its sender's head; one that does not fit our chain asks for the sender's whole chain.</summary>
+    private void NoteHead(MultiDatagram d)
+    {
+        if (!IsMember || d.Epoch == 0 || d.Sender == Name) return;
+        if (d.Epoch <= _chain.Epoch && _chain.CommitFor(d.Epoch) is { } ours && ours.AsSpan().SequenceEqual(d.Tip)) return;
+        if (Ask("chain/" + d.Sender)) Send(d.Sender, Datagram(MultiKind.ChainRequest));
+    }
+
+    private void OnChainReply(MultiDatagram d)
+    {
+        if (!IsMember) return;
+        var theirs = new BranchChain(d.Chain);
+        switch (_chain.Compare(theirs))
+        {
+            case ChainRelation.Behind:
+                if (Ask("catchup/" + d.Sender)) Send(d.Sender, Datagram(MultiKind.CatchUp));
+                break;
+            case ChainRelation.ForkWeWin:
+                _seen.Add(new MemberObservation.ForkDetected(_chain.ForkPoint(theirs) + 1, "chain", d.Sender));
+                // The loser needs a GroupInfo of the canonical branch: send it now, saving it a round trip.
+                if (Ask("groupinfo/" + d.Sender)) SendGroupInfo(d.Sender);
+                break;
+            case ChainRelation.ForkTheyWin:
+                ulong fork = _chain.ForkPoint(theirs);
+                _seen.Add(new MemberObservation.ForkDetected(fork + 1, "chain", d.Sender));
+                // With the fork point's state retained, their commits suffice; otherwise ask for a GroupInfo.
+                bool retained = _retained.Any(r => r.State.Epoch == fork && r.Chain.Epoch == fork);
+                if (Ask("catchup/" + d.Sender)) Send(d.Sender, Datagram(MultiKind.CatchUp) with { Epoch = retained ? fork : ulong.MaxValue });
+                break;
+        }
+    }
+
+    /// <summary>A catch-up: the commits after the asked epoch from our log, or our GroupInfo when the log does not reach back.</summary>
+    private void OnCatchUp(MultiDatagram d)
+    {
+        if (!IsMember) return;
+        ulong from = d.Epoch;
+        bool logged = from < _chain.Epoch && _commitLog.Count > 0 && _commitLog[0].Epoch <= from + 1 && _commitLog[^1].Epoch == _chain.Epoch;
+        if (!logged || from == ulong.MaxValue) { SendGroupInfo(d.Sender); return; }
+        foreach (var (epoch, body) in _commitLog.Where(c => c.Epoch > from))
+            Send(d.Sender, new MultiDatagram(MultiKind.Commit, Name, epoch - 1, _chain.CommitFor(epoch - 1) ?? []) { Body = body });
+    }
+
+    private void SendGroupInfo(string to) =>
+        Send(to, Datagram(MultiKind.GroupInfoReply) with { Body = Tls.Serialize(MlsMessage.From(_group!.GroupInfo(withRatchetTree: true))), Chain = _chain.Commits });
+
+    /// <summary>A second valid commit for an epoch we left: a fork seen from the commits themselves; the rule may move us onto it.</summary>
+    private void OnOldCommit(MultiDatagram d, MlsMessage message, ulong epoch, byte[] hash)
+    {
+        if (_options.Strategy == MultiStrategy.Sequenced) { Reject(d, "old epoch"); return; }
+        int at = _retained.FindIndex(r => r.State.Epoch == epoch && r.Chain.Epoch == epoch && r.Chain.Tip.AsSpan().SequenceEqual(_chain.CommitFor(epoch) ?? []));
+        if (at < 0) { Reject(d, "old epoch, state not retained"); return; }
+        var old = _retained[at];
+        var fork = MlsGroup.FromState(old.State, _random.Derive($"fork/{epoch}/{MessageRef(hash)}"));
+        StagedCommit staged;
+        try
+        {
+            if (fork.Process(message) is not StagedCommit s) { Reject(d, "not a commit"); return; }
+            staged = s;
+        }
+        catch (MlsProtocolException e) { Reject(d, e.Error.ToString()); return; }
+        var theirs = old.Chain.Extend(hash);
+        _seen.Add(new MemberObservation.ForkDetected(epoch + 1, "commits", d.Sender));
+        if (_chain.Compare(theirs) != ChainRelation.ForkTheyWin || staged.Removed) return;
+        if (staged.Committer.SenderType == SenderType.NewMemberCommit && !IsResyncAgainst(staged, old.State)) return;
+        ulong from = Epoch;
+        fork.Merge(staged);
+        SwitchTo(fork, theirs.UpTo(epoch), "retained", from);
+        _retained.RemoveAll(r => r.State.Epoch >= epoch);
+        Entered(d.Body, hash, "switch", d.Sender);
+    }
+
+    private static bool IsResyncAgainst(StagedCommit staged, GroupState before)
+    {
+        var joiner = staged.NewState.Tree.GetLeaf(staged.CommitterLeaf)!;
+        return staged.Proposals.Any(p => p.Proposal is RemoveProposal r && before.Tree.TryGetLeaf(r.Removed) is { } old
+            && old.Credential.Identity is { } a && joiner.Credential.Identity is { } b && a.AsSpan().SequenceEqual(b));
+    }
+
+    /// <summary>Moves onto another branch: <paramref name="chain"/> leads to the epoch before <paramref name="group"/>'s (its commit is entered next).</summary>
+    private void SwitchTo(MlsGroup group, BranchChain chain, string how, ulong fromEpoch)
+    {
+        _group = group;
+        _chain = chain;
+        _pending = null;
+        if (how != "retained") _commitLog.Clear();
+        _seen.Add(new MemberObservation.Rejoined(fromEpoch, group.Epoch, how));
+    }
+
+    /// <summary>A GroupInfo of a branch that beats ours (or of ours, ahead of us): rejoin it with an external commit (RFC 9420 §12.4.3.2).</summary>
+    private void OnGroupInfo(MultiDatagram d)
+    {
+        if (ParseMls(d.Body) is not { GroupInfo: { } info }) { Reject(d, "malformed"); return; }
+        var theirs = new BranchChain(d.Chain);
+        if (theirs.Epoch != info.GroupContext.Epoch) { Reject(d, "chain does not lead to the GroupInfo's epoch"); return; }
+        var relation = _group is null ? ChainRelation.Behind : _chain.Compare(theirs);
+        if (IsMember && relation is not (ChainRelation.Behind or ChainRelation.ForkTheyWin)) return;
+        if (_group is { IsRemoved: true } && relation == ChainRelation.Behind) return; // removed on this branch: stay out
+        // Policy: an external commit only as a resync of a leaf of ours in that tree; others wait for a re-add.
+        uint? old = null;
+        if (info.Extensions.FirstOrDefault(x => x.ExtensionType == Extension.RatchetTree) is { } ext
+            && Tls.TryDeserialize<RatchetTreeWire>(ext.ExtensionData, out var wire) && wire is not null)
+            for (int i = 0; i < wire.Nodes.Count; i += 2)
+                if (wire.Nodes[i]?.Leaf is { } leaf && NameOf(leaf) == Name) old = (uint)(i / 2);
+        if (old is null) { Reject(d, "no leaf of ours to resync"); return; }
+        MlsGroup group;
+        MlsMessage commit;
+        try { (group, commit) = MlsGroup.JoinExternal(info, null, _signature, _credential, _random.Derive($"external/{info.GroupContext.Epoch}/{_now}"), _groupOptions, resyncRemove: old); }
+        catch (MlsProtocolException e) { Reject(d, e.Error.ToString()); return; }
+        byte[] body = Tls.Serialize(commit);
+        byte[] hash = _suite.Hash(body);
+        ulong from = Epoch;
+        _retained.Clear();
+        _future.Clear();
+        SwitchTo(group, theirs, "external", from);
+        var announce = new MultiDatagram(MultiKind.Commit, Name, theirs.Epoch, theirs.Tip) { Body = body };
+        foreach (var m in Members.Where(m => m != Name)) Send(m, announce);
+        Entered(body, hash, "external", Name);
+    }
+
+    /// <summary>A Welcome for us (RFC 9420 §12.4.3.1), taken when we have no group or its chain beats ours.</summary>
+    private void OnWelcome(MultiDatagram d)
+    {
+        if (d.Target.Length > 0 && d.Target != Name) return;
+        if (ParseMls(d.Body) is not { Welcome: { } welcome }) { Reject(d, "malformed"); return; }
+        var theirs = new BranchChain(d.Chain);
+        if (IsMember && _chain.Compare(theirs) is not (ChainRelation.Behind or ChainRelation.ForkTheyWin)) { Reject(d, "welcome to a branch that does not beat ours"); return; }
+        MlsGroup? group;
+        try { group = JoinWelcome(welcome); }
+        catch (MlsProtocolException e) { Reject(d, e.Error.ToString()); return; }
+        if (group is null) { Reject(d, "welcome not for us"); return; }
+        if (group.Epoch != theirs.Epoch) { Reject(d, "chain does not lead to the Welcome's epoch"); return; }
+        ulong from = Epoch;
+        bool was = _group is not null;
+        _retained.Clear();
+        _group = group;
+        _chain = theirs;
+        _pending = null;
+        _commitLog.Clear();
+        if (was) _seen.Add(new MemberObservation.Rejoined(from, theirs.Epoch, "welcome"));
+        _seen.Add(new MemberObservation.EpochEntered(group.Epoch, theirs.Tip, _suite.Hash(group.EpochAuthenticator), "welcome", d.Sender, Members));
+        ReplayFuture();
+    }
+}

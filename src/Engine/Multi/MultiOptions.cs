@@ -1,0 +1,64 @@
+using Sim.Engine.Crypto;
+
+namespace Sim.Engine.Multi;
+
+/// <summary>The N-party strategies of GROUPS.md this engine runs.</summary>
+public enum MultiStrategy
+{
+    /// <summary>Strategy 1: a delivery service accepts the first commit for each epoch and fans it out.</summary>
+    Sequenced,
+    /// <summary>Strategy 2: members commit when they like; forks are detected and healed onto one canonical branch.</summary>
+    Uncoordinated,
+}
+
+/// <summary>GROUPS.md "Key-share": whether a member re-encrypts a losing branch's messages for members who ask.</summary>
+public enum KeySharePolicy
+{
+    /// <summary>Never: no message of a losing branch leaves its holder.</summary>
+    Off,
+    /// <summary>Only to a requester whose leaf in our (canonical) group carries the credential and signature key verified for that name.</summary>
+    VerifiedMembers,
+}
+
+/// <summary>
+/// An identity every member verified out of band before the group started (the Authentication
+/// Service's directory): a name, its signature key and the HPKE key key-share is sealed to.
+/// </summary>
+public sealed record MemberIdentity(string Name, byte[] SignaturePublicKey, byte[] KeySharePublicKey);
+
+/// <summary>How a member runs (times are virtual milliseconds).</summary>
+public sealed record MultiOptions
+{
+    public MultiStrategy Strategy { get; init; } = MultiStrategy.Uncoordinated;
+    public KeySharePolicy KeyShare { get; init; } = KeySharePolicy.VerifiedMembers;
+    public ushort SuiteId { get; init; } = 1;
+
+    /// <summary>
+    /// Fork-resilient retention (GROUPS.md strategy 4, with plain MLS states): how many states of
+    /// epochs already left a member keeps, so that a second commit for one of them can still be
+    /// processed, the fork seen at once, and the member moved onto the winning branch without an
+    /// external commit. 0 keeps none.
+    /// </summary>
+    public int RetainedStates { get; init; } = 2;
+
+    /// <summary>Past epochs whose application keys stay for late messages (RFC 9420 §15, GroupOptions.PastEpochsRetained).</summary>
+    public int PastEpochKeys { get; init; } = 2;
+
+    /// <summary>Each member gossips its head to <see cref="GossipFanout"/> members every <see cref="HeartbeatMs"/>.</summary>
+    public long HeartbeatMs { get; init; } = 500;
+    public int GossipFanout { get; init; } = 2;
+
+    /// <summary>A request (chain, catch-up, key package) to one peer is not repeated sooner than this.</summary>
+    public long RetryMs { get; init; } = 400;
+
+    /// <summary>Commits kept to answer a catch-up (the latest ones of our chain).</summary>
+    public int CommitLog { get; init; } = 32;
+
+    public CipherSuite Suite => CipherSuite.Get(SuiteId);
+
+    public string Describe() =>
+        $"strategy={Strategy} key_share={PolicyName(KeyShare)} suite={SuiteId} retained_states={RetainedStates} past_epoch_keys={PastEpochKeys} " +
+        $"heartbeat_ms={HeartbeatMs} gossip_fanout={GossipFanout} retry_ms={RetryMs} commit_log={CommitLog}";
+
+    private static string PolicyName(KeySharePolicy p) => p == KeySharePolicy.Off ? "off" : "verified";
+}

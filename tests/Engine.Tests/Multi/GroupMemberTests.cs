@@ -1,0 +1,126 @@
+using Sim.Engine.Multi;
+
+namespace Sim.Engine.Tests.Multi;
+
+/// <summary>The N-party strategies of GROUPS.md on real MLS groups, driven by a FIFO test network.</summary>
+public sealed class GroupMemberTests
+{
+    private static readonly MultiOptions Uncoordinated = new() { Strategy = MultiStrategy.Uncoordinated };
+    private static readonly MultiOptions Sequenced = new() { Strategy = MultiStrategy.Sequenced };
+
+    private static void AssertOneState(MiniNet net, params string[] names)
+    {
+        var first = net.Members[names[0]];
+        string Describe() => string.Join("\n", net.Members.Values.Select(m => $"{m.Name}: member={m.IsMember} epoch={m.Epoch} chain={m.Chain} members={string.Join(",", m.Members)}"))
+            + "\n" + string.Join("\n", net.Observations.Where(o => o.Seen is not MemberObservation.Delivered and not MemberObservation.Sent).TakeLast(60).Select(o => $"{o.Member}: {o.Seen}"));
+        if (!names.All(n => net.Members[n].IsMember && net.Members[n].EpochAuthenticator.AsSpan().SequenceEqual(first.EpochAuthenticator)
+            && net.Members[n].Members.Order().SequenceEqual(names.Order())))
+            Assert.Fail(Describe());
+        foreach (var n in names)
+        {
+            var m = net.Members[n];
+            Assert.True(m.IsMember, $"{n} is not a member");
+            Assert.Equal(first.Epoch, m.Epoch);
+            Assert.Equal(first.EpochAuthenticator, m.EpochAuthenticator);
+            Assert.Equal(names.Order(), m.Members.Order());
+        }
+    }
+
+    [Fact]
+    public void Sequenced_concurrent_commits_one_wins_the_other_retries()
+    {
+        var net = new MiniNet(Sequenced, 1, "a", "b", "c");
+        net.Found("a", "b", "c");
+        net.Take("b", net.Members["b"].Update(0));
+        net.Take("c", net.Members["c"].Update(0));
+        net.Run(3000);
+        AssertOneState(net, "a", "b", "c");
+        Assert.Equal(3UL, net.Members["a"].Epoch); // founding epoch 1, then both updates
+        Assert.Equal(1, net.Ds!.Refused);
+    }
+
+    [Fact]
+    public void Sequenced_adds_through_the_sequencer()
+    {
+        var net = new MiniNet(Sequenced, 2, "a", "b", "c", "d");
+        net.Found("a", "b", "c");
+        net.Take("b", net.Members["b"].Add("d", 0));
+        net.Run(2000);
+        AssertOneState(net, "a", "b", "c", "d");
+    }
+
+    [Fact]
+    public void Race_concurrent_adds_fork_and_heal_onto_one_branch_with_every_member()
+    {
+        var net = new MiniNet(Uncoordinated, 3, "a", "b", "c", "d", "e");
+        net.Found("a", "b", "c");
+        net.Split = ["b", "d"]; // b adds d, c adds e, each side unaware of the other
+        net.Take("b", net.Members["b"].Add("d", 0));
+        net.Take("c", net.Members["c"].Add("e", 0));
+        net.Run(500);
+        net.Take("b", net.Members["b"].SendApplication(1, 32, net.NowMs));
+        net.Take("c", net.Members["c"].SendApplication(2, 32, net.NowMs));
+        net.Deliver();
+        Assert.NotEqual(net.Members["b"].EpochAuthenticator, net.Members["c"].EpochAuthenticator);
+        net.Heal();
+        net.Run(6000);
+        AssertOneState(net, "a", "b", "c", "d", "e");
+        Assert.NotEmpty(net.Seen<MemberObservation.ForkDetected>());
+        Assert.NotEmpty(net.Seen<MemberObservation.Rejoined>());
+        Assert.NotEmpty(net.Seen<MemberObservation.Reproposed>());
+    }
+
+    [Theory]
+    [InlineData(KeySharePolicy.VerifiedMembers)]
+    [InlineData(KeySharePolicy.Off)]
+    public void Netsplit_messages_of_the_losing_side_are_recovered_only_with_key_share(KeySharePolicy policy)
+    {
+        var names = new[] { "a", "b", "c", "d", "e", "f" };
+        var net = new MiniNet(Uncoordinated with { KeyShare = policy }, 4, names);
+        net.Found(names);
+        net.Split = ["a", "b", "c"];
+        foreach (var n in names) net.Take(n, net.Members[n].Update(net.NowMs));
+        net.Run(1000);
+        long id = 0;
+        foreach (var n in names) net.Take(n, net.Members[n].SendApplication(++id, 40, net.NowMs));
+        net.Deliver();
+        net.Heal();
+        net.Run(8000);
+        AssertOneState(net, names);
+        int recovered = net.Seen<MemberObservation.Delivered>().Count(d => d.ViaKeyShare);
+        int shares = net.Seen<MemberObservation.KeyShareSent>().Count();
+        if (policy == KeySharePolicy.Off) { Assert.Equal(0, shares); Assert.Equal(0, recovered); }
+        else { Assert.True(recovered >= 9, $"recovered {recovered}"); Assert.All(net.Members.Values, m => Assert.Equal(0, m.UnreadableMessages)); }
+    }
+
+    [Fact]
+    public void A_second_commit_for_a_left_epoch_moves_a_member_with_retained_state_without_external_commit()
+    {
+        var net = new MiniNet(Uncoordinated with { RetainedStates = 2 }, 5, "a", "b", "c");
+        net.Found("a", "b", "c");
+        // Both commit for epoch 1 before either hears of the other.
+        net.Take("b", net.Members["b"].Update(0));
+        net.Take("c", net.Members["c"].Update(0));
+        net.Deliver();
+        net.Run(3000);
+        AssertOneState(net, "a", "b", "c");
+        Assert.Contains(net.Seen<MemberObservation.ForkDetected>(), f => f.How == "commits");
+    }
+
+    [Fact]
+    public void Bad_bytes_are_rejected_and_change_nothing()
+    {
+        var net = new MiniNet(Uncoordinated, 6, "a", "b");
+        net.Found("a", "b");
+        var a = net.Members["a"];
+        var before = a.EpochAuthenticator;
+        var random = new Sim.Engine.Crypto.DeterministicRandomSource(6, "junk");
+        for (int i = 0; i < 200; i++)
+        {
+            var step = a.Receive(Sim.Engine.Crypto.RandomSourceExtensions.NextBytes(random, 1 + i), 0);
+            Assert.Empty(step.Sends);
+            Assert.IsType<MemberObservation.Rejected>(Assert.Single(step.Observations));
+        }
+        Assert.Equal(before, a.EpochAuthenticator);
+    }
+}

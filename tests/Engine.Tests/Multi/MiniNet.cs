@@ -1,0 +1,74 @@
+using Sim.Engine.Crypto;
+using Sim.Engine.Multi;
+
+namespace Sim.Engine.Tests.Multi;
+
+/// <summary>
+/// A test double for the network inside the engine's own tests: FIFO delivery of every datagram,
+/// a cut between two sets of names while <see cref="Split"/> is set, and ticks every 100 ms.
+/// The simulator's worlds are the real harness; this only drives <see cref="GroupMember"/>s.
+/// </summary>
+internal sealed class MiniNet
+{
+    private readonly Queue<(string From, Outgoing Datagram)> _queue = new();
+    private readonly List<(string From, Outgoing Datagram)> _held = [];
+
+    public MiniNet(MultiOptions options, ulong seed, params string[] names)
+    {
+        var root = new DeterministicRandomSource(seed, "mini-net");
+        foreach (var n in names) Members[n] = new GroupMember(n, options, root.Derive(n));
+        var ids = Members.Values.Select(m => m.Identity).ToList();
+        foreach (var m in Members.Values) m.Verify(ids);
+        if (options.Strategy == MultiStrategy.Sequenced) Ds = new Sequencer(names, 1);
+    }
+
+    public Dictionary<string, GroupMember> Members { get; } = [];
+    public Sequencer? Ds { get; }
+    public List<(string Member, MemberObservation Seen)> Observations { get; } = [];
+    public long NowMs { get; private set; }
+    public HashSet<string>? Split { get; set; }
+    public int Sent { get; private set; }
+
+    public void Found(params string[] names) =>
+        GroupMember.Found(Members[names[0]], [.. names.Skip(1).Select(n => Members[n])], "mini"u8.ToArray());
+
+    public void Take(string from, MemberStep step)
+    {
+        foreach (var s in step.Sends) _queue.Enqueue((from, s));
+        foreach (var o in step.Observations) Observations.Add((from, o));
+    }
+
+    private bool Cut(string a, string b) => Split is { } s && (s.Contains(a) != s.Contains(b));
+
+    /// <summary>The split ends; what it held back is delivered (store and forward, as a replicating mesh does).</summary>
+    public void Heal()
+    {
+        Split = null;
+        foreach (var h in _held) _queue.Enqueue(h);
+        _held.Clear();
+        Deliver();
+    }
+
+    public void Deliver()
+    {
+        while (_queue.TryDequeue(out var next))
+        {
+            var (from, d) = next;
+            if (Cut(from, d.To)) { _held.Add(next); continue; }
+            Sent++;
+            if (d.To == Sequencer.Name) { foreach (var o in Ds!.Receive(d.Bytes)) _queue.Enqueue((Sequencer.Name, o)); }
+            else if (Members.TryGetValue(d.To, out var m)) Take(d.To, m.Receive(d.Bytes, NowMs));
+        }
+    }
+
+    public void Run(long ms)
+    {
+        for (long end = NowMs + ms; NowMs < end; NowMs += 100)
+        {
+            foreach (var (name, m) in Members) Take(name, m.Tick(NowMs));
+            Deliver();
+        }
+    }
+
+    public IEnumerable<T> Seen<T>() where T : MemberObservation => Observations.Select(o => o.Seen).OfType<T>();
+}
