@@ -4,9 +4,9 @@ using Sim.Benchmarks.Simulator;
 
 // Run all: dotnet run -c Release --project benchmarks -- --filter '*'
 // One class: dotnet run -c Release --project benchmarks -- --filter '*PrimitiveBenchmarks*'
-// PairMLS time per datagram against its crypto floor: dotnet run -c Release --project benchmarks -- pair-floor [suite]
+// PairMLS time per datagram against its crypto floor: dotnet run -c Release --project benchmarks -- pair-floor [suite] [--provider bouncycastle|libsodium|both] [--instrument FILE]
 // Simulator scale figures: dotnet run -c Release --project benchmarks -- sim-scale [run|overhead|cores|memory|all]
-if (args.Length > 0 && args[0] == "pair-floor") { PairFloor.Run(args[1..]); return 0; }
+if (args.Length > 0 && args[0] == "pair-floor") return PairFloor.Run(args[1..]);
 if (args.Length > 0 && args[0] == "sim-scale") return SimScale.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

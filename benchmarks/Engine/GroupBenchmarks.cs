@@ -100,9 +100,9 @@ public class GroupBenchmarks
         /// <paramref name="n"/> members: leaf 0 creates the group and adds the others in one Commit,
         /// then every member in turn commits with a path, processed by every other member.
         /// </summary>
-        public static List<MlsGroup> Build(int n, ulong seed)
+        public static List<MlsGroup> Build(int n, ulong seed, ushort suiteId = 1)
         {
-            var suite = CipherSuite.Get(1);
+            var suite = CipherSuite.Get(suiteId);
             var random = new DeterministicRandomSource(seed, "group-benchmark");
             var groupId = random.NextBytes(16);
             var clients = Enumerable.Range(0, n)

@@ -6,8 +6,8 @@ using Sim.Engine.Pair;
 namespace Sim.Benchmarks.Engine;
 
 /// <summary>
-/// <c>dotnet run -c Release --project benchmarks -- pair-floor [suite]</c>: a PairMLS conversation's
-/// time per datagram (send + receive) against its crypto floor, measured in one run.
+/// <c>dotnet run -c Release --project benchmarks -- pair-floor [suite] [--provider bouncycastle|libsodium|both] [--instrument FILE]</c>:
+/// a PairMLS conversation's time per datagram (send + receive) against its crypto floor, measured in one run.
 /// <list type="bullet">
 /// <item><b>steady</b>: one datagram each way per epoch turn (every datagram staples a fresh commit with path).</item>
 /// <item><b>burst10</b>: ten datagrams each way per epoch turn (the first commits, the other nine are in an owned epoch);
@@ -15,20 +15,83 @@ namespace Sim.Benchmarks.Engine;
 /// <item><b>mls-app</b>: for comparison, a bare RFC 9420 application message between 2 members.</item>
 /// </list>
 /// The counted pass (CryptoCounters on) gives each scenario's primitive operations per datagram; each
-/// primitive is then timed alone (size-dependent ones as a + b·bytes from two sizes), and the floor
-/// is Σ count × cost. The timed passes run with counting off. Every time is the fastest of several
-/// batches (scenarios and primitives alike), which is what survives best on a shared machine. Persist-before-send (Send's
-/// <see cref="PairSession.Save"/>) is no crypto primitive: its share is timed separately and shown.
+/// primitive is then timed alone (size-dependent ones as a + b·bytes from two sizes; signatures with the
+/// parsed key kept, as the engine signs), and the floor is Σ count × cost. The timed passes run with
+/// counting off. Every time is the fastest of several batches (scenarios and primitives alike), which is
+/// what survives best on a shared machine. Persist-before-send (Send's <see cref="PairSession.Save"/>) is
+/// no crypto primitive: its share is timed separately and shown. <c>--provider both</c> measures each
+/// provider in turn in the same process and prints the speed-up; <c>--instrument</c> compares with the
+/// floors of the independent cryptofloor instrument (its <c>--json</c> output, see benchmarks/floor-vs-instrument.sh).
 /// </summary>
 internal static class PairFloor
 {
     private const int Batches = 9;
 
-    public static void Run(string[] args)
+    public static int Run(string[] args)
     {
-        ushort suiteId = args.Length > 0 ? ushort.Parse(args[0]) : (ushort)1;
+        ushort suiteId = 1;
+        string providerArg = "default";
+        string? instrument = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--provider" when i + 1 < args.Length: providerArg = args[++i]; break;
+                case "--instrument" when i + 1 < args.Length: instrument = args[++i]; break;
+                default:
+                    if (i == 0 && ushort.TryParse(args[i], out var id) && id is >= 1 and <= 7) { suiteId = id; break; }
+                    Console.Error.WriteLine($"pair-floor: bad argument '{args[i]}' (usage: pair-floor [suite 1-7] [--provider bouncycastle|libsodium|both] [--instrument FILE])");
+                    return 2;
+            }
+        }
+        List<CryptoProvider> providers;
+        try
+        {
+            providers = providerArg switch
+            {
+                "default" => [CryptoProvider.Default],
+                "both" => [.. CryptoProvider.Available],
+                _ => [CryptoProvider.Parse(providerArg)],
+            };
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"pair-floor: --provider: {e.Message}");
+            return 2;
+        }
+        InstrumentFloors? floors = null;
+        if (instrument is not null)
+        {
+            try { floors = InstrumentFloors.Load(instrument); }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException or KeyNotFoundException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"pair-floor: --instrument {instrument}: {e.Message}");
+                return 2;
+            }
+        }
+
+        var steady = new Dictionary<string, double>();
+        foreach (var provider in providers)
+            using (CryptoProvider.Use(provider))
+            {
+                var results = RunOne(suiteId);
+                steady[provider.Name] = results[0].Measured;
+                if (floors is not null && suiteId == 1 && provider == CryptoProvider.BouncyCastle) floors.Compare(results.Select(r => (r.Name, r.Measured)).ToList());
+                Console.WriteLine();
+            }
+        if (steady.Count == 2)
+            Console.WriteLine($"steady datagram, suite {suiteId}: {CryptoProvider.BouncyCastleName} {steady[CryptoProvider.BouncyCastleName]:F0} µs, " +
+                $"{CryptoProvider.SodiumName} {steady[CryptoProvider.SodiumName]:F0} µs: {steady[CryptoProvider.BouncyCastleName] / steady[CryptoProvider.SodiumName]:F2}x faster with {CryptoProvider.SodiumName} (same run)");
+        if (floors is not null && suiteId == 1 && !providers.Contains(CryptoProvider.BouncyCastle))
+            Console.WriteLine("(the instrument measures BouncyCastle: run with --provider bouncycastle or both to compare)");
+        return 0;
+    }
+
+    private static List<Result> RunOne(ushort suiteId)
+    {
         var suite = CipherSuite.Get(suiteId);
-        Console.WriteLine($"PairMLS crypto floor, suite {suite.Id} ({suite.Name}), 100-byte payload; fastest of {Batches} batches each");
+        Console.WriteLine($"PairMLS crypto floor, suite {suite.Id} ({suite.Name}), 100-byte payload; fastest of {Batches} batches each; load {LoadAverage()}");
+        Console.WriteLine($"provider {suite.Provider.Name}: {suite.Implementations}");
         // The scenarios run first (JIT warm for the crypto code too), then each primitive is timed alone.
         var results = new[] { Scenario.Steady, Scenario.Burst10, Scenario.Burst10Rest }.Select(s => Measure(s, suiteId)).ToList();
         results.Add(MeasureMlsApplication(suiteId));
@@ -39,6 +102,14 @@ internal static class PairFloor
         Console.WriteLine();
         Console.WriteLine($"{"scenario",-14} {"µs/datagram",12} {"KB",6} {"save µs",8} {"floor µs",9} {"ratio",6} {"ratio w/o save",15}  ops per datagram (count, bytes)");
         foreach (var r in results) r.Print(costs);
+        Console.WriteLine($"load after: {LoadAverage()}");
+        return results;
+    }
+
+    internal static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
     }
 
     private sealed record Result(Scenario Scenario, double Measured, double Save, double Kilobytes, double[] Counts, double[] Bytes)
@@ -47,16 +118,17 @@ internal static class PairFloor
             Enum.GetValues<CryptoOp>().Where(o => o != CryptoOp.HpkeSetup)
                 .Sum(o => Counts[(int)o] * costs.Fixed[(int)o] + Bytes[(int)o] * costs.PerByte[(int)o]);
 
+        public string Name => Scenario switch
+        {
+            Scenario.Steady => "steady", Scenario.Burst10 => "burst10", Scenario.Burst10Rest => "burst10-rest", _ => "mls-app",
+        };
+
         public void Print(PrimitiveCosts costs)
         {
             double floor = Floor(costs);
             var ops = Enum.GetValues<CryptoOp>().Where(o => Counts[(int)o] > 0)
                 .Select(o => Bytes[(int)o] > 0 ? $"{o} {Counts[(int)o]:0.##} ({Bytes[(int)o]:0} B)" : $"{o} {Counts[(int)o]:0.##}");
-            string name = Scenario switch
-            {
-                Scenario.Steady => "steady", Scenario.Burst10 => "burst10", Scenario.Burst10Rest => "burst10-rest", _ => "mls-app",
-            };
-            Console.WriteLine($"{name,-14} {Measured,12:F0} {Kilobytes,6:F0} {Save,8:F0} {floor,9:F0} {Measured / floor,6:F2} {(Measured - Save) / floor,15:F2}  {string.Join(", ", ops)}");
+            Console.WriteLine($"{Name,-14} {Measured,12:F0} {Kilobytes,6:F0} {Save,8:F0} {floor,9:F0} {Measured / floor,6:F2} {(Measured - Save) / floor,15:F2}  {string.Join(", ", ops)}");
         }
     }
 
@@ -69,8 +141,7 @@ internal static class PairFloor
     /// </summary>
     private static Result MeasureMlsApplication(ushort suiteId)
     {
-        if (suiteId != 1) throw new NotSupportedException("the group builder makes suite-1 groups");
-        var members = GroupBenchmarks.GroupBuilder.Build(2, seed: 24);
+        var members = GroupBenchmarks.GroupBuilder.Build(2, seed: 24, suiteId);
         var (sender, receiver) = (members[0], members[1]);
         var payload = new byte[100];
         void One() => receiver.Process(sender.EncryptApplication(payload));
@@ -215,7 +286,9 @@ internal static class PairFloor
                 costs.PerByte[(int)op] = perByte;
                 costs.Fixed[(int)op] = Math.Max(0, a - perByte * bytesOf(small));
             }
-            Linear(CryptoOp.Sign, m => suite.Signature.Sign(sig.PrivateKey, m), m => m.Length);
+            // The engine signs with the parsed key kept with its secret (CipherSuite.SignWithLabel(Secret, ...)).
+            using var signingKey = suite.Signature.ImportSigningKey(sig.PrivateKey);
+            Linear(CryptoOp.Sign, m => signingKey.Sign(m), m => m.Length);
             Linear(CryptoOp.Verify, m => suite.Signature.Verify(sig.PublicKey, m, m == small ? sigSmall : sigLarge), m => m.Length);
             costs.Fixed[(int)CryptoOp.SignaturePublicKey] = Time(() => suite.Signature.PublicKeyOf(sig.PrivateKey));
             costs.Fixed[(int)CryptoOp.KemPublicKey] = Time(() => suite.Kem.PublicKeyOf(kem.PrivateKey));

@@ -15,6 +15,10 @@ public enum StateKind : ushort
     GroupState = 0x0010,
     /// <summary>Reserved for a PairMLS session.</summary>
     PairSession = 0x0020,
+    /// <summary>A baseline: a static-keys conversation (src/Engine/Baselines).</summary>
+    StaticKeys = 0x0030,
+    /// <summary>A baseline: a client of an ordinary two-member group behind a central delivery service.</summary>
+    CentralDsClient = 0x0031,
 }
 
 /// <summary>

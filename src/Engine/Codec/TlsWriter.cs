@@ -6,7 +6,9 @@ namespace Sim.Engine.Codec;
 /// <summary>
 /// Writes the TLS presentation language of RFC 9420 §2 into a growable buffer.
 /// Vectors are written with <see cref="BeginVector"/>/<see cref="EndVector"/>: the body is written
-/// in place and the minimal varint length is inserted in front of it when the vector ends.
+/// in place after one reserved byte (the minimal prefix of a body under 64 bytes, the common case, which
+/// then needs no move) and the minimal varint length is written there, moving the body only when the
+/// prefix needs more bytes.
 /// </summary>
 public sealed class TlsWriter
 {
@@ -68,23 +70,32 @@ public sealed class TlsWriter
 
     public void WriteUtf8(string text) => WriteOpaque(Encoding.UTF8.GetBytes(text));
 
-    /// <summary>Starts a vector; pass the returned mark to <see cref="EndVector"/>.</summary>
-    public int BeginVector() => _length;
+    /// <summary>Starts a vector (reserving one byte for its length); pass the returned mark to <see cref="EndVector"/>.</summary>
+    public int BeginVector()
+    {
+        WriteUInt8(0);
+        return _length;
+    }
 
-    /// <summary>Ends a vector begun at <paramref name="mark"/>, inserting its length prefix.</summary>
+    /// <summary>Ends a vector begun at <paramref name="mark"/>, writing its minimal length prefix.</summary>
     public void EndVector(int mark)
     {
-        if (mark < 0 || mark > _length) throw new InvalidOperationException("EndVector: bad mark");
+        if (mark < 1 || mark > _length) throw new InvalidOperationException("EndVector: bad mark");
         uint bodyLength = (uint)(_length - mark);
         int prefix = VarintSize(bodyLength);
-        Grow(prefix);
+        int start = mark - 1;
+        if (prefix > 1)
+        {
+            Grow(prefix - 1);
+            var moved = _buffer.AsSpan();
+            moved.Slice(mark, (int)bodyLength).CopyTo(moved.Slice(start + prefix));
+        }
         var buf = _buffer.AsSpan();
-        buf.Slice(mark, (int)bodyLength).CopyTo(buf.Slice(mark + prefix));
         switch (prefix)
         {
-            case 1: buf[mark] = (byte)bodyLength; break;
-            case 2: BinaryPrimitives.WriteUInt16BigEndian(buf.Slice(mark), (ushort)(bodyLength | 0x4000)); break;
-            default: BinaryPrimitives.WriteUInt32BigEndian(buf.Slice(mark), bodyLength | 0x80000000); break;
+            case 1: buf[start] = (byte)bodyLength; break;
+            case 2: BinaryPrimitives.WriteUInt16BigEndian(buf.Slice(start), (ushort)(bodyLength | 0x4000)); break;
+            default: BinaryPrimitives.WriteUInt32BigEndian(buf.Slice(start), bodyLength | 0x80000000); break;
         }
     }
 
@@ -92,7 +103,12 @@ public sealed class TlsWriter
     public void WriteVector<T>(IEnumerable<T> items, Action<TlsWriter, T> writeItem)
     {
         int mark = BeginVector();
-        foreach (var item in items) writeItem(this, item);
+        if (items is IReadOnlyList<T> list)
+        {
+            // By index: no boxed enumerator per vector.
+            for (int i = 0; i < list.Count; i++) writeItem(this, list[i]);
+        }
+        else foreach (var item in items) writeItem(this, item);
         EndVector(mark);
     }
 

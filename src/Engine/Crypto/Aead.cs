@@ -4,14 +4,18 @@ namespace Sim.Engine.Crypto;
 
 /// <summary>
 /// The AEAD of one suite: AES-128-GCM, AES-256-GCM or ChaCha20-Poly1305, on .NET's own
-/// implementations (measured faster than BouncyCastle's here). Tags are 16 bytes and checked in
-/// constant time by the platform.
+/// implementations (measured faster than BouncyCastle's here) or, for the libsodium provider, on
+/// libsodium's (AES-256-GCM and ChaCha20-Poly1305 only: libsodium has no AES-128-GCM). MLS uses a new
+/// key for nearly every message, so each call keys afresh: libsodium takes the key per call, .NET
+/// builds a key object per call. Tags are 16 bytes and checked in constant time by the library.
 /// </summary>
 public sealed class Aead
 {
-    public static readonly Aead Aes128Gcm = new(AeadAlgorithm.Aes128Gcm, 16, 0x0001);
-    public static readonly Aead Aes256Gcm = new(AeadAlgorithm.Aes256Gcm, 32, 0x0002);
-    public static readonly Aead ChaCha20Poly1305 = new(AeadAlgorithm.ChaCha20Poly1305, 32, 0x0003);
+    public static readonly Aead Aes128Gcm = new(AeadAlgorithm.Aes128Gcm, 16, 0x0001, sodium: false);
+    public static readonly Aead Aes256Gcm = new(AeadAlgorithm.Aes256Gcm, 32, 0x0002, sodium: false);
+    public static readonly Aead ChaCha20Poly1305 = new(AeadAlgorithm.ChaCha20Poly1305, 32, 0x0003, sodium: false);
+    internal static readonly Aead SodiumAes256Gcm = new(AeadAlgorithm.Aes256Gcm, 32, 0x0002, sodium: true);
+    internal static readonly Aead SodiumChaCha20Poly1305 = new(AeadAlgorithm.ChaCha20Poly1305, 32, 0x0003, sodium: true);
 
     public const int TagLength = 16;
     public const int NonceLength = 12;
@@ -19,26 +23,44 @@ public sealed class Aead
     private enum AeadAlgorithm { Aes128Gcm, Aes256Gcm, ChaCha20Poly1305 }
 
     private readonly AeadAlgorithm _algorithm;
+    private readonly bool _sodium;
+
+    /// <summary>Which library computes it (<see cref="CryptoProvider"/> names).</summary>
+    public string Implementation => _sodium ? CryptoProvider.SodiumName : CryptoProvider.DotNetName;
 
     /// <summary>Nk: the key length.</summary>
     public int KeyLength { get; }
     /// <summary>The HPKE AEAD identifier (RFC 9180 §7.3).</summary>
     public ushort HpkeAeadId { get; }
 
-    private Aead(AeadAlgorithm algorithm, int keyLength, ushort hpkeAeadId)
+    private Aead(AeadAlgorithm algorithm, int keyLength, ushort hpkeAeadId, bool sodium)
     {
         _algorithm = algorithm;
+        _sodium = sodium;
         KeyLength = keyLength;
         HpkeAeadId = hpkeAeadId;
     }
 
     public byte[] Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext)
     {
-        CheckSizes(key, nonce);
-        CryptoCounters.Count(CryptoOp.AeadSeal, plaintext.Length);
         var output = new byte[plaintext.Length + TagLength];
-        var ct = output.AsSpan(0, plaintext.Length);
-        var tag = output.AsSpan(plaintext.Length);
+        Seal(key, nonce, aad, plaintext, output);
+        return output;
+    }
+
+    /// <summary>Seals into <paramref name="output"/>, exactly plaintext length + <see cref="TagLength"/> bytes (ciphertext || tag).</summary>
+    public void Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext, Span<byte> output)
+    {
+        CheckSizes(key, nonce);
+        if (output.Length != plaintext.Length + TagLength) throw new ArgumentException("AEAD output must be plaintext length + tag length", nameof(output));
+        CryptoCounters.Count(CryptoOp.AeadSeal, plaintext.Length);
+        if (_sodium)
+        {
+            Sodium.Libsodium.Seal(_algorithm == AeadAlgorithm.ChaCha20Poly1305, output, plaintext, aad, nonce, key);
+            return;
+        }
+        var ct = output[..plaintext.Length];
+        var tag = output[plaintext.Length..];
         if (_algorithm == AeadAlgorithm.ChaCha20Poly1305)
         {
             using var c = new System.Security.Cryptography.ChaCha20Poly1305(key);
@@ -49,7 +71,6 @@ public sealed class Aead
             using var g = new AesGcm(key, TagLength);
             g.Encrypt(nonce, plaintext, ct, tag, aad);
         }
-        return output;
     }
 
     /// <summary>Opens a sealed message; a wrong key, nonce, AAD or any flipped bit is <see cref="MlsError.DecryptionFailed"/>.</summary>
@@ -67,6 +88,12 @@ public sealed class Aead
         CryptoCounters.Count(CryptoOp.AeadOpen, ciphertext.Length);
         if (ciphertext.Length < TagLength) return null;
         var pt = new byte[ciphertext.Length - TagLength];
+        if (_sodium)
+        {
+            if (Sodium.Libsodium.Open(_algorithm == AeadAlgorithm.ChaCha20Poly1305, pt, ciphertext, aad, nonce, key)) return pt;
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(pt);
+            return null;
+        }
         var ct = ciphertext[..pt.Length];
         var tag = ciphertext[pt.Length..];
         try

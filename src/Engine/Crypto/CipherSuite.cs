@@ -12,25 +12,39 @@ namespace Sim.Engine.Crypto;
 public sealed class CipherSuite
 {
     private static readonly byte[] MlsPrefix = "MLS 1.0 "u8.ToArray();
-    private static readonly CipherSuite[] Suites =
+    private static readonly CipherSuite[] BouncyCastleSuites = Build(CryptoProvider.BouncyCastle);
+    private static readonly CipherSuite[]? SodiumSuites = CryptoProvider.Sodium.IsAvailable ? Build(CryptoProvider.Sodium) : null;
+
+    private static CipherSuite[] Build(CryptoProvider p) =>
     [
-        new(0x0001, "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519", Dhkem.X25519, HashKdf.Sha256, Aead.Aes128Gcm, SignatureSchemes.Ed25519),
-        new(0x0002, "MLS_128_DHKEMP256_AES128GCM_SHA256_P256", Dhkem.P256, HashKdf.Sha256, Aead.Aes128Gcm, SignatureSchemes.EcdsaP256Sha256),
-        new(0x0003, "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519", Dhkem.X25519, HashKdf.Sha256, Aead.ChaCha20Poly1305, SignatureSchemes.Ed25519),
-        new(0x0004, "MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448", Dhkem.X448, HashKdf.Sha512, Aead.Aes256Gcm, SignatureSchemes.Ed448),
-        new(0x0005, "MLS_256_DHKEMP521_AES256GCM_SHA512_P521", Dhkem.P521, HashKdf.Sha512, Aead.Aes256Gcm, SignatureSchemes.EcdsaP521Sha512),
-        new(0x0006, "MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448", Dhkem.X448, HashKdf.Sha512, Aead.ChaCha20Poly1305, SignatureSchemes.Ed448),
-        new(0x0007, "MLS_256_DHKEMP384_AES256GCM_SHA384_P384", Dhkem.P384, HashKdf.Sha384, Aead.Aes256Gcm, SignatureSchemes.EcdsaP384Sha384),
+        new(0x0001, "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519", p, p.X25519, HashKdf.Sha256, p.Aes128Gcm, p.Ed25519),
+        new(0x0002, "MLS_128_DHKEMP256_AES128GCM_SHA256_P256", p, Dhkem.P256, HashKdf.Sha256, p.Aes128Gcm, SignatureSchemes.EcdsaP256Sha256),
+        new(0x0003, "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519", p, p.X25519, HashKdf.Sha256, p.ChaCha20Poly1305, p.Ed25519),
+        new(0x0004, "MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448", p, Dhkem.X448, HashKdf.Sha512, p.Aes256Gcm, SignatureSchemes.Ed448),
+        new(0x0005, "MLS_256_DHKEMP521_AES256GCM_SHA512_P521", p, Dhkem.P521, HashKdf.Sha512, p.Aes256Gcm, SignatureSchemes.EcdsaP521Sha512),
+        new(0x0006, "MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448", p, Dhkem.X448, HashKdf.Sha512, p.ChaCha20Poly1305, SignatureSchemes.Ed448),
+        new(0x0007, "MLS_256_DHKEMP384_AES256GCM_SHA384_P384", p, Dhkem.P384, HashKdf.Sha384, p.Aes256Gcm, SignatureSchemes.EcdsaP384Sha384),
     ];
 
-    public static IReadOnlyList<CipherSuite> All => Suites;
+    private static CipherSuite[] SuitesOf(CryptoProvider provider) =>
+        provider == CryptoProvider.BouncyCastle ? BouncyCastleSuites
+        : SodiumSuites ?? throw new InvalidOperationException("libsodium does not load on this machine");
 
-    /// <summary>The suite with this wire value; <see cref="MlsError.UnsupportedCipherSuite"/> otherwise.</summary>
-    public static CipherSuite Get(ushort id) =>
-        id is >= 1 and <= 7 ? Suites[id - 1] : throw new MlsProtocolException(MlsError.UnsupportedCipherSuite, $"cipher suite 0x{id:x4}");
+    /// <summary>The seven suites on the <see cref="CryptoProvider.Current"/> provider.</summary>
+    public static IReadOnlyList<CipherSuite> All => SuitesOf(CryptoProvider.Current);
+
+    /// <summary>The suite with this wire value on the <see cref="CryptoProvider.Current"/> provider;
+    /// <see cref="MlsError.UnsupportedCipherSuite"/> otherwise.</summary>
+    public static CipherSuite Get(ushort id) => Get(id, CryptoProvider.Current);
+
+    /// <summary>The suite with this wire value on <paramref name="provider"/>.</summary>
+    public static CipherSuite Get(ushort id, CryptoProvider provider) =>
+        id is >= 1 and <= 7 ? SuitesOf(provider)[id - 1] : throw new MlsProtocolException(MlsError.UnsupportedCipherSuite, $"cipher suite 0x{id:x4}");
 
     public ushort Id { get; }
     public string Name { get; }
+    /// <summary>The provider this instance was built on (the same suite on another provider is another instance).</summary>
+    public CryptoProvider Provider { get; }
     public IKem Kem { get; }
     public HashKdf Kdf { get; }
     public Aead Aead { get; }
@@ -40,10 +54,11 @@ public sealed class CipherSuite
     /// <summary>Nh: the hash length, also the KDF extract size.</summary>
     public int HashLength => Kdf.Length;
 
-    private CipherSuite(ushort id, string name, IKem kem, HashKdf kdf, Aead aead, ISignatureScheme signature)
+    private CipherSuite(ushort id, string name, CryptoProvider provider, IKem kem, HashKdf kdf, Aead aead, ISignatureScheme signature)
     {
         Id = id;
         Name = name;
+        Provider = provider;
         Kem = kem;
         Kdf = kdf;
         Aead = aead;
@@ -52,6 +67,9 @@ public sealed class CipherSuite
     }
 
     public override string ToString() => Name;
+
+    /// <summary>Which library computes each primitive, e.g. "KEM libsodium, AEAD .NET, hash/KDF .NET, signature libsodium".</summary>
+    public string Implementations => $"KEM {Kem.Implementation}, AEAD {Aead.Implementation}, hash/KDF {Kdf.Implementation}, signature {Signature.Implementation}";
 
     public byte[] Hash(ReadOnlySpan<byte> data) => Kdf.Hash(data);
     public byte[] Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data) => Kdf.Mac(key, data);
@@ -98,6 +116,32 @@ public sealed class CipherSuite
     public byte[] SignWithLabel(ReadOnlySpan<byte> signaturePrivateKey, string label, ReadOnlySpan<byte> content) =>
         Signature.Sign(signaturePrivateKey, LabeledContent(label, content));
 
+    /// <summary>
+    /// SignWithLabel with a private key held as a <see cref="Schedule.Secret"/>: the key is parsed (and its
+    /// public key computed) once and kept attached to the secret, which disposes it when cleared.
+    /// </summary>
+    public byte[] SignWithLabel(Schedule.Secret signaturePrivateKey, string label, ReadOnlySpan<byte> content)
+    {
+        ArgumentNullException.ThrowIfNull(signaturePrivateKey);
+        var message = LabeledContent(label, content);
+        if (signaturePrivateKey.Attachment is SigningKey kept && kept.Scheme == Signature) return kept.Sign(message);
+        var key = Signature.ImportSigningKey(signaturePrivateKey.Span);
+        if (signaturePrivateKey.TryAttach(key)) return key.Sign(message);
+        // Another provider's key is attached (a test switching providers): this one serves once.
+        using (key) return key.Sign(message);
+    }
+
+    /// <summary>The parsed signing key attached to <paramref name="signaturePrivateKey"/> (made and attached on first use).</summary>
+    public SigningKey SigningKeyOf(Schedule.Secret signaturePrivateKey)
+    {
+        ArgumentNullException.ThrowIfNull(signaturePrivateKey);
+        if (signaturePrivateKey.Attachment is SigningKey kept && kept.Scheme == Signature) return kept;
+        var key = Signature.ImportSigningKey(signaturePrivateKey.Span);
+        if (signaturePrivateKey.TryAttach(key)) return key;
+        key.Dispose();
+        throw new InvalidOperationException("the secret already carries a signing key of another provider");
+    }
+
     /// <summary>RFC 9420 §5.1.2 VerifyWithLabel; false on any bad input.</summary>
     public bool VerifyWithLabel(ReadOnlySpan<byte> signaturePublicKey, string label, ReadOnlySpan<byte> content, ReadOnlySpan<byte> signature) =>
         Signature.Verify(signaturePublicKey, LabeledContent(label, content), signature);
@@ -111,6 +155,11 @@ public sealed class CipherSuite
     public byte[] DecryptWithLabel(ReadOnlySpan<byte> privateKey, string label, ReadOnlySpan<byte> context,
         ReadOnlySpan<byte> kemOutput, ReadOnlySpan<byte> ciphertext) =>
         Hpke.Open(kemOutput, privateKey, LabeledContent(label, context), default, ciphertext);
+
+    /// <summary>DecryptWithLabel to a key pair whose public key <paramref name="publicKey"/> is known (no recomputation in Decap).</summary>
+    public byte[] DecryptWithLabel(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> context,
+        ReadOnlySpan<byte> kemOutput, ReadOnlySpan<byte> ciphertext) =>
+        Hpke.Open(kemOutput, privateKey, publicKey, LabeledContent(label, context), default, ciphertext);
 
     /// <summary>The suite KEM's DeriveKeyPair (RFC 9180 §7.1.3), as TreeKEM and the external key use it.</summary>
     public KeyPair DeriveKeyPair(ReadOnlySpan<byte> ikm) => Kem.DeriveKeyPair(ikm);

@@ -23,6 +23,7 @@ public abstract class Dhkem : IKem
     protected readonly HashKdf Kdf;
 
     public ushort Id { get; }
+    public virtual string Implementation => CryptoProvider.BouncyCastleName;
     public int PublicKeyLength { get; }
     public int PrivateKeyLength { get; }
     public int EncLength => PublicKeyLength;
@@ -68,18 +69,20 @@ public abstract class Dhkem : IKem
         finally { ephemeral.Clear(); }
     }
 
-    public byte[] Decap(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR)
+    public byte[] Decap(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR) => Decap(enc, privateKeyR, PublicKeyOf(privateKeyR));
+
+    public byte[] Decap(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR, ReadOnlySpan<byte> publicKeyR)
     {
+        if (publicKeyR.Length != PublicKeyLength) throw BadKey("public key has the wrong length");
         var dh = Dh(privateKeyR, enc);
-        var pkR = PublicKeyOf(privateKeyR);
-        return ExtractAndExpand(dh, enc, pkR);
+        return ExtractAndExpand(dh, enc, publicKeyR);
     }
 
     private byte[] ExtractAndExpand(byte[] dh, ReadOnlySpan<byte> enc, ReadOnlySpan<byte> pkR)
     {
-        var kemContext = new byte[enc.Length + pkR.Length];
+        Span<byte> kemContext = stackalloc byte[enc.Length + pkR.Length];
         enc.CopyTo(kemContext);
-        pkR.CopyTo(kemContext.AsSpan(enc.Length));
+        pkR.CopyTo(kemContext[enc.Length..]);
         var eaePrk = LabeledExtract(ReadOnlySpan<byte>.Empty, "eae_prk", dh);
         Array.Clear(dh);
         var shared = LabeledExpand(eaePrk, "shared_secret", kemContext, SharedSecretLength);
@@ -88,6 +91,14 @@ public abstract class Dhkem : IKem
     }
 
     protected static MlsProtocolException BadKey(string what) => new(MlsError.InvalidKey, what);
+
+    /// <summary>RFC 9180 §7.1.4 / RFC 7748 §6: an all-zero X25519/X448 output means a low-order public key.</summary>
+    protected static void RejectAllZero(ReadOnlySpan<byte> shared)
+    {
+        Span<byte> zero = stackalloc byte[shared.Length];
+        zero.Clear();
+        if (CipherSuite.FixedTimeEquals(shared, zero)) throw BadKey("low-order public key");
+    }
 
     private sealed class MontgomeryDhkem(ushort id, HashKdf kdf, int size, int nsecret, bool isX25519)
         : Dhkem(id, kdf, size, size, nsecret)
@@ -106,8 +117,8 @@ public abstract class Dhkem : IKem
             if (privateKey.Length != PrivateKeyLength) throw BadKey("private key has the wrong length");
             CryptoCounters.Count(CryptoOp.KemPublicKey);
             var pub = new byte[PublicKeyLength];
-            if (isX25519) Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMultBase(privateKey.ToArray(), 0, pub, 0);
-            else Org.BouncyCastle.Math.EC.Rfc7748.X448.ScalarMultBase(privateKey.ToArray(), 0, pub, 0);
+            if (isX25519) Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMultBase(privateKey, pub);
+            else Org.BouncyCastle.Math.EC.Rfc7748.X448.ScalarMultBase(privateKey, pub);
             return pub;
         }
 
@@ -117,10 +128,9 @@ public abstract class Dhkem : IKem
             if (publicKey.Length != PublicKeyLength) throw BadKey("public key has the wrong length");
             CryptoCounters.Count(CryptoOp.Dh);
             var shared = new byte[PublicKeyLength];
-            if (isX25519) Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMult(privateKey.ToArray(), 0, publicKey.ToArray(), 0, shared, 0);
-            else Org.BouncyCastle.Math.EC.Rfc7748.X448.ScalarMult(privateKey.ToArray(), 0, publicKey.ToArray(), 0, shared, 0);
-            // RFC 9180 §7.1.4 / RFC 7748 §6: an all-zero output means a low-order public key.
-            if (CipherSuite.FixedTimeEquals(shared, new byte[shared.Length])) throw BadKey("low-order public key");
+            if (isX25519) Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMult(privateKey, publicKey, shared);
+            else Org.BouncyCastle.Math.EC.Rfc7748.X448.ScalarMult(privateKey, publicKey, shared);
+            RejectAllZero(shared);
             return shared;
         }
     }

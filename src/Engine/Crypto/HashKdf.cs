@@ -10,6 +10,8 @@ public sealed class HashKdf
     public static readonly HashKdf Sha512 = new(HashAlgorithmName.SHA512, 64, 0x0003);
 
     public HashAlgorithmName Name { get; }
+    /// <summary>Which library computes it: always .NET (measured faster than BouncyCastle's HKDF).</summary>
+    public string Implementation => CryptoProvider.DotNetName;
     /// <summary>Nh: the hash output length, also the HKDF extract size.</summary>
     public int Length { get; }
     /// <summary>The HPKE KDF identifier (RFC 9180 §7.2).</summary>

@@ -35,6 +35,10 @@ public sealed class Hpke
     public HpkeContext SetupBaseReceiver(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR, ReadOnlySpan<byte> info) =>
         KeySchedule(_kem.Decap(enc, privateKeyR), info);
 
+    /// <summary>SetupBaseR with the receiver's public key known (no recomputation in Decap).</summary>
+    public HpkeContext SetupBaseReceiver(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR, ReadOnlySpan<byte> publicKeyR, ReadOnlySpan<byte> info) =>
+        KeySchedule(_kem.Decap(enc, privateKeyR, publicKeyR), info);
+
     /// <summary>Single-shot SealBase(pkR, info, aad, pt) → (enc, ct).</summary>
     public (byte[] Enc, byte[] Ciphertext) Seal(ReadOnlySpan<byte> publicKeyR, ReadOnlySpan<byte> info, ReadOnlySpan<byte> aad,
         ReadOnlySpan<byte> plaintext, IRandomSource random)
@@ -48,6 +52,14 @@ public sealed class Hpke
         ReadOnlySpan<byte> ciphertext)
     {
         using var ctx = SetupBaseReceiver(enc, privateKeyR, info);
+        return ctx.Open(aad, ciphertext);
+    }
+
+    /// <summary>Single-shot OpenBase with the receiver's public key known.</summary>
+    public byte[] Open(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR, ReadOnlySpan<byte> publicKeyR, ReadOnlySpan<byte> info,
+        ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext)
+    {
+        using var ctx = SetupBaseReceiver(enc, privateKeyR, publicKeyR, info);
         return ctx.Open(aad, ciphertext);
     }
 

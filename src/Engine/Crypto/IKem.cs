@@ -25,6 +25,9 @@ public interface IKem
 {
     /// <summary>The HPKE KEM identifier (RFC 9180 §7.1).</summary>
     ushort Id { get; }
+
+    /// <summary>Which library computes the Diffie-Hellman (<see cref="CryptoProvider"/> names).</summary>
+    string Implementation { get; }
     int PublicKeyLength { get; }   // Npk
     int PrivateKeyLength { get; }  // Nsk
     int EncLength { get; }         // Nenc
@@ -44,6 +47,11 @@ public interface IKem
 
     /// <summary>Decap(enc, skR). Throws <see cref="MlsError.InvalidKey"/> on a bad enc.</summary>
     byte[] Decap(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR);
+
+    /// <summary>Decap(enc, skR) with pkR, the public key of skR, already known (RFC 9180 §4.1 kem_context
+    /// = enc || pkR): no scalar multiplication to recompute it. A pkR that is not skR's gives a wrong
+    /// shared secret, so the AEAD that follows fails.</summary>
+    byte[] Decap(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR, ReadOnlySpan<byte> publicKeyR);
 }
 
 /// <summary>A signature scheme of RFC 9420 (Ed25519, Ed448, ECDSA over P-256/P-384/P-521 with DER signatures).</summary>
@@ -51,6 +59,13 @@ public interface ISignatureScheme
 {
     /// <summary>The TLS SignatureScheme value (e.g. 0x0807 for ed25519).</summary>
     ushort Id { get; }
+
+    /// <summary>Which library computes it (<see cref="CryptoProvider"/> names).</summary>
+    string Implementation { get; }
+
+    /// <summary>The private key parsed once, its public key computed once, for many signatures
+    /// (<see cref="SigningKey"/>; the caller owns and disposes it). <see cref="MlsError.InvalidKey"/> if it is not a key.</summary>
+    SigningKey ImportSigningKey(ReadOnlySpan<byte> privateKey);
 
     KeyPair GenerateKeyPair(IRandomSource random);
 

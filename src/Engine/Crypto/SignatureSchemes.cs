@@ -5,7 +5,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
-using Org.BouncyCastle.Math.EC.Rfc8032;
+using Rfc8032 = Org.BouncyCastle.Math.EC.Rfc8032;
 
 namespace Sim.Engine.Crypto;
 
@@ -21,10 +21,13 @@ public static class SignatureSchemes
     /// <summary>Ed25519 / Ed448 (RFC 8032, pure, empty context).</summary>
     private sealed class EdDsa(ushort id, bool is25519) : ISignatureScheme
     {
-        private readonly int _keyLength = is25519 ? Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.SecretKeySize : Org.BouncyCastle.Math.EC.Rfc8032.Ed448.SecretKeySize;
-        private readonly int _sigLength = is25519 ? Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.SignatureSize : Org.BouncyCastle.Math.EC.Rfc8032.Ed448.SignatureSize;
+        private static readonly byte[] NoContext = [];
+        private readonly int _keyLength = is25519 ? Rfc8032.Ed25519.SecretKeySize : Rfc8032.Ed448.SecretKeySize;
+        private readonly int _publicKeyLength = is25519 ? Rfc8032.Ed25519.PublicKeySize : Rfc8032.Ed448.PublicKeySize;
+        private readonly int _sigLength = is25519 ? Rfc8032.Ed25519.SignatureSize : Rfc8032.Ed448.SignatureSize;
 
         public ushort Id => id;
+        public string Implementation => CryptoProvider.BouncyCastleName;
 
         public KeyPair GenerateKeyPair(IRandomSource random)
         {
@@ -34,24 +37,29 @@ public static class SignatureSchemes
 
         public byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
         {
-            if (privateKey.Length != _keyLength) throw new MlsProtocolException(MlsError.InvalidKey, "EdDSA private key has the wrong length");
+            CheckPrivate(privateKey);
             CryptoCounters.Count(CryptoOp.SignaturePublicKey);
-            var pk = new byte[is25519 ? Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.PublicKeySize : Org.BouncyCastle.Math.EC.Rfc8032.Ed448.PublicKeySize];
-            if (is25519) Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.GeneratePublicKey(privateKey, pk);
-            else Org.BouncyCastle.Math.EC.Rfc8032.Ed448.GeneratePublicKey(privateKey, pk);
+            var pk = new byte[_publicKeyLength];
+            if (is25519) Rfc8032.Ed25519.GeneratePublicKey(privateKey, pk);
+            else Rfc8032.Ed448.GeneratePublicKey(privateKey, pk);
             return pk;
         }
 
+        public SigningKey ImportSigningKey(ReadOnlySpan<byte> privateKey) => new EdSigningKey(this, privateKey.ToArray(), PublicKeyOf(privateKey));
+
+        /// <summary>Signing from bytes alone recomputes the public key (RFC 8032 §5.1.6 step 1 needs A).</summary>
         public byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message)
         {
-            if (privateKey.Length != _keyLength) throw new MlsProtocolException(MlsError.InvalidKey, "EdDSA private key has the wrong length");
+            using var key = ImportSigningKey(privateKey);
+            return key.Sign(message);
+        }
+
+        private byte[] SignWith(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message)
+        {
             CryptoCounters.Count(CryptoOp.Sign, message.Length);
             var sig = new byte[_sigLength];
-            var sk = privateKey.ToArray();
-            var m = message.ToArray();
-            if (is25519) Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Sign(sk, 0, m, 0, m.Length, sig, 0);
-            else Org.BouncyCastle.Math.EC.Rfc8032.Ed448.Sign(sk, 0, [], m, 0, m.Length, sig, 0);
-            Array.Clear(sk);
+            if (is25519) Rfc8032.Ed25519.Sign(sk: privateKey, pk: publicKey, m: message, sig: sig);
+            else Rfc8032.Ed448.Sign(sk: privateKey, pk: publicKey, ctx: NoContext, m: message, sig: sig);
             return sig;
         }
 
@@ -60,13 +68,50 @@ public static class SignatureSchemes
 
         public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
         {
-            int pkLength = is25519 ? Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.PublicKeySize : Org.BouncyCastle.Math.EC.Rfc8032.Ed448.PublicKeySize;
             CryptoCounters.Count(CryptoOp.Verify, message.Length);
-            if (publicKey.Length != pkLength || signature.Length != _sigLength) return false;
-            var m = message.ToArray();
-            return is25519
-                ? Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Verify(signature.ToArray(), 0, publicKey.ToArray(), 0, m, 0, m.Length)
-                : Org.BouncyCastle.Math.EC.Rfc8032.Ed448.Verify(signature.ToArray(), 0, publicKey.ToArray(), 0, [], m, 0, m.Length);
+            if (publicKey.Length != _publicKeyLength || signature.Length != _sigLength) return false;
+            if (!is25519) return Rfc8032.Ed448.Verify(sig: signature, pk: publicKey, ctx: NoContext, m: message);
+            // The decoded point is kept per thread: decompressing it is a field exponentiation per call.
+            var point = PublicPoints.Get(publicKey);
+            return point is not null && Rfc8032.Ed25519.Verify(sig: signature, publicPoint: point, m: message);
+        }
+
+        private void CheckPrivate(ReadOnlySpan<byte> privateKey)
+        {
+            if (privateKey.Length != _keyLength) throw new MlsProtocolException(MlsError.InvalidKey, "EdDSA private key has the wrong length");
+        }
+
+        /// <summary>The private key with its public key computed once (what BouncyCastle's own key objects keep),
+        /// in arrays this class can zero (BouncyCastle's key objects cannot be).</summary>
+        private sealed class EdSigningKey(EdDsa scheme, byte[] privateKey, byte[] publicKey) : SigningKey(scheme, publicKey)
+        {
+            protected override byte[] SignCore(ReadOnlySpan<byte> message) => scheme.SignWith(privateKey, PublicKeySpan, message);
+            protected override void ZeroPrivate() => System.Security.Cryptography.CryptographicOperations.ZeroMemory(privateKey);
+        }
+    }
+
+    /// <summary>Decoded Ed25519 public points of recently verified keys, per thread (public data only).</summary>
+    private static class PublicPoints
+    {
+        private const int Size = 16;
+        [ThreadStatic] private static byte[][]? t_keys;
+        [ThreadStatic] private static Rfc8032.Ed25519.PublicPoint?[]? t_points;
+        [ThreadStatic] private static int t_next;
+
+        /// <summary>The decoded point, or null if <paramref name="publicKey"/> is not a point encoding.</summary>
+        public static Rfc8032.Ed25519.PublicPoint? Get(ReadOnlySpan<byte> publicKey)
+        {
+            var keys = t_keys ??= new byte[Size][];
+            var points = t_points ??= new Rfc8032.Ed25519.PublicPoint?[Size];
+            for (int i = 0; i < Size; i++)
+                if (keys[i] is { } k && publicKey.SequenceEqual(k)) return points[i];
+            var point = Rfc8032.Ed25519.ValidatePublicKeyPartialExport(publicKey);
+            if (point is null) return null;
+            int slot = t_next;
+            t_next = (slot + 1) % Size;
+            keys[slot] = publicKey.ToArray();
+            points[slot] = point;
+            return point;
         }
     }
 
@@ -86,6 +131,9 @@ public static class SignatureSchemes
         }
 
         public ushort Id { get; }
+        public string Implementation => CryptoProvider.BouncyCastleName;
+
+        public SigningKey ImportSigningKey(ReadOnlySpan<byte> privateKey) => new BytesSigningKey(this, privateKey.ToArray(), PublicKeyOf(privateKey));
 
         public KeyPair GenerateKeyPair(IRandomSource random)
         {

@@ -18,6 +18,21 @@ public static class ContentAuthentication
         ReadOnlySpan<byte> signaturePrivateKey) =>
         suite.SignWithLabel(signaturePrivateKey, SignatureLabel, content.ToBeSigned(wireFormat, context));
 
+    /// <summary><see cref="Sign(CipherSuite, FramedContent, WireFormat, GroupContext?, ReadOnlySpan{byte})"/> with a kept key.</summary>
+    public static byte[] Sign(CipherSuite suite, FramedContent content, WireFormat wireFormat, GroupContext? context,
+        Schedule.Secret signaturePrivateKey) =>
+        suite.SignWithLabel(signaturePrivateKey, SignatureLabel, content.ToBeSigned(wireFormat, context));
+
+    /// <summary><see cref="SignContent(CipherSuite, FramedContent, WireFormat, GroupContext?, ReadOnlySpan{byte}, byte[])"/> with a kept key.</summary>
+    public static AuthenticatedContent SignContent(CipherSuite suite, FramedContent content, WireFormat wireFormat,
+        GroupContext? context, Schedule.Secret signaturePrivateKey, byte[]? confirmationTag = null)
+    {
+        if ((content.ContentType == ContentType.Commit) != (confirmationTag is not null))
+            throw new ArgumentException("a confirmation_tag is required for a commit and forbidden otherwise", nameof(confirmationTag));
+        var signature = Sign(suite, content, wireFormat, context, signaturePrivateKey);
+        return new AuthenticatedContent(wireFormat, content, new FramedContentAuthData(signature, confirmationTag));
+    }
+
     /// <summary>Signs <paramref name="content"/> for <paramref name="wireFormat"/> and wraps it with
     /// its auth data; <paramref name="confirmationTag"/> is required exactly for a commit.</summary>
     public static AuthenticatedContent SignContent(CipherSuite suite, FramedContent content, WireFormat wireFormat,

@@ -29,7 +29,7 @@ internal static class GroupSender
         RequireActive(state);
         var content = FramedContent.OfProposal(state.GroupId, state.Epoch, Sender.Member(state.OwnLeafIndex), authenticatedData, proposal);
         var wireFormat = state.Options.HandshakeWireFormat;
-        var authenticated = ContentAuthentication.SignContent(state.Suite, content, wireFormat, state.Context, state.SignaturePrivateKey.Span);
+        var authenticated = ContentAuthentication.SignContent(state.Suite, content, wireFormat, state.Context, state.SignaturePrivateKey);
         var reference = state.Suite.MakeProposalRef(Tls.Serialize(authenticated));
         // Deterministic signatures make a repeated proposal byte-identical: receivers would take it for a replay.
         if (state.FindProposal(reference) is not null)
@@ -54,16 +54,21 @@ internal static class GroupSender
             LeafNodeSource.Update, null, null, template.Extensions, []);
         var leaf = LeafNodeSignature.Sign(state.Suite, unsigned, signingKey, state.GroupId, state.OwnLeafIndex);
         return (new UpdateProposal(leaf), new OwnUpdate(new Secret(keys.PrivateKey), leaf,
-            newSignaturePrivateKey is null ? null : new Secret((byte[])newSignaturePrivateKey.Clone())));
+            newSignaturePrivateKey is null ? null : signingKey));
     }
 
-    /// <summary>The key a new leaf of ours is signed with: the current one, or a new one whose public half the template names.</summary>
-    private static byte[] LeafSigningKey(GroupState state, LeafNodeTemplate template, byte[]? newSignaturePrivateKey)
+    /// <summary>The key a new leaf of ours is signed with: the current one (no copy: its parsed key is
+    /// kept with it), or a new secret holding a copy of a new one whose public half the template names.</summary>
+    private static Secret LeafSigningKey(GroupState state, LeafNodeTemplate template, byte[]? newSignaturePrivateKey)
     {
-        if (newSignaturePrivateKey is null) return state.SignaturePrivateKey.ToArray();
-        if (!state.Suite.Signature.PublicKeyOf(newSignaturePrivateKey).AsSpan().SequenceEqual(template.SignatureKey))
+        if (newSignaturePrivateKey is null) return state.SignaturePrivateKey;
+        var secret = new Secret((byte[])newSignaturePrivateKey.Clone());
+        if (!state.Suite.SigningKeyOf(secret).HasPublicKey(template.SignatureKey))
+        {
+            secret.Clear();
             throw new ArgumentException("the new signature private key is not the one behind the new leaf's signature_key");
-        return newSignaturePrivateKey;
+        }
+        return secret;
     }
 
     /// <summary>RFC 9420 §12.4.1 creating a Commit. <paramref name="resumption"/>: only for the initial Commit of a group
@@ -91,10 +96,11 @@ internal static class GroupSender
         TreeKemPrivate priv;
         Secret commitSecret;
         UpdatePathCreated? created = null;
+        Secret? signingKeyUsed = null;
         if (path)
         {
             var template = options.NewLeaf ?? LeafNodeTemplate.From(state.OwnLeaf);
-            var signingKey = LeafSigningKey(state, template, options.NewSignaturePrivateKey);
+            var signingKey = signingKeyUsed = LeafSigningKey(state, template, options.NewSignaturePrivateKey);
             created = TreeKem.CreateUpdatePath(outcome.Tree, state.OwnLeafIndex, template, signingKey, provisional, joiners, random);
             // Our own new leaf must pass what every receiver will check (§7.3, the AS). Its signature is
             // valid by construction when the key that made it is the one the leaf names (a new key was
@@ -120,7 +126,7 @@ internal static class GroupSender
             created?.UpdatePath);
         var wireFormat = state.Options.HandshakeWireFormat;
         var content = FramedContent.OfCommit(state.GroupId, state.Epoch, me, options.AuthenticatedData, commit);
-        var signature = ContentAuthentication.Sign(suite, content, wireFormat, state.Context, state.SignaturePrivateKey.Span);
+        var signature = ContentAuthentication.Sign(suite, content, wireFormat, state.Context, state.SignaturePrivateKey);
         var unconfirmed = new AuthenticatedContent(wireFormat, content, new FramedContentAuthData(signature, []));
         var confirmed = TranscriptHash.Confirmed(suite, state.InterimTranscriptHash, unconfirmed.ConfirmedTranscriptHashInput());
         var newContext = provisional with { TreeHash = newTree.TreeHash(), ConfirmedTranscriptHash = confirmed };
@@ -137,7 +143,8 @@ internal static class GroupSender
         var next = GroupTransitions.NextEpoch(afterSending, afterSending.SecretTree, newContext, newTree, priv, secrets, tag, interim)
             with { PendingReInit = outcome.ReInit };
         // A new signature_key in our path leaf: the new epoch signs with its private key.
-        if (path && options.NewSignaturePrivateKey is { } newKey) next = next with { SignaturePrivateKey = new Secret((byte[])newKey.Clone()) };
+        // (the secret LeafSigningKey made for it, its parsed key already attached).
+        if (path && options.NewSignaturePrivateKey is not null && signingKeyUsed is not null) next = next with { SignaturePrivateKey = signingKeyUsed };
 
         bool withTree = options.RatchetTreeInWelcome ?? state.Options.RatchetTreeInWelcome;
         var groupInfo = new Lazy<GroupInfo>(() => SignGroupInfo(next, withTree), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -209,7 +216,7 @@ internal static class GroupSender
     private static (MlsMessage, GroupState) Protect(GroupState state, FramedContent content, WireFormat wireFormat, IRandomSource random,
         byte[]? confirmationTag)
     {
-        var authenticated = ContentAuthentication.SignContent(state.Suite, content, wireFormat, state.Context, state.SignaturePrivateKey.Span, confirmationTag);
+        var authenticated = ContentAuthentication.SignContent(state.Suite, content, wireFormat, state.Context, state.SignaturePrivateKey, confirmationTag);
         return ProtectSigned(state, authenticated, random);
     }
 

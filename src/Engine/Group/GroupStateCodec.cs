@@ -246,7 +246,8 @@ internal static class GroupStateCodec
         var ownLeaf = s.Tree.TryGetLeaf(s.OwnLeafIndex)
             ?? throw new MlsDecodeException($"saved group state: our leaf {s.OwnLeafIndex} is not in the tree");
         s.Private.CheckConsistentWith(s.Tree);
-        if (!s.Suite.Signature.PublicKeyOf(s.SignaturePrivateKey.Span).AsSpan().SequenceEqual(ownLeaf.SignatureKey))
+        // The parsed key is kept with the secret: the check computes the public key the first signature needs.
+        if (!s.Suite.SigningKeyOf(s.SignaturePrivateKey).HasPublicKey(ownLeaf.SignatureKey))
             throw new MlsDecodeException("saved group state: the signature private key is not our leaf's");
 
         for (int i = 0; i < s.Proposals.Count; i++)

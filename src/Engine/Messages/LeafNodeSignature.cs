@@ -16,6 +16,10 @@ public static class LeafNodeSignature
         byte[]? groupId = null, uint? leafIndex = null) =>
         leaf with { Signature = suite.SignWithLabel(signaturePrivateKey, Label, leaf.ToBeSigned(groupId, leafIndex)) };
 
+    /// <summary><see cref="Sign(CipherSuite, LeafNode, ReadOnlySpan{byte}, byte[], uint?)"/> with a kept key (<see cref="CipherSuite.SignWithLabel(Schedule.Secret, string, ReadOnlySpan{byte})"/>).</summary>
+    public static LeafNode Sign(CipherSuite suite, LeafNode leaf, Schedule.Secret signaturePrivateKey, byte[]? groupId = null, uint? leafIndex = null) =>
+        leaf with { Signature = suite.SignWithLabel(signaturePrivateKey, Label, leaf.ToBeSigned(groupId, leafIndex)) };
+
     /// <summary>Checks the signature with the leaf's own <c>signature_key</c>; false on any bad input.</summary>
     public static bool Verify(CipherSuite suite, LeafNode leaf, byte[]? groupId = null, uint? leafIndex = null) =>
         suite.VerifyWithLabel(leaf.SignatureKey, Label, leaf.ToBeSigned(groupId, leafIndex), leaf.Signature);

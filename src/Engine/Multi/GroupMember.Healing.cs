@@ -1,4 +1,5 @@
 using Sim.Engine.Codec;
+using Sim.Engine.Crypto;
 using Sim.Engine.Framing;
 using Sim.Engine.Group;
 using Sim.Engine.Messages;
@@ -14,6 +15,15 @@ public sealed partial class GroupMember
     private readonly List<Retained> _retained = [];
     private readonly List<(ulong Epoch, byte[] Body)> _commitLog = [];
     private long _retainedLongestMs;
+    private long? _joinAt;
+    private string _joinFrom = "";
+
+    /// <summary>When the wait before an external rejoin is over: ask the canonical peer for a fresh GroupInfo.</summary>
+    private void RejoinWhenDue()
+    {
+        if (_joinAt is { } at && _now >= at && Ask("rejoin/" + _joinFrom))
+            Send(_joinFrom, Datagram(MultiKind.CatchUp) with { Epoch = ulong.MaxValue });
+    }
 
     /// <summary>States of left epochs held now (fork-resilient retention's storage).</summary>
     public int RetainedStateCount => _retained.Count;
@@ -129,6 +139,7 @@ public sealed partial class GroupMember
         _group = group;
         _chain = chain;
         _pending = null;
+        _joinAt = null;
         if (how != "retained") _commitLog.Clear();
         _seen.Add(new MemberObservation.Rejoined(fromEpoch, group.Epoch, how));
     }
@@ -140,15 +151,30 @@ public sealed partial class GroupMember
         var theirs = new BranchChain(d.Chain);
         if (theirs.Epoch != info.GroupContext.Epoch) { Reject(d, "chain does not lead to the GroupInfo's epoch"); return; }
         var relation = _group is null ? ChainRelation.Behind : _chain.Compare(theirs);
-        if (IsMember && relation is not (ChainRelation.Behind or ChainRelation.ForkTheyWin)) return;
+        if (IsMember && relation is not (ChainRelation.Behind or ChainRelation.ForkTheyWin)) { _joinAt = null; return; }
         if (_group is { IsRemoved: true } && relation == ChainRelation.Behind) return; // removed on this branch: stay out
         // Policy: an external commit only as a resync of a leaf of ours in that tree; others wait for a re-add.
         uint? old = null;
+        int wireLeaves = 0;
         if (info.Extensions.FirstOrDefault(x => x.ExtensionType == Extension.RatchetTree) is { } ext
             && Tls.TryDeserialize<RatchetTreeWire>(ext.ExtensionData, out var wire) && wire is not null)
             for (int i = 0; i < wire.Nodes.Count; i += 2)
-                if (wire.Nodes[i]?.Leaf is { } leaf && NameOf(leaf) == Name) old = (uint)(i / 2);
+                if (wire.Nodes[i]?.Leaf is { } leaf)
+                {
+                    wireLeaves++;
+                    if (NameOf(leaf) == Name) old = (uint)(i / 2);
+                }
         if (old is null) { Reject(d, "no leaf of ours to resync"); return; }
+        // Losers of one fork would all commit externally at once and fork again: each waits a seeded
+        // share of a spread that grows with the group, then asks for a fresh GroupInfo and joins with it.
+        if (_joinAt is not { } joinAt)
+        {
+            _joinAt = _now + (long)_random.NextUInt64((ulong)Math.Max(1, _options.JoinSpreadMsPerMember * Math.Max(1, info.GroupContext.Epoch > 0 ? wireLeaves : 1)));
+            _joinFrom = d.Sender;
+            return;
+        }
+        if (_now < joinAt) { _joinFrom = d.Sender; return; }
+        _joinAt = null;
         MlsGroup group;
         MlsMessage commit;
         try { (group, commit) = MlsGroup.JoinExternal(info, null, _signature, _credential, _random.Derive($"external/{info.GroupContext.Epoch}/{_now}"), _groupOptions, resyncRemove: old); }
@@ -157,7 +183,7 @@ public sealed partial class GroupMember
         byte[] hash = _suite.Hash(body);
         ulong from = Epoch;
         _retained.Clear();
-        _future.Clear();
+        DropFuture();
         SwitchTo(group, theirs, "external", from);
         var announce = new MultiDatagram(MultiKind.Commit, Name, theirs.Epoch, theirs.Tip) { Body = body };
         foreach (var m in Members.Where(m => m != Name)) Send(m, announce);
@@ -182,6 +208,7 @@ public sealed partial class GroupMember
         _group = group;
         _chain = theirs;
         _pending = null;
+        _joinAt = null;
         _commitLog.Clear();
         if (was) _seen.Add(new MemberObservation.Rejoined(from, theirs.Epoch, "welcome"));
         _seen.Add(new MemberObservation.EpochEntered(group.Epoch, theirs.Tip, _suite.Hash(group.EpochAuthenticator), "welcome", d.Sender, Members));

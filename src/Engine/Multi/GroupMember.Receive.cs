@@ -145,8 +145,22 @@ public sealed partial class GroupMember
 
     private void Buffer(MultiDatagram d)
     {
-        if (_future.Count >= FutureLimit) _future.RemoveAt(0);
+        if (_future.Count >= FutureLimit) { Unreadable(_future[0]); _future.RemoveAt(0); }
         _future.Add(d);
+    }
+
+    /// <summary>Buffered datagrams of a branch we leave: application messages among them become key-share candidates.</summary>
+    private void DropFuture()
+    {
+        foreach (var d in _future) Unreadable(d);
+        _future.Clear();
+    }
+
+    private void Unreadable(MultiDatagram d)
+    {
+        if (d.Kind != MultiKind.Application) return;
+        string id = MessageRef(d.Body);
+        if (!_delivered.Contains(id) && !_unreadable.ContainsKey(id)) _unreadable[id] = (d.Sender, 0);
     }
 
     /// <summary>After an epoch change, tries the datagrams that were ahead of us, in arrival order.</summary>

@@ -162,6 +162,7 @@ public sealed partial class GroupMember
         }
         if (_pending is not null && nowMs - _pendingSinceMs >= _options.RetryMs && Ask("ds/catchup"))
             Send(Sequencer.Name, Datagram(MultiKind.CatchUp));
+        RejoinWhenDue();
         TryIntents();
         RequestKeyShares();
         return End();

@@ -51,6 +51,12 @@ public sealed record MultiOptions
     /// <summary>A request (chain, catch-up, key package) to one peer is not repeated sooner than this.</summary>
     public long RetryMs { get; init; } = 400;
 
+    /// <summary>
+    /// Before an external rejoin a member waits a seeded time below this × the members of the tree it
+    /// joins (so the losers of one fork do not all commit for the same epoch and fork again).
+    /// </summary>
+    public long JoinSpreadMsPerMember { get; init; } = 40;
+
     /// <summary>Commits kept to answer a catch-up (the latest ones of our chain).</summary>
     public int CommitLog { get; init; } = 32;
 
@@ -58,7 +64,7 @@ public sealed record MultiOptions
 
     public string Describe() =>
         $"strategy={Strategy} key_share={PolicyName(KeyShare)} suite={SuiteId} retained_states={RetainedStates} past_epoch_keys={PastEpochKeys} " +
-        $"heartbeat_ms={HeartbeatMs} gossip_fanout={GossipFanout} retry_ms={RetryMs} commit_log={CommitLog}";
+        $"heartbeat_ms={HeartbeatMs} gossip_fanout={GossipFanout} retry_ms={RetryMs} join_spread_ms_per_member={JoinSpreadMsPerMember} commit_log={CommitLog}";
 
     private static string PolicyName(KeySharePolicy p) => p == KeySharePolicy.Off ? "off" : "verified";
 }

@@ -21,11 +21,11 @@ internal static class HeaderSeal
 
     public static byte[] Seal(CipherSuite suite, ReadOnlySpan<byte> headerKey, ReadOnlySpan<byte> body, IRandomSource random)
     {
-        var nonce = random.NextBytes(Aead.NonceLength);
-        var sealedBody = suite.Aead.Seal(headerKey, nonce, Aad, body);
-        var datagram = new byte[nonce.Length + sealedBody.Length];
-        nonce.CopyTo(datagram, 0);
-        sealedBody.CopyTo(datagram, nonce.Length);
+        // nonce || ciphertext || tag, sealed in place (no intermediate copies).
+        var datagram = new byte[Aead.NonceLength + body.Length + Aead.TagLength];
+        var nonce = datagram.AsSpan(0, Aead.NonceLength);
+        random.Fill(nonce);
+        suite.Aead.Seal(headerKey, nonce, Aad, body, datagram.AsSpan(Aead.NonceLength));
         return datagram;
     }
 

@@ -12,6 +12,7 @@ public sealed class Secret : IDisposable, IEquatable<Secret>
 {
     private readonly byte[] _bytes;
     private bool _cleared;
+    private IDisposable? _attachment;
 
     /// <summary>Takes ownership of <paramref name="bytes"/>: the caller must not keep or reuse the array.</summary>
     public Secret(byte[] bytes) => _bytes = bytes ?? throw new ArgumentNullException(nameof(bytes));
@@ -40,11 +41,29 @@ public sealed class Secret : IDisposable, IEquatable<Secret>
 
     public Secret Clone() => Copy(Span);
 
-    /// <summary>Overwrites the bytes with zeros; the secret cannot be read afterwards.</summary>
+    /// <summary>Overwrites the bytes with zeros, and disposes the attached parsed key if any; the secret cannot be read afterwards.</summary>
     public void Clear()
     {
         CryptographicOperations.ZeroMemory(_bytes);
         _cleared = true;
+        Interlocked.Exchange(ref _attachment, null)?.Dispose();
+    }
+
+    /// <summary>A parsed form of this secret kept with it (e.g. a <see cref="Crypto.SigningKey"/>), disposed by <see cref="Clear"/>; null if none.</summary>
+    internal IDisposable? Attachment
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_cleared, this);
+            return _attachment;
+        }
+    }
+
+    /// <summary>Attaches <paramref name="attachment"/> if nothing is attached yet (false otherwise: the caller keeps and disposes it).</summary>
+    internal bool TryAttach(IDisposable attachment)
+    {
+        ObjectDisposedException.ThrowIf(_cleared, this);
+        return Interlocked.CompareExchange(ref _attachment, attachment, null) is null;
     }
 
     public void Dispose() => Clear();

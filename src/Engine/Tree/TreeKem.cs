@@ -35,6 +35,21 @@ public static class TreeKem
         IReadOnlyCollection<uint> excludedLeaves,
         IRandomSource random)
     {
+        using var key = Secret.Copy(signaturePrivateKey);
+        return CreateUpdatePath(tree, committerLeaf, leaf, key, provisionalContext, excludedLeaves, random);
+    }
+
+    /// <summary><see cref="CreateUpdatePath(RatchetTree, uint, LeafNodeTemplate, ReadOnlySpan{byte}, GroupContext, IReadOnlyCollection{uint}, IRandomSource)"/>
+    /// with the signature key as a <see cref="Secret"/> (its parsed key kept with it).</summary>
+    public static UpdatePathCreated CreateUpdatePath(
+        RatchetTree tree,
+        uint committerLeaf,
+        LeafNodeTemplate leaf,
+        Secret signaturePrivateKey,
+        GroupContext provisionalContext,
+        IReadOnlyCollection<uint> excludedLeaves,
+        IRandomSource random)
+    {
         var suite = tree.Suite;
         if (committerLeaf >= tree.LeafCount) throw new ArgumentOutOfRangeException(nameof(committerLeaf));
         var fdp = tree.FilteredDirectPathWithCopath(committerLeaf);
@@ -144,7 +159,10 @@ public static class TreeKem
             if (me.PrivateKeyOf(resolution[j]) is { } k) { key = k; position = j; }
         if (key is null) throw new MlsProtocolException(MlsError.MissingKey, "no private key for any node of the copath resolution");
         var ct = encrypted[position];
-        var pathSecret = suite.DecryptWithLabel(key, UpdatePathNodeLabel, Tls.Serialize(context), ct.KemOutput, ct.Ciphertext);
+        // The node's public key is in the tree (and matches the private key held, FORMAT.md): Decap need not recompute it.
+        var publicKey = tree.EncryptionKeyOf(resolution[position])
+            ?? throw new MlsProtocolException(MlsError.MissingKey, $"node {resolution[position]} of the resolution has no public key");
+        var pathSecret = suite.DecryptWithLabel(key, publicKey, UpdatePathNodeLabel, Tls.Serialize(context), ct.KemOutput, ct.Ciphertext);
 
         // Derive upwards and check each public key.
         var added = new List<(uint, KeyPair)>();

@@ -13,6 +13,7 @@ public static class PairsimCli
         root.Subcommands.Add(CheckCommand.Build());
         root.Subcommands.Add(ReplayCommand.Build());
         root.Subcommands.Add(SweepCommand.Build());
+        root.Subcommands.Add(GroupsCommand.Build());
         return root;
     }
 }

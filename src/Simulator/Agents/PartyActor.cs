@@ -1,13 +1,16 @@
 using Akka.Actor;
+using Sim.Engine.Baselines;
 using Sim.Engine.Crypto;
 using Sim.Engine.Pair;
+using Sim.Simulator.Protocols;
 using Sim.Simulator.Trace;
 
 namespace Sim.Simulator.Agents;
 
 /// <summary>
-/// One party of a world: an actor around its PairMLS session (or, for Alice before she joins, her
-/// invitation). It never schedules anything itself: each message is one thing that happens to the
+/// One party of a world: an actor around its conversation protocol's session (or, for Alice before
+/// she joins, her invitation), through the protocol seam (<see cref="IConversationProtocol"/>;
+/// PairMLS by default). It never schedules anything itself: each message is one thing that happens to the
 /// party, and the reply says what the world should record (trace event drafts, stamped with time and
 /// sequence by the world) and what it should transmit.
 /// <para>
@@ -23,9 +26,10 @@ public sealed class PartyActor : ReceiveActor
 
     /// <summary>Alice makes her invitation. Reply: <see cref="InvitationCreated"/>.</summary>
     public sealed record CreateInvitation;
-    public sealed record InvitationCreated(InvitationPublic Public);
+    /// <summary>The invitation's public part (for PairMLS an <see cref="InvitationPublic"/>), shared out of band.</summary>
+    public sealed record InvitationCreated(object Public);
     /// <summary>Bob accepts an invitation (PAIRMLS.md "Creating a conversation", step 2). Reply: <see cref="PartyReply"/>.</summary>
-    public sealed record AcceptInvitation(InvitationPublic Invitation);
+    public sealed record AcceptInvitation(object Invitation);
     /// <summary>The user sends a payload, optionally with a card edit and/or an agent rollover. Reply: <see cref="PartyReply"/>.</summary>
     public sealed record UserSend(long PayloadId, byte[] Payload, bool CardEdit = false, bool RollOver = false);
     /// <summary>The network delivers a datagram. Reply: <see cref="PartyReply"/> (with <see cref="PartyReply.Lost"/> when down or offline).</summary>
@@ -51,14 +55,16 @@ public sealed class PartyActor : ReceiveActor
     }
 
     /// <summary>
-    /// What happened: trace event drafts (T and Seq 0; the world stamps them), a datagram to transmit,
-    /// why a datagram was lost (<c>offline</c>, <c>crashed</c>: a send's datagram that cannot leave,
+    /// What happened: trace event drafts (T and Seq 0; the world stamps them), the datagrams to transmit
+    /// (a send makes one or more, or none while its message waits; a receive may release some), why a datagram was lost (<c>offline</c>, <c>crashed</c>: a send's datagram that cannot leave,
     /// or a delivery that cannot arrive), why the request did not apply (<see cref="Skipped"/>), and
     /// for a send the id of the state persisted before the reply.
     /// </summary>
     public sealed record PartyReply(IReadOnlyList<TraceEvent> Events)
     {
-        public byte[]? Datagram { get; init; }
+        public IReadOnlyList<Outgoing> Datagrams { get; init; } = [];
+        /// <summary>The first datagram to transmit, if any.</summary>
+        public byte[]? Datagram => Datagrams.Count > 0 ? Datagrams[0].Datagram : null;
         public string? Lost { get; init; }
         public string? Skipped { get; init; }
         public string? PersistedStateId { get; init; }
@@ -77,8 +83,9 @@ public sealed class PartyActor : ReceiveActor
     private readonly List<byte[]> _disk = [];
     /// <summary>How many saves the disk has (at most <see cref="PartyConfig.DiskHistory"/>); the oldest may hold no bytes (see <see cref="PartyConfig.DiskReach"/>).</summary>
     private int _saves;
-    private Invitation? _invitation;
-    private PairSession? _session;
+    private readonly IConversationProtocol _protocol;
+    private IProtocolInvitation? _invitation;
+    private IProtocolSession? _session;
     private bool _down;
     private bool _offline;
     private int _forks;
@@ -86,6 +93,7 @@ public sealed class PartyActor : ReceiveActor
     public PartyActor(PartyConfig config)
     {
         _config = config ?? throw new ArgumentNullException(nameof(config));
+        _protocol = config.Protocol;
         _me = config.Party.Name();
         _peer = config.Party.Peer().Name();
         _committerMe = string.Intern("committer=" + _me);
@@ -127,14 +135,14 @@ public sealed class PartyActor : ReceiveActor
     private object OnCreateInvitation()
     {
         if (_invitation is not null || _session is not null) throw new InvalidOperationException($"{_me} already has a conversation");
-        _invitation = Invitation.Create(_config.Card, _config.Options, _config.Random);
+        _invitation = _protocol.CreateInvitation(_config.Card, _config.Random);
         return new InvitationCreated(_invitation.Public);
     }
 
     private object OnAccept(AcceptInvitation m)
     {
         if (_session is not null) throw new InvalidOperationException($"{_me} already has a conversation");
-        _session = PairSession.Accept(m.Invitation, _config.Card, null, _config.Options, _config.Random);
+        _session = _protocol.Accept(m.Invitation, _config.Card, _config.Random);
         Persist(_session.Save());
         var events = new List<TraceEvent> { JoinedDraft(_session, "acceptor") };
         EpochChanges(events, null);
@@ -148,8 +156,7 @@ public sealed class PartyActor : ReceiveActor
         if (_down) return new PartyReply([]) { Skipped = "down" };
         if (_session is not { } s) return new PartyReply([]) { Skipped = "not joined" };
         ulong before = s.Epoch;
-        CardEdit? edit = m.CardEdit ? new CardEdit($"{_config.Card.DisplayName} {s.DesiredCard.Version + 1}") : null;
-        var sent = s.Send(m.Payload, edit, m.RollOver);
+        var sent = s.Send(m.Payload, m.CardEdit, m.RollOver);
         // Persist before send: the disk holds the state that made this datagram before anyone sees it.
         Persist(sent.State);
 
@@ -163,19 +170,30 @@ public sealed class PartyActor : ReceiveActor
             (false, true) => "rollover",
             _ => null,
         };
-        // A card edit's Send names the card version it asks for: the IdentityLiveness checker follows that version to the peer.
-        events.Add(Draft(TraceKind.Send) with
+        foreach (var o in sent.Datagrams)
         {
-            Datagram = TraceLog.IdOf(sent.Datagram), Epoch = sent.Epoch, PayloadId = m.PayloadId, Detail = flags,
-            CardVersion = m.CardEdit ? s.DesiredCard.Version : null,
-        });
+            bool mine = o.Payload is { } p && p.AsSpan().SequenceEqual(m.Payload);
+            events.Add(SendDraft(o, mine ? m.PayloadId : null, mine ? flags : null));
+        }
         return new PartyReply(events)
         {
-            Datagram = sent.Datagram,
+            Datagrams = sent.Datagrams,
             Lost = _offline ? "offline" : null,
             PersistedStateId = TraceLog.IdOf(sent.State),
         };
     }
+
+    /// <summary>
+    /// A Send event: a card edit's Send names the card version it asks for (the IdentityLiveness checker
+    /// follows that version to the peer); a datagram with no user payload (a handshake message) names none.
+    /// </summary>
+    private TraceEvent SendDraft(Outgoing o, long? payloadId, string? flags) => Draft(TraceKind.Send) with
+    {
+        Datagram = TraceLog.IdOf(o.Datagram), Epoch = o.Epoch,
+        PayloadId = payloadId ?? (o.Payload is { } p ? Payload.IdOf(p) : null),
+        Detail = flags ?? (o.CardVersion is not null ? "card_edit" : null),
+        CardVersion = o.CardVersion,
+    };
 
     // ------------------------------------------------------------------ receiving
 
@@ -184,11 +202,11 @@ public sealed class PartyActor : ReceiveActor
         if (_down) return new PartyReply([]) { Lost = "crashed" };
         if (_offline) return new PartyReply([]) { Lost = "offline" };
         var events = new List<TraceEvent>();
-        ReceiveOutcome outcome;
+        ProtocolReceive received;
         if (_session is not { } s)
         {
             var invitation = _invitation ?? throw new InvalidOperationException($"{_me} has neither a session nor an invitation");
-            var joined = invitation.TryJoin(m.Datagram, out outcome);
+            var joined = invitation.TryJoin(m.Datagram, out received);
             if (joined is not null)
             {
                 _session = joined;
@@ -203,14 +221,17 @@ public sealed class PartyActor : ReceiveActor
         else
         {
             ulong before = s.Epoch;
-            outcome = s.Receive(m.Datagram);
-            if (outcome is Delivered)
+            received = s.Receive(m.Datagram);
+            if (received.Changed)
             {
+                // Persist before send: a datagram this receive released leaves only after its state is on disk.
                 Persist(s.Save());
                 EpochChanges(events, before);
             }
         }
+        var outcome = received.Outcome;
         if (outcome is Delivered d) IdentityChanges(events, d.Committed);
+        if (outcome is HandshakeApplied h) IdentityChanges(events, h.Committed);
         if (outcome is Rejected { Reason: RejectReason.Fork }) _forks++;
 
         string name = OutcomeName(outcome);
@@ -223,17 +244,20 @@ public sealed class PartyActor : ReceiveActor
                 Delivered x => x.Epoch,
                 Duplicate x => x.Epoch,
                 Expired x => x.Epoch,
+                HandshakeApplied x => x.Epoch,
                 _ => null,
             },
             PayloadId = outcome is Delivered p ? Payload.IdOf(p.Payload) : null,
         });
-        return new PartyReply(events) { Outcome = name };
+        foreach (var o in received.Datagrams) events.Add(SendDraft(o, null, null));
+        return new PartyReply(events) { Outcome = name, Datagrams = received.Datagrams };
     }
 
-    /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired or Rejected:Reason (the detail text stays out of the trace).</summary>
+    /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired, Handshake (a baseline's commit-only datagram) or Rejected:Reason (the detail text stays out of the trace).</summary>
     public static string OutcomeName(ReceiveOutcome outcome) => outcome switch
     {
         Delivered => "Delivered",
+        HandshakeApplied => "Handshake",
         Duplicate => "Duplicate",
         Expired => "Expired",
         Rejected r => "Rejected:" + r.Reason,
@@ -308,16 +332,16 @@ public sealed class PartyActor : ReceiveActor
         _saves = Math.Min(_saves + 1, history);
     }
 
-    private PairSession Load(byte[] state) => PairSession.Load(state, _config.Options, _config.Random);
+    private IProtocolSession Load(byte[] state) => _protocol.Load(state, _config.Random);
 
     private TraceEvent Draft(TraceKind kind) => new(0, 0, kind) { Party = _me, Peer = _peer };
 
-    private TraceEvent JoinedDraft(PairSession s, string role) => Draft(TraceKind.Joined) with
+    private TraceEvent JoinedDraft(IProtocolSession s, string role) => Draft(TraceKind.Joined) with
     {
         Epoch = s.Epoch,
         CardVersion = s.MyView.CardVersion,
         Agent = s.MyView.AgentId.Value,
-        Detail = $"welcome_epoch={s.WelcomeEpoch} role={role}",
+        Detail = $"welcome_epoch={s.Describe(new PartySummary(_me, true)).WelcomeEpoch} role={role}",
     };
 
     /// <summary>One Epoch event per epoch entered since <paramref name="before"/> (null: the first epoch), with its commit hash and committer (its owner).</summary>
@@ -329,8 +353,8 @@ public sealed class PartyActor : ReceiveActor
         ulong from = before is { } b && b < now ? b + 1 : now;
         for (ulong e = from; e <= now; e++)
         {
-            if (CommitHashOf(s, e) is not { } hash) continue;
-            events.Add(Draft(TraceKind.Epoch) with { Epoch = e, CommitHash = hash, Detail = s.IsOwner(e) ? _committerMe : _committerPeer });
+            if (s.StartOf(e) is not { } start) continue;
+            events.Add(Draft(TraceKind.Epoch) with { Epoch = e, CommitHash = TraceLog.ShortHex(start.CommitHash), Detail = start.ByMe ? _committerMe : _committerPeer });
         }
     }
 
@@ -349,30 +373,15 @@ public sealed class PartyActor : ReceiveActor
         }
     }
 
-    private static string? CommitHashOf(PairSession s, ulong epoch) => s.CommitHash(epoch) is { } h ? TraceLog.ShortHex(h) : null;
+    private static string? CommitHashOf(IProtocolSession s, ulong epoch) => s.StartOf(epoch) is { } start ? TraceLog.ShortHex(start.CommitHash) : null;
 
     private static string? Join(string a, string? b) => b is null ? a : a + " " + b;
 
     private PartySummary Summary()
     {
         var s = _session;
-        if (s is null && _down && _disk.Count > 0) s = PairSession.Load(_disk[^1], _config.Options, new DeterministicRandomSource(0, "summary"));
+        if (s is null && _down && _disk.Count > 0) s = _protocol.Load(_disk[^1], new DeterministicRandomSource(0, "summary"));
         var summary = new PartySummary(_me, s is not null) { Down = _down, Offline = _offline, Saves = _saves, ForksDetected = _forks };
-        if (s is null) return summary;
-        return summary with
-        {
-            Epoch = s.Epoch,
-            WelcomeEpoch = s.WelcomeEpoch,
-            EpochAuthHash = TraceLog.IdOf(s.EpochAuthenticator),
-            TreeHash = TraceLog.ShortHex(s.TreeHash),
-            GroupContextHash = TraceLog.ShortHex(s.GroupContextHash),
-            CommitHash = CommitHashOf(s, s.Epoch),
-            CardVersion = s.MyView.CardVersion,
-            Agent = s.MyView.AgentId.Value,
-            PeerCardVersion = s.PeerView.CardVersion,
-            PeerAgent = s.PeerView.AgentId.Value,
-            DesiredCardVersion = s.DesiredCard.Version,
-            PendingIdentity = s.HasPendingIdentity,
-        };
+        return s is null ? summary : s.Describe(summary);
     }
 }

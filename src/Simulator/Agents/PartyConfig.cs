@@ -1,6 +1,7 @@
 using Sim.Engine.Crypto;
 using Sim.Engine.Identity;
 using Sim.Engine.Pair;
+using Sim.Simulator.Protocols;
 
 namespace Sim.Simulator.Agents;
 
@@ -14,5 +15,17 @@ namespace Sim.Simulator.Agents;
 /// counts (and reports) up to DiskHistory saves, but holds only the bytes of the newest DiskReach: an older
 /// save could only be reached by restores popping more saves than they add up to, so nothing changes.
 /// </para>
+/// <para>
+/// <see cref="Protocol"/>: the conversation protocol the party runs (PairMLS with <paramref name="Options"/> unless set).
+/// </para>
 /// </summary>
-public sealed record PartyConfig(Party Party, Card Card, PairOptions Options, IRandomSource Random, int DiskHistory = 32, int? DiskReach = null);
+public sealed record PartyConfig(Party Party, Card Card, PairOptions Options, IRandomSource Random, int DiskHistory = 32, int? DiskReach = null)
+{
+    private readonly IConversationProtocol? _protocol;
+
+    public IConversationProtocol Protocol
+    {
+        get => _protocol ?? new PairMlsProtocol(Options);
+        init => _protocol = value;
+    }
+}

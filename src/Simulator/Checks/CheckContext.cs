@@ -20,6 +20,9 @@ public sealed record CheckContext
     /// <summary>The world's root seed as written in the Options event (SEED=...), if any.</summary>
     public string? Seed { get; init; }
 
+    /// <summary>The world's protocol as the Options event names it (<c>protocol=</c>); null: PairMLS (a trace older than the protocol seam names none).</summary>
+    public string? Protocol { get; init; }
+
     /// <summary>Option keys that name R in the Options event's Detail, compared ignoring case.</summary>
     public static readonly IReadOnlyList<string> RetentionKeys = ["retention_window", "retentionwindow", "retention", "r"];
 
@@ -39,6 +42,7 @@ public sealed record CheckContext
         foreach (var (key, value) in DetailFields.Pairs(detail))
         {
             if (key.Equals("seed", StringComparison.OrdinalIgnoreCase)) ctx = ctx with { Seed = value };
+            else if (key.Equals("protocol", StringComparison.OrdinalIgnoreCase)) ctx = ctx with { Protocol = value };
             else if (RetentionKeys.Contains(key.ToLowerInvariant()) && int.TryParse(value, out var r) && r >= 0) ctx = ctx with { RetentionWindow = r };
         }
         return ctx;

@@ -3,6 +3,7 @@ using Sim.Engine.Identity;
 using Sim.Engine.Pair;
 using Sim.Simulator.Agents;
 using Sim.Simulator.Network;
+using Sim.Simulator.Service;
 using Sim.Simulator.Trace;
 
 namespace Sim.Simulator;
@@ -35,6 +36,8 @@ public sealed class World
     private readonly HashSet<(Party To, long PayloadId)> _delivered = [];
     private readonly Dictionary<Party, IActorRef> _parties = [];
     private IActorRef _network = ActorRefs.Nobody;
+    private IActorRef? _service;
+    private readonly List<ServiceObservation> _observations = [];
     private long _nextPayloadId;
     private readonly List<SentDatagram> _datagrams = [];
     private readonly Dictionary<StateCapture, CapturedState> _captured = [];
@@ -79,6 +82,7 @@ public sealed class World
         finally
         {
             foreach (var actor in _parties.Values.Append(_network)) system.Stop(actor);
+            if (_service is { } ds) system.Stop(ds);
             if (_system is null) await system.Terminate().ConfigureAwait(false);
         }
     }
@@ -87,11 +91,14 @@ public sealed class World
     {
         long n = Interlocked.Increment(ref _worldCounter);
         var pairOptions = PairOptions.Default with { Suite = Options.Suite, RetentionWindow = Options.RetentionWindow };
-        _parties[Party.Alice] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), pairOptions, _seeds.Alice, Options.DiskHistory, DiskReach(Party.Alice))), $"world-{n}-alice");
-        _parties[Party.Bob] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), pairOptions, _seeds.Bob, Options.DiskHistory, DiskReach(Party.Bob))), $"world-{n}-bob");
+        var protocol = Protocols.ProtocolCatalog.Create(Options.Protocol, Options.Suite, Options.RetentionWindow);
+        _parties[Party.Alice] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), pairOptions, _seeds.Alice, Options.DiskHistory, DiskReach(Party.Alice)) { Protocol = protocol }), $"world-{n}-alice");
+        _parties[Party.Bob] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), pairOptions, _seeds.Bob, Options.DiskHistory, DiskReach(Party.Bob)) { Protocol = protocol }), $"world-{n}-bob");
         // Memory for replays only when the profile can replay (the liveness phase has no faults at all).
         int networkMemory = Options.FaultProfile.CanReplay ? Math.Max(1, Options.NetworkMemory) : 0;
         _network = system.ActorOf(NetworkActor.Props(Options.FaultProfile, _seeds.Faults, _seeds.Network, networkMemory), $"world-{n}-network");
+        if (Options.DeliveryService is { } policy || protocol.UsesDeliveryService)
+            _service = system.ActorOf(DeliveryServiceActor.Props(Options.DeliveryService ?? DeliveryServicePolicy.Honest), $"world-{n}-ds");
 
         Append(new TraceEvent(0, 0, TraceKind.Options) { Detail = Options.Describe() });
         Append(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "safety" });
@@ -133,6 +140,7 @@ public sealed class World
             LivenessSends = sends,
             Captures = Options.Captures.Select(c => _captured[c]).ToList(),
             Datagrams = _datagrams,
+            ServiceObservations = _observations,
         };
     }
 
@@ -161,6 +169,7 @@ public sealed class World
     {
         WorldEvent.ScriptDue s => RunOp(s.Op),
         WorldEvent.DeliveryDue d => Deliver(d.Delivery),
+        WorldEvent.AtService s => AtService(s),
         WorldEvent.RestartDue r => Command(r.Party, new PartyActor.Restart(), countSkip: false),
         WorldEvent.OnlineDue o => Command(o.Party, new PartyActor.ComeBack(), countSkip: false),
         _ => throw new InvalidOperationException($"unknown world event {e}"),
@@ -226,16 +235,25 @@ public sealed class World
             _skipped++;
             return null;
         }
-        var datagram = reply.Datagram ?? throw new InvalidOperationException($"{party.Name()} sent without a datagram");
+        await Transmit(party, reply).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>Hands every datagram of a party's reply to the network (or records why it could not leave).</summary>
+    private async Task Transmit(Party party, PartyActor.PartyReply reply)
+    {
+        foreach (var o in reply.Datagrams) await Transmit(party, o, reply.Lost).ConfigureAwait(false);
+    }
+
+    private async Task Transmit(Party party, Protocols.Outgoing o, string? lost)
+    {
+        var datagram = o.Datagram;
         if (Options.KeepDatagrams)
-        {
-            var send = reply.Events.Last(e => e.Kind == TraceKind.Send);
-            _datagrams.Add(new SentDatagram(_clock.NowMs, party, TraceLog.IdOf(datagram), send.Epoch ?? 0, id, datagram));
-        }
-        if (reply.Lost is { } why)
+            _datagrams.Add(new SentDatagram(_clock.NowMs, party, TraceLog.IdOf(datagram), o.Epoch, o.Payload is { } p ? Agents.Payload.IdOf(p) ?? 0 : 0, datagram));
+        if (lost is { } why)
         {
             Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = party.Name(), Peer = party.Peer().Name(), Datagram = TraceLog.IdOf(datagram), Fault = FaultNames.Offline, Detail = $"sender {why}" });
-            return id;
+            return;
         }
         var sent = await _network.Ask<NetworkActor.Transmitted>(new NetworkActor.Transmit(_clock.NowMs, party.LinkFrom(), datagram), AskTimeout).ConfigureAwait(false);
         foreach (var f in sent.Faults)
@@ -249,8 +267,28 @@ public sealed class World
                 Detail = f.DeliverId is null ? f.Detail : $"deliver={f.DeliverId}" + (f.Detail is null ? "" : " " + f.Detail),
             });
         }
-        foreach (var d in sent.Deliveries) _queue.Schedule(d.AtMs, new WorldEvent.DeliveryDue(d));
-        return id;
+        // With a delivery service, the party's link ends at the service (which forwards on the link toward the receiver).
+        foreach (var d in sent.Deliveries)
+            _queue.Schedule(d.AtMs, _service is null ? new WorldEvent.DeliveryDue(d) : new WorldEvent.AtService(d, party));
+    }
+
+    /// <summary>A datagram reaches the delivery service: it forwards (each forward crosses the network again), holds or withholds it.</summary>
+    private async Task AtService(WorldEvent.AtService a)
+    {
+        var d = a.Delivery;
+        var routed = await _service!.Ask<DeliveryServiceActor.Routed>(new DeliveryServiceActor.Arrive(_clock.NowMs, a.From, d.Bytes, a.Held), AskTimeout).ConfigureAwait(false);
+        if (!a.Held) _observations.Add(new ServiceObservation(_clock.NowMs, a.From, d.Bytes.Length, routed.View, routed.Action));
+        if (routed.Action is { } action && !(a.Held && action == DeliveryServiceActor.Delayed))
+            Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = a.From.Name(), Peer = a.From.Peer().Name(), Datagram = d.DatagramId, Fault = action, Detail = "delivery service" });
+        if (routed.HoldUntilMs is { } until) _queue.Schedule(until, a with { Held = true });
+        foreach (var (to, bytes) in routed.Forwards)
+        {
+            // The service's datagram toward a party travels the link that ends at that party.
+            var sent = await _network.Ask<NetworkActor.Transmitted>(new NetworkActor.Transmit(_clock.NowMs, to.Peer().LinkFrom(), bytes), AskTimeout).ConfigureAwait(false);
+            foreach (var f in sent.Faults)
+                Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = to.Peer().Name(), Peer = to.Name(), Datagram = f.DatagramId, Fault = f.Fault, Detail = "from delivery service" + (f.DeliverId is null ? "" : $" deliver={f.DeliverId}") });
+            foreach (var x in sent.Deliveries) _queue.Schedule(x.AtMs, new WorldEvent.DeliveryDue(x));
+        }
     }
 
     private async Task Deliver(NetworkActor.Delivery d)
@@ -266,6 +304,8 @@ public sealed class World
         string detail = d.Via is null ? LatencyDetail(latency) : $"latency_ms={latency} via={d.Via}";
         Append(new TraceEvent(0, 0, TraceKind.Deliver) { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Detail = detail });
         Record(reply);
+        // A receive may release datagrams (a message that waited for the peer, a commit retried).
+        await Transmit(to, reply).ConfigureAwait(false);
     }
 
     /// <summary>"latency_ms=N", one string per common N for all worlds (traces are kept in memory; most deliveries share a few latencies).</summary>

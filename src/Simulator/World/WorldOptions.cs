@@ -20,6 +20,19 @@ public sealed record WorldOptions
     /// <summary>R: past epochs whose application secrets each party keeps (PAIRMLS.md "Receiving").</summary>
     public int RetentionWindow { get; init; } = 2;
 
+    /// <summary>
+    /// The conversation protocol both parties run (<see cref="Protocols.ProtocolCatalog"/>): PairMLS unless
+    /// set.
+    /// </summary>
+    public string Protocol { get; init; } = Protocols.PairMlsProtocol.DefaultName;
+
+    /// <summary>
+    /// The delivery service between the parties: null for a protocol without one (PairMLS goes peer to
+    /// peer), an honest one for "centralds" unless set. Set for PairMLS, it is a relay that forwards its
+    /// sealed datagrams (the same adversary placed on PairMLS's transport).
+    /// </summary>
+    public Service.DeliveryServicePolicy? DeliveryService { get; init; }
+
     /// <summary>The network's faults during the safety phase (the liveness phase has none).</summary>
     public FaultProfile FaultProfile { get; init; } = FaultProfile.None;
 
@@ -74,8 +87,17 @@ public sealed record WorldOptions
     public long EffectiveSafetyPhaseEndMs => SafetyPhaseEndMs ?? UserScript.DurationMs + SettleMs;
 
     /// <summary>Every option on one line, starting with SEED= (the Options trace event).</summary>
-    public string Describe() => string.Join(" ",
-        $"SEED={I(Seed)}",
+    public string Describe() => string.Join(" ", Fields());
+
+    private IEnumerable<string> Fields()
+    {
+        yield return $"SEED={I(Seed)}";
+        yield return $"protocol={Protocol}";
+        yield return $"delivery_service={{{DeliveryService?.Describe() ?? "none"}}}";
+        foreach (var f in Rest()) yield return f;
+    }
+
+    private IEnumerable<string> Rest() => [
         $"suite={I(Suite)}",
         $"retention_window={I(RetentionWindow)}",
         $"safety_phase_end_ms={I(EffectiveSafetyPhaseEndMs)}{(SafetyPhaseEndMs is null ? "(derived)" : "")}",
@@ -90,7 +112,7 @@ public sealed record WorldOptions
         $"captures=[{string.Join(" ", Captures.Select(c => $"{c.Party.Name()}@{I(c.AtMs)}"))}]",
         $"keep_datagrams={(KeepDatagrams ? "true" : "false")}",
         $"faults={{{FaultProfile.Describe()}}}",
-        $"script={UserScript.Describe()}");
+        $"script={UserScript.Describe()}"];
 
     public override string ToString() => Describe();
 

@@ -1,4 +1,5 @@
 using Sim.Simulator.Agents;
+using Sim.Simulator.Service;
 using Sim.Simulator.Trace;
 
 namespace Sim.Simulator;
@@ -18,6 +19,8 @@ public sealed record WorldResult(WorldOptions Options, TraceLog Trace, string Tr
     public IReadOnlyList<CapturedState> Captures { get; init; } = [];
     /// <summary>Every datagram sent, in order, when <see cref="WorldOptions.KeepDatagrams"/> (else empty).</summary>
     public IReadOnlyList<SentDatagram> Datagrams { get; init; } = [];
+    /// <summary>What the delivery service read from each datagram that reached it (empty when the world has none).</summary>
+    public IReadOnlyList<ServiceObservation> ServiceObservations { get; init; } = [];
 
     /// <summary>
     /// Both joined and agree on epoch, epoch authenticator, tree hash and group context, and each sees

@@ -11,8 +11,8 @@ namespace Sim.Engine.Tests.Codec;
 /// </summary>
 public sealed class DeserializationVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void DeserializationJson() => VectorFile.RunAll(output, "deserialization.json", (c, _) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void DeserializationJson(string provider) => VectorFile.RunAll(output, provider, "deserialization.json", (c, _) =>
     {
         var header = c.Hex("vlbytes_header");
         uint expected = c.U32("length");

@@ -12,8 +12,8 @@ namespace Sim.Engine.Tests.Crypto;
 /// </summary>
 public sealed class CryptoBasicsVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void CryptoBasicsJson() => VectorFile.RunAll(output, "crypto-basics.json", (c, _) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void CryptoBasicsJson(string provider) => VectorFile.RunAll(output, provider, "crypto-basics.json", (c, _) =>
     {
         var suite = CipherSuite.Get((ushort)c.U32("cipher_suite"));
         var random = new DeterministicRandomSource(42);

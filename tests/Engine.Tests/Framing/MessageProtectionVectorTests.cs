@@ -25,8 +25,8 @@ public sealed class MessageProtectionVectorTests(ITestOutputHelper output)
 {
     private const uint SenderLeaf = 1;
 
-    [Fact]
-    public void MessageProtectionJson() => VectorFile.RunAll(output, "message-protection.json", (c, i) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void MessageProtectionJson(string provider) => VectorFile.RunAll(output, provider, "message-protection.json", (c, i) =>
     {
         var suite = CipherSuite.Get(c.GetProperty("cipher_suite").GetUInt16());
         var context = new GroupContext(GroupContext.Mls10, suite.Id, c.Hex("group_id"), c.U64("epoch"),

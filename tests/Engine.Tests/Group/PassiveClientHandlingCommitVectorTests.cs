@@ -13,7 +13,7 @@ namespace Sim.Engine.Tests.Group;
 /// </summary>
 public sealed class PassiveClientHandlingCommitVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void PassiveClientHandlingCommitJson() =>
-        VectorFile.RunAll(output, "passive-client-handling-commit.json", (c, _) => PassiveClient.Run(c));
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void PassiveClientHandlingCommitJson(string provider) =>
+        VectorFile.RunAll(output, provider, "passive-client-handling-commit.json", (c, _) => PassiveClient.Run(c));
 }

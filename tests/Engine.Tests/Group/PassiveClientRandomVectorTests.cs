@@ -10,6 +10,6 @@ namespace Sim.Engine.Tests.Group;
 /// </summary>
 public sealed class PassiveClientRandomVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void PassiveClientRandomJson() => VectorFile.RunAll(output, "passive-client-random.json", (c, _) => PassiveClient.Run(c));
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void PassiveClientRandomJson(string provider) => VectorFile.RunAll(output, provider, "passive-client-random.json", (c, _) => PassiveClient.Run(c));
 }

@@ -12,6 +12,6 @@ namespace Sim.Engine.Tests.Group;
 /// </summary>
 public sealed class PassiveClientWelcomeVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void PassiveClientWelcomeJson() => VectorFile.RunAll(output, "passive-client-welcome.json", (c, _) => PassiveClient.Run(c));
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void PassiveClientWelcomeJson(string provider) => VectorFile.RunAll(output, provider, "passive-client-welcome.json", (c, _) => PassiveClient.Run(c));
 }

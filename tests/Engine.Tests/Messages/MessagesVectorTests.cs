@@ -63,8 +63,8 @@ public sealed class MessagesVectorTests(ITestOutputHelper output)
         ("private_message", Message(WireFormat.PrivateMessage)),
     ];
 
-    [Fact]
-    public void MessagesJson() => VectorFile.RunAll(output, "messages.json", (c, _) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void MessagesJson(string provider) => VectorFile.RunAll(output, provider, "messages.json", (c, _) =>
     {
         var failures = new List<string>();
         foreach (var (field, roundTrip) in Fields)

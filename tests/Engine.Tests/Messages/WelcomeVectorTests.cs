@@ -19,8 +19,8 @@ namespace Sim.Engine.Tests.Messages;
 /// </summary>
 public sealed class WelcomeVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void WelcomeJson() => VectorFile.RunAll(output, "welcome.json", (c, _) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void WelcomeJson(string provider) => VectorFile.RunAll(output, provider, "welcome.json", (c, _) =>
     {
         var suite = CipherSuite.Get(c.GetProperty("cipher_suite").GetUInt16());
         var initPriv = c.Hex("init_priv");

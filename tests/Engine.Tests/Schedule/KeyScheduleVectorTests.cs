@@ -17,8 +17,8 @@ namespace Sim.Engine.Tests.Schedule;
 /// </summary>
 public sealed class KeyScheduleVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void KeyScheduleJson() => VectorFile.RunAll(output, "key-schedule.json", (c, _) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void KeyScheduleJson(string provider) => VectorFile.RunAll(output, provider, "key-schedule.json", (c, _) =>
     {
         var suite = CipherSuite.Get(c.GetProperty("cipher_suite").GetUInt16());
         var groupId = c.Hex("group_id");

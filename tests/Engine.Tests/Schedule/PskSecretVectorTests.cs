@@ -12,8 +12,8 @@ namespace Sim.Engine.Tests.Schedule;
 /// </summary>
 public sealed class PskSecretVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void PskSecretJson() => VectorFile.RunAll(output, "psk_secret.json", (c, _) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void PskSecretJson(string provider) => VectorFile.RunAll(output, provider, "psk_secret.json", (c, _) =>
     {
         var suite = CipherSuite.Get(c.GetProperty("cipher_suite").GetUInt16());
         var psks = c.GetProperty("psks").EnumerateArray()

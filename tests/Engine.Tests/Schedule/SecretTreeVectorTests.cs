@@ -13,8 +13,8 @@ namespace Sim.Engine.Tests.Schedule;
 /// </summary>
 public sealed class SecretTreeVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void SecretTreeJson() => VectorFile.RunAll(output, "secret-tree.json", (c, _) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void SecretTreeJson(string provider) => VectorFile.RunAll(output, provider, "secret-tree.json", (c, _) =>
     {
         var suite = CipherSuite.Get(c.GetProperty("cipher_suite").GetUInt16());
         var senderData = c.GetProperty("sender_data");

@@ -16,8 +16,8 @@ namespace Sim.Engine.Tests.Schedule;
 /// </summary>
 public sealed class TranscriptHashesVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void TranscriptHashesJson() => VectorFile.RunAll(output, "transcript-hashes.json", (c, _) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void TranscriptHashesJson(string provider) => VectorFile.RunAll(output, provider, "transcript-hashes.json", (c, _) =>
     {
         var suite = CipherSuite.Get(c.GetProperty("cipher_suite").GetUInt16());
         var content = Tls.Deserialize<AuthenticatedContent>(c.Hex("authenticated_content"));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sim.Engine.Crypto;
 using Xunit.Abstractions;
 
 namespace Sim.Engine.Tests.Support;
@@ -22,9 +23,11 @@ public static class VectorFile
     /// Runs <paramref name="check"/> on every case (optionally only those <paramref name="include"/>
     /// accepts), prints "file: N/M cases passed" and fails with every failing case's index and reason.
     /// </summary>
-    public static void RunAll(ITestOutputHelper output, string fileName, Action<JsonElement, int> check,
+    public static void RunAll(ITestOutputHelper output, string provider, string fileName, Action<JsonElement, int> check,
         Func<JsonElement, bool>? include = null)
     {
+        // Every vector runs once per crypto provider (CipherSuite.Get answers with the provider's suites in this scope).
+        using var scope = CryptoProvider.Use(CryptoProvider.Parse(provider));
         var cases = Load(fileName);
         int passed = 0, run = 0;
         var failures = new List<string>();
@@ -35,7 +38,7 @@ public static class VectorFile
             try { check(cases[i], i); passed++; }
             catch (Exception e) { failures.Add($"case {i}{Suite(cases[i])}: {e.GetType().Name}: {e.Message}"); }
         }
-        var line = $"VECTORS {fileName}: {passed}/{run} cases passed";
+        var line = $"VECTORS {fileName} [{provider}]: {passed}/{run} cases passed";
         output.WriteLine(line);
         Console.WriteLine(line);
         Assert.True(run > 0, $"{fileName}: no case ran");

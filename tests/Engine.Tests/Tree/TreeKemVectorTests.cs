@@ -21,8 +21,8 @@ namespace Sim.Engine.Tests.Tree;
 /// </summary>
 public sealed class TreeKemVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void TreeKemJson() => VectorFile.RunAll(output, "treekem.json", (c, caseIndex) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void TreeKemJson(string provider) => VectorFile.RunAll(output, provider, "treekem.json", (c, caseIndex) =>
     {
         var suite = CipherSuite.Get((ushort)c.U32("cipher_suite"));
         var groupId = c.Hex("group_id");

@@ -12,8 +12,8 @@ namespace Sim.Engine.Tests.Tree;
 /// </summary>
 public sealed class TreeMathVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void TreeMathJson() => VectorFile.RunAll(output, "tree-math.json", (c, _) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void TreeMathJson(string provider) => VectorFile.RunAll(output, provider, "tree-math.json", (c, _) =>
     {
         uint n = c.U32("n_leaves");
         uint width = TreeMath.NodeWidth(n);

@@ -16,8 +16,8 @@ namespace Sim.Engine.Tests.Tree;
 /// </summary>
 public sealed class TreeOperationsVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void TreeOperationsJson() => VectorFile.RunAll(output, "tree-operations.json", (c, _) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void TreeOperationsJson(string provider) => VectorFile.RunAll(output, provider, "tree-operations.json", (c, _) =>
     {
         var suite = CipherSuite.Get((ushort)c.U32("cipher_suite"));
         var before = RatchetTree.FromWireUnchecked(suite, Tls.Deserialize<RatchetTreeWire>(c.Hex("tree_before")));

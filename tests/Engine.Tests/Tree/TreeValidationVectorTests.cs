@@ -18,8 +18,8 @@ namespace Sim.Engine.Tests.Tree;
 /// </summary>
 public sealed class TreeValidationVectorTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void TreeValidationJson() => VectorFile.RunAll(output, "tree-validation.json", (c, _) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void TreeValidationJson(string provider) => VectorFile.RunAll(output, provider, "tree-validation.json", (c, _) =>
     {
         var suite = CipherSuite.Get((ushort)c.U32("cipher_suite"));
         var bytes = c.Hex("tree");
@@ -40,8 +40,8 @@ public sealed class TreeValidationVectorTests(ITestOutputHelper output)
         Assert.Equal(bytes, tree.Encode());
     });
 
-    [Fact]
-    public void WrongGroupIdFailsLeafSignatures() => VectorFile.RunAll(output, "tree-validation.json", (c, _) =>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public void WrongGroupIdFailsLeafSignatures(string provider) => VectorFile.RunAll(output, provider, "tree-validation.json", (c, _) =>
     {
         var suite = CipherSuite.Get((ushort)c.U32("cipher_suite"));
         var wire = Tls.Deserialize<RatchetTreeWire>(c.Hex("tree"));

@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Globalization;
+using Sim.Engine.Multi;
+using Sim.Scenarios.Catalog;
+using Sim.Scenarios.Reports;
+using Sim.Simulator.Groups;
+using Spectre.Console;
+
+namespace Sim.Scenarios.Cli;
+
+/// <summary>
+/// `pairsim groups`: N-member groups under the strategies of GROUPS.md. With one value per option it
+/// runs one world and prints its metrics, the checkers' verdicts, the trace hash and the command that
+/// replays it (--trace writes the JSON Lines). With comma lists (members, strategy, partition-ms,
+/// loss) it runs the grid and writes a report (README.md with the table, four ScottPlot charts) to
+/// --out. Exit 0 when everything ran and every invariant held, 1 when a world broke an invariant or
+/// did not reach one state, 2 for bad arguments.
+/// </summary>
+public static class GroupsCommand
+{
+    public static Command Build()
+    {
+        var scenario = new Option<string>("--scenario") { Description = $"Named scenario: {string.Join(", ", GroupScenarios.Names)}", DefaultValueFactory = _ => "race" };
+        var members = new Option<string>("--members") { Description = "N, members at the start, 3..64 (comma list for a grid; race has 3 plus 2 joiners)", DefaultValueFactory = _ => "8" };
+        var strategy = new Option<string>("--strategy") { Description = "sequenced, uncoordinated (comma list)", DefaultValueFactory = _ => "uncoordinated" };
+        var partition = new Option<string>("--partition-ms") { Description = "Partition (or offline) length, virtual ms (comma list)", DefaultValueFactory = _ => "3000" };
+        var loss = new Option<string>("--loss") { Description = "Drop probability on every link while faults are on, [0, 1) (comma list)", DefaultValueFactory = _ => "0" };
+        var messages = new Option<string>("--messages") { Description = "Application messages sent in the safety phase", DefaultValueFactory = _ => "40" };
+        var keyShare = new Option<string>("--key-share") { Description = "on (only to verified members) or off", DefaultValueFactory = _ => "on" };
+        var retained = new Option<string>("--retained") { Description = "States of left epochs each member keeps (fork-resilient retention), 0..64", DefaultValueFactory = _ => "2" };
+        var seed = new Option<string>("--seed") { Description = "Root seed", DefaultValueFactory = _ => "1" };
+        var output = new Option<string>("--out") { Description = "Directory a grid's report is written to", DefaultValueFactory = _ => "reports/groups" };
+        var trace = new Option<string?>("--trace") { Description = "One world: write its trace to FILE (JSON Lines)" };
+        var measure = new Option<bool>("--measure-commits") { Description = "Measure commit create/process wall-clock times inside the world (printed, never traced)" };
+        var json = new Option<bool>("--json") { Description = "Print the figures as JSON" };
+        var command = new Command("groups", "Decentralised MLS groups of N (GROUPS.md): one scenario, or a grid over members × strategy × partition × loss with a report.")
+        {
+            scenario, members, strategy, partition, loss, messages, keyShare, retained, seed, output, trace, measure, json,
+        };
+        command.SetAction(parse =>
+        {
+            var io = CliIo.For(parse, parse.GetValue(json));
+            GroupsGrid grid;
+            try
+            {
+                grid = new GroupsGrid
+                {
+                    Scenario = parse.GetValue(scenario)!,
+                    Members = Ints("--members", parse.GetValue(members)!),
+                    Strategies = List("--strategy", parse.GetValue(strategy)!, ParseStrategy),
+                    PartitionsMs = List("--partition-ms", parse.GetValue(partition)!, s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
+                    Losses = List("--loss", parse.GetValue(loss)!, s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)),
+                    Messages = One("--messages", parse.GetValue(messages)!, s => int.Parse(s, CultureInfo.InvariantCulture)),
+                    KeyShare = parse.GetValue(keyShare) switch { "on" => KeySharePolicy.VerifiedMembers, "off" => KeySharePolicy.Off, var v => throw new FormatException($"--key-share: '{v}' is not on or off") },
+                    Retained = One("--retained", parse.GetValue(retained)!, s => int.Parse(s, CultureInfo.InvariantCulture)),
+                    Seed = One("--seed", parse.GetValue(seed)!, s => ulong.Parse(s, CultureInfo.InvariantCulture)),
+                    MeasureCommits = parse.GetValue(measure),
+                };
+                foreach (var p in grid.Points()) p.Validate();
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                io.Error.WriteLine($"groups: {e.Message}");
+                return 2;
+            }
+            if (grid.Points().Count == 1) return RunOne(io, grid, parse.GetValue(trace));
+            if (parse.GetValue(trace) is not null) { io.Error.WriteLine("groups: --trace needs a single world (one value per option)"); return 2; }
+            return RunGrid(io, grid, parse.GetValue(output)!);
+        });
+        return command;
+    }
+
+    private static int RunOne(CliIo io, GroupsGrid grid, string? tracePath)
+    {
+        var p = grid.Points()[0];
+        var result = io.WithProgress("running group world", tick => { tick(0, 1, $"{p.Scenario} N={p.Members}"); return GroupWorld.Run(GroupScenarios.Build(p)); });
+        var run = GroupsRun.From(p, result, GroupsGrid.ReplayCommand(p, grid));
+        if (tracePath is not null)
+        {
+            if (Path.GetDirectoryName(Path.GetFullPath(tracePath)) is { } dir) Directory.CreateDirectory(dir);
+            result.Trace.WriteTo(tracePath);
+        }
+        if (io.Json) io.Output.WriteLine(GroupsReport.Json([run]));
+        else
+        {
+            var table = new Table().AddColumns("figure", "value");
+            foreach (var (k, v) in GroupsReport.Figures(run)) table.AddRow(Markup.Escape(k), Markup.Escape(v));
+            io.Console.Write(table);
+            foreach (var v in run.Verdicts) io.Console.MarkupLine(v.Passed ? $"[green]{Markup.Escape(v.ToString())}[/]" : $"[red]{Markup.Escape(v.ToString())}[/]");
+            io.Console.MarkupLine($"trace hash [bold]{run.TraceHash}[/]");
+            if (tracePath is not null) io.Console.MarkupLine($"trace written to [bold]{Markup.Escape(tracePath)}[/] (JSON Lines)");
+            io.Console.WriteLine("replay: " + run.Replay);
+        }
+        return run.Held ? 0 : 1;
+    }
+
+    private static int RunGrid(CliIo io, GroupsGrid grid, string outDir)
+    {
+        var points = grid.Points();
+        var runs = io.WithProgress($"groups grid: {points.Count} worlds", tick =>
+        {
+            var list = new List<GroupsRun>();
+            for (int i = 0; i < points.Count; i++)
+            {
+                var p = points[i];
+                tick(i, points.Count, $"{p.Strategy} N={p.Members} partition={p.PartitionMs}ms loss={p.Loss}");
+                list.Add(GroupsRun.From(p, GroupWorld.Run(GroupScenarios.Build(p)), GroupsGrid.ReplayCommand(p, grid)));
+            }
+            return list;
+        });
+        var files = GroupsReport.Write(runs, grid, outDir);
+        if (io.Json) io.Output.WriteLine(GroupsReport.Json(runs));
+        else
+        {
+            io.Console.MarkupLine($"{runs.Count} worlds; invariants held in {runs.Count(r => r.Held)}; report: [bold]{Markup.Escape(files)}[/]");
+            foreach (var r in runs.Where(r => !r.Held)) io.Console.MarkupLine($"[red]{Markup.Escape(r.Label)}[/]: {Markup.Escape(string.Join("; ", r.Verdicts.Where(v => !v.Passed)))} — replay: {Markup.Escape(r.Replay)}");
+        }
+        return runs.All(r => r.Held) ? 0 : 1;
+    }
+
+    private static MultiStrategy ParseStrategy(string s) => s switch
+    {
+        "sequenced" => MultiStrategy.Sequenced,
+        "uncoordinated" => MultiStrategy.Uncoordinated,
+        _ => throw new FormatException($"'{s}' is not a strategy (sequenced, uncoordinated)"),
+    };
+
+    private static IReadOnlyList<int> Ints(string name, string text) => List(name, text, s => int.Parse(s, CultureInfo.InvariantCulture));
+
+    private static IReadOnlyList<T> List<T>(string name, string text, Func<string, T> parse)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new FormatException($"{name}: give at least one value");
+        var values = new List<T>();
+        foreach (var part in parts)
+        {
+            try { values.Add(parse(part)); }
+            catch (Exception e) when (e is FormatException or OverflowException) { throw new FormatException($"{name}: '{part}' is not valid ({e.Message})"); }
+        }
+        return values;
+    }
+
+    private static T One<T>(string name, string text, Func<string, T> parse)
+    {
+        var list = List(name, text, parse);
+        return list.Count == 1 ? list[0] : throw new FormatException($"{name}: give one value");
+    }
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Sim.Scenarios.Reports;
+
+/// <summary>`pairsim groups` output: the figures of one world, the grid's JSON, and the report (README.md, table, charts).</summary>
+public static class GroupsReport
+{
+    private static string F1(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+
+    private static string Ms(IReadOnlyList<double> xs) => xs.Count == 0 ? "-" :
+        $"median {xs.Order().ElementAt(xs.Count / 2).ToString("0.00", CultureInfo.InvariantCulture)} ms, max {xs.Max().ToString("0.00", CultureInfo.InvariantCulture)} ms ({xs.Count})";
+
+    public static IReadOnlyList<(string Name, string Value)> Figures(GroupsRun r)
+    {
+        var m = r.Metrics;
+        var list = new List<(string, string)>
+        {
+            ("world", r.Label),
+            ("messages sent", m.MessagesSent.ToString(CultureInfo.InvariantCulture)),
+            ("messages lost (some member could not read by MLS)", m.MessagesLost.ToString(CultureInfo.InvariantCulture)),
+            ("of those, recovered by key-share", m.MessagesRecovered.ToString(CultureInfo.InvariantCulture)),
+            ("reads missing at the end", m.ReadsMissing.ToString(CultureInfo.InvariantCulture)),
+            ("one state reached", m.Converged ? "yes" : "NO"),
+            ("time to one state after the heal", m.TimeToOneStateMs is { } t ? $"{t} ms ({F1(m.RoundTripsToOneState ?? 0)} round trips)" : "-"),
+            ("forks created / detected / healed", $"{m.ForksCreated} / {m.ForksDetected} / {m.ForksHealed}"),
+            ("members on another state", m.MembersOnOtherState.ToString(CultureInfo.InvariantCulture)),
+            ("rejoins", m.Rejoins.ToString(CultureInfo.InvariantCulture)),
+            ("commits (per member per minute)", $"{m.Commits} ({F1(m.CommitsPerMemberPerMinute)})"),
+            ("bytes on the wire per application message", F1(m.BytesPerMessage)),
+            ("bytes on the wire per commit", F1(m.BytesPerUpdate)),
+            ("control bytes (gossip, heal, key-share)", m.ControlBytes.ToString(CultureInfo.InvariantCulture)),
+            ("state bytes per member (current + retained)", F1(m.StateBytesPerMember)),
+            ("retained states (max) / held messages (max)", $"{m.RetainedStatesMax} / {m.HeldMessagesMax}"),
+            ("forward-secrecy exposure of retention (longest kept)", $"{m.RetainedExposureMs} ms"),
+            ("virtual end", $"{r.EndMs} ms"),
+        };
+        if (r.CommitCreateMs.Count > 0 || r.CommitProcessMs.Count > 0)
+        {
+            list.Add(("commit create, wall clock, in the world", Ms(r.CommitCreateMs)));
+            list.Add(("commit process, wall clock, in the world", Ms(r.CommitProcessMs)));
+        }
+        return list;
+    }
+
+    public static string Json(IReadOnlyList<GroupsRun> runs)
+    {
+        var array = new JsonArray();
+        foreach (var r in runs)
+        {
+            var m = r.Metrics;
+            array.Add(new JsonObject
+            {
+                ["scenario"] = r.Params.Scenario, ["strategy"] = GroupsGrid.Name(r.Params.Strategy), ["members"] = r.Params.Members,
+                ["partition_ms"] = r.Params.PartitionMs, ["loss"] = r.Params.Loss, ["seed"] = r.Params.Seed,
+                ["messages_sent"] = m.MessagesSent, ["messages_lost"] = m.MessagesLost, ["messages_recovered"] = m.MessagesRecovered,
+                ["reads_missing"] = m.ReadsMissing, ["converged"] = m.Converged, ["time_to_one_state_ms"] = m.TimeToOneStateMs,
+                ["round_trips_to_one_state"] = m.RoundTripsToOneState, ["forks_created"] = m.ForksCreated, ["forks_detected"] = m.ForksDetected,
+                ["forks_healed"] = m.ForksHealed, ["members_on_other_state"] = m.MembersOnOtherState, ["rejoins"] = m.Rejoins, ["commits"] = m.Commits,
+                ["bytes_per_message"] = m.BytesPerMessage, ["bytes_per_commit"] = m.BytesPerUpdate, ["control_bytes"] = m.ControlBytes,
+                ["state_bytes_per_member"] = m.StateBytesPerMember, ["retained_states_max"] = m.RetainedStatesMax,
+                ["retained_exposure_ms"] = m.RetainedExposureMs, ["invariants_held"] = r.Held, ["trace_hash"] = r.TraceHash, ["replay"] = r.Replay,
+                ["commit_create_ms"] = new JsonArray([.. r.CommitCreateMs.Select(x => (JsonNode)x)]),
+                ["commit_process_ms"] = new JsonArray([.. r.CommitProcessMs.Select(x => (JsonNode)x)]),
+            });
+        }
+        return array.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>Writes README.md (command first, findings, table) and the charts to <paramref name="outDir"/>; returns the README's path.</summary>
+    public static string Write(IReadOnlyList<GroupsRun> runs, GroupsGrid grid, string outDir)
+    {
+        Directory.CreateDirectory(outDir);
+        var charts = GroupsCharts.RenderAll(runs, outDir);
+        var md = new StringBuilder();
+        md.AppendLine("# Decentralised MLS groups of N: strategies under partitions (GROUPS.md)").AppendLine();
+        md.AppendLine("Produced by (from the repository root, `pairsim` is `dotnet run --project src/Scenarios -c Release --`):").AppendLine();
+        md.AppendLine("```bash").AppendLine(grid.CommandLine(outDir)).AppendLine("```").AppendLine();
+        md.AppendLine($"{runs.Count} worlds of the `{grid.Scenario}` scenario, {grid.Messages} application messages each, key-share {(grid.KeyShare == Sim.Engine.Multi.KeySharePolicy.Off ? "off" : "on (verified members only)")}, {grid.Retained} retained states. ")
+          .AppendLine("Every figure is in virtual time and is reproduced exactly by the same command (same seed, same traces, same figures).").AppendLine();
+        md.AppendLine("## Findings").AppendLine();
+        foreach (var s in runs.GroupBy(r => r.Params.Strategy))
+        {
+            int sent = s.Sum(r => r.Metrics.MessagesSent), lost = s.Sum(r => r.Metrics.MessagesLost), rec = s.Sum(r => r.Metrics.MessagesRecovered);
+            var times = s.Where(r => r.Metrics.TimeToOneStateMs is not null).Select(r => r.Metrics.TimeToOneStateMs!.Value).ToList();
+            md.AppendLine($"- **{GroupsGrid.Name(s.Key)}**: one state in {s.Count(r => r.Metrics.Converged)} of {s.Count()} worlds; invariants held in {s.Count(r => r.Held)}; " +
+                          $"{lost} of {sent} messages lost by MLS, {rec} of them recovered by key-share; forks created {s.Sum(r => r.Metrics.ForksCreated)}, detected {s.Sum(r => r.Metrics.ForksDetected)}, healed {s.Sum(r => r.Metrics.ForksHealed)}; " +
+                          $"time to one state after the heal {(times.Count == 0 ? "-" : $"{times.Min()}..{times.Max()} ms")}.");
+        }
+        md.AppendLine().AppendLine("## Charts").AppendLine();
+        foreach (var c in charts) md.AppendLine($"### {c.Title}").AppendLine().AppendLine($"![{c.Title}]({Path.GetFileName(c.PngPath)})").AppendLine();
+        md.AppendLine("## Table").AppendLine();
+        md.AppendLine("| strategy | N | partition ms | loss | sent | lost | recovered | one state | ms to one state | round trips | forks c/d/h | rejoins | bytes/msg | bytes/commit | state bytes/member | retained exposure ms | invariants |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in runs)
+        {
+            var m = r.Metrics;
+            md.AppendLine($"| {GroupsGrid.Name(r.Params.Strategy)} | {r.Params.Members} | {r.Params.PartitionMs} | {GroupsGrid.F(r.Params.Loss)} | {m.MessagesSent} | {m.MessagesLost} | {m.MessagesRecovered} | " +
+                          $"{(m.Converged ? "yes" : "no")} | {m.TimeToOneStateMs?.ToString(CultureInfo.InvariantCulture) ?? "-"} | {(m.RoundTripsToOneState is { } rt ? F1(rt) : "-")} | " +
+                          $"{m.ForksCreated}/{m.ForksDetected}/{m.ForksHealed} | {m.Rejoins} | {F1(m.BytesPerMessage)} | {F1(m.BytesPerUpdate)} | {F1(m.StateBytesPerMember)} | {m.RetainedExposureMs} | " +
+                          $"{(r.Held ? "held" : string.Join("; ", r.Verdicts.Where(v => !v.Passed).Select(v => v.Checker)))} |");
+        }
+        md.AppendLine().AppendLine("## Definitions").AppendLine();
+        md.AppendLine("- *lost*: a message that some recipient (a member in the sender's view when sent, still a member at the end) never read by MLS; *recovered*: every such recipient then got it by key-share (re-encrypted with HPKE to the requester's verified key, only to verified members).");
+        md.AppendLine("- *time to one state*: from the heal (last partition heal or return from offline) to the last epoch change, when every member ends with one epoch authenticator and membership; *round trips*: that time over 2 × the links' minimum one-way delay.");
+        md.AppendLine("- *forks created*: extra commits seen starting an epoch already started by another; *detected*: epochs some member reported a fork at; *healed*: forks created in a world that ended in one state.");
+        md.AppendLine("- *bytes*: every copy on the wire (fan-out and sequencer relay included), per application message and per commit; *state bytes*: the saved size of the current state plus every retained one.");
+        File.WriteAllText(Path.Combine(outDir, "README.md"), md.ToString());
+        return Path.Combine(outDir, "README.md");
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text.RegularExpressions;
+
+namespace Sim.Simulator.Groups;
+
+/// <summary>A checker's verdict on one group trace: passed, or the violations with what shows them.</summary>
+public sealed record GroupVerdict(string Checker, IReadOnlyList<string> Violations)
+{
+    public bool Passed => Violations.Count == 0;
+    public override string ToString() => Passed ? $"{Checker}: ok" : $"{Checker}: {Violations.Count} violation(s): {string.Join("; ", Violations.Take(5))}";
+}
+
+/// <summary>An invariant of GROUPS.md, judged from a trace alone (what members observed), never from a live object.</summary>
+public interface IGroupChecker
+{
+    string Name { get; }
+    GroupVerdict Check(GroupTrace trace);
+}
+
+/// <summary>The checkers of GROUPS.md's invariants, and what they share: reading the options line and the final states.</summary>
+public static partial class GroupChecks
+{
+    public static IReadOnlyList<IGroupChecker> All { get; } =
+        [new OneStateChecker(), new MembershipChecker(), new ExactlyOnceReadChecker(), new KeySharePolicyChecker()];
+
+    public static IReadOnlyList<GroupVerdict> Run(GroupTrace trace) => [.. All.Select(c => c.Check(trace))];
+
+    /// <summary>A setting of the options line (first event), e.g. "key_share".</summary>
+    public static string? Setting(GroupTrace trace, string key)
+    {
+        var options = trace.Events.FirstOrDefault(e => e.Kind == GroupTraceKind.Options)?.Detail ?? "";
+        var m = Regex.Match(options, $@"(?:^|\s){Regex.Escape(key)}=(\S*)");
+        return m.Success ? m.Groups[1].Value : null;
+    }
+
+    /// <summary>The verified identities: the founders and outsiders of the options line.</summary>
+    public static IReadOnlySet<string> Roster(GroupTrace trace) =>
+        new HashSet<string>(new[] { Setting(trace, "founders"), Setting(trace, "outsiders") }
+            .SelectMany(s => (s ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)));
+
+    /// <summary>The State events that close the run (those after the last Phase event).</summary>
+    public static IReadOnlyList<GroupTraceEvent> FinalStates(GroupTrace trace)
+    {
+        int lastPhase = -1;
+        for (int i = 0; i < trace.Events.Count; i++) if (trace.Events[i].Kind == GroupTraceKind.Phase) lastPhase = i;
+        return [.. trace.Events.Skip(lastPhase + 1).Where(e => e.Kind == GroupTraceKind.State)];
+    }
+
+    public static bool IsMemberAtEnd(GroupTraceEvent state) => state.Detail?.Contains("member=true", StringComparison.Ordinal) == true;
+}
+
+/// <summary>GROUPS.md: every member connected after the heal ends in one state (same epoch authenticator, same membership).</summary>
+public sealed class OneStateChecker : IGroupChecker
+{
+    public string Name => "one_state";
+
+    public GroupVerdict Check(GroupTrace trace)
+    {
+        var members = GroupChecks.FinalStates(trace).Where(GroupChecks.IsMemberAtEnd).ToList();
+        if (members.Count == 0) return new(Name, ["no member at the end"]);
+        var majority = members.GroupBy(m => (m.EpochAuth, m.Members)).OrderByDescending(g => g.Count()).First().Key;
+        return new(Name, [.. members.Where(m => (m.EpochAuth, m.Members) != majority)
+            .Select(m => $"{m.Member} ends in epoch {m.Epoch} auth {m.EpochAuth} members [{m.Members}], others auth {majority.EpochAuth} members [{majority.Members}]")]);
+    }
+}
+
+/// <summary>GROUPS.md: no message is accepted from a non-member or a removed member: the MLS sender of every message read is in the reader's membership of that epoch.</summary>
+public sealed class MembershipChecker : IGroupChecker
+{
+    public string Name => "membership";
+
+    public GroupVerdict Check(GroupTrace trace)
+    {
+        var violations = new List<string>();
+        var entered = new Dictionary<(string Member, ulong Epoch), IReadOnlyList<string>>();
+        foreach (var e in trace.Events)
+        {
+            if (e.Kind == GroupTraceKind.Epoch && e.Member is { } m && e.Epoch is { } ep) entered[(m, ep)] = e.MemberList;
+            if (e.Kind != GroupTraceKind.Read || e.Detail == "key_share") continue;
+            if (!entered.TryGetValue((e.Member!, e.Epoch ?? 0), out var members))
+                violations.Add($"{e.Member} read message {e.MessageId} of epoch {e.Epoch}, an epoch it never entered (t={e.T})");
+            else if (!members.Contains(e.Peer!))
+                violations.Add($"{e.Member} read message {e.MessageId} from {e.Peer}, not a member of its epoch {e.Epoch} [{string.Join(",", members)}] (t={e.T})");
+        }
+        return new(Name, violations);
+    }
+}
+
+/// <summary>GROUPS.md: nothing is delivered twice: each member reads each message at most once (by MLS or key-share).</summary>
+public sealed class ExactlyOnceReadChecker : IGroupChecker
+{
+    public string Name => "read_once";
+
+    public GroupVerdict Check(GroupTrace trace) =>
+        new(Name, [.. trace.Events.Where(e => e.Kind == GroupTraceKind.Read).GroupBy(e => (e.Member, e.MessageId)).Where(g => g.Count() > 1)
+            .Select(g => $"{g.Key.Member} read message {g.Key.MessageId} {g.Count()} times (t={string.Join(",", g.Select(e => e.T))})")]);
+}
+
+/// <summary>
+/// GROUPS.md: with key-share off, no message of a losing branch is ever sent to anyone (no key-share
+/// datagram leaves a member); with it on, only to a verified identity that is a member of the
+/// sender's group when it is sent. Judged from the datagrams' own kinds on the wire.
+/// </summary>
+public sealed class KeySharePolicyChecker : IGroupChecker
+{
+    public string Name => "key_share_policy";
+
+    public GroupVerdict Check(GroupTrace trace)
+    {
+        bool off = GroupChecks.Setting(trace, "key_share") == "off";
+        var roster = GroupChecks.Roster(trace);
+        var membership = new Dictionary<string, IReadOnlyList<string>>();
+        var violations = new List<string>();
+        foreach (var e in trace.Events)
+        {
+            if (e.Kind == GroupTraceKind.Epoch && e.Member is { } m) membership[m] = e.MemberList;
+            if (e.Kind != GroupTraceKind.Send || e.DatagramKind != "keyshare") continue;
+            if (off) violations.Add($"{e.Member} sent a key-share datagram {e.Datagram} to {e.Peer} with key-share off (t={e.T})");
+            else if (!roster.Contains(e.Peer!)) violations.Add($"{e.Member} sent a key-share to {e.Peer}, not a verified identity (t={e.T})");
+            else if (!membership.TryGetValue(e.Member!, out var now) || !now.Contains(e.Peer!))
+                violations.Add($"{e.Member} sent a key-share to {e.Peer}, not a member of its group (t={e.T})");
+        }
+        return new(Name, violations);
+    }
+}

@@ -1,0 +1,39 @@
+using Sim.Engine.Baselines;
+using Sim.Engine.Pair;
+
+namespace Sim.Simulator.Protocols;
+
+/// <summary>
+/// The protocols a world can run, by name (the Options line's <c>protocol=</c>), and what each
+/// claims: a saved trace names its protocol, so re-checking it judges the same invariants.
+/// </summary>
+public static class ProtocolCatalog
+{
+    /// <summary>Every protocol name, PairMLS first.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        [PairMlsProtocol.DefaultName, StaticKeysProtocol.DefaultName, MlsPairProtocol.CentralDsName, MlsPairProtocol.SelfCommitName];
+
+    /// <summary>The invariants <paramref name="name"/> claims; an unknown name claims everything (so nothing is silently skipped).</summary>
+    public static ProtocolClaims ClaimsOf(string? name) => name switch
+    {
+        null or PairMlsProtocol.DefaultName => ProtocolClaims.All,
+        StaticKeysProtocol.DefaultName => StaticKeysProtocol.ClaimsOf,
+        MlsPairProtocol.CentralDsName => MlsPairProtocol.ClaimsFor(CommitRule.DeliveryServiceOrders),
+        MlsPairProtocol.SelfCommitName => MlsPairProtocol.ClaimsFor(CommitRule.OwnEpochsByParity),
+        _ => ProtocolClaims.All,
+    };
+
+    /// <summary>The protocol named <paramref name="name"/> with the world's suite and retention window.</summary>
+    public static IConversationProtocol Create(string name, ushort suite, int retentionWindow)
+    {
+        var options = PairOptions.Default with { Suite = suite, RetentionWindow = retentionWindow };
+        return name switch
+        {
+            PairMlsProtocol.DefaultName => new PairMlsProtocol(options),
+            StaticKeysProtocol.DefaultName => new StaticKeysProtocol(suite),
+            MlsPairProtocol.CentralDsName => new MlsPairProtocol(CommitRule.DeliveryServiceOrders, suite, retentionWindow),
+            MlsPairProtocol.SelfCommitName => new MlsPairProtocol(CommitRule.OwnEpochsByParity, suite, retentionWindow),
+            _ => throw new ArgumentException($"unknown protocol '{name}' (known: {string.Join(", ", Names)})", nameof(name)),
+        };
+    }
+}

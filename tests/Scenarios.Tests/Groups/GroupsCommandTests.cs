@@ -1,0 +1,39 @@
+using System.Text.Json.Nodes;
+using Sim.Scenarios.Tests.Cli;
+
+namespace Sim.Scenarios.Tests.Groups;
+
+/// <summary>`pairsim groups`: one world prints its figures, verdicts, hash and replay line; a grid writes the report and charts.</summary>
+public sealed class GroupsCommandTests
+{
+    [Fact]
+    public void One_world_prints_figures_verdicts_and_the_replay_command_and_replays_to_the_same_hash()
+    {
+        var trace = Path.Combine(Path.GetTempPath(), $"groups-{Guid.NewGuid():N}.jsonl");
+        var (exit, output, _) = CliRun.Invoke("groups", "--scenario", "race", "--messages", "6", "--partition-ms", "1000", "--trace", trace);
+        Assert.Equal(0, exit);
+        Assert.Contains("one_state: ok", output);
+        Assert.Contains("replay: pairsim groups --scenario race --members 8 --strategy uncoordinated --partition-ms 1000", output);
+        Assert.True(File.Exists(trace));
+        var (again, json, _) = CliRun.Invoke("groups", "--scenario", "race", "--messages", "6", "--partition-ms", "1000", "--json");
+        Assert.Equal(0, again);
+        var first = JsonNode.Parse(json)!.AsArray()[0]!;
+        Assert.Contains("trace hash " + (string)first["trace_hash"]!, output);
+    }
+
+    [Fact]
+    public void A_grid_writes_the_report_with_four_charts()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"groups-grid-{Guid.NewGuid():N}");
+        var (exit, _, error) = CliRun.Invoke("groups", "--scenario", "netsplit", "--members", "3,4", "--strategy", "sequenced,uncoordinated",
+            "--partition-ms", "600", "--messages", "6", "--out", dir);
+        Assert.True(exit == 0, error);
+        var readme = File.ReadAllText(Path.Combine(dir, "README.md"));
+        Assert.Contains("pairsim groups --scenario netsplit --members 3,4 --strategy sequenced,uncoordinated", readme);
+        foreach (var chart in new[] { "groups-lost-recovered", "groups-time-to-one-state", "groups-bytes-per-message", "groups-storage-per-member" })
+        {
+            Assert.True(File.Exists(Path.Combine(dir, chart + ".png")), chart);
+            Assert.True(File.Exists(Path.Combine(dir, chart + ".svg")), chart);
+        }
+    }
+}

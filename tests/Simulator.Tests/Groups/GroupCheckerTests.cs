@@ -1,0 +1,60 @@
+using Sim.Simulator.Groups;
+
+namespace Sim.Simulator.Tests.Groups;
+
+/// <summary>Each GROUPS.md checker fails on a trace with a planted violation, and passes on the same trace without it.</summary>
+public sealed class GroupCheckerTests
+{
+    private static GroupTraceEvent Options(string keyShare = "verified") =>
+        new(0, 0, GroupTraceKind.Options) { Detail = $"SEED=1 scenario=t founders=a,b,c outsiders=d strategy=Uncoordinated key_share={keyShare}" };
+
+    private static GroupTraceEvent Epoch(string member, ulong epoch, string members, long t = 0) =>
+        new(t, 0, GroupTraceKind.Epoch) { Member = member, Epoch = epoch, Members = members, Commit = "c" + epoch, EpochAuth = "x" };
+
+    private static GroupTraceEvent State(string member, string auth, string members = "a,b,c", bool isMember = true) =>
+        new(9, 0, GroupTraceKind.State) { Member = member, Epoch = 2, EpochAuth = auth, Members = members, Detail = $"member={(isMember ? "true" : "false")}" };
+
+    private static GroupTraceEvent Liveness => new(5, 0, GroupTraceKind.Phase) { Detail = "liveness" };
+
+    [Fact]
+    public void One_state_fails_when_a_member_ends_elsewhere()
+    {
+        var ok = GroupTrace.Of([Options(), Liveness, State("a", "x"), State("b", "x"), State("c", "x"), State("d", "z", isMember: false)]);
+        var bad = GroupTrace.Of([Options(), Liveness, State("a", "x"), State("b", "x"), State("c", "y")]);
+        Assert.True(new OneStateChecker().Check(ok).Passed);
+        var v = new OneStateChecker().Check(bad);
+        Assert.False(v.Passed);
+        Assert.Contains("c ends", v.Violations[0]);
+    }
+
+    [Fact]
+    public void Membership_fails_on_a_read_from_a_non_member_of_that_epoch()
+    {
+        GroupTraceEvent Read(string from) => new(3, 0, GroupTraceKind.Read) { Member = "a", Peer = from, Epoch = 2, MessageId = 1 };
+        var ok = GroupTrace.Of([Options(), Epoch("a", 2, "a,b"), Read("b")]);
+        var bad = GroupTrace.Of([Options(), Epoch("a", 2, "a,b"), Read("c")]);
+        var never = GroupTrace.Of([Options(), Epoch("a", 1, "a,b,c"), Read("c")]);
+        Assert.True(new MembershipChecker().Check(ok).Passed);
+        Assert.False(new MembershipChecker().Check(bad).Passed);
+        Assert.False(new MembershipChecker().Check(never).Passed);
+    }
+
+    [Fact]
+    public void Read_once_fails_on_a_message_read_twice()
+    {
+        GroupTraceEvent Read(long id, string? how = null) => new(3, 0, GroupTraceKind.Read) { Member = "a", Peer = "b", Epoch = 1, MessageId = id, Detail = how };
+        Assert.True(new ExactlyOnceReadChecker().Check(GroupTrace.Of([Options(), Read(1), Read(2)])).Passed);
+        Assert.False(new ExactlyOnceReadChecker().Check(GroupTrace.Of([Options(), Read(1), Read(1, "key_share")])).Passed);
+    }
+
+    [Fact]
+    public void Key_share_policy_fails_when_off_or_to_a_non_member_or_unverified()
+    {
+        GroupTraceEvent Share(string to) => new(4, 0, GroupTraceKind.Send) { Member = "a", Peer = to, DatagramKind = "keyshare", Datagram = "k", Bytes = 10 };
+        var checker = new KeySharePolicyChecker();
+        Assert.True(checker.Check(GroupTrace.Of([Options(), Epoch("a", 2, "a,b"), Share("b")])).Passed);
+        Assert.False(checker.Check(GroupTrace.Of([Options("off"), Epoch("a", 2, "a,b"), Share("b")])).Passed);
+        Assert.False(checker.Check(GroupTrace.Of([Options(), Epoch("a", 2, "a,b"), Share("c")])).Passed);
+        Assert.False(checker.Check(GroupTrace.Of([Options(), Epoch("a", 2, "a,b,mallory"), Share("mallory")])).Passed);
+    }
+}
