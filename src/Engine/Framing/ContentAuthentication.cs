@@ -7,7 +7,7 @@ namespace Sim.Engine.Framing;
 /// RFC 9420 §6.1 content authentication: the signature over FramedContentTBS, and the rules on
 /// which sender type may send which content.
 /// </summary>
-public static class ContentAuthentication
+internal static class ContentAuthentication
 {
     /// <summary>The label of the FramedContent signature (RFC 9420 §6.1, §17.6).</summary>
     public const string SignatureLabel = "FramedContentTBS";

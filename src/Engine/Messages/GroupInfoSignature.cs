@@ -7,7 +7,7 @@ namespace Sim.Engine.Messages;
 /// SignWithLabel(., "GroupInfoTBS", GroupInfoTBS). The verifier takes the signer's public key
 /// from the ratchet tree, which this layer does not know; callers pass it in.
 /// </summary>
-public static class GroupInfoSignature
+internal static class GroupInfoSignature
 {
     public const string Label = "GroupInfoTBS";
 

@@ -21,7 +21,7 @@ namespace Sim.Engine.Messages;
 /// signature_key, <see cref="MlsError.UnsupportedCipherSuite"/> for an unknown suite,
 /// <see cref="MlsError.InvalidKeyPackage"/> for everything else.
 /// </summary>
-public static class KeyPackageValidation
+internal static class KeyPackageValidation
 {
     public const string Label = "KeyPackageTBS";
     private const MlsError Error = MlsError.InvalidKeyPackage;

@@ -43,7 +43,7 @@ public enum ValidationRule
 }
 
 /// <summary>The RFC section of each <see cref="ValidationRule"/>, for messages.</summary>
-public static class ValidationRuleSections
+internal static class ValidationRuleSections
 {
     public static string Section(this ValidationRule rule) => rule switch
     {

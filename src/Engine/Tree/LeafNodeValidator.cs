@@ -9,7 +9,7 @@ namespace Sim.Engine.Tree;
 /// failure is <see cref="MlsError.InvalidLeafNode"/> naming its rule, except a malformed
 /// signature_key (<see cref="MlsError.InvalidKey"/>).
 /// </summary>
-public static class LeafNodeValidator
+internal static class LeafNodeValidator
 {
     private const MlsError Error = MlsError.InvalidLeafNode;
 

@@ -13,7 +13,7 @@ namespace Sim.Engine.Tree;
 /// The HPKE context is the provisional GroupContext whose tree_hash is the tree hash after the
 /// UpdatePath is merged (§12.4.2); callers pass the context with any tree_hash, it is replaced.
 /// </summary>
-public static class TreeKem
+internal static class TreeKem
 {
     private const string UpdatePathNodeLabel = "UpdatePathNode";
 
