@@ -1,100 +1,111 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Sim.Scenarios.Properties;
+using Sim.Scenarios.Reports;
 using Spectre.Console;
 
 namespace Sim.Scenarios.Cli;
 
 /// <summary>
-/// `pairsim check [--seed S] [--cases N] [--property P]... [--case I] [--scenario TEXT] [--json]`: runs
-/// N generated cases of every property (or the given ones), shrinks each failure and prints it with
-/// the command that replays it. Exit 0 when every invariant held, 1 on a violation, 2 when some case
-/// could not be decided (a world threw or timed out) and none failed.
+/// `pairsim check [--seed S] [--cases N] [--property P]... [--case I] [--scenario TEXT] [--junit FILE] [--json]`:
+/// runs N generated cases of every property (or the given ones), shrinks each failure and prints it
+/// with the command that replays it. Every case is appended to results/check/&lt;time&gt;/cases.jsonl and
+/// cases.parquet as it finishes. Exit codes: <see cref="ExitCodes"/>.
 /// </summary>
 public static class CheckCommand
 {
+    public const string CasesTable = "cases";
+
     public static Command Build()
     {
         var seed = new Option<ulong>("--seed") { Description = "Check seed: case i of property P is generated from (seed, P, i)", DefaultValueFactory = _ => 1 };
-        var cases = new Option<int>("--cases") { Description = "Cases per property", DefaultValueFactory = _ => 100 };
+        var cases = new Option<int>("--cases") { Description = "Cases per property", DefaultValueFactory = _ => 100 }.AtLeast(1);
         var caseIndex = new Option<int?>("--case") { Description = "Run only this case index (a failure names it)" };
+        caseIndex.Validators.Add(r => { if (CommonOptions.TryValue<int?>(r, out var i) && i is < 0) r.AddError($"--case must be at least 0, got {i}"); });
         var property = new Option<string[]>("--property")
         {
             Description = $"Check only these properties: {string.Join(", ", Invariants.All.Select(p => p.Name))}",
             AllowMultipleArgumentsPerToken = true,
         };
-        var scenario = new Option<string?>("--scenario") { Description = "Check this scenario (text, catalog name or @file) instead of generated ones" };
-        var parallelism = new Option<int>("--parallelism") { Description = "Worlds at once", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var timeout = new Option<double>("--timeout-seconds") { Description = "Wall-clock limit per world; past it the case is undecided (exit 2)", DefaultValueFactory = _ => 120 };
-        var shrink = new Option<int>("--shrink-budget") { Description = "Worlds to spend shrinking each failure (0: none)", DefaultValueFactory = _ => 200 };
-        var json = new Option<bool>("--json") { Description = "Print the report as JSON (no progress bar)" };
-        var command = new Command("check", "Run N generated cases of each property (one per invariant); exit 0 all held, 1 a violation, 2 undecided.")
+        property.Validators.Add(r =>
         {
-            seed, cases, caseIndex, property, scenario, parallelism, timeout, shrink, json,
+            foreach (var n in r.GetValueOrDefault<string[]>() ?? [])
+                if (Invariants.Named(n) is null) r.AddError($"no property {n} ({string.Join(", ", Invariants.All.Select(p => p.Name))})");
+        });
+        var scenario = new Option<string?>("--scenario") { Description = "Check this scenario (text, catalog name or @file) instead of generated ones" };
+        var parallelism = new Option<int>("--parallelism") { Description = "Worlds at once", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
+        var timeout = new Option<double>("--timeout-seconds") { Description = "Wall-clock limit per world; past it the case is undecided (exit 2)", DefaultValueFactory = _ => 120 }.Positive();
+        var shrink = new Option<int>("--shrink-budget") { Description = "Worlds to spend shrinking each failure (0: none)", DefaultValueFactory = _ => 200 }.AtLeast(0);
+        var junit = CommonOptions.JUnit();
+        var results = CommonOptions.Results();
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON (no progress bar)" };
+        var command = new Command("check", "Run N generated cases of each property (one per invariant), shrink failures and print their replay commands; keep every case in results/check/<time>/.")
+        {
+            seed, cases, caseIndex, property, scenario, parallelism, timeout, shrink, junit, results, json,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancel) =>
         {
             var io = CliIo.For(parse, parse.GetValue(json));
-            CheckOptions options;
-            Generators.Scenario? given = null;
-            try
+            var names = parse.GetValue(property) ?? [];
+            var given = parse.GetValue(scenario) is { } text ? ScenarioSource.Resolve(text) : null;
+            var options = new CheckOptions
             {
-                var names = parse.GetValue(property) ?? [];
-                var selected = names.Length == 0
-                    ? Invariants.All
-                    : names.Select(n => Invariants.Named(n) ?? throw new FormatException($"no property {n} ({string.Join(", ", Invariants.All.Select(p => p.Name))})")).ToList();
-                if (parse.GetValue(scenario) is { } text) given = ScenarioSource.Resolve(text);
-                if (parse.GetValue(cases) < 1) throw new FormatException("--cases must be at least 1");
-                options = new CheckOptions
-                {
-                    Seed = parse.GetValue(seed),
-                    Cases = parse.GetValue(cases),
-                    OnlyCase = parse.GetValue(caseIndex),
-                    Properties = selected,
-                    Parallelism = Math.Max(1, parse.GetValue(parallelism)),
-                    Timeout = TimeSpan.FromSeconds(Math.Max(0.001, parse.GetValue(timeout))),
-                    ShrinkBudget = Math.Max(0, parse.GetValue(shrink)),
-                };
-            }
-            catch (FormatException e)
-            {
-                io.Error.WriteLine(e.Message);
-                return 2;
-            }
-            var report = io.WithProgress("checking", tick =>
-            {
-                Action<CheckProgress> progress = p => tick(p.Completed, p.Total, p.Shrinking ? $"shrinking {p.Property}" : $"checking ({p.Property})");
-                return given is null
-                    ? PropertyRunner.CheckAsync(options, progress).GetAwaiter().GetResult()
-                    : CheckGiven(options, given, progress);
-            });
-            if (io.Json) io.Output.WriteLine(ToJson(report).ToJsonString(WorldReport.Indented));
-            else Print(io, report, given);
-            return report.ExitCode;
+                Seed = parse.GetValue(seed),
+                Cases = parse.GetValue(cases),
+                OnlyCase = parse.GetValue(caseIndex),
+                Properties = names.Length == 0 ? Invariants.All : names.Select(n => Invariants.Named(n)!).ToList(),
+                Parallelism = parse.GetValue(parallelism),
+                Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                ShrinkBudget = parse.GetValue(shrink),
+            };
+            // Every output is checked before the first world runs.
+            var junitPath = parse.GetValue(junit);
+            if (junitPath is not null) OutputCheck.File(junitPath, "--junit");
+            var folder = ResultsFolder.Create(parse.GetValue(results)!, "check", DateTime.UtcNow);
+            return Task.FromResult(Run(io, options, given, folder, junitPath, cancel));
         });
         return command;
     }
 
-    /// <summary>A given scenario, judged by each selected property (one world each), failures shrunk.</summary>
-    private static CheckReport CheckGiven(CheckOptions options, Generators.Scenario scenario, Action<CheckProgress> progress)
+    private static readonly RowColumn[] Columns =
+    [
+        RowColumn.Text("property"), RowColumn.Integer("case"), RowColumn.Text("check_seed"), RowColumn.Text("status"),
+        RowColumn.Text("detail"), RowColumn.Integer("seq"), RowColumn.Text("seed"), RowColumn.Text("trace_hash"),
+        RowColumn.Integer("ops"), RowColumn.Text("scenario"), RowColumn.Text("replay"),
+    ];
+
+    private static int Run(CliIo io, CheckOptions options, Generators.Scenario? given, ResultsFolder folder, string? junitPath, CancellationToken cancel)
     {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var results = new List<CaseResult>();
-        int done = 0;
-        foreach (var p in options.Properties)
+        int planned = given is not null ? options.Properties.Count : options.Properties.Count * (options.OnlyCase is null ? options.Cases : 1);
+        CheckRunResult run;
+        using (var rows = RowFile.Create(folder.Path, CasesTable, Columns))
         {
-            var outcome = PropertyRunner.EvaluateAsync(p, scenario, null, options.Timeout).GetAwaiter().GetResult();
-            var r = new CaseResult(p.Name, options.Seed, 0, scenario, outcome) { Generated = false };
-            progress(new CheckProgress(++done, options.Properties.Count, p.Name, outcome.Status, Shrinking: false));
-            if (r.Status == CaseStatus.Violated && options.ShrinkBudget > 0)
-                r = PropertyRunner.ShrinkAsync(p, r, null, options, progress).GetAwaiter().GetResult();
-            results.Add(r);
+            run = io.WithProgress("check", planned, progress => CheckRun.RunAsync(options, given, progress, c =>
+            {
+                var o = c.Outcome;
+                rows.Append(c.Property, c.Case, c.CheckSeed.ToString(System.Globalization.CultureInfo.InvariantCulture), c.Status.ToString().ToLowerInvariant(),
+                    o.Detail, o.Verdict?.At?.Seq, c.Scenario.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), o.TraceHash,
+                    c.Scenario.Script.Count, c.Scenario.Format(), Replay.Command(c.Scenario, c.Property, o.TraceHash));
+            }, cancel).GetAwaiter().GetResult());
         }
-        return new CheckReport(options, results, started.Elapsed);
+        var report = run.Report;
+        var junitCases = CheckRun.JUnitCases(report);
+        JUnitReport.Write(folder.File("junit.xml"), "pairsim check", junitCases, DateTime.UtcNow);
+        if (junitPath is not null) JUnitReport.Write(junitPath, "pairsim check", junitCases, DateTime.UtcNow);
+        var jsonReport = ToJson(report, run, folder);
+        File.WriteAllText(folder.File("summary.json"), jsonReport.ToJsonString(WorldReport.Indented) + "\n");
+        File.WriteAllText(folder.File("failures.txt"), string.Concat(report.Failures.Select(f => f.FailureMessage() + "\n\n")));
+        if (io.Json) io.Output.WriteLine(jsonReport.ToJsonString(WorldReport.Indented));
+        else Print(io, report, given, folder, run);
+        if (run.Interrupted)
+        {
+            io.Error.WriteLine($"interrupted after {report.Cases.Count} of {run.Planned} worlds; what was done is in {folder.Path}");
+            return ExitCodes.Interrupted;
+        }
+        return report.ExitCode;
     }
 
-    private static void Print(CliIo io, CheckReport report, Generators.Scenario? given)
+    private static void Print(CliIo io, CheckReport report, Generators.Scenario? given, ResultsFolder folder, CheckRunResult run)
     {
         var c = io.Console;
         var o = report.Options;
@@ -110,6 +121,8 @@ public static class CheckCommand
         }
         c.Write(table);
         foreach (var f in report.Failures) io.Output.WriteLine(f.FailureMessage());
+        io.Output.WriteLine($"results: {folder.Path} ({CasesTable}.jsonl, {CasesTable}.parquet, junit.xml, summary.json, failures.txt)");
+        if (run.Interrupted) return;
         c.MarkupLine(report.ExitCode switch
         {
             0 => "[green]every invariant held[/]",
@@ -118,8 +131,9 @@ public static class CheckCommand
         });
     }
 
-    public static JsonObject ToJson(CheckReport report)
+    public static JsonObject ToJson(CheckReport report, CheckRunResult? run = null, ResultsFolder? folder = null)
     {
+        ArgumentNullException.ThrowIfNull(report);
         var o = report.Options;
         var properties = new JsonArray();
         foreach (var p in o.Properties)
@@ -162,8 +176,11 @@ public static class CheckCommand
             ["seed"] = o.Seed,
             ["cases"] = o.Cases,
             ["worlds"] = report.Cases.Count,
+            ["planned_worlds"] = run?.Planned ?? report.Cases.Count,
+            ["interrupted"] = run?.Interrupted ?? false,
             ["elapsed_s"] = Math.Round(report.Elapsed.TotalSeconds, 3),
-            ["exit_code"] = report.ExitCode,
+            ["exit_code"] = run is { Interrupted: true } ? ExitCodes.Interrupted : report.ExitCode,
+            ["results"] = folder?.Path,
             ["properties"] = properties,
             ["failures"] = failures,
         };

@@ -19,37 +19,35 @@ public static class ReplayCommand
         var caseIndex = new Option<int?>("--case") { Description = "The case index under --seed" };
         var property = new Option<string?>("--property") { Description = $"The property judged for the exit code: {string.Join(", ", Invariants.All.Select(p => p.Name))}" };
         var trace = new Option<string?>("--trace") { Description = "Write the trace to FILE as JSON Lines" };
-        var expect = new Option<string?>("--expect-hash") { Description = "Fail (exit 2) unless the trace hash equals this" };
+        var expect = new Option<string?>("--expect-hash") { Description = "Fail (exit 2) unless the trace hash equals this (64 hex digits, as a failure prints it)" };
+        expect.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } h && (h.Length != 64 || !h.All(Uri.IsHexDigit))) r.AddError($"--expect-hash takes the 64 hex digits of a trace hash, got '{h}'");
+        });
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
         var command = new Command("replay", "Reproduce a failure exactly (same trace hash) from its scenario text or from --seed and --case, and print the verdicts.")
         {
             scenario, seed, caseIndex, property, trace, expect, json,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancel) =>
         {
             var io = CliIo.For(parse, parse.GetValue(json));
             ScenarioProperty? p = null;
             Scenario s;
-            try
+            if (parse.GetValue(property) is { } pn) p = Invariants.Named(pn) ?? throw CliError.Usage($"no property {pn} ({string.Join(", ", Invariants.All.Select(x => x.Name))})");
+            if (parse.GetValue(scenario) is { } text)
             {
-                if (parse.GetValue(property) is { } pn) p = Invariants.Named(pn) ?? throw new FormatException($"no property {pn} ({string.Join(", ", Invariants.All.Select(x => x.Name))})");
-                if (parse.GetValue(scenario) is { } text)
-                {
-                    s = ScenarioSource.Resolve(text);
-                }
-                else if (parse.GetValue(seed) is { } checkSeed && parse.GetValue(caseIndex) is { } i)
-                {
-                    if (p is null) throw new FormatException("--seed and --case name a generated case of one property: add --property");
-                    s = PropertyRunner.Generate(p, checkSeed, i);
-                }
-                else throw new FormatException("give --scenario TEXT, or --seed S --case I --property P");
+                if (parse.GetValue(seed) is not null || parse.GetValue(caseIndex) is not null) throw CliError.Usage("give --scenario TEXT or --seed S --case I, not both");
+                s = ScenarioSource.Resolve(text);
             }
-            catch (FormatException e)
+            else if (parse.GetValue(seed) is { } checkSeed && parse.GetValue(caseIndex) is { } i)
             {
-                io.Error.WriteLine(e.Message);
-                return 2;
+                if (p is null) throw CliError.Usage("--seed and --case name a generated case of one property: add --property");
+                if (i < 0) throw CliError.Usage($"--case must be at least 0, got {i}");
+                s = PropertyRunner.Generate(p, checkSeed, i);
             }
-            return RunCommand.Execute(io, s, parse.GetValue(trace), p?.Name, exitOnVerdicts: true, parse.GetValue(expect));
+            else throw CliError.Usage("give --scenario TEXT, or --seed S --case I --property P");
+            return Task.FromResult(RunCommand.Execute(io, s, parse.GetValue(trace), p?.Name, exitOnVerdicts: true, parse.GetValue(expect), cancel: cancel));
         });
         return command;
     }

@@ -9,7 +9,7 @@ namespace Sim.Scenarios.Cli;
 /// `pairsim run [NAME] [--scenario TEXT] [--file PATH] [--seed N] [--trace FILE] [--json]`: runs one
 /// scenario (a catalog name, scenario text or a file), prints a summary (counts, final states, every
 /// property's verdict) and writes the trace as JSON Lines. Exit 0 when the world ran (the verdicts are
-/// information here; `check` and `replay` turn them into exit codes), 2 when it could not run.
+/// information here; `check` and `replay` turn them into exit codes), 2 when it could not run, 64/74 as <see cref="ExitCodes"/>.
 /// </summary>
 public static class RunCommand
 {
@@ -30,7 +30,7 @@ public static class RunCommand
         {
             name, scenario, file, seed, trace, json, list,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancel) =>
         {
             var io = CliIo.For(parse, parse.GetValue(json));
             if (parse.GetValue(list))
@@ -38,45 +38,43 @@ public static class RunCommand
                 var table = new Table().AddColumns("name", "what it shows", "scenario");
                 foreach (var e in ScenarioCatalog.All) table.AddRow(e.Name, Markup.Escape(e.Description), Markup.Escape(e.Scenario.Format()));
                 io.Console.Write(table);
-                return 0;
+                return Task.FromResult(ExitCodes.Held);
             }
-            Scenario s;
-            try
-            {
-                var given = new[] { parse.GetValue(name), parse.GetValue(scenario), parse.GetValue(file) is { } f ? "@" + f : null }.Where(x => x is not null).ToList();
-                if (given.Count != 1) throw new FormatException("give exactly one of NAME, --scenario TEXT or --file PATH (pairsim run --list shows the catalog)");
-                s = ScenarioSource.Resolve(given[0]!);
-                if (parse.GetValue(seed) is { } newSeed) s = s with { Seed = newSeed };
-            }
-            catch (FormatException e)
-            {
-                io.Error.WriteLine(e.Message);
-                return 2;
-            }
-            return Execute(io, s, parse.GetValue(trace));
+            var given = new[] { parse.GetValue(name), parse.GetValue(scenario), parse.GetValue(file) is { } f ? "@" + f : null }.Where(x => x is not null).ToList();
+            if (given.Count != 1) throw CliError.Usage("give exactly one of NAME, --scenario TEXT or --file PATH (pairsim run --list shows the catalog)");
+            var s = ScenarioSource.Resolve(given[0]!);
+            if (parse.GetValue(seed) is { } newSeed) s = s with { Seed = newSeed };
+            return Task.FromResult(Execute(io, s, parse.GetValue(trace), cancel: cancel));
         });
         return command;
     }
 
-    internal static int Execute(CliIo io, Scenario scenario, string? tracePath, string? property = null, bool exitOnVerdicts = false, string? expectHash = null)
+    internal static int Execute(CliIo io, Scenario scenario, string? tracePath, string? property = null, bool exitOnVerdicts = false, string? expectHash = null,
+        CancellationToken cancel = default)
     {
+        if (tracePath is not null) OutputCheck.File(tracePath, "--trace");
         WorldReport report;
         try
         {
-            report = io.WithProgress("running world", tick => { tick(0, 1, "running world"); return WorldReport.Run(scenario); });
+            report = io.WithProgress("world", 1, progress =>
+            {
+                var r = WorldReport.Run(scenario, cancel);
+                progress.Advance(!r.AllHeld(property));
+                return r;
+            });
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            io.Error.WriteLine("interrupted after 0 of 1 worlds");
+            return ExitCodes.Interrupted;
         }
         catch (Exception e) when (e is InvalidOperationException or AggregateException)
         {
             io.Error.WriteLine($"could not decide: the world threw: {e.Message}");
             io.Error.WriteLine(Properties.Replay.Command(scenario, property));
-            return 2;
+            return ExitCodes.Undecided;
         }
-        if (tracePath is not null)
-        {
-            var dir = Path.GetDirectoryName(Path.GetFullPath(tracePath));
-            if (dir is not null) Directory.CreateDirectory(dir);
-            report.Result.Trace.WriteTo(tracePath);
-        }
+        if (tracePath is not null) report.Result.Trace.WriteTo(tracePath);
         bool hashOk = expectHash is null || string.Equals(expectHash, report.Result.TraceHash, StringComparison.OrdinalIgnoreCase);
         if (io.Json)
         {
@@ -92,8 +90,8 @@ public static class RunCommand
             if (expectHash is not null)
                 io.Console.MarkupLine(hashOk ? "[green]trace hash matches the expected hash[/]" : $"[red]trace hash differs from the expected {Markup.Escape(expectHash)}[/]");
         }
-        if (!hashOk) return 2;
-        if (!exitOnVerdicts) return 0;
-        return report.AllHeld(property) ? 0 : 1;
+        if (!hashOk) return ExitCodes.Undecided;
+        if (!exitOnVerdicts) return ExitCodes.Held;
+        return report.AllHeld(property) ? ExitCodes.Held : ExitCodes.Violation;
     }
 }

@@ -8,26 +8,32 @@ namespace Sim.Scenarios.Cli;
 
 /// <summary>
 /// `pairsim suites`: exercises every RFC 9420 cipher suite end to end (key derivation, HPKE seal and
-/// open, sign and verify, AEAD) from a seed, prints a table and writes reports/suites.md.
+/// open, sign and verify, AEAD) from a seed and prints a table; with --out FILE it also writes the table
+/// as markdown there (nothing is written unless asked).
 /// </summary>
 public static class SuitesCommand
 {
     public static Command Build()
     {
         var seed = new Option<ulong>("--seed") { Description = "Seed for every key generated", DefaultValueFactory = _ => 1 };
-        var iterations = new Option<int>("--iterations") { Description = "Operations per measurement", DefaultValueFactory = _ => 200 };
-        var output = new Option<string>("--out") { Description = "Markdown report path", DefaultValueFactory = _ => "reports/suites.md" };
-        var command = new Command("suites", "Check and time every cipher suite (0x0001-0x0007) and write a markdown table.")
+        var iterations = new Option<int>("--iterations") { Description = "Operations per measurement", DefaultValueFactory = _ => 200 }.AtLeast(1);
+        var output = new Option<string?>("--out") { Description = "Also write the table as markdown to FILE", HelpName = "FILE" };
+        var command = new Command("suites", "Check and time every cipher suite (0x0001-0x0007) and print a table (--out FILE: as markdown too).")
         {
             seed, iterations, output,
         };
-        command.SetAction(parse => Run(parse.GetValue(seed), parse.GetValue(iterations), parse.GetValue(output)!));
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(output);
+            if (path is not null) OutputCheck.File(path, "--out");
+            return Run(CliIo.For(parse, json: false), parse.GetValue(seed), parse.GetValue(iterations), path);
+        });
         return command;
     }
 
-    private static int Run(ulong seed, int iterations, string outputPath)
+    private static int Run(CliIo io, ulong seed, int iterations, string? outputPath)
     {
-        AnsiConsole.MarkupLine($"SEED={seed} iterations={iterations}");
+        io.Output.WriteLine($"suites: seed {seed}, {iterations} iterations per measurement");
         var table = new Table().AddColumns("suite", "name", "HPKE seal+open µs", "sign+verify µs", "AEAD 100 B µs", "check");
         var md = new StringBuilder("# Cipher suites\n\n")
             .AppendLine($"`pairsim suites --seed {seed} --iterations {iterations}`\n")
@@ -64,12 +70,13 @@ public static class SuitesCommand
             table.AddRow($"0x{suite.Id:x4}", suite.Name, $"{hpke:F1}", $"{sign:F1}", $"{aead:F2}", ok ? "[green]ok[/]" : "[red]FAILED[/]");
             md.AppendLine($"| 0x{suite.Id:x4} | {suite.Name} | {hpke:F1} | {sign:F1} | {aead:F2} | {verdict} |");
         }
-        AnsiConsole.Write(table);
-        var dir = Path.GetDirectoryName(Path.GetFullPath(outputPath));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        File.WriteAllText(outputPath, md.ToString());
-        AnsiConsole.MarkupLine($"report written to [bold]{outputPath}[/]");
-        return allOk ? 0 : 1;
+        io.Console.Write(table);
+        if (outputPath is not null)
+        {
+            File.WriteAllText(outputPath, md.ToString());
+            io.Output.WriteLine($"table written to {outputPath}");
+        }
+        return allOk ? ExitCodes.Held : ExitCodes.Violation;
     }
 
     private static double Time(int iterations, Action action)

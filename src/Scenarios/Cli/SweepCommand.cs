@@ -14,8 +14,8 @@ namespace Sim.Scenarios.Cli;
 /// retention window R (many deterministic worlds in parallel) and writes a report: four charts (PNG
 /// and SVG), README.md and report.html with the grid's figures and invariant verdicts. A sweep
 /// explores (`check` is the gate): exit code 0 once the report is written, even when some world broke
-/// an invariant (the report and the console list each one with the line that reproduces it); 1 for
-/// that case only with --fail-on-violation; 2 bad arguments.
+/// an invariant (the report and the console list each one with its scenario and replay command); 1 for
+/// that case only with --fail-on-violation; 64 bad arguments, 74 unwritable output, 130 interrupted.
 /// </summary>
 public static class SweepCommand
 {
@@ -30,83 +30,115 @@ public static class SweepCommand
         var worlds = new Option<int>("--worlds-per-point") { Description = "Worlds (seeds) per grid point", DefaultValueFactory = _ => defaults.WorldsPerPoint };
         var messages = new Option<int>("--messages") { Description = "User messages per world while faults are on", DefaultValueFactory = _ => defaults.Messages };
         var seed = new Option<ulong>("--seed") { Description = "Root seed: every world's seed derives from it", DefaultValueFactory = _ => defaults.Seed };
-        var output = new Option<string>("--out") { Description = "Directory the report is written to", DefaultValueFactory = _ => "reports" };
-        var parallel = new Option<int>("--parallel") { Description = "Worlds run at once", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var output = new Option<string?>("--out") { Description = "Also write the report into DIR (e.g. --out reports regenerates the committed sample report); by default it goes only to the results folder", HelpName = "DIR" };
+        var results = CommonOptions.Results();
+        var parallel = new Option<int>("--parallel") { Description = "Worlds run at once", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON (no progress bar, no tables)" };
         var strict = new Option<bool>("--fail-on-violation") { Description = "Exit 1 when any world broke an invariant (default: the report lists it and the exit code is 0)" };
-        var command = new Command("sweep", "Run a grid of fault settings × retention windows and write a report with charts (reports/README.md, report.html).")
+        var command = new Command("sweep", "Run a grid of fault settings × retention windows; write per-world rows and a report with charts to results/sweep/<time>/ (and to --out DIR if given).")
         {
-            drop, duplicate, reorder, partition, retention, worlds, messages, seed, output, parallel, json, strict,
+            drop, duplicate, reorder, partition, retention, worlds, messages, seed, output, results, parallel, json, strict,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancel) =>
         {
+            var io = CliIo.For(parse, parse.GetValue(json));
             var grid = new SweepGrid
             {
                 DropProbabilities = parse.GetValue(drop)!.Values,
                 DuplicateProbabilities = parse.GetValue(duplicate)!.Values,
                 ReorderProbabilities = parse.GetValue(reorder)!.Values,
                 PartitionLengthsMs = parse.GetValue(partition)!.Values,
-                RetentionWindows = parse.GetValue(retention)!.Values.Select(r => (int)Math.Clamp(r, -1, int.MaxValue)).ToList(),
+                RetentionWindows = parse.GetValue(retention)!.Values.Select(r => r is < 0 or > int.MaxValue ? throw CliError.Usage($"--retention: {r} is not a window R >= 0") : (int)r).ToList(),
                 WorldsPerPoint = parse.GetValue(worlds),
                 Messages = parse.GetValue(messages),
                 Seed = parse.GetValue(seed),
             };
-            return Run(grid, parse.GetValue(output)!, parse.GetValue(json), Math.Max(1, parse.GetValue(parallel)), parse.GetValue(strict));
+            try { grid.Validate(); }
+            catch (ArgumentException e) { throw CliError.Usage(e.Message, e); }
+            var outDir = parse.GetValue(output);
+            if (outDir is not null) OutputCheck.Directory(outDir, "--out");
+            var folder = ResultsFolder.Create(parse.GetValue(results)!, "sweep", DateTime.UtcNow);
+            return Task.FromResult(Run(io, grid, folder, outDir, parse.GetValue(parallel), parse.GetValue(strict), cancel));
         });
         return command;
     }
 
-    /// <summary>The full command that reproduces a grid (every option spelled out).</summary>
-    public static string CommandLine(SweepGrid grid, string outDir) =>
-        $"pairsim sweep --drop {List(grid.DropProbabilities)} --duplicate {List(grid.DuplicateProbabilities)} --reorder {List(grid.ReorderProbabilities)} " +
-        $"--partition-ms {string.Join(',', grid.PartitionLengthsMs)} --retention {string.Join(',', grid.RetentionWindows)} " +
-        $"--worlds-per-point {grid.WorldsPerPoint} --messages {grid.Messages} --seed {grid.Seed} --out {outDir}";
-
-    private static int Run(SweepGrid grid, string outDir, bool json, int parallel, bool failOnViolation)
+    /// <summary>The full command that reproduces a grid (every option spelled out); with <paramref name="outDir"/>, the report goes there too.</summary>
+    public static string CommandLine(SweepGrid grid, string? outDir = null)
     {
-        try { grid.Validate(); }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine($"sweep: {e.Message}");
-            return 2;
-        }
+        ArgumentNullException.ThrowIfNull(grid);
+        return $"pairsim sweep --drop {List(grid.DropProbabilities)} --duplicate {List(grid.DuplicateProbabilities)} --reorder {List(grid.ReorderProbabilities)} " +
+               $"--partition-ms {string.Join(',', grid.PartitionLengthsMs)} --retention {string.Join(',', grid.RetentionWindows)} " +
+               $"--worlds-per-point {grid.WorldsPerPoint} --messages {grid.Messages} --seed {grid.Seed}" + (outDir is null ? "" : $" --out {outDir}");
+    }
+
+    public const string WorldsTable = "worlds";
+
+    private static readonly RowColumn[] Columns =
+    [
+        RowColumn.Real("drop"), RowColumn.Real("dup"), RowColumn.Real("reorder"), RowColumn.Integer("partition_ms"), RowColumn.Integer("r"),
+        RowColumn.Integer("world"), RowColumn.Text("seed"), RowColumn.Text("trace_hash"), RowColumn.Boolean("all_held"), RowColumn.Text("failed"),
+        RowColumn.Integer("convergence_ms"), RowColumn.Integer("convergence_round_trips"), RowColumn.Integer("honest_arrived"), RowColumn.Integer("honest_decrypted"),
+        RowColumn.Real("decryptable_fraction"), RowColumn.Integer("sent"), RowColumn.Integer("lost"), RowColumn.Integer("expired"), RowColumn.Integer("final_epoch"),
+        RowColumn.Text("scenario"), RowColumn.Text("replay"),
+    ];
+
+    /// <summary>The replay command of a sweep world: judged on <paramref name="property"/> (a failed checker) when given.</summary>
+    public static string ReplayCommand(SweepWorld world, string? property = null) =>
+        Properties.Replay.Command(world.Scenario, property, world.Metrics.TraceHash);
+
+    private static int Run(CliIo io, SweepGrid grid, ResultsFolder folder, string? outDir, int parallel, bool failOnViolation, CancellationToken cancel)
+    {
         var runner = new WorldRunnerOptions { MaxParallelism = parallel };
-        SweepResult sweep;
-        if (json || Console.IsOutputRedirected)
+        io.Say($"sweep: {grid.Points().Count} grid points × {grid.WorldsPerPoint} worlds = {grid.WorldCount} worlds, {grid.Messages} messages each, seed {grid.Seed}");
+        SweepResult? sweep = null;
+        int done = 0;
+        using (var rows = RowFile.Create(folder.Path, WorldsTable, Columns))
         {
-            if (!json) Console.WriteLine($"sweep: {grid.Points().Count} points × {grid.WorldsPerPoint} worlds, seed {grid.Seed}");
-            sweep = Sweep.Run(grid, null, runner);
-        }
-        else
-        {
-            AnsiConsole.MarkupLine($"SEED={grid.Seed}: [bold]{grid.Points().Count}[/] grid points × {grid.WorldsPerPoint} worlds + 1 sample run, {grid.Messages} messages each");
-            sweep = null!;
-            AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .Start(ctx =>
+            try
+            {
+                sweep = io.WithProgress("sweep", grid.WorldCount, progress => Sweep.Run(grid, w =>
                 {
-                    var task = ctx.AddTask("worlds", maxValue: grid.WorldCount + 1);
-                    sweep = Sweep.Run(grid, (done, _) => task.Value = done, runner);
-                });
+                    var m = w.Metrics;
+                    var failed = m.Verdicts.Where(v => !v.Passed).Select(v => v.Name).ToList();
+                    rows.Append(w.Point.DropProbability, w.Point.DuplicateProbability, w.Point.ReorderProbability, w.Point.PartitionMs, w.Point.RetentionWindow,
+                        w.Index, m.Seed.ToString(CultureInfo.InvariantCulture), m.TraceHash, m.AllHeld, string.Join(",", failed),
+                        m.ConvergenceMs, m.ConvergenceRoundTrips, m.HonestArrived, m.HonestDecrypted, m.DecryptableFraction, m.Sent, m.Lost, m.Expired, m.Epochs,
+                        w.Scenario.Format(), ReplayCommand(w, failed.FirstOrDefault()));
+                    done++;
+                    progress.Advance(!m.AllHeld);
+                }, runner, cancel));
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                // the rows of the finished worlds are kept
+            }
+        }
+        if (sweep is null)
+        {
+            io.Error.WriteLine($"interrupted after {done} of {grid.WorldCount} worlds; their rows are in {folder.File(WorldsTable + ".jsonl")} and .parquet");
+            return ExitCodes.Interrupted;
         }
         sweep = sweep with { Command = CommandLine(grid, outDir) };
-        var files = SweepReport.Write(sweep, outDir);
-
-        if (json) Console.WriteLine(Json(sweep, files));
-        else if (Console.IsOutputRedirected) PlainSummary(sweep, files);
-        else RichSummary(sweep, files);
-        return failOnViolation && !sweep.AllHeld ? 1 : 0;
+        var files = SweepReport.Write(sweep, folder.Path);
+        var written = outDir is null ? files : SweepReport.Write(sweep, outDir);
+        var violations = Violations(sweep);
+        File.WriteAllText(folder.File("summary.json"), Json(sweep, written, violations, folder) + "\n");
+        if (io.Json) io.Output.WriteLine(Json(sweep, written, violations, folder));
+        else Summary(io, sweep, written, violations, folder);
+        return failOnViolation && !sweep.AllHeld ? ExitCodes.Violation : ExitCodes.Held;
     }
 
-    private static void PlainSummary(SweepResult sweep, ReportFiles files)
+    /// <summary>Every failed verdict with its world: the scenario and the command that replays it.</summary>
+    public static IReadOnlyList<(SweepWorld World, Sim.Simulator.Checks.Verdict Verdict)> Violations(SweepResult sweep)
     {
-        foreach (var f in SweepReport.Findings(sweep)) Console.WriteLine($"- {f}");
-        foreach (var (point, world, verdict) in SweepReport.Violations(sweep).Take(5))
-            Console.WriteLine($"VIOLATION {point.Label} seed {world.Seed}: {verdict}");
-        Console.WriteLine($"report written to {files.Markdown} ({files.All.Count()} files) in {sweep.Elapsed.TotalSeconds:F0} s");
+        ArgumentNullException.ThrowIfNull(sweep);
+        return SweepReport.Violations(sweep)
+            .Select(v => (new SweepWorld(v.Point, 0, SweepWorkload.Scenario(v.Point, v.World.Seed, sweep.Grid.Messages), v.World), v.Verdict))
+            .ToList();
     }
 
-    private static void RichSummary(SweepResult sweep, ReportFiles files)
+    private static void Summary(CliIo io, SweepResult sweep, ReportFiles files, IReadOnlyList<(SweepWorld World, Sim.Simulator.Checks.Verdict Verdict)> violations, ResultsFolder folder)
     {
         // The console shows one row per drop rate; the report has every point.
         var table = new Table().AddColumns("drop", "worlds", "converged", "convergence ms (mean)", "round trips", "decrypted %", "invariants");
@@ -121,22 +153,31 @@ public static class SweepCommand
                 conv.Count == 0 ? "–" : conv.Average(x => x.ConvergenceMs!.Value).ToString("F0", CultureInfo.InvariantCulture),
                 conv.Count == 0 ? "–" : conv.Average(x => x.ConvergenceRoundTrips!.Value).ToString("0.##", CultureInfo.InvariantCulture),
                 arrived == 0 ? "–" : (100.0 * w.Sum(x => x.HonestDecrypted) / arrived).ToString("F1", CultureInfo.InvariantCulture),
-                held == w.Count ? $"[green]all held[/]" : $"[red]{w.Count - held} worlds failed[/]");
+                held == w.Count ? "[green]all held[/]" : $"[red]{w.Count - held} worlds failed[/]");
         }
-        AnsiConsole.Write(table);
-        foreach (var f in SweepReport.Findings(sweep)) AnsiConsole.MarkupLineInterpolated($"- {f}");
-        foreach (var (point, world, verdict) in SweepReport.Violations(sweep).Take(5))
-            AnsiConsole.MarkupLineInterpolated($"[red]VIOLATION[/] {point.Label} seed {world.Seed}: {verdict}");
-        AnsiConsole.MarkupLineInterpolated($"report written to [bold]{files.Markdown}[/] and [bold]{files.Html}[/] ({files.All.Count()} files) in {sweep.Elapsed.TotalSeconds:F0} s");
+        io.Console.Write(table);
+        foreach (var f in SweepReport.Findings(sweep)) io.Output.WriteLine($"- {f}");
+        foreach (var (world, verdict) in violations.Take(5))
+        {
+            io.Output.WriteLine($"VIOLATION {world.Point.Label} seed {world.Metrics.Seed}: {verdict}");
+            io.Output.WriteLine($"  scenario: {world.Scenario.Format()}");
+            io.Output.WriteLine($"  replay: {ReplayCommand(world, verdict.Name)}");
+        }
+        if (violations.Count > 5) io.Output.WriteLine($"... and {violations.Count - 5} more in {folder.File("summary.json")}");
+        io.Output.WriteLine($"rows: {folder.File(WorldsTable + ".jsonl")} and {WorldsTable}.parquet");
+        io.Output.WriteLine($"report written to {files.Markdown} and {files.Html} ({files.All.Count()} files) in {sweep.Elapsed.TotalSeconds:F0} s");
     }
 
-    private static string Json(SweepResult sweep, ReportFiles files)
+    private static string Json(SweepResult sweep, ReportFiles files, IReadOnlyList<(SweepWorld World, Sim.Simulator.Checks.Verdict Verdict)> violations, ResultsFolder folder)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("command", sweep.Command);
+            w.WriteString("results", folder.Path);
+            w.WriteString("rows_jsonl", folder.File(WorldsTable + ".jsonl"));
+            w.WriteString("rows_parquet", folder.File(WorldsTable + ".parquet"));
             w.WriteNumber("seed", sweep.Grid.Seed);
             w.WriteNumber("worlds_per_point", sweep.Grid.WorldsPerPoint);
             w.WriteNumber("messages", sweep.Grid.Messages);
@@ -168,21 +209,25 @@ public static class SweepCommand
             }
             w.WriteEndArray();
             w.WriteStartArray("violations");
-            foreach (var (point, world, verdict) in SweepReport.Violations(sweep))
+            foreach (var (world, verdict) in violations)
             {
                 w.WriteStartObject();
-                w.WriteString("point", point.Label);
-                w.WriteString("seed", world.Seed.ToString(CultureInfo.InvariantCulture));
+                w.WriteString("point", world.Point.Label);
+                w.WriteString("seed", world.Metrics.Seed.ToString(CultureInfo.InvariantCulture));
                 w.WriteString("checker", verdict.Name);
                 w.WriteString("verdict", verdict.ToString());
-                w.WriteString("options", world.ReplayLine);
+                w.WriteString("scenario", world.Scenario.Format());
+                w.WriteString("trace_hash", world.Metrics.TraceHash);
+                w.WriteString("replay", ReplayCommand(world, verdict.Name));
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            var sample = SweepWorkload.Scenario(sweep.SamplePoint, sweep.Sample.Options.Seed, sweep.Grid.Messages);
             w.WriteStartObject("sample");
             w.WriteString("point", sweep.SamplePoint.Label);
             w.WriteString("trace_hash", sweep.Sample.TraceHash);
-            w.WriteString("options", sweep.Sample.ReplayLine);
+            w.WriteString("scenario", sample.Format());
+            w.WriteString("replay", Properties.Replay.Command(sample, null, sweep.Sample.TraceHash));
             w.WriteEndObject();
             w.WriteStartArray("files");
             foreach (var f in files.All) w.WriteStringValue(f);

@@ -19,6 +19,12 @@ public sealed record Scenario(ulong Seed, FaultProfile Faults, IReadOnlyList<Scr
     /// <summary>The MLS cipher suite (RFC 9420 §17.1, 1..7).</summary>
     public ushort Suite { get; init; } = 1;
 
+    /// <summary>Quiet time after the script's last op before the faults stop and the liveness phase starts (virtual ms; WorldOptions.SettleMs).</summary>
+    public long SettleMs { get; init; } = DefaultSettleMs;
+
+    /// <summary>The settle time a scenario has unless its text says settle=N (the world's default).</summary>
+    public static readonly long DefaultSettleMs = new WorldOptions().SettleMs;
+
     /// <summary>FS/PCS: when the attacker copies whose saved state; null: no attacker.</summary>
     public StateCapture? Capture { get; init; }
 
@@ -34,6 +40,7 @@ public sealed record Scenario(ulong Seed, FaultProfile Faults, IReadOnlyList<Scr
         Seed = Seed,
         Suite = Suite,
         RetentionWindow = RetentionWindow,
+        SettleMs = SettleMs,
         FaultProfile = Faults,
         UserScript = new UserScript(Script),
         KeepTraceText = true,
@@ -54,7 +61,7 @@ public sealed record Scenario(ulong Seed, FaultProfile Faults, IReadOnlyList<Scr
 
     // Structural equality: the lists compare element by element (a record alone would compare them by reference).
     public bool Equals(Scenario? other) =>
-        other is not null && Seed == other.Seed && RetentionWindow == other.RetentionWindow && Suite == other.Suite
+        other is not null && Seed == other.Seed && RetentionWindow == other.RetentionWindow && Suite == other.Suite && SettleMs == other.SettleMs
         && Capture == other.Capture && SameFaults(Faults, other.Faults) && Script.SequenceEqual(other.Script);
 
     public override int GetHashCode() => HashCode.Combine(Seed, RetentionWindow, Suite, Script.Count, Faults.Windows.Count, Faults.Partitions.Count);

@@ -10,13 +10,14 @@ namespace Sim.Scenarios.Generators;
 /// script's ops in order. Only what differs from the defaults is written, doubles in round-trip form,
 /// so <c>Parse(Format(s)) == s</c> exactly.
 /// <code>
-/// seed=42 r=2 suite=1 capture=alice@1200
+/// seed=42 r=2 suite=1 settle=500 capture=alice@1200
 ///   ab=drop:0.1,dup:0.2,copies:2 ba=none win=0..500:both:delay:20,mean:80 part=200..900 part=1200..1500:ba
 ///   send(bob,32) wait(100) edit(alice,32) rollover(bob,32) offline(alice,300) crash(bob,200) restore(alice,-1)
 /// </code>
 /// Link faults (ab: alice to bob, ba: bob to alice, win: a time window) are comma-separated key:value
 /// pairs: drop, dup, copies, delay (min ms), mean (ms), reorder, extra (ms), corrupt, bits, replay,
-/// inject; "none" when all are defaults. Directions: both, ab, ba. Times are virtual milliseconds.
+/// inject; "none" when all are defaults. settle is the quiet time (ms) after the script before the faults
+/// stop (written only when it is not the world's default). Directions: both, ab, ba. Times are virtual milliseconds.
 /// </summary>
 public static class ScenarioText
 {
@@ -26,6 +27,7 @@ public static class ScenarioText
     {
         ArgumentNullException.ThrowIfNull(s);
         var parts = new List<string> { $"seed={I(s.Seed)}", $"r={I(s.RetentionWindow)}", $"suite={I(s.Suite)}" };
+        if (s.SettleMs != Scenario.DefaultSettleMs) parts.Add($"settle={I(s.SettleMs)}");
         if (s.Capture is { } c) parts.Add($"capture={c.Party.Name()}@{I(c.AtMs)}");
         if (s.Faults.AliceToBob != LinkFaults.None) parts.Add("ab=" + Faults(s.Faults.AliceToBob));
         if (s.Faults.BobToAlice != LinkFaults.None) parts.Add("ba=" + Faults(s.Faults.BobToAlice));
@@ -60,6 +62,7 @@ public static class ScenarioText
         ulong? seed = null;
         int r = 2;
         ushort suite = 1;
+        long settle = Scenario.DefaultSettleMs;
         StateCapture? capture = null;
         var ab = LinkFaults.None;
         var ba = LinkFaults.None;
@@ -80,6 +83,7 @@ public static class ScenarioText
                     case "seed": seed = ulong.Parse(value, NumberStyles.None, Inv); break;
                     case "r": r = Int(value); break;
                     case "suite": suite = ushort.Parse(value, NumberStyles.None, Inv); break;
+                    case "settle": settle = long.Parse(value, NumberStyles.None, Inv); break;
                     case "capture":
                         int at = value.IndexOf('@');
                         if (at <= 0) throw new FormatException("capture is party@ms");
@@ -111,7 +115,7 @@ public static class ScenarioText
         }
         if (seed is not { } s) throw new FormatException("not a scenario: no seed=N");
         var faults = new FaultProfile { AliceToBob = ab, BobToAlice = ba, Windows = windows, Partitions = partitions };
-        return new Scenario(s, faults, ops) { RetentionWindow = r, Suite = suite, Capture = capture };
+        return new Scenario(s, faults, ops) { RetentionWindow = r, Suite = suite, SettleMs = settle, Capture = capture };
     }
 
     /// <summary>Reads <see cref="ScriptOp.Describe"/>'s form: name(party,n) or wait(n).</summary>

@@ -32,7 +32,7 @@ public sealed record CaseResult(string Property, ulong CheckSeed, int Case, Scen
     public Scenario Smallest => Shrunk ?? Scenario;
 
     /// <summary>The one command that replays the (shrunk) failure exactly.</summary>
-    public string ReplayCommand => Replay.Command(Smallest, Property);
+    public string ReplayCommand => Replay.Command(Smallest, Property, (ShrunkOutcome ?? Outcome).TraceHash);
 
     /// <summary>The command that regenerates the original (unshrunk) case from the check seed.</summary>
     public string RegenerateCommand => $"pairsim replay --seed {CheckSeed} --case {Case} --property {Property}";
@@ -56,9 +56,9 @@ public sealed record CaseResult(string Property, ulong CheckSeed, int Case, Scen
     }
 }
 
-/// <summary>The replay command line for a scenario.</summary>
+/// <summary>The replay command line for a scenario: with the trace hash, replay exits 2 unless it reproduces the very same trace.</summary>
 public static class Replay
 {
-    public static string Command(Scenario scenario, string? property = null) =>
-        $"pairsim replay --scenario \"{scenario.Format()}\"" + (property is null ? "" : $" --property {property}");
+    public static string Command(Scenario scenario, string? property = null, string? traceHash = null) =>
+        $"pairsim replay --scenario \"{scenario.Format()}\"" + (property is null ? "" : $" --property {property}") + (traceHash is null ? "" : $" --expect-hash {traceHash}");
 }

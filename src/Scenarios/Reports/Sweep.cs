@@ -1,33 +1,45 @@
 using System.Diagnostics;
+using Sim.Scenarios.Generators;
 using Sim.Simulator;
 
 namespace Sim.Scenarios.Reports;
 
-/// <summary>Runs a <see cref="SweepGrid"/>: every point's worlds in parallel on <see cref="WorldRunner"/>, then the sample world with its full trace.</summary>
+/// <summary>One finished world of a sweep: its point, its index k at the point, its scenario and its figures.</summary>
+public sealed record SweepWorld(SweepPoint Point, int Index, Scenario Scenario, WorldMetrics Metrics);
+
+/// <summary>Runs a <see cref="SweepGrid"/>: every point's worlds in parallel on <see cref="WorldRunner"/>; world 0 of the sample point is drawn in detail.</summary>
 public static class Sweep
 {
-    /// <param name="progress">Called once per finished world (the sample world included), one call at a time: (completed, total).</param>
-    public static SweepResult Run(SweepGrid grid, Action<int, int>? progress = null, WorldRunnerOptions? runner = null)
+    /// <param name="onWorld">Called once per finished world, one call at a time, as the worlds finish (the results folder appends it).</param>
+    /// <param name="cancel">Ctrl-C: the worlds not yet started are skipped and <see cref="OperationCanceledException"/> is thrown (what <paramref name="onWorld"/> got is kept).</param>
+    public static SweepResult Run(SweepGrid grid, Action<SweepWorld>? onWorld = null, WorldRunnerOptions? runner = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(grid);
         grid.Validate();
         var clock = Stopwatch.StartNew();
         var points = grid.Points();
-        var sample = grid.SamplePoint();
-        var worlds = new List<WorldOptions>(points.Count * grid.WorldsPerPoint + 1);
+        var scenarios = new List<(SweepPoint Point, int K, Scenario Scenario)>(points.Count * grid.WorldsPerPoint);
         foreach (var point in points)
             for (int k = 0; k < grid.WorldsPerPoint; k++)
-                worlds.Add(SweepWorkload.Options(point, grid.WorldSeed(k), grid.Messages));
-        // The sample world: world 0 of the sample point, run again keeping its trace text (written beside the report).
-        worlds.Add(SweepWorkload.Options(sample, grid.WorldSeed(0), grid.Messages, keepTraceText: true));
+                scenarios.Add((point, k, SweepWorkload.Scenario(point, grid.WorldSeed(k), grid.Messages)));
+        var worlds = scenarios.Select(s => s.Scenario.ToWorldOptions()).ToList();
+        var index = new Dictionary<WorldOptions, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < worlds.Count; i++) index[worlds[i]] = i;
 
-        var results = WorldRunner.Run(worlds, runner, p => progress?.Invoke(p.Completed, p.Total));
+        var metrics = new WorldMetrics[worlds.Count];
+        var results = WorldRunner.RunAsync(worlds, runner, p =>
+        {
+            if (p.Last is not { } result) return;
+            int i = index[result.Options];
+            metrics[i] = WorldMetrics.Of(result);
+            onWorld?.Invoke(new SweepWorld(scenarios[i].Point, scenarios[i].K, scenarios[i].Scenario, metrics[i]));
+        }, cancel).GetAwaiter().GetResult();
+
         var summaries = new List<PointSummary>(points.Count);
         for (int i = 0; i < points.Count; i++)
-        {
-            var metrics = Enumerable.Range(0, grid.WorldsPerPoint).Select(k => WorldMetrics.Of(results[i * grid.WorldsPerPoint + k])).ToList();
-            summaries.Add(new PointSummary(points[i], metrics));
-        }
-        return new SweepResult(grid, summaries, sample, results[^1]) { Elapsed = clock.Elapsed };
+            summaries.Add(new PointSummary(points[i], metrics.Skip(i * grid.WorldsPerPoint).Take(grid.WorldsPerPoint).ToList()));
+        var sample = grid.SamplePoint();
+        int sampleIndex = points.ToList().IndexOf(sample) * grid.WorldsPerPoint;
+        return new SweepResult(grid, summaries, sample, results[sampleIndex]) { Elapsed = clock.Elapsed };
     }
 }

@@ -1,4 +1,5 @@
 using Sim.Engine.Crypto;
+using Sim.Scenarios.Generators;
 using Sim.Simulator;
 using Sim.Simulator.Agents;
 using Sim.Simulator.Network;
@@ -26,15 +27,19 @@ public static class SweepWorkload
     /// <summary>Quiet time after the last message before faults stop (lets held-back datagrams land).</summary>
     public const long SettleMs = 500;
 
-    public static WorldOptions Options(SweepPoint point, ulong seed, int messages, bool keepTraceText = false) => new()
+    /// <summary>
+    /// World <paramref name="seed"/> of a point as a scenario: its text (settle time included) is what a
+    /// failure prints and what <c>pairsim replay --scenario</c> runs, so the replay is the same world.
+    /// </summary>
+    public static Scenario Scenario(SweepPoint point, ulong seed, int messages)
     {
-        Seed = seed,
-        RetentionWindow = point.RetentionWindow,
-        FaultProfile = Faults(point, Script(seed, messages)),
-        UserScript = Script(seed, messages),
-        SettleMs = SettleMs,
-        KeepTraceText = keepTraceText,
-    };
+        ArgumentNullException.ThrowIfNull(point);
+        var script = Script(seed, messages);
+        return new Scenario(seed, Faults(point, script), script.Ops) { RetentionWindow = point.RetentionWindow, SettleMs = SettleMs };
+    }
+
+    /// <summary>The world of <see cref="Scenario"/>.</summary>
+    public static WorldOptions Options(SweepPoint point, ulong seed, int messages) => Scenario(point, seed, messages).ToWorldOptions();
 
     /// <summary>The chat: the same for every point at one seed (only the network differs).</summary>
     public static UserScript Script(ulong seed, int messages)

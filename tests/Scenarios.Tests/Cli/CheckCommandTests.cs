@@ -1,4 +1,5 @@
 using Sim.Scenarios.Catalog;
+using Sim.Scenarios.Cli;
 
 namespace Sim.Scenarios.Tests.Cli;
 
@@ -50,10 +51,10 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
-    public void BadArgumentsExitTwoWithASentence()
+    public void BadArgumentsAreAUsageErrorWithASentence()
     {
         var (exit, _, error) = CliRun.Invoke("check", "--property", "Nonsense");
-        Assert.Equal(2, exit);
+        Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("no property Nonsense", error);
     }
 }

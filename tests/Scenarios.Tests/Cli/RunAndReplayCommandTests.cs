@@ -1,4 +1,5 @@
 using Sim.Scenarios.Catalog;
+using Sim.Scenarios.Cli;
 using Sim.Scenarios.Properties;
 using Sim.Simulator.Checks;
 
@@ -62,7 +63,8 @@ public sealed class RunAndReplayCommandTests
     {
         Assert.Equal(1, CliRun.Invoke("replay", "--scenario", "rollback", "--property", "ForkFreedom").Exit);
         Assert.Equal(0, CliRun.Invoke("replay", "--scenario", "rollback", "--property", "Parity").Exit);
-        Assert.Equal(2, CliRun.Invoke("replay", "--scenario", "calm", "--expect-hash", "00").Exit);
+        Assert.Equal(ExitCodes.Undecided, CliRun.Invoke("replay", "--scenario", "calm", "--expect-hash", new string('0', 64)).Exit);
+        Assert.Equal(ExitCodes.Usage, CliRun.Invoke("replay", "--scenario", "calm", "--expect-hash", "00").Exit);
     }
 
     [Fact]
@@ -93,10 +95,10 @@ public sealed class RunAndReplayCommandTests
     }
 
     [Fact]
-    public void UnknownScenarioNamesExitTwo()
+    public void UnknownScenarioNamesAreAUsageError()
     {
         var (exit, _, error) = CliRun.Invoke("run", "nowhere");
-        Assert.Equal(2, exit);
+        Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("neither a catalog scenario", error);
     }
 

@@ -10,7 +10,7 @@ public sealed class SuitesCommandTests
         var path = Path.Combine(Path.GetTempPath(), $"suites-{Guid.NewGuid():N}.md");
         try
         {
-            int exit = PairsimCli.Build().Parse(["suites", "--iterations", "2", "--out", path]).Invoke();
+            int exit = CliRun.Invoke("suites", "--iterations", "2", "--out", path).Exit;
             Assert.Equal(0, exit);
             var rows = File.ReadAllLines(path).Where(l => l.StartsWith("| 0x", StringComparison.Ordinal)).ToList();
             Assert.Equal(7, rows.Count);
@@ -20,6 +20,6 @@ public sealed class SuitesCommandTests
     }
 
     [Fact]
-    public void UnknownCommandFails() =>
-        Assert.NotEqual(0, PairsimCli.Build().Parse(["no-such-command"]).Invoke());
+    public void UnknownCommandIsAUsageError() =>
+        Assert.Equal(ExitCodes.Usage, CliRun.Invoke("no-such-command").Exit);
 }

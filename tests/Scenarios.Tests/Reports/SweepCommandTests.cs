@@ -58,15 +58,15 @@ public sealed partial class SweepCommandTests(TinySweepFixture sweep) : IClassFi
     [InlineData("--drop", "0,1.5")]
     [InlineData("--retention", "-1")]
     [InlineData("--worlds-per-point", "0")]
-    public void AnImpossibleGridExitsTwo(string option, string value) =>
-        Assert.Equal(2, PairsimCli.Build().Parse(["sweep", option, value, "--out", Path.GetTempPath()]).Invoke());
+    public void AnImpossibleGridIsAUsageError(string option, string value) =>
+        Assert.Equal(ExitCodes.Usage, Sim.Scenarios.Tests.Cli.CliRun.Invoke("sweep", option, value).Exit);
 
     [Fact]
     public void ANonNumberInAListIsAParseError()
     {
         var parse = PairsimCli.Build().Parse(["sweep", "--drop", "0,lots"]);
         Assert.Contains(parse.Errors, e => e.Message.Contains("'lots' is not a number", StringComparison.Ordinal));
-        Assert.NotEqual(0, parse.Invoke(new System.CommandLine.InvocationConfiguration { Error = new StringWriter(), Output = new StringWriter() }));
+        Assert.Equal(ExitCodes.Usage, Sim.Scenarios.Tests.Cli.CliRun.Invoke("sweep", "--drop", "0,lots").Exit);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class TinySweepFixture : IDisposable
     public TinySweepFixture()
     {
         Directory = Path.Combine(Path.GetTempPath(), $"pairsim-sweep-{Guid.NewGuid():N}");
-        ExitCode = PairsimCli.Build().Parse(Args(Grid, Directory)).Invoke();
+        ExitCode = PairsimCli.Run([.. Args(Grid, Directory), "--results", Path.Combine(Directory, "results")], new StringWriter(), new StringWriter());
     }
 
     public string Directory { get; }
