@@ -15,9 +15,13 @@ public static class Tls
 {
     public static byte[] Serialize<T>(T value) where T : ITlsCodec<T>
     {
-        var writer = new TlsWriter();
-        value.Encode(writer);
-        return writer.ToArray();
+        var writer = TlsWriter.Rent();
+        try
+        {
+            value.Encode(writer);
+            return writer.ToArray();
+        }
+        finally { TlsWriter.Return(writer); }
     }
 
     /// <summary>Decodes a value that must occupy all of <paramref name="bytes"/>.</summary>

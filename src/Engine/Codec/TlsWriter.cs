@@ -20,6 +20,40 @@ public sealed class TlsWriter
 
     public TlsWriter(int capacity = 256) => _buffer = new byte[Math.Max(16, capacity)];
 
+    // A few writers per thread for serializations whose bytes are copied out or consumed at once
+    // (Tls.Serialize, labelled crypto inputs): their buffers are reused instead of grown anew each time.
+    private const int PoolSize = 4;
+    private const int PooledCapacityLimit = 1 << 16;
+    [ThreadStatic] private static TlsWriter?[]? t_pool;
+
+    /// <summary>An empty writer from this thread's pool (or a new one); give it back with <see cref="Return"/>.</summary>
+    internal static TlsWriter Rent()
+    {
+        var pool = t_pool;
+        if (pool is not null)
+            for (int i = 0; i < pool.Length; i++)
+                if (pool[i] is { } w)
+                {
+                    pool[i] = null;
+                    return w;
+                }
+        return new TlsWriter(1024);
+    }
+
+    /// <summary>Zeroes what <paramref name="writer"/> holds (it may have held secrets) and keeps it for reuse; the caller must not use it again.</summary>
+    internal static void Return(TlsWriter writer)
+    {
+        writer.Clear();
+        if (writer._buffer.Length > PooledCapacityLimit) return;
+        var pool = t_pool ??= new TlsWriter?[PoolSize];
+        for (int i = 0; i < pool.Length; i++)
+            if (pool[i] is null)
+            {
+                pool[i] = writer;
+                return;
+            }
+    }
+
     public int Length => _length;
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
     public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();

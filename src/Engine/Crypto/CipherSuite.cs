@@ -82,11 +82,15 @@ public sealed class CipherSuite
     /// <summary>RFC 9420 §5.1.3 ExpandWithLabel: KDFLabel { uint16 length; opaque label&lt;V&gt; = "MLS 1.0 " + Label; opaque context&lt;V&gt; }.</summary>
     public byte[] ExpandWithLabel(ReadOnlySpan<byte> secret, string label, ReadOnlySpan<byte> context, int length)
     {
-        var w = new TlsWriter(16 + label.Length + context.Length);
-        w.WriteUInt16(checked((ushort)length));
-        WriteMlsLabel(w, label);
-        w.WriteOpaque(context);
-        return Kdf.Expand(secret, w.WrittenSpan, length);
+        var w = TlsWriter.Rent();
+        try
+        {
+            w.WriteUInt16(checked((ushort)length));
+            WriteMlsLabel(w, label);
+            w.WriteOpaque(context);
+            return Kdf.Expand(secret, w.WrittenSpan, length);
+        }
+        finally { TlsWriter.Return(w); }
     }
 
     /// <summary>RFC 9420 §5.1.3 DeriveSecret(Secret, Label) = ExpandWithLabel(Secret, Label, "", Nh).</summary>
@@ -103,18 +107,26 @@ public sealed class CipherSuite
     /// <summary>RFC 9420 §5.2 RefHash(label, value) = Hash(RefHashInput { label&lt;V&gt;; value&lt;V&gt; }).</summary>
     public byte[] RefHash(string label, ReadOnlySpan<byte> value)
     {
-        var w = new TlsWriter(8 + label.Length + value.Length);
-        w.WriteUtf8(label);
-        w.WriteOpaque(value);
-        return Hash(w.WrittenSpan);
+        var w = TlsWriter.Rent();
+        try
+        {
+            w.WriteUtf8(label);
+            w.WriteOpaque(value);
+            return Hash(w.WrittenSpan);
+        }
+        finally { TlsWriter.Return(w); }
     }
 
     public byte[] MakeKeyPackageRef(ReadOnlySpan<byte> encodedKeyPackage) => RefHash("MLS 1.0 KeyPackage Reference", encodedKeyPackage);
     public byte[] MakeProposalRef(ReadOnlySpan<byte> encodedAuthenticatedContent) => RefHash("MLS 1.0 Proposal Reference", encodedAuthenticatedContent);
 
     /// <summary>RFC 9420 §5.1.2 SignWithLabel: Sign over SignContent { "MLS 1.0 " + Label; Content }.</summary>
-    public byte[] SignWithLabel(ReadOnlySpan<byte> signaturePrivateKey, string label, ReadOnlySpan<byte> content) =>
-        Signature.Sign(signaturePrivateKey, LabeledContent(label, content));
+    public byte[] SignWithLabel(ReadOnlySpan<byte> signaturePrivateKey, string label, ReadOnlySpan<byte> content)
+    {
+        var w = Labeled(label, content);
+        try { return Signature.Sign(signaturePrivateKey, w.WrittenSpan); }
+        finally { TlsWriter.Return(w); }
+    }
 
     /// <summary>
     /// SignWithLabel with a private key held as a <see cref="Schedule.Secret"/>: the key is parsed (and its
@@ -123,12 +135,22 @@ public sealed class CipherSuite
     public byte[] SignWithLabel(Schedule.Secret signaturePrivateKey, string label, ReadOnlySpan<byte> content)
     {
         ArgumentNullException.ThrowIfNull(signaturePrivateKey);
-        var message = LabeledContent(label, content);
-        if (signaturePrivateKey.Attachment is SigningKey kept && kept.Scheme == Signature) return kept.Sign(message);
-        var key = Signature.ImportSigningKey(signaturePrivateKey.Span);
-        if (signaturePrivateKey.TryAttach(key)) return key.Sign(message);
-        // Another provider's key is attached (a test switching providers): this one serves once.
-        using (key) return key.Sign(message);
+        SigningKey key;
+        bool temporary = false;
+        if (signaturePrivateKey.Attachment is SigningKey kept && kept.Scheme == Signature) key = kept;
+        else
+        {
+            key = Signature.ImportSigningKey(signaturePrivateKey.Span);
+            // Another provider's key may be attached (a test switching providers): then this one serves once.
+            temporary = !signaturePrivateKey.TryAttach(key);
+        }
+        var w = Labeled(label, content);
+        try { return key.Sign(w.WrittenSpan); }
+        finally
+        {
+            TlsWriter.Return(w);
+            if (temporary) key.Dispose();
+        }
     }
 
     /// <summary>The parsed signing key attached to <paramref name="signaturePrivateKey"/> (made and attached on first use).</summary>
@@ -143,8 +165,12 @@ public sealed class CipherSuite
     }
 
     /// <summary>RFC 9420 §5.1.2 VerifyWithLabel; false on any bad input.</summary>
-    public bool VerifyWithLabel(ReadOnlySpan<byte> signaturePublicKey, string label, ReadOnlySpan<byte> content, ReadOnlySpan<byte> signature) =>
-        Signature.Verify(signaturePublicKey, LabeledContent(label, content), signature);
+    public bool VerifyWithLabel(ReadOnlySpan<byte> signaturePublicKey, string label, ReadOnlySpan<byte> content, ReadOnlySpan<byte> signature)
+    {
+        var w = Labeled(label, content);
+        try { return Signature.Verify(signaturePublicKey, w.WrittenSpan, signature); }
+        finally { TlsWriter.Return(w); }
+    }
 
     /// <summary>RFC 9420 §5.1.3 EncryptWithLabel: HPKE SealBase with info = EncryptContext { "MLS 1.0 " + Label; Context } and empty aad.</summary>
     public (byte[] KemOutput, byte[] Ciphertext) EncryptWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> context,
@@ -167,10 +193,18 @@ public sealed class CipherSuite
     /// <summary>SignContent and EncryptContext share one shape: { "MLS 1.0 " + Label &lt;V&gt;; content &lt;V&gt; }.</summary>
     private static byte[] LabeledContent(string label, ReadOnlySpan<byte> content)
     {
-        var w = new TlsWriter(16 + label.Length + content.Length);
+        var w = Labeled(label, content);
+        try { return w.ToArray(); }
+        finally { TlsWriter.Return(w); }
+    }
+
+    /// <summary><see cref="LabeledContent"/> in a pooled writer (the caller returns it).</summary>
+    private static TlsWriter Labeled(string label, ReadOnlySpan<byte> content)
+    {
+        var w = TlsWriter.Rent();
         WriteMlsLabel(w, label);
         w.WriteOpaque(content);
-        return w.ToArray();
+        return w;
     }
 
     private static void WriteMlsLabel(TlsWriter w, string label)

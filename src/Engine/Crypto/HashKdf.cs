@@ -48,19 +48,51 @@ public sealed class HashKdf
 
     public byte[] Extract(ReadOnlySpan<byte> salt, ReadOnlySpan<byte> ikm)
     {
-        // RFC 5869: an empty salt means Nh zero bytes; HMAC pads short keys with zeros, so the
-        // empty key gives the same result.
+        // RFC 5869 §2.2 PRK = HMAC-Hash(salt, IKM). An empty salt means Nh zero bytes; HMAC pads short
+        // keys with zeros, so the empty key gives the same result.
         CryptoCounters.Count(CryptoOp.Extract, ikm.Length);
         var prk = new byte[Length];
-        HKDF.Extract(Name, ikm, salt, prk);
+        Hmac(salt, ikm, prk);
         return prk;
     }
 
+    /// <summary>
+    /// RFC 5869 §2.3 HKDF-Expand: T(i) = HMAC-Hash(PRK, T(i-1) || info || i). Written on the one-shot
+    /// HMAC: .NET's HKDF.Expand builds a KDF context per call, which costs more than the one or two HMACs
+    /// an MLS expansion needs (the IETF vectors check both give the same bytes).
+    /// </summary>
     public byte[] Expand(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> info, int length)
     {
         CryptoCounters.Count(CryptoOp.Expand, length);
+        if (length < 0 || length > 255 * Length) throw new ArgumentOutOfRangeException(nameof(length), "HKDF-Expand: length exceeds 255 * Nh");
         var okm = new byte[length];
-        HKDF.Expand(Name, prk, okm, info);
+        int inputLength = Length + info.Length + 1;
+        Span<byte> input = inputLength <= 512 ? stackalloc byte[inputLength] : new byte[inputLength];
+        Span<byte> block = stackalloc byte[Length];
+        int previous = 0;
+        for (int i = 1, written = 0; written < length; i++)
+        {
+            block[..previous].CopyTo(input);
+            info.CopyTo(input[previous..]);
+            input[previous + info.Length] = (byte)i;
+            Hmac(prk, input[..(previous + info.Length + 1)], block);
+            previous = Length;
+            int n = Math.Min(Length, length - written);
+            block[..n].CopyTo(okm.AsSpan(written));
+            written += n;
+        }
+        CryptographicOperations.ZeroMemory(block);
+        CryptographicOperations.ZeroMemory(input);
         return okm;
+    }
+
+    private void Hmac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        switch (Length)
+        {
+            case 32: HMACSHA256.HashData(key, data, destination); break;
+            case 48: HMACSHA384.HashData(key, data, destination); break;
+            default: HMACSHA512.HashData(key, data, destination); break;
+        }
     }
 }

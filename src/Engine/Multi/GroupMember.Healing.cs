@@ -72,15 +72,16 @@ public sealed partial class GroupMember
                 if (Ask("catchup/" + d.Sender)) Send(d.Sender, Datagram(MultiKind.CatchUp));
                 break;
             case ChainRelation.ForkWeWin:
+                // The loser asks for our GroupInfo when it is ready to rejoin (sending it unasked to every
+                // loser from every winner costs a ratchet tree per pair and per retry).
                 _seen.Add(new MemberObservation.ForkDetected(_chain.ForkPoint(theirs) + 1, "chain", d.Sender));
-                // The loser needs a GroupInfo of the canonical branch: send it now, saving it a round trip.
-                if (Ask("groupinfo/" + d.Sender)) SendGroupInfo(d.Sender);
                 break;
             case ChainRelation.ForkTheyWin:
                 ulong fork = _chain.ForkPoint(theirs);
                 _seen.Add(new MemberObservation.ForkDetected(fork + 1, "chain", d.Sender));
                 // With the fork point's state retained, their commits suffice; otherwise ask for a GroupInfo.
                 bool retained = _retained.Any(r => r.State.Epoch == fork && r.Chain.Epoch == fork);
+                if (!retained && _joinAt is not null) break; // already waiting to rejoin: it asks for a fresh GroupInfo then
                 if (Ask("catchup/" + d.Sender)) Send(d.Sender, Datagram(MultiKind.CatchUp) with { Epoch = retained ? fork : ulong.MaxValue });
                 break;
         }

@@ -158,35 +158,57 @@ public sealed partial class GroupMember
             Reject(d, "unverified requester");
             return;
         }
+        // One HPKE seal and one signature for every held message asked for (RFC 9420 §5.1.3 EncryptWithLabel).
+        var entries = new TlsWriter();
+        var shared = new List<string>();
+        int mark = entries.BeginVector();
         foreach (var raw in d.Ids.Take(64))
         {
             string mid = Encoding.UTF8.GetString(raw);
             if (!_held.TryGetValue(mid, out var held)) continue;
-            var (kem, ct) = _suite.EncryptWithLabel(id.KeySharePublicKey, KeyShareLabel, raw, held.Plaintext, _random);
-            byte[] signature = _suite.SignWithLabel(_signature.PrivateKey, KeyShareLabel, Signed(raw, kem, ct));
-            Send(d.Sender, Datagram(MultiKind.KeyShare) with { Target = d.Sender, Ids = [raw, signature], Extra = kem, Body = ct });
-            _seen.Add(new MemberObservation.KeyShareSent(d.Sender, mid));
+            entries.WriteOpaque(raw);
+            entries.WriteOpaque(held.Plaintext);
+            shared.Add(mid);
         }
+        entries.EndVector(mark);
+        if (shared.Count == 0) return;
+        byte[] context = Encoding.UTF8.GetBytes(d.Sender);
+        var (kem, ct) = _suite.EncryptWithLabel(id.KeySharePublicKey, KeyShareLabel, context, entries.ToArray(), _random);
+        byte[] signature = _suite.SignWithLabel(_signature.PrivateKey, KeyShareLabel, Signed(context, kem, ct));
+        Send(d.Sender, Datagram(MultiKind.KeyShare) with { Target = d.Sender, Ids = [signature], Extra = kem, Body = ct });
+        foreach (var mid in shared) _seen.Add(new MemberObservation.KeyShareSent(d.Sender, mid));
     }
 
     private void OnKeyShare(MultiDatagram d)
     {
-        if (d.Ids.Count != 2) { Reject(d, "malformed"); return; }
-        string mid = Encoding.UTF8.GetString(d.Ids[0]);
-        if (!_unreadable.TryGetValue(mid, out var lost)) { Reject(d, "not asked or already read"); return; }
+        if (d.Ids.Count != 1 || d.Target != Name) { Reject(d, "malformed"); return; }
+        byte[] context = Encoding.UTF8.GetBytes(Name);
         if (!_roster.TryGetValue(d.Sender, out var holder)
-            || !_suite.VerifyWithLabel(holder.SignaturePublicKey, KeyShareLabel, Signed(d.Ids[0], d.Extra, d.Body), d.Ids[1]))
+            || !_suite.VerifyWithLabel(holder.SignaturePublicKey, KeyShareLabel, Signed(context, d.Extra, d.Body), d.Ids[0]))
         {
             Reject(d, "bad key-share signature");
             return;
         }
-        byte[] plaintext;
-        try { plaintext = _suite.DecryptWithLabel(_keyShareKey.PrivateKey, KeyShareLabel, d.Ids[0], d.Extra, d.Body); }
+        List<(byte[] Id, byte[] Plaintext)> entries;
+        try
+        {
+            byte[] plaintext = _suite.DecryptWithLabel(_keyShareKey.PrivateKey, KeyShareLabel, context, d.Extra, d.Body);
+            var reader = new TlsReader(plaintext);
+            var list = reader.ReadVectorReader();
+            entries = [];
+            while (!list.End) entries.Add((list.ReadOpaque(), list.ReadOpaque()));
+            reader.EnsureEnd();
+        }
         catch (MlsProtocolException e) { Reject(d, e.Error.ToString()); return; }
-        if (plaintext.Length < 8) { Reject(d, "short payload"); return; }
-        _unreadable.Remove(mid);
-        _delivered.Add(mid);
-        _seen.Add(new MemberObservation.Delivered(mid, lost.Sender, BinaryPrimitives.ReadInt64BigEndian(plaintext), Epoch, ViaKeyShare: true));
+        catch (MlsDecodeException) { Reject(d, "malformed key-share"); return; }
+        foreach (var (raw, plaintext) in entries)
+        {
+            string mid = Encoding.UTF8.GetString(raw);
+            if (plaintext.Length < 8 || !_unreadable.TryGetValue(mid, out var lost)) continue;
+            _unreadable.Remove(mid);
+            _delivered.Add(mid);
+            _seen.Add(new MemberObservation.Delivered(mid, lost.Sender, BinaryPrimitives.ReadInt64BigEndian(plaintext), Epoch, ViaKeyShare: true));
+        }
     }
 
     private static byte[] Signed(byte[] id, byte[] kem, byte[] ct)

@@ -27,7 +27,7 @@ public enum MultiKind : byte
     KeyPackageReply = 10,
     /// <summary>Key-share: the ids of datagrams the sender could not read.</summary>
     KeyShareRequest = 11,
-    /// <summary>Key-share: one message re-encrypted (HPKE) to the requester's verified key-share key; Ids[0] names it.</summary>
+    /// <summary>Key-share: the asked-for messages (id, plaintext) sealed with HPKE to the requester's verified key-share key; Ids[0] is the holder's signature.</summary>
     KeyShare = 12,
     /// <summary>The sequencer's epoch (its reply to a rejected commit or a catch-up).</summary>
     DsHead = 13,

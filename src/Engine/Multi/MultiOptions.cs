@@ -55,7 +55,7 @@ public sealed record MultiOptions
     /// Before an external rejoin a member waits a seeded time below this × the members of the tree it
     /// joins (so the losers of one fork do not all commit for the same epoch and fork again).
     /// </summary>
-    public long JoinSpreadMsPerMember { get; init; } = 40;
+    public long JoinSpreadMsPerMember { get; init; } = 100;
 
     /// <summary>Commits kept to answer a catch-up (the latest ones of our chain).</summary>
     public int CommitLog { get; init; } = 32;

@@ -13,8 +13,8 @@ namespace Sim.Scenarios.Cli;
 /// runs one world and prints its metrics, the checkers' verdicts, the trace hash and the command that
 /// replays it (--trace writes the JSON Lines). With comma lists (members, strategy, partition-ms,
 /// loss) it runs the grid and writes a report (README.md with the table, four ScottPlot charts) to
-/// --out. Exit 0 when everything ran and every invariant held, 1 when a world broke an invariant or
-/// did not reach one state, 2 for bad arguments.
+/// --out. Exit codes as <see cref="ExitCodes"/>: 0 every invariant held, 1 a world broke one (or did
+/// not reach one state), 64 a bad argument.
 /// </summary>
 public static class GroupsCommand
 {
@@ -61,10 +61,10 @@ public static class GroupsCommand
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
                 io.Error.WriteLine($"groups: {e.Message}");
-                return 2;
+                return ExitCodes.Usage;
             }
             if (grid.Points().Count == 1) return RunOne(io, grid, parse.GetValue(trace));
-            if (parse.GetValue(trace) is not null) { io.Error.WriteLine("groups: --trace needs a single world (one value per option)"); return 2; }
+            if (parse.GetValue(trace) is not null) { io.Error.WriteLine("groups: --trace needs a single world (one value per option)"); return ExitCodes.Usage; }
             return RunGrid(io, grid, parse.GetValue(output)!);
         });
         return command;
@@ -91,7 +91,7 @@ public static class GroupsCommand
             if (tracePath is not null) io.Console.MarkupLine($"trace written to [bold]{Markup.Escape(tracePath)}[/] (JSON Lines)");
             io.Console.WriteLine("replay: " + run.Replay);
         }
-        return run.Held ? 0 : 1;
+        return run.Held ? ExitCodes.Held : ExitCodes.Violation;
     }
 
     private static int RunGrid(CliIo io, GroupsGrid grid, string outDir)
@@ -115,7 +115,7 @@ public static class GroupsCommand
             io.Console.MarkupLine($"{runs.Count} worlds; invariants held in {runs.Count(r => r.Held)}; report: [bold]{Markup.Escape(files)}[/]");
             foreach (var r in runs.Where(r => !r.Held)) io.Console.MarkupLine($"[red]{Markup.Escape(r.Label)}[/]: {Markup.Escape(string.Join("; ", r.Verdicts.Where(v => !v.Passed)))} — replay: {Markup.Escape(r.Replay)}");
         }
-        return runs.All(r => r.Held) ? 0 : 1;
+        return runs.All(r => r.Held) ? ExitCodes.Held : ExitCodes.Violation;
     }
 
     private static MultiStrategy ParseStrategy(string s) => s switch

@@ -70,7 +70,7 @@ public sealed class GroupScenarioTests
     public void Bad_values_are_usage_errors_naming_them(string option, string value)
     {
         var (exit, _, error) = Cli.CliRun.Invoke("groups", option, value);
-        Assert.Equal(2, exit);
+        Assert.Equal(Sim.Scenarios.Cli.ExitCodes.Usage, exit);
         Assert.Contains(value.TrimStart('-'), error);
     }
 }
