@@ -25,9 +25,10 @@ public static class ReplayCommand
             if (r.GetValueOrDefault<string?>() is { } h && (h.Length != 64 || !h.All(Uri.IsHexDigit))) r.AddError($"--expect-hash takes the 64 hex digits of a trace hash, got '{h}'");
         });
         var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
+        var report = RunCommand.ReportOption();
         var command = new Command("replay", "Reproduce a failure exactly (same trace hash) from its scenario text or from --seed and --case, and print the verdicts.")
         {
-            scenario, seed, caseIndex, property, trace, expect, json,
+            scenario, seed, caseIndex, property, trace, expect, report, json,
         };
         command.SetAction((parse, cancel) =>
         {
@@ -47,7 +48,7 @@ public static class ReplayCommand
                 s = PropertyRunner.Generate(p, checkSeed, i);
             }
             else throw CliError.Usage("give --scenario TEXT, or --seed S --case I --property P");
-            return Task.FromResult(RunCommand.Execute(io, s, parse.GetValue(trace), p?.Name, exitOnVerdicts: true, parse.GetValue(expect), cancel: cancel));
+            return Task.FromResult(RunCommand.Execute(io, s, parse.GetValue(trace), p?.Name, exitOnVerdicts: true, parse.GetValue(expect), parse.GetValue(report), cancel));
         });
         return command;
     }

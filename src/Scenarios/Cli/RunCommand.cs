@@ -24,11 +24,12 @@ public static class RunCommand
         var file = new Option<string?>("--file") { Description = "A file whose first non-comment line is scenario text" };
         var seed = new Option<ulong?>("--seed") { Description = "Run the scenario with this seed instead of its own" };
         var trace = new Option<string?>("--trace") { Description = "Write the trace to FILE as JSON Lines" };
+        var report = ReportOption();
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON" };
         var list = new Option<bool>("--list") { Description = "List the catalog scenarios and exit" };
         var command = new Command("run", "Run one scenario (catalog name, --scenario text or --file) and print a summary; --trace writes JSON Lines.")
         {
-            name, scenario, file, seed, trace, json, list,
+            name, scenario, file, seed, trace, report, json, list,
         };
         command.SetAction((parse, cancel) =>
         {
@@ -44,15 +45,23 @@ public static class RunCommand
             if (given.Count != 1) throw CliError.Usage("give exactly one of NAME, --scenario TEXT or --file PATH (pairsim run --list shows the catalog)");
             var s = ScenarioSource.Resolve(given[0]!);
             if (parse.GetValue(seed) is { } newSeed) s = s with { Seed = newSeed };
-            return Task.FromResult(Execute(io, s, parse.GetValue(trace), cancel: cancel));
+            return Task.FromResult(Execute(io, s, parse.GetValue(trace), reportDir: parse.GetValue(report), cancel: cancel));
         });
         return command;
     }
 
+    /// <summary>--report DIR: the world's spacetime diagram, epoch timeline and verdicts.</summary>
+    internal static Option<string?> ReportOption() => new("--report")
+    {
+        Description = "Write the world's report to DIR: spacetime diagram and epoch timeline (SVG with hover text on every arrow and mark, PNG), epoch-lag chart, trace, report.html",
+        HelpName = "DIR",
+    };
+
     internal static int Execute(CliIo io, Scenario scenario, string? tracePath, string? property = null, bool exitOnVerdicts = false, string? expectHash = null,
-        CancellationToken cancel = default)
+        string? reportDir = null, CancellationToken cancel = default)
     {
         if (tracePath is not null) OutputCheck.File(tracePath, "--trace");
+        if (reportDir is not null) OutputCheck.Directory(reportDir, "--report");
         WorldReport report;
         try
         {
@@ -75,18 +84,24 @@ public static class RunCommand
             return ExitCodes.Undecided;
         }
         if (tracePath is not null) report.Result.Trace.WriteTo(tracePath);
+        IReadOnlyList<string> reportFiles = [];
+        if (reportDir is not null)
+            reportFiles = Reports.WorldReportFiles.Write(report.Result, scenario.Format(), Properties.Replay.Command(scenario, property, report.Result.TraceHash),
+                report.Verdicts.Select(v => new Reports.WorldReportFiles.VerdictLine(v.Property.Name, v.Verdict.Held, v.Verdict.ToString())).ToList(), reportDir);
         bool hashOk = expectHash is null || string.Equals(expectHash, report.Result.TraceHash, StringComparison.OrdinalIgnoreCase);
         if (io.Json)
         {
             var o = report.ToJson();
             if (tracePath is not null) o["trace_file"] = tracePath;
             if (expectHash is not null) o["expected_hash_matches"] = hashOk;
+            if (reportDir is not null) o["report"] = Path.Combine(reportDir, Reports.WorldReportFiles.HtmlName);
             io.Output.WriteLine(o.ToJsonString(WorldReport.Indented));
         }
         else
         {
             report.Print(io);
             if (tracePath is not null) io.Console.MarkupLine($"trace written to [bold]{Markup.Escape(tracePath)}[/] (JSON Lines)");
+            if (reportDir is not null) io.Output.WriteLine($"report written to {Path.Combine(reportDir, Reports.WorldReportFiles.HtmlName)} ({reportFiles.Count} files)");
             if (expectHash is not null)
                 io.Console.MarkupLine(hashOk ? "[green]trace hash matches the expected hash[/]" : $"[red]trace hash differs from the expected {Markup.Escape(expectHash)}[/]");
         }

@@ -100,13 +100,13 @@ public static class SweepCommand
                 sweep = io.WithProgress("sweep", grid.WorldCount, progress => Sweep.Run(grid, w =>
                 {
                     var m = w.Metrics;
-                    var failed = m.Verdicts.Where(v => !v.Passed).Select(v => v.Name).ToList();
+                    var failed = m.Verdicts.Where(v => !v.Passed && PointSummary.Judged(w.Point, v)).Select(v => v.Name).ToList();
                     rows.Append(w.Point.DropProbability, w.Point.DuplicateProbability, w.Point.ReorderProbability, w.Point.PartitionMs, w.Point.RetentionWindow,
-                        w.Index, m.Seed.ToString(CultureInfo.InvariantCulture), m.TraceHash, m.AllHeld, string.Join(",", failed),
+                        w.Index, m.Seed.ToString(CultureInfo.InvariantCulture), m.TraceHash, failed.Count == 0, string.Join(",", failed),
                         m.ConvergenceMs, m.ConvergenceRoundTrips, m.HonestArrived, m.HonestDecrypted, m.DecryptableFraction, m.Sent, m.Lost, m.Expired, m.Epochs,
                         w.Scenario.Format(), ReplayCommand(w, failed.FirstOrDefault()));
                     done++;
-                    progress.Advance(!m.AllHeld);
+                    progress.Advance(failed.Count > 0);
                 }, runner, cancel));
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -147,7 +147,7 @@ public static class SweepCommand
             var w = group.SelectMany(p => p.Worlds).ToList();
             var conv = w.Where(x => x.ConvergenceMs is not null).ToList();
             int arrived = w.Sum(x => x.HonestArrived);
-            int held = w.Count(x => x.AllHeld);
+            int held = group.Sum(p => p.Worlds.Count(x => x.Verdicts.All(v => v.Passed || !PointSummary.Judged(p.Point, v))));
             table.AddRow(
                 SweepPoint.F(group.Key), w.Count.ToString(CultureInfo.InvariantCulture), $"{group.Sum(p => p.Converged)}/{w.Count}",
                 conv.Count == 0 ? "–" : conv.Average(x => x.ConvergenceMs!.Value).ToString("F0", CultureInfo.InvariantCulture),

@@ -30,6 +30,7 @@ public sealed record WorldReport(Scenario Scenario, WorldResult Result, IReadOnl
         var c = io.Console;
         c.MarkupLine($"[bold]scenario[/] {Markup.Escape(Scenario.Format())}");
         c.MarkupLine($"[grey]{Markup.Escape(r.ReplayLine)}[/]");
+        io.Output.WriteLine($"replay: {Replay.Command(Scenario, null, r.TraceHash)}");
         var summary = new Table().AddColumns("", "value").HideHeaders();
         summary.AddRow("seed", Scenario.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         summary.AddRow("trace hash", r.TraceHash);
@@ -62,6 +63,7 @@ public sealed record WorldReport(Scenario Scenario, WorldResult Result, IReadOnl
             ["scenario"] = Scenario.Format(),
             ["seed"] = Scenario.Seed,
             ["options"] = r.ReplayLine,
+            ["replay"] = Replay.Command(Scenario, null, r.TraceHash),
             ["trace_hash"] = r.TraceHash,
             ["events"] = r.Trace.Events.Count,
             ["safety_phase_end_ms"] = r.SafetyPhaseEndMs,

@@ -17,6 +17,18 @@ public sealed record ChartFile(string Name, string Title, string PngPath, string
         return new ChartFile(name, title, png, svg);
     }
 
+    /// <summary>Saves the plot as DIR/NAME.png and writes <paramref name="svg"/> (drawn by hand, e.g. with hover text) as DIR/NAME.svg.</summary>
+    public static ChartFile SavePngWithSvg(Plot plot, string directory, string name, string title, int width, int height, string svg)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        Directory.CreateDirectory(directory);
+        var png = Path.Combine(directory, name + ".png");
+        var svgPath = Path.Combine(directory, name + ".svg");
+        plot.SavePng(png, width, height);
+        File.WriteAllText(svgPath, svg, new System.Text.UTF8Encoding(false));
+        return new ChartFile(name, title, png, svgPath);
+    }
+
     /// <summary>A new plot with the report's font and sizes (call this, not <c>new Plot()</c>: the font must be registered first).</summary>
     public static Plot NewPlot(string title, string xLabel, string yLabel)
     {

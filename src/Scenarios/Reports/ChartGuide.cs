@@ -22,12 +22,12 @@ public static class ChartGuide
         "100% mean R is large enough for the network's reordering; the gap between lines is the price of a smaller R.";
 
     public const string EpochLag =
-        "One run (the sample world named in the title), over virtual time: alice's and bob's epochs as steps (left axis), " +
-        "and the lag |epoch(alice) − epoch(bob)| as a grey area (right axis). In PairMLS a party may send only in an epoch it " +
-        "owns, so each change of speaker adds an epoch; the lag is the time the peer has not yet seen that commit. It should " +
-        "never exceed 1 (a party is never more than one epoch ahead) and must return to 0 after the faults stop (dashed green " +
-        "line). The red band is the partition: epochs keep moving on one side only while nothing crosses, and the first " +
-        "datagram after it heals closes the gap in one step.";
+        "One run (the sample world named in the title; its seed and replay command are at the end of the report), over virtual time: " +
+        "alice's and bob's epochs as steps (left axis), and the lag |epoch(alice) − epoch(bob)| as grey bars (right axis, 0–2). In PairMLS " +
+        "a party may send only in an epoch it owns, so each change of speaker adds an epoch; the lag is the time the peer has not yet seen " +
+        "that commit. It should never exceed 1 and must return to 0 after the faults stop (dashed green line). The liveness phase after it " +
+        "(tinted green) lasts only a few round trips, so the time axis draws it wider than the safety phase: read the tick labels. The red " +
+        "band is the partition: epochs keep moving on one side only while nothing crosses, and the first datagram after it heals closes the gap.";
 
     public const string Spacetime =
         "The same run as chart 3, drawn as a spacetime (Lamport) diagram: alice's lane at the top, bob's at the bottom, virtual " +
@@ -36,5 +36,7 @@ public static class ChartGuide
         "(reordered), purple is an extra copy the network made. A red stub ending in a cross is a datagram that never arrived " +
         "(dropped, or cut by the partition in the red band). A black diamond at an arrow's tip is an arrival the receiver could " +
         "not decrypt (Expired: its epoch was outside the window R). Green triangles are messages that carry a card edit. " +
-        "Steep arrows are fast; long, shallow arrows were held back.";
+        "Steep arrows are fast; long, shallow arrows were held back. Under the lanes, each party's epochs as bars. The time axis draws the " +
+        "short liveness phase wider, as in chart 3. In the SVG (report.html shows it) every arrow and mark names, on hover, its datagram, " +
+        "payload id, epoch, outcome and fault.";
 }

@@ -22,6 +22,13 @@ public enum FlightKind
 /// </summary>
 public sealed record DatagramFlight(string From, string To, string Datagram, long SentMs, long? ArrivedMs, FlightKind Kind, string? Outcome, bool CardEdit)
 {
+    /// <summary>The payload the datagram carries (the hover text names it).</summary>
+    public long? PayloadId { get; init; }
+    /// <summary>The epoch the sender sent it in.</summary>
+    public ulong? Epoch { get; init; }
+    /// <summary>The network fault that touched this copy (drop, partition, offline, duplicate, reorder), if any.</summary>
+    public string? Fault { get; init; }
+
     /// <summary>
     /// Every honest datagram of a trace (Send events) with each of its copies: the network's
     /// corrupted, replayed and forged extras are not drawn (the sweep's faults make none).
@@ -43,7 +50,7 @@ public sealed record DatagramFlight(string From, string To, string Datagram, lon
                     sends.TryAdd(id, e);
                     break;
                 case TraceKind.Fault when e.Datagram is { } id && e.Fault is "drop" or "partition" or "offline" && sends.TryGetValue(id, out var s):
-                    flights.Add(new DatagramFlight(s.Party!, Peer(s.Party!), id, s.T, null, FlightKind.Lost, e.Fault, IsEdit(s)));
+                    flights.Add(new DatagramFlight(s.Party!, Peer(s.Party!), id, s.T, null, FlightKind.Lost, e.Fault, IsEdit(s)) { PayloadId = s.PayloadId, Epoch = s.Epoch, Fault = e.Fault });
                     break;
                 case TraceKind.Deliver:
                     pending = e;
@@ -59,7 +66,11 @@ public sealed record DatagramFlight(string From, string To, string Datagram, lon
                     if (arrivals[id] > 1) kind = FlightKind.DuplicateCopy;
                     else kind = newestArrivedSend.TryGetValue(sent.Party!, out var newest) && newest > sent.T ? FlightKind.Reordered : FlightKind.InOrder;
                     newestArrivedSend[sent.Party!] = Math.Max(newestArrivedSend.GetValueOrDefault(sent.Party!, long.MinValue), sent.T);
-                    flights.Add(new DatagramFlight(sent.Party!, to, id, sent.T, d.T, kind, e.Outcome, IsEdit(sent)));
+                    flights.Add(new DatagramFlight(sent.Party!, to, id, sent.T, d.T, kind, e.Outcome, IsEdit(sent))
+                    {
+                        PayloadId = sent.PayloadId, Epoch = sent.Epoch,
+                        Fault = kind switch { FlightKind.DuplicateCopy => "duplicate", FlightKind.Reordered => "reorder", _ => null },
+                    });
                     break;
             }
         }

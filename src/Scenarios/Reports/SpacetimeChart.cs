@@ -21,12 +21,16 @@ public static class SpacetimeChart
     private static readonly Color Duplicate = new(0x94, 0x67, 0xbd);
     private static readonly Color Lost = new(0xd6, 0x27, 0x28);
 
-    public static ChartFile Render(WorldResult run, SweepPoint point, string directory)
+    /// <summary>
+    /// Writes DIR/spacetime.png (ScottPlot) and DIR/spacetime.svg (<see cref="SpacetimeSvg"/>: the same
+    /// diagram with the epoch timeline under it and hover text on every arrow and mark).
+    /// </summary>
+    public static ChartFile Render(WorldResult run, string subtitle, string directory)
     {
         ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(point);
         var flights = DatagramFlight.Of(run.Trace.Events);
-        var plot = ChartFile.NewPlot($"{Title} (seed {run.Options.Seed}: {point.Label})", "virtual time (ms)", "");
+        var title = $"{Title} ({subtitle})";
+        var plot = ChartFile.NewPlot(title, "virtual time (ms)", "");
         long end = Math.Max(1, run.Trace.Events.Count == 0 ? 1 : run.Trace.Events[^1].T);
         ChartMarks.Phases(plot, run, end);
 
@@ -86,7 +90,9 @@ public static class SpacetimeChart
         plot.Legend.ManualItems.Add(Item("arrived but not decrypted (Expired: outside R)", Colors.Black, MarkerShape.FilledDiamond, 0));
         plot.Legend.ManualItems.Add(Item("message carrying a card edit", Colors.DarkGreen, MarkerShape.FilledTriangleUp, 0));
         plot.ShowLegend(Edge.Bottom);
-        return ChartFile.Save(plot, directory, Name, Title, 1800, 600);
+        var svg = SpacetimeSvg.Render(title, flights, EpochSeries.From(run.Trace.Events),
+            run.Options.FaultProfile.Partitions.Select(p => (p.StartMs, p.HealMs)).ToList(), run.SafetyPhaseEndMs);
+        return ChartFile.SavePngWithSvg(plot, directory, Name, Title, 1800, 600, svg);
     }
 
     private static LegendItem Item(string text, Color color, MarkerShape marker, float lineWidth) => new()

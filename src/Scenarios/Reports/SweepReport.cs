@@ -31,8 +31,8 @@ public static class SweepReport
         {
             ConvergenceChart.Render(sweep, directory),
             DecryptabilityChart.Render(sweep, directory),
-            EpochLagChart.Render(sweep.Sample, sweep.SamplePoint, directory),
-            SpacetimeChart.Render(sweep.Sample, sweep.SamplePoint, directory),
+            EpochLagChart.Render(sweep.Sample, SampleSubtitle(sweep), directory),
+            SpacetimeChart.Render(sweep.Sample, SampleSubtitle(sweep), directory),
         };
         var trace = Path.Combine(directory, SampleTraceName);
         sweep.Sample.Trace.WriteTo(trace);
@@ -41,6 +41,30 @@ public static class SweepReport
         File.WriteAllText(md, Markdown(sweep, charts), new UTF8Encoding(false));
         File.WriteAllText(html, Html(sweep, charts), new UTF8Encoding(false));
         return new ReportFiles(directory, md, html, trace, charts);
+    }
+
+    /// <summary>The one-run charts' subtitle: which world they draw (the seed is in the report text, not the title).</summary>
+    public static string SampleSubtitle(SweepResult sweep)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        return $"world 0 at {sweep.SamplePoint.Label}";
+    }
+
+    /// <summary>The replay command of the sample world (its scenario text carries every setting, settle time included).</summary>
+    public static string SampleReplay(SweepResult sweep)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        var scenario = SweepWorkload.Scenario(sweep.SamplePoint, sweep.Sample.Options.Seed, sweep.Grid.Messages);
+        return Properties.Replay.Command(scenario, null, sweep.Sample.TraceHash);
+    }
+
+    /// <summary>The command that replays a violating world, judged on the failed checker, with its trace hash.</summary>
+    public static string ViolationReplay(SweepResult sweep, SweepPoint point, WorldMetrics world, Verdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        ArgumentNullException.ThrowIfNull(world);
+        ArgumentNullException.ThrowIfNull(verdict);
+        return Properties.Replay.Command(SweepWorkload.Scenario(point, world.Seed, sweep.Grid.Messages), verdict.Name, world.TraceHash);
     }
 
     private static readonly string[] Guides = [ChartGuide.Convergence, ChartGuide.Decryptability, ChartGuide.EpochLag, ChartGuide.Spacetime];
@@ -72,10 +96,14 @@ public static class SweepReport
     {
         var findings = new List<string>();
         int worlds = sweep.Points.Sum(p => p.WorldCount);
-        int clean = sweep.Points.Sum(p => p.Worlds.Count(w => w.AllHeld));
+        int clean = sweep.Points.Sum(p => p.Worlds.Count(w => w.Verdicts.All(v => v.Passed || !PointSummary.Judged(p.Point, v))));
         findings.Add(clean == worlds
             ? $"Every invariant held in all {worlds} worlds ({Checkers.All.Count} checkers each: {string.Join(", ", Checkers.All.Select(c => c.Name))})."
-            : $"Invariants held in {clean} of {worlds} worlds; see the last column of the table for which failed where (each failing world can be replayed from its seed).");
+            : $"Invariants held in {clean} of {worlds} worlds; see the last column of the table for which failed where (each violation below has its replay command).");
+        int costs = sweep.Points.Where(p => p.Point.RetentionWindow == 0).Sum(p => p.Worlds.Count(w => w.Verdicts.Any(v => !v.Passed && v.Name == "Decryptability")));
+        if (costs > 0)
+            findings.Add($"R = 0 costs: in {costs} world(s) at R = 0 a datagram that crossed the peer's commit in flight was Expired. That is what R = 0 buys forward secrecy with, " +
+                         "not a violation (Decryptability's invariant is stated for R ≥ 1); the expired column and chart 2 show its size.");
         var conv = sweep.Points.SelectMany(p => p.Worlds).Where(w => w.ConvergenceMs is not null).ToList();
         if (conv.Count > 0)
         {
@@ -103,7 +131,7 @@ public static class SweepReport
 
     /// <summary>Every failed verdict, in grid order: the point, the world, the checker's verdict.</summary>
     public static IReadOnlyList<(SweepPoint Point, WorldMetrics World, Verdict Verdict)> Violations(SweepResult sweep) =>
-        (from p in sweep.Points from w in p.Worlds from v in w.Verdicts where !v.Passed select (p.Point, w, v)).ToList();
+        (from p in sweep.Points from w in p.Worlds from v in w.Verdicts where !v.Passed && PointSummary.Judged(p.Point, v) select (p.Point, w, v)).ToList();
 
     // ------------------------------------------------------------------ markdown
 
@@ -115,7 +143,7 @@ public static class SweepReport
         md.AppendLine("# PairMLS under network faults: sweep report").AppendLine();
         md.AppendLine("Produced by (from the repository root, `pairsim` is `dotnet run --project src/Scenarios -c Release --`):").AppendLine()
           .AppendLine("```bash").AppendLine(sweep.Command).AppendLine("```").AppendLine();
-        md.AppendLine($"{sweep.Points.Count} grid points × {g.WorldsPerPoint} worlds = {sweep.Points.Count * g.WorldsPerPoint} worlds (plus the sample run), " +
+        md.AppendLine($"{sweep.Points.Count} grid points × {g.WorldsPerPoint} worlds = {sweep.Points.Count * g.WorldsPerPoint} worlds, " +
                       $"{g.Messages} user messages each. Every figure below is in virtual time and is reproduced exactly by the same command " +
                       "(same seed, same figures, same files).").AppendLine();
         md.AppendLine("## Findings").AppendLine();
@@ -141,17 +169,17 @@ public static class SweepReport
         {
             md.AppendLine().AppendLine("## Invariant violations").AppendLine();
             md.AppendLine($"{violations.Count} world(s) broke an invariant{(violations.Count > MaxViolationsListed ? $"; the first {MaxViolationsListed} are listed" : "")}. " +
-                          "Each options line reproduces its world exactly (same seed, same trace).").AppendLine();
+                          "Each command replays its world exactly (same scenario, same trace hash).").AppendLine();
             foreach (var (point, world, verdict) in violations.Take(MaxViolationsListed))
             {
                 md.AppendLine($"- **{point.Label}**, seed {world.Seed}: {verdict}");
-                md.AppendLine().AppendLine("  ```").AppendLine($"  {world.ReplayLine}").AppendLine("  ```");
+                md.AppendLine().AppendLine("  ```").AppendLine($"  {ViolationReplay(sweep, point, world, verdict)}").AppendLine("  ```");
             }
         }
         md.AppendLine().AppendLine("## The sample run").AppendLine();
         md.AppendLine($"Charts 3 and 4 draw world 0 of the point {sweep.SamplePoint.Label}. Its trace is [{SampleTraceName}]({SampleTraceName}) " +
-                      $"(JSON Lines, SHA-256 `{sweep.Sample.TraceHash}`); its options line, which reproduces it, is:").AppendLine();
-        md.AppendLine("```").AppendLine(sweep.Sample.ReplayLine).AppendLine("```");
+                      $"(JSON Lines, SHA-256 `{sweep.Sample.TraceHash}`); this command reproduces it exactly:").AppendLine();
+        md.AppendLine("```").AppendLine(SampleReplay(sweep)).AppendLine("```");
         return md.ToString();
     }
 
@@ -180,7 +208,7 @@ public static class SweepReport
         h.AppendLine("</head><body>");
         h.AppendLine("<h1>PairMLS under network faults: sweep report</h1>");
         h.AppendLine($"<p>Produced by (from the repository root, <code>pairsim</code> is <code>dotnet run --project src/Scenarios -c Release --</code>):</p><pre>{E(sweep.Command)}</pre>");
-        h.AppendLine($"<p>{sweep.Points.Count} grid points × {g.WorldsPerPoint} worlds = {sweep.Points.Count * g.WorldsPerPoint} worlds (plus the sample run), " +
+        h.AppendLine($"<p>{sweep.Points.Count} grid points × {g.WorldsPerPoint} worlds = {sweep.Points.Count * g.WorldsPerPoint} worlds, " +
                      $"{g.Messages} user messages each. Every figure is in virtual time and is reproduced exactly by the same command (same seed, same figures, same files).</p>");
         h.AppendLine("<h2>Findings</h2><ul>");
         foreach (var f in Findings(sweep)) h.AppendLine($"<li>{E(f)}</li>");
@@ -190,7 +218,10 @@ public static class SweepReport
             var c = charts[i];
             string svg = Path.GetFileName(c.SvgPath), png = Path.GetFileName(c.PngPath);
             h.AppendLine($"<h2>{i + 1}. {E(c.Title)}</h2>");
-            h.AppendLine($"<p><img src=\"{svg}\" alt=\"{E(c.Title)}\"></p><p>Files: <a href=\"{svg}\">{svg}</a>, <a href=\"{png}\">{png}</a></p>");
+            h.AppendLine(c.Name == SpacetimeChart.Name
+                ? $"<p>Hover over an arrow or mark for its datagram, payload id, epoch, outcome and fault.</p><p><object data=\"{svg}\" type=\"image/svg+xml\" aria-label=\"{E(c.Title)}\"><img src=\"{png}\" alt=\"{E(c.Title)}\"></object></p>"
+                : $"<p><img src=\"{svg}\" alt=\"{E(c.Title)}\"></p>");
+            h.AppendLine($"<p>Files: <a href=\"{svg}\">{svg}</a>, <a href=\"{png}\">{png}</a></p>");
             h.AppendLine($"<p class=\"guide\"><b>How to read it.</b> {E(Guides[i])}</p>");
         }
         h.AppendLine("<h2>Figures and invariant verdicts per grid point</h2>");
@@ -203,13 +234,13 @@ public static class SweepReport
         var violations = Violations(sweep);
         if (violations.Count > 0)
         {
-            h.AppendLine($"<h2>Invariant violations</h2><p>{violations.Count} world(s) broke an invariant. Each options line reproduces its world exactly.</p><ul>");
+            h.AppendLine($"<h2>Invariant violations</h2><p>{violations.Count} world(s) broke an invariant. Each command replays its world exactly (same trace hash).</p><ul>");
             foreach (var (point, world, verdict) in violations.Take(MaxViolationsListed))
-                h.AppendLine($"<li><b>{E(point.Label)}</b>, seed {world.Seed}: {E(verdict.ToString())}<pre>{E(world.ReplayLine)}</pre></li>");
+                h.AppendLine($"<li><b>{E(point.Label)}</b>, seed {world.Seed}: {E(verdict.ToString())}<pre>{E(ViolationReplay(sweep, point, world, verdict))}</pre></li>");
             h.AppendLine("</ul>");
         }
         h.AppendLine($"<h2>The sample run</h2><p>Charts 3 and 4 draw world 0 of the point {E(sweep.SamplePoint.Label)}. Its trace is <a href=\"{SampleTraceName}\">{SampleTraceName}</a> " +
-                     $"(JSON Lines, SHA-256 <code>{sweep.Sample.TraceHash}</code>); its options line, which reproduces it:</p><pre>{E(sweep.Sample.ReplayLine)}</pre>");
+                     $"(JSON Lines, SHA-256 <code>{sweep.Sample.TraceHash}</code>); this command reproduces it exactly:</p><pre>{E(SampleReplay(sweep))}</pre>");
         h.AppendLine("</body></html>");
         return h.ToString();
     }

@@ -43,10 +43,17 @@ public sealed class ChartTextTests(TinySweepFixture sweep) : IClassFixture<TinyS
     [InlineData(ConvergenceChart.Name, "drop probability while faults are on")]
     [InlineData(DecryptabilityChart.Name, "R = 2 past epochs kept")]
     [InlineData(EpochLagChart.Name, "virtual time (ms)")]
-    [InlineData(SpacetimeChart.Name, "duplicate copy made by the network")]
+    [InlineData(SpacetimeChart.Name, "duplicate copy")]
     public void EachSvgDrawsItsLabelsInTheShippedFont(string chart, string label)
     {
         var svg = File.ReadAllText(sweep.PathOf(chart + ".svg"));
+        if (chart == SpacetimeChart.Name)
+        {
+            // Drawn by hand (SpacetimeSvg): the font is set once on the root and inherited by every text.
+            Assert.Matches($"<svg [^>]*font-family=\"{ReportFonts.Family}", svg);
+            Assert.Matches($"<text [^>]*>{System.Text.RegularExpressions.Regex.Escape(label)}</text>", svg);
+            return;
+        }
         Assert.Matches($"<text [^>]*font-family=\"{ReportFonts.Family}\"[^>]*>\\s*{System.Text.RegularExpressions.Regex.Escape(label)}", svg);
     }
 }
