@@ -58,6 +58,7 @@ public sealed class MlsPairClient
         var add = group.Commit(new CommitOptions { InlineProposals = [new AddProposal(invitation.KeyPackage)], ForcePath = true });
         group.MergeCommit(add);
         byte[] addBytes = Tls.Serialize(add.Commit);
+        byte[] welcomeBytes = Tls.Serialize(add.Welcome!);
         var state = new MlsPairClientState
         {
             Rule = rule,
@@ -67,8 +68,8 @@ public sealed class MlsPairClient
             MyCard = agent.AssertCard(card, groupId),
             DesiredCard = card,
             AddCommit = addBytes,
-            Welcome = Tls.Serialize(add.Welcome!),
-        }.WithStart(group.Epoch, Hash(suite, addBytes), true);
+            Welcome = welcomeBytes,
+        }.WithStart(group.Epoch, Hash(suite, welcomeBytes), true); // both sides name w by its Welcome (the inviter never sees the Add commit)
         return new MlsPairClient(state, random);
     }
 
@@ -110,10 +111,13 @@ public sealed class MlsPairClient
         var s = _state;
         var outgoing = new List<BaselineDatagram>();
         if (edit is not null) s = s with { DesiredCard = edit.ApplyTo(s.DesiredCard) };
-        if (s.AddCommit is { } add && s.Rule == CommitRule.DeliveryServiceOrders) outgoing.Add(new BaselineDatagram(add, s.WelcomeEpoch - 1, false, null));
+        if (s.AddCommit is { } add && s.Rule == CommitRule.DeliveryServiceOrders) outgoing.Add(new BaselineDatagram(add, s.WelcomeEpoch, false, null));
         if (s.Welcome is { } welcome) outgoing.Add(new BaselineDatagram(welcome, s.WelcomeEpoch, false, null));
-        if (s.PendingCommit is { } pending) outgoing.Add(new BaselineDatagram(pending, s.Epoch, false, s.PendingCard?.Card.Version));
-        else s = MaybeCommit(s, outgoing, onSend: true);
+        // Server: the commit in flight again (a retransmission). Self-commit: our last commit, repeated until the
+        // peer's commit on top shows it arrived (as PairMLS staples it), so a lost commit does not strand the peer.
+        // A commit's datagram is labelled with the epoch it starts.
+        if (s.PendingCommit is { } pending) outgoing.Add(new BaselineDatagram(pending, s.Rule == CommitRule.OwnEpochsByParity ? s.Epoch : s.Epoch + 1, false, s.PendingCard?.Card.Version));
+        if (s.PendingCommit is null || s.Rule == CommitRule.OwnEpochsByParity) s = MaybeCommit(s, outgoing, onSend: true);
         if (edit is not null && s.EditWanted) s = s with { EditsWaited = s.EditsWaited + 1 };
 
         var group = MlsGroup.FromState(s.Group, _random);
@@ -146,12 +150,12 @@ public sealed class MlsPairClient
         byte[] aad = card is null ? [] : Tls.Serialize(card);
         var result = group.Commit(new CommitOptions { ForcePath = true, AuthenticatedData = aad });
         byte[] bytes = Tls.Serialize(result.Commit);
-        outgoing.Add(new BaselineDatagram(bytes, s.Epoch, false, card?.Card.Version));
+        outgoing.Add(new BaselineDatagram(bytes, s.Epoch + 1, false, card?.Card.Version));
         s = s with { CommitsMade = s.CommitsMade + 1 };
         if (s.Rule == CommitRule.DeliveryServiceOrders)
             return s with { Group = group.State, PendingCommit = bytes, PendingState = result.Staged.NewState, PendingCard = card };
         // Parity: nobody else may commit this epoch, so the commit is ours at once (as in PairMLS).
-        var next = s with { Group = result.Staged.NewState, MyCard = card ?? s.MyCard };
+        var next = s with { Group = result.Staged.NewState, MyCard = card ?? s.MyCard, PendingCommit = bytes, PendingCard = null };
         return next.WithStart(next.Epoch, Hash(next.Group.Suite, bytes), true);
     }
 
@@ -188,7 +192,7 @@ public sealed class MlsPairClient
         if (e < s.Epoch) return (new Duplicate(e + 1), []);
         if (e > s.Epoch) return (new Rejected(RejectReason.UnknownEpoch, $"commit for epoch {e}, we are in {s.Epoch}"), []);
         var changes = new List<IdentityChange>();
-        if (s.PendingCommit is { } pending && pending.AsSpan().SequenceEqual(bytes))
+        if (s.Rule == CommitRule.DeliveryServiceOrders && s.PendingCommit is { } pending && pending.AsSpan().SequenceEqual(bytes))
         {
             // The server fanned our own commit back: accepted.
             s = s with { Group = s.PendingState!, MyCard = s.PendingCard ?? s.MyCard, PendingCommit = null, PendingState = null, PendingCard = null };
@@ -213,7 +217,7 @@ public sealed class MlsPairClient
                 peerCard = card;
                 changes.Add(new IdentityChange(PairMember.Peer, UpdateKind.Identity, View(card.AgentKey, card), staged.NewEpoch));
             }
-            bool lost = s.PendingCommit is not null;
+            bool lost = s.Rule == CommitRule.DeliveryServiceOrders && s.PendingCommit is not null;
             s = s with
             {
                 Group = staged.NewState,

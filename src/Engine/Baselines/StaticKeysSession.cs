@@ -170,6 +170,21 @@ public sealed class StaticKeysSession
         return new Delivered(payload, 0, View(senderAgent, peerCard), changes);
     }
 
+    /// <summary>
+    /// What the long-term private key alone opens (an attacker's view of a stolen state): the payload of
+    /// any datagram sealed to it whose signature verifies, delivered before or not. Changes nothing.
+    /// </summary>
+    public byte[]? OpenWithKeysOnly(ReadOnlySpan<byte> datagram)
+    {
+        var saved = _state;
+        try
+        {
+            _state = _state with { Seen = [] };
+            return Receive(datagram) is Delivered d ? d.Payload : null;
+        }
+        finally { _state = saved; }
+    }
+
     /// <summary>The saved state: it holds the long-term private keys (store it as one, never log it).</summary>
     public byte[] Save() => _state.Save();
 

@@ -32,6 +32,13 @@ public sealed record PairOptions
     /// <summary>How far ahead of the next expected generation a datagram may be (RFC 9420 §9.2).</summary>
     public uint MaximumForwardDistance { get; init; } = 1000;
 
+    /// <summary>
+    /// A baseline variant (PAIRMLS.md "Baselines"): the acceptor never commits the random empty commit,
+    /// so w is always 1 and the parity tells who invited whom. Set only through
+    /// <see cref="Baselines.PairVariants.WithoutRandomEmptyCommit"/>.
+    /// </summary>
+    internal bool SkipRandomEmptyCommit { get; init; }
+
     internal int Horizon => Math.Max(HeaderKeyHorizon ?? RetentionWindow + 2, RetentionWindow);
 
     /// <summary>The MLS options every PairMLS group runs with.</summary>

@@ -59,7 +59,8 @@ public sealed class PairSession
         var myAssertion = agent.AssertCard(myCard, groupId);
         var group = MlsGroup.Create(suite, groupId, agent.ToKeyPair(), agent.Credential, random, options.ToGroupOptions(),
             IdentityBinding.WithSupport(KeyPackageBundle.DefaultCapabilities(suite)), [As.InitialBinding(myAssertion).ToExtension()]);
-        if (random.NextUInt64(2) == 1) group.MergeCommit(group.Commit(new CommitOptions { ForcePath = true }));
+        // The coin is drawn even by the variant without the empty commit, so both see the same randomness afterwards.
+        if (random.NextUInt64(2) == 1 && !options.SkipRandomEmptyCommit) group.MergeCommit(group.Commit(new CommitOptions { ForcePath = true }));
         var add = group.Commit(new CommitOptions { InlineProposals = [new AddProposal(keyPackage)], ForcePath = true });
         group.MergeCommit(add);
 

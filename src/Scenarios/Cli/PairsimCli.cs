@@ -21,6 +21,7 @@ public static class PairsimCli
         root.Subcommands.Add(ReplayCommand.Build());
         root.Subcommands.Add(SweepCommand.Build());
         root.Subcommands.Add(GroupsCommand.Build());
+        root.Subcommands.Add(CompareCommand.Build());
         foreach (var option in root.Options)
             if (option is HelpOption help && help.Action is HelpAction original) help.Action = new HelpWithExitCodes(original);
         return root;

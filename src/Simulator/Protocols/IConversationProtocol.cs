@@ -29,6 +29,26 @@ public interface IConversationProtocol
 
     /// <summary>A session from <see cref="IProtocolSession.Save"/>'s bytes (restart, rollback, or an attacker's stolen copy).</summary>
     IProtocolSession Load(ReadOnlySpan<byte> state, IRandomSource random);
+
+    /// <summary>
+    /// An attacker holding a copy of a party's saved state (PAIRMLS.md "FS / PCS"): it tries every
+    /// captured datagram with the keys in those bytes, by real decryption, as an attacker would run
+    /// the protocol (following its commits), without the party's own replay bookkeeping.
+    /// </summary>
+    IStateThief Steal(ReadOnlySpan<byte> state, IRandomSource random);
+}
+
+/// <summary>An attacker with a stolen state: it opens what the stolen keys open.</summary>
+public interface IStateThief
+{
+    /// <summary>The user payload, if the stolen keys (and what it learnt since) open <paramref name="datagram"/>; null otherwise.</summary>
+    byte[]? Open(ReadOnlySpan<byte> datagram);
+}
+
+/// <summary>A thief that runs the protocol's own receive path on the stolen state: it follows commits the stolen keys open, and consumed keys are really gone.</summary>
+public sealed class FollowingThief(IProtocolSession session) : IStateThief
+{
+    public byte[]? Open(ReadOnlySpan<byte> datagram) => session.Receive(datagram).Outcome is Sim.Engine.Pair.Delivered d ? d.Payload : null;
 }
 
 /// <summary>The inviter before she joins: her invitation's private part.</summary>

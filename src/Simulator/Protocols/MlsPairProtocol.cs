@@ -40,6 +40,8 @@ public sealed class MlsPairProtocol(CommitRule rule, ushort suite, int retention
 
     public IProtocolSession Load(ReadOnlySpan<byte> state, IRandomSource random) => new Conversation(MlsPairClient.Load(state, retentionWindow, random));
 
+    public IStateThief Steal(ReadOnlySpan<byte> state, IRandomSource random) => new FollowingThief(Load(state, random));
+
     private sealed class Invitation(MlsPairInvitation invitation) : IProtocolInvitation
     {
         public object Public => invitation.Public;

@@ -25,6 +25,8 @@ public sealed class PairMlsProtocol(PairOptions options) : IConversationProtocol
 
     public IProtocolSession Load(ReadOnlySpan<byte> state, IRandomSource random) => new PairMlsConversation(PairSession.Load(state, Options, random));
 
+    public IStateThief Steal(ReadOnlySpan<byte> state, IRandomSource random) => new FollowingThief(Load(state, random));
+
     private sealed class PairMlsInvitation(Invitation invitation) : IProtocolInvitation
     {
         public object Public => invitation.Public;

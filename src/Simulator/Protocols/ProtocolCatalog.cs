@@ -11,12 +11,15 @@ public static class ProtocolCatalog
 {
     /// <summary>Every protocol name, PairMLS first.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        [PairMlsProtocol.DefaultName, StaticKeysProtocol.DefaultName, MlsPairProtocol.CentralDsName, MlsPairProtocol.SelfCommitName];
+        [PairMlsProtocol.DefaultName, NoEmptyCommitName, StaticKeysProtocol.DefaultName, MlsPairProtocol.CentralDsName, MlsPairProtocol.SelfCommitName];
+
+    /// <summary>The PairMLS variant without the random empty commit (<see cref="PairVariants.WithoutRandomEmptyCommit"/>): it claims all PairMLS claims; it leaks who invited.</summary>
+    public const string NoEmptyCommitName = "pairmls-no-empty-commit";
 
     /// <summary>The invariants <paramref name="name"/> claims; an unknown name claims everything (so nothing is silently skipped).</summary>
     public static ProtocolClaims ClaimsOf(string? name) => name switch
     {
-        null or PairMlsProtocol.DefaultName => ProtocolClaims.All,
+        null or PairMlsProtocol.DefaultName or NoEmptyCommitName => ProtocolClaims.All,
         StaticKeysProtocol.DefaultName => StaticKeysProtocol.ClaimsOf,
         MlsPairProtocol.CentralDsName => MlsPairProtocol.ClaimsFor(CommitRule.DeliveryServiceOrders),
         MlsPairProtocol.SelfCommitName => MlsPairProtocol.ClaimsFor(CommitRule.OwnEpochsByParity),
@@ -30,6 +33,7 @@ public static class ProtocolCatalog
         return name switch
         {
             PairMlsProtocol.DefaultName => new PairMlsProtocol(options),
+            NoEmptyCommitName => new PairMlsProtocol(options.WithoutRandomEmptyCommit()) { Name = NoEmptyCommitName },
             StaticKeysProtocol.DefaultName => new StaticKeysProtocol(suite),
             MlsPairProtocol.CentralDsName => new MlsPairProtocol(CommitRule.DeliveryServiceOrders, suite, retentionWindow),
             MlsPairProtocol.SelfCommitName => new MlsPairProtocol(CommitRule.OwnEpochsByParity, suite, retentionWindow),

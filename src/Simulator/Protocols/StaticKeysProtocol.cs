@@ -30,6 +30,14 @@ public sealed class StaticKeysProtocol(ushort suite) : IConversationProtocol
 
     public IProtocolSession Load(ReadOnlySpan<byte> state, IRandomSource random) => new Conversation(StaticKeysSession.Load(state, random));
 
+    public IStateThief Steal(ReadOnlySpan<byte> state, IRandomSource random) => new Thief(StaticKeysSession.Load(state, random));
+
+    /// <summary>Opens with the stolen long-term key: the party's delivered-counter window is bookkeeping, not key material, so it is ignored.</summary>
+    private sealed class Thief(StaticKeysSession stolen) : IStateThief
+    {
+        public byte[]? Open(ReadOnlySpan<byte> datagram) => stolen.OpenWithKeysOnly(datagram);
+    }
+
     private sealed class Invitation(StaticKeysInvitation invitation) : IProtocolInvitation
     {
         public object Public => invitation.Public;

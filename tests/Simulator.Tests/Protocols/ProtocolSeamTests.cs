@@ -72,6 +72,7 @@ public sealed class ProtocolSeamTests(ITestOutputHelper output) : Akka.TestKit.X
         public IProtocolInvitation CreateInvitation(Card card, IRandomSource random) => throw new InvalidOperationException("the double only accepts");
         public IProtocolSession Accept(object invitation, Card card, IRandomSource random) => new Session(this, card);
         public IProtocolSession Load(ReadOnlySpan<byte> state, IRandomSource random) => throw new InvalidOperationException("the double is never loaded");
+        public IStateThief Steal(ReadOnlySpan<byte> state, IRandomSource random) => throw new InvalidOperationException("the double is never stolen");
 
         private sealed class Session(WaitingProtocol owner, Card card) : IProtocolSession
         {

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Sim.Scenarios.Reports;
+using Sim.Simulator;
+
+namespace Sim.Scenarios.Cli;
+
+/// <summary>
+/// `pairsim compare`: PairMLS and the baselines of PAIRMLS.md "Baselines" over the same seeds, users
+/// and faults, into a report (README.md, report.html, compare.json, two charts). Exit code 0 once the
+/// report is written; 64 (<see cref="ExitCodes.Usage"/>) for bad arguments, each naming the option at fault.
+/// </summary>
+public static class CompareCommand
+{
+    public static Command Build()
+    {
+        var d = new CompareGrid();
+        var strategies = new Option<string>("--strategies") { Description = $"Strategies to compare (comma list of: {string.Join(", ", CompareStrategy.Labels)})", DefaultValueFactory = _ => string.Join(',', d.Strategies) };
+        var drop = List("--drop", "Drop probabilities on both links (comma list)", d.DropProbabilities.Select(x => x.ToString(CultureInfo.InvariantCulture)));
+        var offline = List("--offline-ms", "How long Bob is offline while Alice edits her card twice, virtual ms (comma list)", d.OfflineMs.Select(x => x.ToString(CultureInfo.InvariantCulture)));
+        var worlds = new Option<int>("--worlds-per-point") { Description = "Worlds (seeds) per point; every strategy gets the same seeds", DefaultValueFactory = _ => d.WorldsPerPoint };
+        var messages = new Option<int>("--messages") { Description = "User messages of the chat workload", DefaultValueFactory = _ => d.Messages };
+        var parity = new Option<int>("--parity-worlds") { Description = "Worlds per PairMLS variant for the parity observer", DefaultValueFactory = _ => d.ParityWorlds };
+        var theft = new Option<long>("--theft-ms") { Description = "When the attacker copies Alice's saved state, virtual ms", DefaultValueFactory = _ => d.TheftMs };
+        var seed = new Option<ulong>("--seed") { Description = "Root seed: every world's seed derives from it", DefaultValueFactory = _ => d.Seed };
+        var output = new Option<string>("--out") { Description = "Directory the report is written to", DefaultValueFactory = _ => "reports/compare" };
+        var parallel = new Option<int>("--parallel") { Description = "Worlds run at once", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var json = new Option<bool>("--json") { Description = "Print compare.json's figures instead of the summary" };
+        var command = new Command("compare", "Run PairMLS and its baselines (static keys, central delivery service honest and malicious, self-commit, PairMLS variants) on the same faults and write a report.")
+        {
+            strategies, drop, offline, worlds, messages, parity, theft, seed, output, parallel, json,
+        };
+        command.SetAction(parse =>
+        {
+            var io = CliIo.For(parse, parse.GetValue(json));
+            CompareGrid grid;
+            try
+            {
+                grid = new CompareGrid
+                {
+                    Strategies = parse.GetValue(strategies)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    DropProbabilities = Parse(parse.GetValue(drop)!, "--drop", s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)),
+                    OfflineMs = Parse(parse.GetValue(offline)!, "--offline-ms", s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
+                    WorldsPerPoint = parse.GetValue(worlds),
+                    Messages = parse.GetValue(messages),
+                    ParityWorlds = parse.GetValue(parity),
+                    TheftMs = parse.GetValue(theft),
+                    Seed = parse.GetValue(seed),
+                };
+                grid.Validate();
+            }
+            catch (ArgumentException e) { throw CliError.Usage(e.Message, e); }
+            int workers = parse.GetValue(parallel);
+            if (workers < 1) throw CliError.Usage("--parallel: at least 1");
+            string outDir = parse.GetValue(output)!;
+            if (!io.Json) io.Output.WriteLine($"compare: {grid.Strategies.Count} strategies, seed {grid.Seed}");
+            var result = Compare.Run(grid, (done, total) =>
+            {
+                if (io.Interactive && (done == total || done % 50 == 0)) io.Output.WriteLine($"  {done}/{total} worlds");
+            }, new WorldRunnerOptions { MaxParallelism = workers }) with { Command = CommandLine(grid, outDir) };
+            var files = CompareReport.Write(result, outDir);
+            if (io.Json) io.Output.WriteLine(CompareReport.Json(result));
+            else
+            {
+                foreach (var f in CompareReport.Findings(result)) io.Output.WriteLine($"- {f}");
+                io.Output.WriteLine($"report written to {files[0]} ({files.Count} files) in {result.Elapsed.TotalSeconds:F0} s, load average {result.LoadAverage}");
+            }
+            return ExitCodes.Held;
+        });
+        return command;
+    }
+
+    /// <summary>The command that reproduces a comparison (every option spelled out).</summary>
+    public static string CommandLine(CompareGrid g, string outDir) =>
+        $"pairsim compare --strategies {string.Join(',', g.Strategies)} --drop {string.Join(',', g.DropProbabilities.Select(x => x.ToString(CultureInfo.InvariantCulture)))} " +
+        $"--offline-ms {string.Join(',', g.OfflineMs)} --worlds-per-point {g.WorldsPerPoint} --messages {g.Messages} --parity-worlds {g.ParityWorlds} " +
+        $"--theft-ms {g.TheftMs} --seed {g.Seed} --out {outDir}";
+
+    private static Option<string> List(string name, string description, IEnumerable<string> defaults) =>
+        new(name) { Description = description, HelpName = "list", DefaultValueFactory = _ => string.Join(',', defaults) };
+
+    private static IReadOnlyList<T> Parse<T>(string text, string option, Func<string, T> parse)
+    {
+        var values = new List<T>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            try { values.Add(parse(part)); }
+            catch (FormatException) { throw new ArgumentException($"{option}: '{part}' is not a number (give a comma list, e.g. 0,0.1)"); }
+            catch (OverflowException) { throw new ArgumentException($"{option}: '{part}' is out of range"); }
+        }
+        if (values.Count == 0) throw new ArgumentException($"{option}: give at least one value");
+        return values;
+    }
+}

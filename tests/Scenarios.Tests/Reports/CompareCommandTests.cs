@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using Sim.Scenarios.Reports;
+using Sim.Scenarios.Tests.Cli;
+
+namespace Sim.Scenarios.Tests.Reports;
+
+/// <summary>`pairsim compare` on a tiny grid: every file is written, the JSON carries the figures, and bad arguments are refused by name.</summary>
+public sealed class CompareCommandTests
+{
+    [Fact]
+    public void A_tiny_comparison_writes_the_report_and_its_figures_tell_the_strategies_apart()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "pairsim-compare-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exit, json) = CliRun.Json("compare", "--strategies", "pairmls,statickeys,centralds-malicious", "--drop", "0", "--offline-ms", "500",
+                "--worlds-per-point", "1", "--messages", "12", "--parity-worlds", "4", "--out", dir, "--parallel", "2");
+            Assert.Equal(0, exit);
+            foreach (var f in new[] { CompareReport.MarkdownName, CompareReport.HtmlName, CompareReport.JsonName, CompareHealingChart.Name + ".png", CompareHealingChart.Name + ".svg", CompareWaitingChart.Name + ".png", CompareWaitingChart.Name + ".svg" })
+                Assert.True(File.Exists(Path.Combine(dir, f)), $"missing {f}");
+            var healing = json["healing"]!.AsArray().Select(n => n!.AsObject()).ToDictionary(o => (string)o["strategy"]!);
+            Assert.False((bool)healing["pairmls"]["never"]!);
+            Assert.True((bool)healing["statickeys"]["never"]!);
+            Assert.True((bool)healing["centralds-malicious"]["never"]!);
+            var md = File.ReadAllText(Path.Combine(dir, CompareReport.MarkdownName));
+            Assert.Contains("Made by `pairsim compare --strategies pairmls,statickeys,centralds-malicious", md, StringComparison.Ordinal);
+            Assert.Contains("](pcs-healing.svg)", md, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--strategies", "nope", "--strategies")]
+    [InlineData("--drop", "1.5", "--drop")]
+    [InlineData("--drop", "x", "--drop")]
+    [InlineData("--worlds-per-point", "0", "--worlds-per-point")]
+    public void Bad_arguments_are_a_usage_error_naming_the_option(string option, string value, string named)
+    {
+        var (exit, _, error) = CliRun.Invoke("compare", option, value, "--out", Path.Combine(Path.GetTempPath(), "pairsim-compare-never-written"));
+        Assert.Equal(Sim.Scenarios.Cli.ExitCodes.Usage, exit);
+        Assert.Contains(named, error, StringComparison.Ordinal);
+    }
+}
