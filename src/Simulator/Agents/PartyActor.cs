@@ -237,6 +237,8 @@ public sealed class PartyActor : ReceiveActor
                 Duplicate x => x.Epoch,
                 Expired x => x.Epoch,
                 HandshakeApplied x => x.Epoch,
+                Undecryptable x => x.Epoch,
+                RollbackDetected x => x.Epoch,
                 _ => null,
             },
             PayloadId = outcome is Delivered p ? Payload.IdOf(p.Payload) : null,

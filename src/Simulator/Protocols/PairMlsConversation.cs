@@ -29,9 +29,9 @@ public sealed class PairMlsConversation(PairSession session) : IProtocolSession
     public ProtocolReceive Receive(ReadOnlySpan<byte> datagram)
     {
         var outcome = Session.Receive(datagram);
-        return new ProtocolReceive(outcome, outcome is Delivered)
+        return new ProtocolReceive(outcome, outcome.StateChanged)
         {
-            CommitByMe = outcome is Delivered { CommitSender: { } leaf } ? leaf == Session.OwnLeaf : null,
+            CommitByMe = outcome.CommitSender is { } leaf ? leaf == Session.OwnLeaf : null,
         };
     }
 

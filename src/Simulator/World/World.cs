@@ -90,8 +90,10 @@ public sealed class World
     private async Task<WorldResult> RunIn(ActorSystem system, CancellationToken ct)
     {
         long n = Interlocked.Increment(ref _worldCounter);
-        var pairOptions = PairOptions.Default with { Suite = Options.Suite, RetentionWindow = Options.RetentionWindow };
-        var protocol = Protocols.ProtocolCatalog.Create(Options.Protocol, Options.Suite, Options.RetentionWindow);
+        // Lifetimes (RFC 9420 §7.3) run on virtual time: seconds since the world started.
+        Func<ulong> virtualSeconds = () => (ulong)Math.Max(0, _clock.NowMs / 1000);
+        var pairOptions = PairOptions.Default with { Suite = Options.Suite, RetentionWindow = Options.RetentionWindow, Clock = virtualSeconds };
+        var protocol = Protocols.ProtocolCatalog.Create(Options.Protocol, Options.Suite, Options.RetentionWindow, virtualSeconds);
         _parties[Party.Alice] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), pairOptions, _seeds.Alice, Options.DiskHistory, DiskReach(Party.Alice)) { Protocol = protocol }), $"world-{n}-alice");
         _parties[Party.Bob] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), pairOptions, _seeds.Bob, Options.DiskHistory, DiskReach(Party.Bob)) { Protocol = protocol }), $"world-{n}-bob");
         // Memory for replays only when the profile can replay (the liveness phase has no faults at all).
