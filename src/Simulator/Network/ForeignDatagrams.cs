@@ -15,9 +15,10 @@ public sealed record ForeignDatagrams(IReadOnlyList<byte[]> ThirdSession, IReadO
 {
     public static readonly ForeignDatagrams None = new([], []);
 
-    public static ForeignDatagrams Make(ushort suite, InvitationPublic invitation, DeterministicRandomSource random, int exchanges = 3)
+    public static ForeignDatagrams Make(ushort suite, InvitationPublic invitation, DeterministicRandomSource random, Func<ulong> clock, int exchanges = 3)
     {
-        var options = PairOptions.Default with { Suite = suite };
+        // The world's virtual clock: lifetimes (RFC 9420 §7.3) are checked against it, as for Alice and Bob.
+        var options = PairOptions.Default with { Suite = suite, Clock = clock };
         var third = new List<byte[]>();
         using (var inv = Invitation.Create(Card.Create("Carol"), options, random.Derive("carol")))
         {

@@ -125,7 +125,7 @@ public sealed class World
         // profile may inject them (a baseline protocol's invitation is not a PairMLS one: there it injects none).
         if (Options.FaultProfile.CanInjectForeign && invitation.Public is Engine.Pair.InvitationPublic pairInvitation)
         {
-            var foreign = ForeignDatagrams.Make(Options.Suite, pairInvitation, new Engine.Crypto.DeterministicRandomSource(Options.Seed, "foreign"));
+            var foreign = ForeignDatagrams.Make(Options.Suite, pairInvitation, new Engine.Crypto.DeterministicRandomSource(Options.Seed, "foreign"), virtualSeconds);
             await _network.Ask<NetworkActor.ProfileInUse>(new NetworkActor.UseForeign(foreign), AskTimeout).ConfigureAwait(false);
         }
         Record(await Ask<PartyActor.PartyReply>(Party.Bob, new PartyActor.AcceptInvitation(invitation.Public)).ConfigureAwait(false));
