@@ -28,7 +28,7 @@ internal sealed class EngineLoop
             {
                 int size = sendIndex < sizes.Count ? sizes[sendIndex] : world.Options.PayloadSizeBytes;
                 sendIndex++;
-                _steps.Add((TraceKind.Send, PartyOf(e.Party), e.PayloadId ?? throw new InvalidOperationException("send without payload id"), size, e.Datagram!));
+                _steps.Add((TraceKind.Send, PartyOf(e.Party), ((SendEvent)e).PayloadId ?? throw new InvalidOperationException("send without payload id"), size, e.Datagram!));
             }
             else if (e.Kind == TraceKind.Deliver) _steps.Add((TraceKind.Deliver, PartyOf(e.Party), 0, 0, e.Datagram!));
             else if (e.Kind == TraceKind.Fault) throw new InvalidOperationException("the engine loop replays fault-free worlds only");

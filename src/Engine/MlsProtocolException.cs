@@ -29,26 +29,34 @@ public enum MlsError
     InvalidUpdatePath,
     /// <summary>RFC 9420 §6.1: a sender type that may not send this content (e.g. an external commit).</summary>
     InvalidSender,
-    /// <summary>PairMLS identity layer: a leaf's credential, card assertion or conversation binding is not acceptable.</summary>
-    IdentityRejected,
-    /// <summary>PairMLS identity layer: a new agent without a valid succession chain from the accepted one.</summary>
-    BadSuccession,
-    /// <summary>PairMLS identity layer: a new card whose version does not exceed the accepted card's.</summary>
-    StaleCard,
-    /// <summary>PairMLS identity layer: a leaf has no IdentityBinding extension (or more than one).</summary>
-    MissingIdentityBinding,
-    /// <summary>PairMLS identity layer: a leaf's IdentityBinding does not match the assertions presented for it.</summary>
-    IdentityBindingMismatch,
+    /// <summary>RFC 9420 §5.3.1: the Authentication Service refused a leaf (its reason, e.g. PairMLS's
+    /// <see cref="Identity.IdentityError"/>, is in the exception it threw).</summary>
+    RejectedByAuthenticationService,
 }
 
 /// <summary>
 /// Bad input from the network, below the PairMLS surface: a typed reason, never a crash.
 /// Programming errors are ordinary .NET exceptions, not this one.
 /// </summary>
-public sealed class MlsProtocolException : Exception
+public class MlsProtocolException : Exception
 {
     public MlsError Error { get; }
 
+    /// <summary>The named validation rule that refused the input, when one did (RFC section in the message).</summary>
+    public Messages.ValidationRule? Rule { get; }
+
     public MlsProtocolException(MlsError error, string message) : base($"{error}: {message}") => Error = error;
-    public MlsProtocolException(MlsError error, string message, Exception inner) : base($"{error}: {message}", inner) => Error = error;
+    public MlsProtocolException(MlsError error, string message, Exception inner) : base($"{error}: {message}", inner)
+    {
+        Error = error;
+        Rule = (inner as MlsProtocolException)?.Rule;
+    }
+
+    /// <summary>A refusal by <paramref name="rule"/>: the message reads "error: [Rule §x] message".</summary>
+    public MlsProtocolException(MlsError error, Messages.ValidationRule rule, string message)
+        : base($"{error}: [{rule} {Messages.ValidationRuleSections.Section(rule)}] {message}")
+    {
+        Error = error;
+        Rule = rule;
+    }
 }

@@ -57,14 +57,17 @@ public sealed class DeterminismTests(WorldFixture fixture) : IClassFixture<World
         var r = fixture.Run(options);
         var first = r.Trace.Events[0];
         Assert.Equal(TraceKind.Options, first.Kind);
-        Assert.StartsWith("SEED=34 ", first.Detail);
-        Assert.Equal(options.Describe(), first.Detail);
+        var line = Assert.IsType<OptionsEvent>(first).Line;
+        Assert.Equal(TraceSchema.Version, ((OptionsEvent)first).Schema);
+        Assert.Equal("34", ((OptionsEvent)first).Seed);
+        Assert.StartsWith("SEED=34 ", line);
+        Assert.Equal(options.Describe(), line);
         Assert.Equal(options.Describe(), options.ToString());
         foreach (var p in typeof(WorldOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
         {
             string snake = string.Concat(p.Name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
             string name = p.Name switch { "Seed" => "SEED", "FaultProfile" => "faults", "UserScript" => "script", _ => snake };
-            Assert.Contains(name + "=", first.Detail);
+            Assert.Contains(name + "=", line);
         }
         Assert.Equal(TraceKind.Phase, r.Trace.Events[1].Kind);
     }
@@ -88,15 +91,16 @@ public sealed class DeterminismTests(WorldFixture fixture) : IClassFixture<World
         var r = fixture.Run(Busy(36));
         foreach (var party in new[] { "alice", "bob" })
         {
-            var epochs = r.Of(TraceKind.Epoch).Where(e => e.Party == party).ToList();
+            var epochs = r.Of<EpochEvent>().Where(e => e.Party == party).ToList();
             Assert.NotEmpty(epochs);
             Assert.All(epochs, e => Assert.Matches("^[0-9a-f]{16}$", e.CommitHash!));
-            Assert.All(epochs, e => Assert.Matches("^committer=(alice|bob)$", e.Detail!));
-            var final = r.Of(TraceKind.State).Last(e => e.Party == party);
+            // The committer is the commit's MLS sender as the engine read it: known for every epoch after the first one each party entered.
+            Assert.All(epochs.Skip(1), e => Assert.Matches("^(alice|bob)$", e.Committer!));
+            var final = r.Of<StateEvent>().Last(e => e.Party == party);
             Assert.Equal(final.Epoch, epochs[^1].Epoch);
         }
         // Both parties saw the same commit for every epoch they both entered (no fork in an honest world).
-        var byEpoch = r.Of(TraceKind.Epoch).GroupBy(e => e.Epoch);
+        var byEpoch = r.Of<EpochEvent>().GroupBy(e => e.Epoch);
         Assert.All(byEpoch, g => Assert.Single(g.Select(e => e.CommitHash).Distinct()));
         Assert.True(r.Converged);
     }

@@ -98,3 +98,87 @@ public sealed class NetworkActorTests(ITestOutputHelper output) : Akka.TestKit.X
         Assert.NotEqual(arrivals.Order(), arrivals);
     }
 }
+
+/// <summary>The network's newer faults, each shown to do what it says (and to be off when off).</summary>
+public sealed class NetworkFaultModelTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly byte[] Datagram = Enumerable.Range(0, 64).Select(i => (byte)i).ToArray();
+
+    private List<NetworkActor.Transmitted> Transmit(FaultProfile profile, int count, long gapMs = 10, ForeignDatagrams? foreign = null)
+    {
+        var root = new DeterministicRandomSource(9, "network-fault-model-tests");
+        var network = Sys.ActorOf(NetworkActor.Props(profile, root.Derive("faults"), root.Derive("network")));
+        var probe = CreateTestProbe();
+        if (foreign is not null)
+        {
+            network.Tell(new NetworkActor.UseForeign(foreign), probe.Ref);
+            probe.ExpectMsg<NetworkActor.ProfileInUse>(Wait);
+        }
+        var all = new List<NetworkActor.Transmitted>();
+        for (int i = 0; i < count; i++)
+        {
+            var bytes = Datagram.Append((byte)i).ToArray();
+            network.Tell(new NetworkActor.Transmit(i * gapMs, LinkDirection.BobToAlice, bytes), probe.Ref);
+            all.Add(probe.ExpectMsg<NetworkActor.Transmitted>(Wait));
+        }
+        return all;
+    }
+
+    [Theory]
+    [InlineData(HoldOrder.InOrder)]
+    [InlineData(HoldOrder.Reversed)]
+    [InlineData(HoldOrder.Shuffled)]
+    public void HeldDatagramsAreReleasedTogetherInTheChosenOrder(HoldOrder order)
+    {
+        var profile = FaultProfile.Symmetric(new LinkFaults { HoldProbability = 1.0, HoldMs = 300, HoldOrder = order });
+        var sent = Transmit(profile, 8);
+        var times = sent.Select(t => Assert.Single(t.Deliveries).AtMs).ToList();
+        Assert.All(sent, t => Assert.Equal(FaultNames.Hold, Assert.Single(t.Faults).Fault));
+        Assert.All(times, at => Assert.True(at >= 300, $"released at {at}, before the spell ends"));
+        if (order == HoldOrder.InOrder) Assert.Equal(times.Order(), times);
+        if (order == HoldOrder.Reversed) Assert.Equal(times.OrderDescending(), times);
+        if (order == HoldOrder.Shuffled) Assert.NotEqual(times.Order(), times);
+        // Off, nothing is held.
+        Assert.DoesNotContain(Transmit(FaultProfile.None, 8).SelectMany(t => t.Faults), f => f.Fault == FaultNames.Hold);
+    }
+
+    [Theory]
+    [InlineData(DelayShape.Uniform)]
+    [InlineData(DelayShape.HeavyTailed)]
+    [InlineData(DelayShape.Exponential)]
+    public void DelayShapesHaveTheirMeanAndTheHeavyTailIsLong(DelayShape shape)
+    {
+        var f = new LinkFaults { DelayMinMs = 0, DelayMeanMs = 100, DelayShape = shape };
+        var random = new DeterministicRandomSource(3, "delays");
+        var draws = Enumerable.Range(0, 4000).Select(_ => NetworkActor.Delay(f, random)).ToList();
+        Assert.InRange(draws.Average(), 70, 130);
+        if (shape == DelayShape.Uniform) Assert.True(draws.Max() <= 200);
+        if (shape == DelayShape.HeavyTailed) Assert.True(draws.Max() > 1500, $"max {draws.Max()}: no tail");
+    }
+
+    [Fact]
+    public void RandomCountsVaryTheCopiesAndFlippedBits()
+    {
+        var profile = FaultProfile.Symmetric(new LinkFaults { DuplicateProbability = 1.0, DuplicateCopies = 5, CorruptProbability = 1.0, CorruptBits = 6, RandomCounts = true });
+        var faults = Transmit(profile, 30).SelectMany(t => t.Faults).ToList();
+        Assert.True(faults.Where(e => e.Fault == FaultNames.Duplicate).Select(e => e.Copies).Distinct().Count() > 2);
+        Assert.True(faults.Where(e => e.Fault == FaultNames.Corrupt).Select(e => e.Bits).Distinct().Count() > 2);
+        Assert.All(faults.Where(e => e.Fault == FaultNames.Duplicate), e => Assert.InRange(e.Copies!.Value, 1, 5));
+        var fixedCounts = Transmit(profile with { BobToAlice = profile.BobToAlice with { RandomCounts = false } }, 10).SelectMany(t => t.Faults);
+        Assert.All(fixedCounts.Where(e => e.Fault == FaultNames.Duplicate), e => Assert.Equal(5, e.Copies));
+    }
+
+    [Fact]
+    public void ForeignDatagramsAreInjectedWithTheirSource()
+    {
+        var foreign = new ForeignDatagrams([[1, 2, 3], [4, 5, 6]], [[7, 8, 9]]);
+        var profile = FaultProfile.Symmetric(new LinkFaults { ForeignProbability = 1.0, RivalProbability = 1.0 });
+        var faults = Transmit(profile, 4, foreign: foreign).SelectMany(t => t.Faults).ToList();
+        Assert.Equal(4, faults.Count(e => e.Why == "third_session"));
+        Assert.Equal(4, faults.Count(e => e.Why == "second_acceptor"));
+        Assert.All(faults.Where(e => e.Why == "second_acceptor"), e => Assert.Equal(TraceLog.IdOf([7, 8, 9]), e.DeliverId));
+        // Without datagrams to inject, nothing is.
+        Assert.DoesNotContain(Transmit(profile, 4).SelectMany(t => t.Faults), e => e.Fault == FaultNames.Inject);
+    }
+}

@@ -23,7 +23,7 @@ public sealed class PartyActorTests(ITestOutputHelper output) : Akka.TestKit.Xun
         var invitation = ExpectMsg<PartyActor.InvitationCreated>(Wait);
         bob.Tell(new PartyActor.AcceptInvitation(invitation.Public), TestActor);
         var accepted = ExpectMsg<PartyActor.PartyReply>(Wait);
-        Assert.Contains(accepted.Events, e => e.Kind == TraceKind.Joined && e.Party == "bob");
+        Assert.Contains(accepted.Events.OfType<JoinedEvent>(), e => e.Party == "bob");
         return (alice, bob);
     }
 
@@ -47,7 +47,7 @@ public sealed class PartyActorTests(ITestOutputHelper output) : Akka.TestKit.Xun
         // Alice's first send commits her epoch: the reply comes with the datagram, and by then the disk holds that state.
         var sent = Ask(alice, Send(2), probe);
         Assert.NotNull(sent.Datagram);
-        var epoch = Assert.Single(sent.Events, e => e.Kind == TraceKind.Epoch);
+        var epoch = Assert.Single(sent.Events.OfType<EpochEvent>());
         alice.Tell(new PartyActor.GetDisk(), probe.Ref);
         var disk = probe.ExpectMsg<PartyActor.DiskReport>(Wait);
         Assert.Equal(2, disk.Saves); // joined, sent
@@ -57,10 +57,10 @@ public sealed class PartyActorTests(ITestOutputHelper output) : Akka.TestKit.Xun
         Ask(alice, new PartyActor.Crash(100), probe);
         var restart = Ask(alice, new PartyActor.Restart(), probe);
         Assert.Equal(epoch.Epoch, Assert.Single(restart.Events).Epoch);
-        Assert.Equal(epoch.CommitHash, restart.Events[0].CommitHash);
+        Assert.Equal(((EpochEvent)epoch).CommitHash, ((RestartEvent)restart.Events[0]).CommitHash);
         var again = Ask(alice, Send(3), probe);
         Assert.DoesNotContain(again.Events, e => e.Kind == TraceKind.Epoch);
-        Assert.Equal(epoch.Epoch, Assert.Single(again.Events, e => e.Kind == TraceKind.Send).Epoch);
+        Assert.Equal(epoch.Epoch, Assert.Single(again.Events.OfType<SendEvent>()).Epoch);
         // Bob takes both datagrams: one commit for the epoch, no fork.
         Assert.Equal("Delivered", Ask(bob, new PartyActor.Deliver(sent.Datagram!), probe).Outcome);
         Assert.Equal("Delivered", Ask(bob, new PartyActor.Deliver(again.Datagram!), probe).Outcome);
@@ -79,7 +79,7 @@ public sealed class PartyActorTests(ITestOutputHelper output) : Akka.TestKit.Xun
         Assert.Equal("crashed", Ask(alice, new PartyActor.Deliver(d1), probe).Lost);
         Assert.Equal("down", Ask(alice, Send(2), probe).Skipped);
         // Alice never joined: she restarts with her invitation and joins from the next datagram.
-        Assert.Equal("not_joined", Assert.Single(Ask(alice, new PartyActor.Restart(), probe).Events).Detail);
+        Assert.True(Assert.IsType<RestartEvent>(Assert.Single(Ask(alice, new PartyActor.Restart(), probe).Events)).NotJoined);
         Assert.Equal("Delivered", Ask(alice, new PartyActor.Deliver(d1), probe).Outcome);
         // Bob offline: he still encrypts and persists, but the datagram cannot leave.
         Ask(bob, new PartyActor.GoOffline(50), probe);
@@ -95,7 +95,7 @@ public sealed class PartyActorTests(ITestOutputHelper output) : Akka.TestKit.Xun
         var probe = CreateTestProbe();
         Ask(alice, new PartyActor.Deliver(Ask(bob, Send(1), probe).Datagram!), probe);
         var first = Ask(alice, Send(2), probe);
-        var firstCommit = Assert.Single(first.Events, e => e.Kind == TraceKind.Epoch);
+        var firstCommit = Assert.Single(first.Events.OfType<EpochEvent>());
         var restore = Assert.Single(Ask(alice, new PartyActor.Restore(1), probe).Events);
         Assert.Equal(TraceKind.Restore, restore.Kind);
         Assert.Equal(firstCommit.Epoch - 1, restore.Epoch);
@@ -103,7 +103,7 @@ public sealed class PartyActorTests(ITestOutputHelper output) : Akka.TestKit.Xun
         Assert.Equal(1, probe.ExpectMsg<PartyActor.DiskReport>(Wait).Saves);
         // She commits the same epoch again, differently: the fork the checkers must catch.
         var second = Ask(alice, Send(3), probe);
-        var secondCommit = Assert.Single(second.Events, e => e.Kind == TraceKind.Epoch);
+        var secondCommit = Assert.Single(second.Events.OfType<EpochEvent>());
         Assert.Equal(firstCommit.Epoch, secondCommit.Epoch);
         Assert.NotEqual(firstCommit.CommitHash, secondCommit.CommitHash);
         Assert.Equal("Delivered", Ask(bob, new PartyActor.Deliver(first.Datagram!), probe).Outcome);
@@ -144,9 +144,9 @@ public sealed class PartyActorTests(ITestOutputHelper output) : Akka.TestKit.Xun
             Exchange();
             Note(Ask(alice, new PartyActor.Crash(10), probe));
             Note(Ask(alice, new PartyActor.Restart(), probe));
-            return (Events: events.Select(e => $"{e.Kind} {e.Epoch} {e.CommitHash} {e.Outcome} {e.Datagram}").ToList(), Saves: saves);
+            return (Events: events.Select(e => $"{TraceJson.ToLine(e)}").ToList(), Saves: saves);
         }).ToList();
-        Assert.Contains(runs[0].Events, e => e.StartsWith("Restore", StringComparison.Ordinal));
+        Assert.Contains(runs[0].Events, e => e.Contains("\"kind\":\"restore\"", StringComparison.Ordinal));
         Assert.Equal(runs[0].Events, runs[1].Events);
         Assert.Equal(runs[0].Saves, runs[1].Saves);
     }

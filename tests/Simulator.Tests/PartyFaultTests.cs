@@ -21,20 +21,20 @@ public sealed class PartyFaultTests(WorldFixture fixture) : IClassFixture<WorldF
             new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100));
         var r = fixture.Run(new WorldOptions { Seed = 21, UserScript = script });
         var alice = r.Trace.Events.Where(e => e.Party == "alice").ToList();
-        var crash = Assert.Single(alice, e => e.Kind == TraceKind.Crash);
-        var restart = Assert.Single(alice, e => e.Kind == TraceKind.Restart);
+        var crash = Assert.Single(alice.OfType<CrashEvent>());
+        var restart = Assert.Single(alice.OfType<RestartEvent>());
         Assert.Equal(crash.T + 500, restart.T);
-        var lastEpochBeforeCrash = alice.Last(e => e.Kind == TraceKind.Epoch && e.Seq < crash.Seq);
+        var lastEpochBeforeCrash = alice.OfType<EpochEvent>().Last(e => e.Seq < crash.Seq);
         Assert.Equal(lastEpochBeforeCrash.Epoch, restart.Epoch);
         Assert.Equal(lastEpochBeforeCrash.CommitHash, restart.CommitHash);
         // Bob's datagram in between was lost at the crashed receiver.
-        Assert.Contains(r.Trace.Events, e => e.Kind == TraceKind.Fault && e.Fault == FaultNames.Offline && e.Party == "alice" && e.T > crash.T && e.T < restart.T);
+        Assert.Contains(r.Trace.Events.OfType<FaultEvent>(), e => e.Fault == FaultNames.Offline && e.Party == "alice" && e.T > crash.T && e.T < restart.T);
         // After the restart Alice sends in the same epoch, with the same commit: no second commit, no fork.
-        var nextSend = alice.First(e => e.Kind == TraceKind.Send && e.Seq > restart.Seq);
+        var nextSend = alice.OfType<SendEvent>().First(e => e.Seq > restart.Seq);
         Assert.Equal(restart.Epoch, nextSend.Epoch);
-        Assert.Equal(1, alice.Count(e => e.Kind == TraceKind.Epoch && e.Epoch == restart.Epoch));
-        Assert.Equal("Delivered", r.Trace.Events.First(e => e.Kind == TraceKind.Outcome && e.Datagram == nextSend.Datagram).Outcome);
-        Assert.DoesNotContain(r.Of(TraceKind.Outcome), e => e.Outcome == "Rejected:Fork");
+        Assert.Equal(1, alice.OfType<EpochEvent>().Count(e => e.Epoch == restart.Epoch));
+        Assert.Equal("Delivered", r.Trace.Events.OfType<OutcomeEvent>().First(e => e.Datagram == nextSend.Datagram).Name);
+        Assert.DoesNotContain(r.Of<OutcomeEvent>(), e => e.Name == "Rejected:Fork");
         Assert.True(r.Converged);
     }
 
@@ -48,14 +48,14 @@ public sealed class PartyFaultTests(WorldFixture fixture) : IClassFixture<WorldF
             new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(500),    // cannot arrive
             new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100));
         var r = fixture.Run(new WorldOptions { Seed = 22, UserScript = script });
-        var offline = Assert.Single(r.Of(TraceKind.Offline));
-        var online = Assert.Single(r.Of(TraceKind.Online));
+        var offline = Assert.Single(r.Of<OfflineEvent>());
+        var online = Assert.Single(r.Of<OnlineEvent>());
         Assert.Equal(offline.T + 400, online.T);
-        var lost = r.Of(TraceKind.Fault).Where(e => e.Fault == FaultNames.Offline).ToList();
+        var lost = r.Of<FaultEvent>().Where(e => e.Fault == FaultNames.Offline).ToList();
         Assert.Equal(2, lost.Count);
-        Assert.Contains(lost, e => e.Detail == "sender offline");
-        Assert.Contains(lost, e => e.Detail == "receiver offline");
-        Assert.DoesNotContain(r.Of(TraceKind.Deliver), e => e.T > offline.T && e.T < online.T);
+        Assert.Contains(lost, e => e.Side == "sender" && e.Why == "offline");
+        Assert.Contains(lost, e => e.Side == "receiver" && e.Why == "offline");
+        Assert.DoesNotContain(r.Of<DeliverEvent>(), e => e.T > offline.T && e.T < online.T);
         Assert.True(r.Converged);
     }
 
@@ -68,14 +68,14 @@ public sealed class PartyFaultTests(WorldFixture fixture) : IClassFixture<WorldF
             new ScriptOp.Restore(Party.Alice, 1),                   // Alice is rolled back to save 1...
             new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100)); // ...and commits w+1 again, differently
         var r = fixture.Run(new WorldOptions { Seed = 23, UserScript = script });
-        var restore = Assert.Single(r.Of(TraceKind.Restore));
+        var restore = Assert.Single(r.Of<RestoreEvent>());
         Assert.Equal("alice", restore.Party);
-        var forked = r.Of(TraceKind.Epoch).Where(e => e.Party == "alice").GroupBy(e => e.Epoch)
+        var forked = r.Of<EpochEvent>().Where(e => e.Party == "alice").GroupBy(e => e.Epoch)
             .Single(g => g.Select(e => e.CommitHash).Distinct().Count() == 2);
         Assert.Equal(restore.Epoch + 1, forked.Key);
         // Bob, who holds the first commit for that epoch, refuses the second as a fork.
-        var second = r.Of(TraceKind.Send).Last(e => e.Party == "alice" && e.Epoch == forked.Key);
-        Assert.Equal("Rejected:Fork", r.Trace.Events.First(e => e.Kind == TraceKind.Outcome && e.Datagram == second.Datagram).Outcome);
+        var second = r.Of<SendEvent>().Last(e => e.Party == "alice" && e.Epoch == forked.Key);
+        Assert.Equal("Rejected:Fork", r.Trace.Events.OfType<OutcomeEvent>().First(e => e.Datagram == second.Datagram).Name);
         Assert.True(r.Bob.ForksDetected >= 1);
     }
 

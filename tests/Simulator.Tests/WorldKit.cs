@@ -33,11 +33,13 @@ internal static class WorldKit
 
     public static IEnumerable<TraceEvent> Of(this WorldResult r, TraceKind kind) => r.Trace.Events.Where(e => e.Kind == kind);
 
-    public static IEnumerable<TraceEvent> Outcomes(this WorldResult r, string party) => r.Of(TraceKind.Outcome).Where(e => e.Party == party);
+    public static IEnumerable<T> Of<T>(this WorldResult r) where T : TraceEvent => r.Trace.Events.OfType<T>();
+
+    public static IEnumerable<OutcomeEvent> Outcomes(this WorldResult r, string party) => r.Of<OutcomeEvent>().Where(e => e.Party == party);
 
     /// <summary>The events of the safety phase only (before the liveness Phase event).</summary>
     public static IEnumerable<TraceEvent> Safety(this WorldResult r) =>
-        r.Trace.Events.TakeWhile(e => !(e.Kind == TraceKind.Phase && e.Detail == "liveness"));
+        r.Trace.Events.TakeWhile(e => !(e is PhaseEvent { Phase: PhaseEvent.Liveness }));
 
     public static FaultProfile Both(LinkFaults f) => FaultProfile.Symmetric(f);
 }

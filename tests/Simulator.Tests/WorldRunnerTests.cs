@@ -66,6 +66,6 @@ public sealed class WorldRunnerTests(WorldFixture fixture) : IClassFixture<World
 
         var r = fixture.Run(new WorldOptions { Seed = 3, UserScript = UserScript.Chat(6, gapMs: 20), LivenessRoundTrips = 1 });
         Assert.True(r.Converged);
-        Assert.Equal(6, r.Of(Trace.TraceKind.Outcome).Count(e => e.Outcome == "Delivered" && e.PayloadId <= 6));
+        Assert.Equal(6, r.Of<Trace.OutcomeEvent>().Count(e => e.Name == "Delivered" && e.PayloadId <= 6));
     }
 }

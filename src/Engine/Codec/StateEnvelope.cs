@@ -2,7 +2,7 @@ namespace Sim.Engine.Codec;
 
 /// <summary>What a saved state blob holds (the envelope's <c>kind</c>). Values are part of the
 /// storage format: never renumber one; add new kinds with new values.</summary>
-public enum StateKind : ushort
+internal enum StateKind : ushort
 {
     Secret = 0x0001,
     EpochSecrets = 0x0002,
@@ -30,7 +30,7 @@ public enum StateKind : ushort
 /// <see cref="Open{T}"/> throws only <see cref="MlsDecodeException"/> on malformed bytes, as long as
 /// the body reader does (every state <c>Load</c> of the engine does).
 /// </summary>
-public static class StateEnvelope
+internal static class StateEnvelope
 {
     /// <summary>The format version written by this build; <see cref="Open{T}"/> accepts only it.</summary>
     public const ushort FormatVersion = 1;

@@ -77,4 +77,9 @@ public interface ISignatureScheme
 
     /// <summary>False for any bad signature, malformed signature or malformed public key; never throws on bad input.</summary>
     bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature);
+
+    /// <summary>Whether <paramref name="publicKey"/> is a well-formed public key of this scheme (RFC 9420 §5.1.2:
+    /// an uncompressed point on the curve for ECDSA), so a bad key is told apart from a bad signature.
+    /// The default accepts any key: an implementation that can tell says so.</summary>
+    bool IsValidPublicKey(ReadOnlySpan<byte> publicKey) => true;
 }

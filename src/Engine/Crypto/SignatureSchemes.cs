@@ -63,6 +63,9 @@ public static class SignatureSchemes
             return sig;
         }
 
+        public bool IsValidPublicKey(ReadOnlySpan<byte> publicKey) =>
+            publicKey.Length == (is25519 ? Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.PublicKeySize : Org.BouncyCastle.Math.EC.Rfc8032.Ed448.PublicKeySize);
+
         public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
         {
             CryptoCounters.Count(CryptoOp.Verify, message.Length);
@@ -188,6 +191,17 @@ public static class SignatureSchemes
             signer.Init(true, new ECPrivateKeyParameters(d, _domain));
             var rs = signer.GenerateSignature(Digest(message));
             return new DerSequence(new DerInteger(rs[0]), new DerInteger(rs[1])).GetEncoded(Asn1Encodable.Der);
+        }
+
+        /// <summary>RFC 9420 §5.1.2: an uncompressed SEC1 point (0x04 ‖ x ‖ y) on the curve; compressed points are not allowed.</summary>
+        public bool IsValidPublicKey(ReadOnlySpan<byte> publicKey)
+        {
+            try
+            {
+                NistCurves.DecodePublicKey(_domain, publicKey, 1 + 2 * _scalarLength);
+                return true;
+            }
+            catch (MlsProtocolException) { return false; }
         }
 
         public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)

@@ -4,7 +4,7 @@ using Sim.Engine.Messages;
 namespace Sim.Engine.Framing;
 
 /// <summary>RFC 9420 §6.1 AuthenticatedContent: a FramedContent, how it travels, and its authentication.</summary>
-public sealed record AuthenticatedContent(WireFormat WireFormat, FramedContent Content, FramedContentAuthData Auth)
+internal sealed record AuthenticatedContent(WireFormat WireFormat, FramedContent Content, FramedContentAuthData Auth)
     : ITlsCodec<AuthenticatedContent>
 {
     public void Encode(TlsWriter writer)

@@ -7,7 +7,7 @@ namespace Sim.Engine.Framing;
 /// RFC 9420 §6.1 content authentication: the signature over FramedContentTBS, and the rules on
 /// which sender type may send which content.
 /// </summary>
-public static class ContentAuthentication
+internal static class ContentAuthentication
 {
     /// <summary>The label of the FramedContent signature (RFC 9420 §6.1, §17.6).</summary>
     public const string SignatureLabel = "FramedContentTBS";
@@ -52,7 +52,10 @@ public static class ContentAuthentication
     public static void VerifyOrThrow(CipherSuite suite, AuthenticatedContent content, GroupContext? context, ReadOnlySpan<byte> signaturePublicKey)
     {
         if (!Verify(suite, content, context, signaturePublicKey))
+        {
+            ValidationRules.SignatureKey(suite, signaturePublicKey, $"{content.Content.Sender.SenderType} sender");
             throw new MlsProtocolException(MlsError.BadSignature, $"FramedContent signature of {content.Content.Sender.SenderType} sender does not verify");
+        }
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ namespace Sim.Engine.Framing;
 /// sender's key in the given tree directly: a sending key must never be used twice.
 /// </para>
 /// </summary>
-public sealed class MessageProtection : IDisposable
+internal sealed class MessageProtection : IDisposable
 {
     private readonly Secret _membershipKey;
     private readonly Secret _senderDataSecret;

@@ -3,7 +3,7 @@ using Sim.Engine.Codec;
 namespace Sim.Engine.Framing;
 
 /// <summary>RFC 9420 §6.3.1 PrivateContentAAD: the associated data of the content encryption.</summary>
-public sealed record PrivateContentAad(byte[] GroupId, ulong Epoch, ContentType ContentType, byte[] AuthenticatedData)
+internal sealed record PrivateContentAad(byte[] GroupId, ulong Epoch, ContentType ContentType, byte[] AuthenticatedData)
     : ITlsCodec<PrivateContentAad>
 {
     public void Encode(TlsWriter writer)

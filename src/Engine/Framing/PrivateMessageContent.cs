@@ -8,7 +8,7 @@ namespace Sim.Engine.Framing;
 /// content type comes from the enclosing PrivateMessage, and the padding runs to the end of the
 /// plaintext, so this type decodes a whole buffer (<see cref="Deserialize"/>) or the rest of a reader.
 /// </summary>
-public sealed record PrivateMessageContent(
+internal sealed record PrivateMessageContent(
     ContentType ContentType,
     byte[]? ApplicationData,
     Proposal? Proposal,

@@ -28,7 +28,7 @@ public sealed record PublicMessage(FramedContent Content, FramedContentAuthData 
     }
 
     /// <summary>The AuthenticatedContent this message carries (wire format public_message).</summary>
-    public AuthenticatedContent ToAuthenticatedContent() => new(WireFormat.PublicMessage, Content, Auth);
+    internal AuthenticatedContent ToAuthenticatedContent() => new(WireFormat.PublicMessage, Content, Auth);
 
     /// <summary>
     /// RFC 9420 §6.2 AuthenticatedContentTBM: FramedContentTBS then FramedContentAuthData, the input

@@ -3,7 +3,7 @@ using Sim.Engine.Codec;
 namespace Sim.Engine.Framing;
 
 /// <summary>RFC 9420 §6.3.2 SenderData: who sent a PrivateMessage, under which generation, with which reuse guard.</summary>
-public sealed record SenderData(uint LeafIndex, uint Generation, byte[] ReuseGuard) : ITlsCodec<SenderData>
+internal sealed record SenderData(uint LeafIndex, uint Generation, byte[] ReuseGuard) : ITlsCodec<SenderData>
 {
     public const int ReuseGuardLength = 4;
 

@@ -3,7 +3,7 @@ using Sim.Engine.Codec;
 namespace Sim.Engine.Framing;
 
 /// <summary>RFC 9420 §6.3.2 SenderDataAAD: the associated data of the sender data encryption.</summary>
-public sealed record SenderDataAad(byte[] GroupId, ulong Epoch, ContentType ContentType) : ITlsCodec<SenderDataAad>
+internal sealed record SenderDataAad(byte[] GroupId, ulong Epoch, ContentType ContentType) : ITlsCodec<SenderDataAad>
 {
     public void Encode(TlsWriter writer)
     {

@@ -7,10 +7,10 @@ namespace Sim.Engine.Framing;
 /// sender is unknown (a blank leaf, an index out of range), which rejects the message as
 /// <see cref="MlsError.UnknownSender"/>. Called only after the content decrypted, so it may read it.
 /// </summary>
-public delegate byte[]? SignatureKeyLookup(FramedContent content);
+internal delegate byte[]? SignatureKeyLookup(FramedContent content);
 
 /// <summary>Ready-made <see cref="SignatureKeyLookup"/>s.</summary>
-public static class SignatureKeys
+internal static class SignatureKeys
 {
     /// <summary>Resolves member senders through <paramref name="byLeafIndex"/>; every other sender is unknown.</summary>
     public static SignatureKeyLookup Members(Func<uint, byte[]?> byLeafIndex) =>

@@ -10,7 +10,7 @@ namespace Sim.Engine.Framing;
 /// accepts the message; the tree it passed in is never modified. Null for a PublicMessage: the
 /// secret tree is not involved.
 /// </summary>
-public sealed record UnprotectedMessage(AuthenticatedContent Content, uint? Generation, SecretTree? UpdatedTree)
+internal sealed record UnprotectedMessage(AuthenticatedContent Content, uint? Generation, SecretTree? UpdatedTree)
 {
     public WireFormat WireFormat => Content.WireFormat;
     public Sender Sender => Content.Content.Sender;

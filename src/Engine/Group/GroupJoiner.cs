@@ -143,12 +143,7 @@ internal static class GroupJoiner
         var wire = GroupExtensions.RatchetTree(groupInfo.Extensions) ?? given
             ?? throw new MlsProtocolException(MlsError.InvalidWelcome, "no ratchet tree: neither in the GroupInfo nor given");
         var context = groupInfo.GroupContext;
-        var leafContext = new LeafNodeValidationContext(suite, context.GroupId)
-        {
-            CurrentTime = options.Clock?.Invoke(),
-            RequiredCapabilities = GroupExtensions.RequiredCapabilities(context.Extensions),
-            RequireCipherSuiteInCapabilities = options.RequireCipherSuiteInCapabilities,
-        };
+        var leafContext = options.LeafContext(suite, context.GroupId, context.Extensions);
         return RatchetTree.Import(suite, wire, new TreeValidationOptions(leafContext) { ExpectedTreeHash = context.TreeHash });
     }
 

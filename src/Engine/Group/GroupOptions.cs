@@ -1,3 +1,4 @@
+using Sim.Engine.Crypto;
 using Sim.Engine.Framing;
 using Sim.Engine.Messages;
 using Sim.Engine.Schedule;
@@ -71,11 +72,27 @@ public sealed record GroupOptions
     /// <summary>External PSKs by PreSharedKeyID (RFC 9420 §8.4); null: none known.</summary>
     public Func<PreSharedKeyId, byte[]?>? ExternalPsks { get; init; }
 
-    /// <summary>See <see cref="Tree.LeafNodeValidationContext.RequireCipherSuiteInCapabilities"/>.</summary>
-    public bool RequireCipherSuiteInCapabilities { get; init; } = true;
+    /// <summary>See <see cref="Tree.LeafNodeValidationContext.RequireCipherSuiteInCapabilities"/>
+    /// (<see cref="Messages.ValidationRule.LeafCipherSuite"/>); off by default, as §7.3 asks no such check.</summary>
+    public bool RequireCipherSuiteInCapabilities { get; init; }
 
-    /// <summary>Seconds since the Unix epoch for lifetime checks; null skips them.</summary>
+    /// <summary>
+    /// The clock: seconds since the Unix epoch (a simulation passes its virtual clock). With it, the
+    /// lifetime of every key_package leaf is checked (<see cref="Messages.ValidationRule.LeafLifetime"/>,
+    /// RFC 9420 §7.3): leaves we send (Add proposals, Adds we commit) as §7.3 requires, and leaves we
+    /// receive (Add proposals, Commits, the tree of a group we join) as it recommends. Null: lifetimes
+    /// are not checked against the time (only their order).
+    /// </summary>
     public Func<ulong>? Clock { get; init; }
+
+    /// <summary>The §7.3 validation context these options give a group of <paramref name="suite"/> with <paramref name="extensions"/>.</summary>
+    internal Tree.LeafNodeValidationContext LeafContext(CipherSuite suite, byte[] groupId, IReadOnlyList<Extension> extensions) =>
+        new(suite, groupId)
+        {
+            CurrentTime = Clock?.Invoke(),
+            RequiredCapabilities = GroupExtensions.RequiredCapabilities(extensions),
+            RequireCipherSuiteInCapabilities = RequireCipherSuiteInCapabilities,
+        };
 
     /// <summary>
     /// RFC 9420 §11.3: whether two leaves are the same client ("the identifiers presented by their

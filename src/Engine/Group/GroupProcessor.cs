@@ -101,8 +101,7 @@ internal static class GroupProcessor
                 LeafNodeValidator.Validate(update.LeafNode, sender.LeafIndex, state.LeafContext(), state.Tree, LeafNodeSource.Update);
                 break;
             case AddProposal add:
-                KeyPackageValidation.Validate(state.Suite, add.KeyPackage,
-                    state.Options.Clock is { } clock ? DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(clock(), (ulong)long.MaxValue / 2)) : null);
+                KeyPackageValidation.Validate(state.Suite, add.KeyPackage, state.Now, null);
                 break;
             case ExternalInitProposal:
                 throw new MlsProtocolException(MlsError.InvalidProposalList, "ExternalInit may only be sent inline in an external Commit");

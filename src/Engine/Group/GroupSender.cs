@@ -199,19 +199,16 @@ internal static class GroupSender
             .OrderBy(x => x.C.Proposal switch { RemoveProposal => 0, UpdateProposal => 1, _ => 2 })
             .ThenBy(x => x.C.Proposal is UpdateProposal ? -x.Index : x.Index)
             .ToList();
+        // §12.2 chosen with the list rules themselves (no exception as a probe): a candidate that would
+        // break them is left out; the chosen list is then applied (and judged in full) once.
         var taken = new List<(CachedProposal C, int Index)>();
-        ProposalListOutcome outcome = ProposalList.ValidateAndApply(state, inline, me, resumption);
         foreach (var candidate in candidates)
         {
-            var trial = taken.Append(candidate).OrderBy(x => x.Index).Select(x => Resolve(x.C)).ToList();
-            try
-            {
-                outcome = ProposalList.ValidateAndApply(state, trial.Concat(inline).ToList(), me, resumption);
-                taken.Add(candidate);
-            }
-            catch (MlsProtocolException) { /* this proposal cannot join the list (§12.2): leave it out */ }
+            var trial = taken.Append(candidate).OrderBy(x => x.Index).Select(x => Resolve(x.C)).Concat(inline).ToList();
+            if (ProposalList.ListRuleViolation(state, trial, me, resumption, out _) is null) taken.Add(candidate);
         }
-        return (taken.OrderBy(x => x.Index).Select(x => Resolve(x.C)).ToList(), outcome);
+        var byRef = taken.OrderBy(x => x.Index).Select(x => Resolve(x.C)).ToList();
+        return (byRef, ProposalList.ValidateAndApply(state, byRef.Concat(inline).ToList(), me, resumption));
     }
 
     private static ResolvedProposal Resolve(CachedProposal c) => new(c.Proposal, c.Ref, c.Sender, c.Own);

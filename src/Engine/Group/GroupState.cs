@@ -25,7 +25,7 @@ public sealed record GroupState
     public required RatchetTree Tree { get; init; }
 
     /// <summary>Our private view of the tree; its leaf index is ours.</summary>
-    public required TreeKemPrivate Private { get; init; }
+    internal TreeKemPrivate Private { get; init; } = null!;
 
     /// <summary>Our signature private key (the public half is our leaf's signature_key).</summary>
     public required Secret SignaturePrivateKey { get; init; }
@@ -36,19 +36,19 @@ public sealed record GroupState
     /// <summary>The confirmation_tag that confirmed the current epoch (goes into GroupInfo, §12.4.3).</summary>
     public required byte[] ConfirmationTag { get; init; }
 
-    public required EpochSecrets Secrets { get; init; }
+    internal EpochSecrets Secrets { get; init; } = null!;
 
     /// <summary>RFC 9420 §9 the current epoch's secret tree.</summary>
-    public required SecretTree SecretTree { get; init; }
+    internal SecretTree SecretTree { get; init; } = null!;
 
     /// <summary>Proposals of the current epoch, in the order they arrived (RFC 9420 §12.4 by reference).</summary>
     public ImmutableList<CachedProposal> Proposals { get; init; } = [];
 
     /// <summary>Up to <see cref="GroupOptions.PastEpochsRetained"/> past epochs, oldest first.</summary>
-    public ImmutableList<PastEpoch> PastEpochs { get; init; } = [];
+    internal ImmutableList<PastEpoch> PastEpochs { get; init; } = [];
 
     /// <summary>Resumption PSKs of recent epochs, the current one included, oldest first.</summary>
-    public ImmutableList<ResumptionPskEntry> ResumptionPsks { get; init; } = [];
+    internal ImmutableList<ResumptionPskEntry> ResumptionPsks { get; init; } = [];
 
     public required GroupOptions Options { get; init; }
 
@@ -68,12 +68,10 @@ public sealed record GroupState
 
     /// <summary>§7.3 validation context under the given (or current) GroupContext extensions.</summary>
     internal LeafNodeValidationContext LeafContext(IReadOnlyList<Extension>? extensions = null) =>
-        new(Suite, Context.GroupId)
-        {
-            CurrentTime = Options.Clock?.Invoke(),
-            RequiredCapabilities = GroupExtensions.RequiredCapabilities(extensions ?? Context.Extensions),
-            RequireCipherSuiteInCapabilities = Options.RequireCipherSuiteInCapabilities,
-        };
+        Options.LeafContext(Suite, Context.GroupId, extensions ?? Context.Extensions);
+
+    /// <summary>The time lifetimes are checked against (<see cref="GroupOptions.Clock"/>; null: not checked).</summary>
+    internal ulong? Now => Options.Clock?.Invoke();
 
     internal CachedProposal? FindProposal(ReadOnlySpan<byte> reference)
     {

@@ -210,7 +210,8 @@ public sealed class MlsGroup
     public MlsMessage ProposeAdd(KeyPackage keyPackage, byte[]? authenticatedData = null)
     {
         ArgumentNullException.ThrowIfNull(keyPackage);
-        KeyPackageValidation.Validate(State.Suite, keyPackage);
+        // §7.3: a client MUST check the lifetime of a leaf it sends (with GroupOptions.Clock).
+        KeyPackageValidation.Validate(State.Suite, keyPackage, State.Now, null);
         return Propose(new AddProposal(keyPackage), authenticatedData);
     }
 

@@ -8,7 +8,7 @@ namespace Sim.Engine.Group;
 /// §9.2): the epoch's GroupContext, its sender_data_secret and secret tree (keys already used stay
 /// used), and the signature keys of its members by leaf index.
 /// </summary>
-public sealed record PastEpoch(
+internal sealed record PastEpoch(
     ulong Epoch,
     GroupContext Context,
     Secret SenderDataSecret,
@@ -19,7 +19,7 @@ public sealed record PastEpoch(
 }
 
 /// <summary>The resumption PSK of one epoch (RFC 9420 §8.6), kept for PreSharedKey proposals that name it.</summary>
-public sealed record ResumptionPskEntry(ulong Epoch, Secret Psk)
+internal sealed record ResumptionPskEntry(ulong Epoch, Secret Psk)
 {
     public override string ToString() => $"ResumptionPsk(epoch {Epoch})";
 }

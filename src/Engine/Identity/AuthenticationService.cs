@@ -12,16 +12,16 @@ namespace Sim.Engine.Identity;
 /// <para>Rules for every leaf (checked here; the MLS layer checks the leaf's signature, §7.3):</para>
 /// <list type="bullet">
 /// <item>the credential is Basic and its identity is the leaf's <c>signature_key</c>: the agent's
-/// public key (<see cref="MlsError.IdentityRejected"/>);</item>
+/// public key (<see cref="IdentityError.Rejected"/>);</item>
 /// <item>the leaf carries exactly one well-formed <see cref="IdentityBinding"/>
-/// (<see cref="MlsError.MissingIdentityBinding"/>, <see cref="MlsError.Malformed"/>) that matches
-/// the accepted or presented assertions (<see cref="MlsError.IdentityBindingMismatch"/>);</item>
+/// (<see cref="IdentityError.MissingIdentityBinding"/>, <see cref="MlsError.Malformed"/>) that matches
+/// the accepted or presented assertions (<see cref="IdentityError.IdentityBindingMismatch"/>);</item>
 /// <item>a new agent needs a succession chain from the accepted agent to it, in this conversation;
-/// successions with an unchanged agent are refused (<see cref="MlsError.BadSuccession"/>);</item>
-/// <item>a new card needs an assertion by the leaf's (new) agent (<see cref="MlsError.IdentityRejected"/>),
-/// for this conversation (<see cref="MlsError.IdentityRejected"/>), with a valid signature
+/// successions with an unchanged agent are refused (<see cref="IdentityError.BadSuccession"/>);</item>
+/// <item>a new card needs an assertion by the leaf's (new) agent (<see cref="IdentityError.Rejected"/>),
+/// for this conversation (<see cref="IdentityError.Rejected"/>), with a valid signature
 /// (<see cref="MlsError.BadSignature"/>) and a version higher than the accepted card's
-/// (<see cref="MlsError.StaleCard"/>);</item>
+/// (<see cref="IdentityError.StaleCard"/>);</item>
 /// <item>same agent and same card: a leaf update.</item>
 /// </list>
 /// </summary>
@@ -72,14 +72,14 @@ public sealed class AuthenticationService
         // Agent: a credential changes only along a valid succession (PAIRMLS.md "Identity layer").
         bool newAgent = !agentKey.AsSpan().SequenceEqual(current.AgentKey);
         if (newAgent && evidence.Successions.Count == 0)
-            throw new MlsProtocolException(MlsError.BadSuccession, "new agent without a succession from the accepted agent");
+            throw new IdentityException(IdentityError.BadSuccession, "new agent without a succession from the accepted agent");
         if (!newAgent && evidence.Successions.Count != 0)
-            throw new MlsProtocolException(MlsError.BadSuccession, "succession presented but the agent is unchanged");
+            throw new IdentityException(IdentityError.BadSuccession, "succession presented but the agent is unchanged");
         if (newAgent)
         {
             byte[] last = SuccessionChain.Verify(Suite, current.AgentKey, evidence.Successions, _conversationId);
             if (!last.AsSpan().SequenceEqual(agentKey))
-                throw new MlsProtocolException(MlsError.BadSuccession, "the succession chain does not end at the leaf's agent");
+                throw new IdentityException(IdentityError.BadSuccession, "the succession chain does not end at the leaf's agent");
         }
         byte[] successionHash = newAgent ? SuccessionChain.Extend(Suite, current.SuccessionHash, evidence.Successions) : current.SuccessionHash;
 
@@ -96,7 +96,7 @@ public sealed class AuthenticationService
                     throw Rejected("card assertion is for another conversation");
                 CheckCardAssertion(presented, agentKey);
                 if (presented.Card.Version <= current.CardVersion)
-                    throw new MlsProtocolException(MlsError.StaleCard,
+                    throw new IdentityException(IdentityError.StaleCard,
                         $"card version {presented.Card.Version} does not exceed the accepted version {current.CardVersion}");
                 (cardAssertion, cardHash, newCard) = (presented, presentedHash, true);
             }
@@ -149,10 +149,10 @@ public sealed class AuthenticationService
     private static void CheckBinding(IdentityBinding actual, IdentityBinding expected)
     {
         if (!actual.CardAssertionHash.AsSpan().SequenceEqual(expected.CardAssertionHash))
-            throw new MlsProtocolException(MlsError.IdentityBindingMismatch, "leaf binds another card assertion than the accepted or presented one");
+            throw new IdentityException(IdentityError.IdentityBindingMismatch, "leaf binds another card assertion than the accepted or presented one");
         if (!actual.SuccessionHash.AsSpan().SequenceEqual(expected.SuccessionHash))
-            throw new MlsProtocolException(MlsError.IdentityBindingMismatch, "leaf binds another succession chain than the accepted or presented one");
+            throw new IdentityException(IdentityError.IdentityBindingMismatch, "leaf binds another succession chain than the accepted or presented one");
     }
 
-    private static MlsProtocolException Rejected(string message) => new(MlsError.IdentityRejected, message);
+    private static IdentityException Rejected(string message) => new(IdentityError.Rejected, message);
 }

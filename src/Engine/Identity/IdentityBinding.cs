@@ -46,7 +46,7 @@ public sealed record IdentityBinding(byte[] CardAssertionHash, byte[] Succession
 
     /// <summary>
     /// Reads the binding of <paramref name="leaf"/>. No binding extension, or more than one, is
-    /// <see cref="MlsError.MissingIdentityBinding"/>; undecodable data is <see cref="MlsError.Malformed"/>.
+    /// <see cref="IdentityError.MissingIdentityBinding"/>; undecodable data is <see cref="MlsError.Malformed"/>.
     /// </summary>
     public static IdentityBinding FromLeaf(LeafNode leaf)
     {
@@ -56,11 +56,11 @@ public sealed record IdentityBinding(byte[] CardAssertionHash, byte[] Succession
         {
             if (extension.ExtensionType != ExtensionType) continue;
             if (found is not null)
-                throw new MlsProtocolException(MlsError.MissingIdentityBinding, "leaf has more than one IdentityBinding extension");
+                throw new IdentityException(IdentityError.MissingIdentityBinding, "leaf has more than one IdentityBinding extension");
             found = extension;
         }
         if (found is null)
-            throw new MlsProtocolException(MlsError.MissingIdentityBinding, "leaf has no IdentityBinding extension");
+            throw new IdentityException(IdentityError.MissingIdentityBinding, "leaf has no IdentityBinding extension");
         try { return FromExtension(found); }
         catch (MlsDecodeException e) { throw new MlsProtocolException(MlsError.Malformed, "IdentityBinding extension: " + e.Message, e); }
     }

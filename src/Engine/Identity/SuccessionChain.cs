@@ -52,7 +52,7 @@ public static class SuccessionChain
     /// each link names the previous link's successor (the first names <paramref name="fromKey"/>) as
     /// predecessor, hands over to a different key, names <paramref name="conversationId"/>, and is
     /// signed by its predecessor. Returns the last successor's key (<paramref name="fromKey"/> for an
-    /// empty chain). Any failure is <see cref="MlsError.BadSuccession"/>.
+    /// empty chain). Any failure is <see cref="IdentityError.BadSuccession"/>.
     /// </summary>
     public static byte[] Verify(CipherSuite suite, ReadOnlySpan<byte> fromKey, IReadOnlyList<SuccessionAssertion> links,
         ReadOnlySpan<byte> conversationId)
@@ -76,6 +76,6 @@ public static class SuccessionChain
         return (byte[])current.Clone();
     }
 
-    private static MlsProtocolException Bad(int index, string why) =>
-        new(MlsError.BadSuccession, $"succession link {index}: {why}");
+    private static IdentityException Bad(int index, string why) =>
+        new(IdentityError.BadSuccession, $"succession link {index}: {why}");
 }

@@ -7,7 +7,7 @@ namespace Sim.Engine.Messages;
 /// SignWithLabel(., "GroupInfoTBS", GroupInfoTBS). The verifier takes the signer's public key
 /// from the ratchet tree, which this layer does not know; callers pass it in.
 /// </summary>
-public static class GroupInfoSignature
+internal static class GroupInfoSignature
 {
     public const string Label = "GroupInfoTBS";
 
@@ -19,10 +19,13 @@ public static class GroupInfoSignature
     public static bool Verify(CipherSuite suite, GroupInfo groupInfo, ReadOnlySpan<byte> signerPublicKey) =>
         suite.VerifyWithLabel(signerPublicKey, Label, groupInfo.ToBeSigned(), groupInfo.Signature);
 
-    /// <summary><see cref="Verify"/>, failing with <see cref="MlsError.BadSignature"/>.</summary>
+    /// <summary><see cref="Verify"/>, failing with <see cref="MlsError.BadSignature"/> (a malformed key: <see cref="MlsError.InvalidKey"/>).</summary>
     public static void Check(CipherSuite suite, GroupInfo groupInfo, ReadOnlySpan<byte> signerPublicKey)
     {
         if (!Verify(suite, groupInfo, signerPublicKey))
+        {
+            ValidationRules.SignatureKey(suite, signerPublicKey, $"GroupInfo signer {groupInfo.Signer}");
             throw new MlsProtocolException(MlsError.BadSignature, $"GroupInfo signature by leaf {groupInfo.Signer} does not verify");
+        }
     }
 }

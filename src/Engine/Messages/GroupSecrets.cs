@@ -3,7 +3,7 @@ using Sim.Engine.Codec;
 namespace Sim.Engine.Messages;
 
 /// <summary>RFC 9420 §12.4.3.1 GroupSecrets: the plaintext a Welcome seals to each new member.</summary>
-public sealed record GroupSecrets(byte[] JoinerSecret, PathSecret? PathSecret, IReadOnlyList<PreSharedKeyId> Psks)
+internal sealed record GroupSecrets(byte[] JoinerSecret, PathSecret? PathSecret, IReadOnlyList<PreSharedKeyId> Psks)
     : ITlsCodec<GroupSecrets>
 {
     public void Encode(TlsWriter writer)

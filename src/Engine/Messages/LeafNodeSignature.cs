@@ -7,7 +7,7 @@ namespace Sim.Engine.Messages;
 /// source key_package is signed without group context; update and commit sources bind
 /// <c>group_id</c> and <c>leaf_index</c> (see <see cref="LeafNode.ToBeSigned"/>).
 /// </summary>
-public static class LeafNodeSignature
+internal static class LeafNodeSignature
 {
     public const string Label = "LeafNodeTBS";
 

@@ -10,7 +10,7 @@ namespace Sim.Engine.Messages;
 /// signer's key is in the ratchet tree (use <see cref="GroupInfoSignature.Check"/> once it is known).
 /// Disposing clears the secrets.
 /// </summary>
-public sealed class OpenedWelcome : IDisposable
+internal sealed class OpenedWelcome : IDisposable
 {
     public CipherSuite Suite { get; }
     /// <summary>Decrypted, signature unverified.</summary>

@@ -15,7 +15,7 @@ namespace Sim.Engine.Messages;
 /// </code>
 /// each EncryptedGroupSecrets named by the new member's KeyPackageRef.
 /// </summary>
-public static class WelcomeProtection
+internal static class WelcomeProtection
 {
     public const string Label = "Welcome";
 

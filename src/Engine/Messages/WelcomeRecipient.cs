@@ -4,4 +4,4 @@ namespace Sim.Engine.Messages;
 /// One new member of a Welcome (RFC 9420 §12.4.3.1): the KeyPackage it was added with and, if the
 /// Commit had a path, the path_secret of the lowest common ancestor of the committer and this member.
 /// </summary>
-public sealed record WelcomeRecipient(KeyPackage KeyPackage, PathSecret? PathSecret = null);
+internal sealed record WelcomeRecipient(KeyPackage KeyPackage, PathSecret? PathSecret = null);

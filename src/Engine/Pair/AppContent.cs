@@ -13,7 +13,7 @@ namespace Sim.Engine.Pair;
 /// } AppContent;
 /// </code>
 /// </summary>
-public sealed record AppContent(byte[] Payload, IdentityEvidence Evidence) : ITlsCodec<AppContent>
+internal sealed record AppContent(byte[] Payload, IdentityEvidence Evidence) : ITlsCodec<AppContent>
 {
     public void Encode(TlsWriter writer)
     {

@@ -42,12 +42,16 @@ public sealed class Invitation : IDisposable
         ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
+        options.Validate();
         var suite = options.CipherSuite;
         var agent = Agent.Create(suite, random);
         var assertion = agent.AssertCard(card, []);
         var binding = new IdentityBinding(assertion.Hash(suite), SuccessionChain.Empty);
         var signatureKey = agent.ToKeyPair();
-        var bundle = KeyPackageBundle.Create(suite, signatureKey, agent.Credential, new Lifetime(0, ulong.MaxValue), random,
+        ulong now = options.Now();
+        ulong seconds = (ulong)Math.Min(options.InvitationLifetime.TotalSeconds, ulong.MaxValue / 4);
+        var lifetime = new Lifetime(now - Math.Min(now, PairOptions.InvitationSkewSeconds), now > ulong.MaxValue - seconds ? ulong.MaxValue : now + seconds);
+        var bundle = KeyPackageBundle.Create(suite, signatureKey, agent.Credential, lifetime, random,
             IdentityBinding.WithSupport(KeyPackageBundle.DefaultCapabilities(suite)), [binding.ToExtension()]);
         signatureKey.Clear();
         return new Invitation(agent, bundle, assertion, options, random);
@@ -66,10 +70,13 @@ public sealed class Invitation : IDisposable
             var body = HeaderSeal.TryOpenAsInvitee(Suite, _bundle.InitPrivateKey, datagram)
                 ?? throw new PairRejection(RejectReason.NotForThisSession, "the invitation's init key does not open it");
             var parts = DatagramBody.Parse(body);
+            // RFC 9420 §7.3: our own leaf in the Welcome's tree is the invitation's KeyPackage leaf.
+            if (InvitationPublic.Expired(Public.KeyPackage, Options.Now()) is { } why)
+                throw new PairRejection(RejectReason.LeafExpired, why);
             if (parts.Staple.Kind != StapleKind.Welcome)
                 throw new PairRejection(RejectReason.UnknownEpoch, "not joined yet, and it staples no Welcome");
-            var state = Join(parts, random);
-            outcome = PairReceiver.Process(state, parts, random, Options.Horizon, out var next);
+            var state = Join(parts);
+            outcome = PairReceiver.Process(state, parts, Options, out var next);
             return outcome is Delivered ? new PairSession(next, Options, random) : null;
         }
         catch (PairRejection r)
@@ -77,25 +84,30 @@ public sealed class Invitation : IDisposable
             outcome = r.ToOutcome();
             return null;
         }
+        catch (RollbackEvidenceFound found)
+        {
+            outcome = found.Outcome;
+            return null;
+        }
     }
 
     /// <summary>The session state right after joining from the Welcome in <paramref name="parts"/>.</summary>
-    private PairState Join(DatagramBody parts, IRandomSource random)
+    private PairState Join(DatagramBody parts)
     {
         var suite = Suite;
-        MlsGroup group;
+        GroupState group;
         var signatureKey = _agent.ToKeyPair();
         try
         {
             using var bundle = new KeyPackageBundle(_bundle.KeyPackage, _bundle.InitPrivateKey.Clone(), _bundle.EncryptionPrivateKey.Clone());
-            group = MlsGroup.JoinFromWelcome(parts.StapledMessage.Welcome!, bundle, signatureKey, null, null, random, Options.ToGroupOptions());
+            group = GroupJoiner.FromWelcome(parts.StapledMessage.Welcome!, bundle, signatureKey, null, null, Options.ToGroupOptions());
         }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "Welcome"); }
         finally { signatureKey.Clear(); }
 
         if (!group.GroupId.AsSpan().SequenceEqual(parts.GroupId) || group.Epoch != parts.Epoch)
             throw new PairRejection(RejectReason.Malformed, "the Welcome is for another group or epoch than the datagram");
-        var members = group.Members;
+        var members = group.Tree.Leaves.ToDictionary(l => l.LeafIndex, l => l.Leaf);
         if (members.Count != 2) throw new PairRejection(RejectReason.Invalid, $"a PairMLS group has two members, not {members.Count}");
         uint peerLeaf = members.Keys.Single(i => i != group.OwnLeafIndex);
 
@@ -115,7 +127,7 @@ public sealed class Invitation : IDisposable
         {
             Role = PairRole.Inviter,
             WelcomeEpoch = group.Epoch,
-            Group = group.State,
+            Group = group,
             PeerLeaf = peerLeaf,
             MyView = myView,
             PeerView = peerView,

@@ -25,6 +25,21 @@ public sealed record InvitationPublic(KeyPackage KeyPackage, CardAssertion CardA
 
     public byte[] ToBytes() => Tls.Serialize(this);
 
+    /// <summary>RFC 9420 §7.2 lifetime of the invitation's KeyPackage leaf (seconds since the Unix epoch).</summary>
+    public Lifetime? Lifetime => KeyPackage.LeafNode.Lifetime;
+
+    /// <summary>Why <paramref name="keyPackage"/> is not valid at <paramref name="now"/> (RFC 9420 §7.3), or null if it is.</summary>
+    internal static string? Expired(KeyPackage keyPackage, ulong now)
+    {
+        if (keyPackage.LeafNode.Lifetime is not { } life) return null;
+        if (now < life.NotBefore) return $"the invitation is not valid before {Time(life.NotBefore)} (now {Time(now)})";
+        if (now > life.NotAfter) return $"the invitation expired at {Time(life.NotAfter)} (now {Time(now)})";
+        return null;
+    }
+
+    private static string Time(ulong seconds) =>
+        seconds > 253402300799 ? $"{seconds} s" : DateTimeOffset.FromUnixTimeSeconds((long)seconds).ToString("yyyy-MM-dd HH:mm:ss 'UTC'");
+
     /// <summary>Decodes <see cref="ToBytes"/>' output; <see cref="MlsDecodeException"/> if malformed.</summary>
     public static InvitationPublic FromBytes(ReadOnlySpan<byte> bytes) => Tls.Deserialize<InvitationPublic>(bytes);
 

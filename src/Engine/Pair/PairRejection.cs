@@ -12,15 +12,16 @@ internal sealed class PairRejection(RejectReason reason, string detail) : Except
 
     public Rejected ToOutcome() => new(Reason, Detail);
 
-    /// <summary>How an MLS-level refusal shows at the PairMLS surface.</summary>
+    /// <summary>How an MLS-level refusal shows at the PairMLS surface. An engine bug is an
+    /// <see cref="MlsInternalException"/>, never an <see cref="MlsProtocolException"/>: it is not mapped here
+    /// and escapes <see cref="PairSession.Receive"/>, so a bug never looks like an attack.</summary>
     public static PairRejection From(MlsProtocolException e, string where) => new(e.Error switch
     {
         MlsError.Malformed => RejectReason.Malformed,
         MlsError.BadSignature or MlsError.BadMembershipTag or MlsError.BadConfirmationTag or MlsError.DecryptionFailed => RejectReason.BadSignature,
         MlsError.WrongGroup or MlsError.WelcomeNotForUs => RejectReason.NotForThisSession,
         MlsError.WrongEpoch => RejectReason.UnknownEpoch,
-        MlsError.IdentityRejected or MlsError.BadSuccession or MlsError.StaleCard or MlsError.MissingIdentityBinding
-            or MlsError.IdentityBindingMismatch => RejectReason.IdentityRejected,
+        MlsError.RejectedByAuthenticationService => RejectReason.IdentityRejected,
         _ => RejectReason.Invalid,
     }, $"{where}: {e.Message}");
 }

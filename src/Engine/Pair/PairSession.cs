@@ -35,7 +35,8 @@ public sealed class PairSession
     /// PAIRMLS.md "Creating a conversation", step 2: a fresh agent creates the group (epoch 0), with
     /// probability 1/2 from <paramref name="random"/> commits an empty commit first (so the parity of
     /// w does not tell who invited whom), then commits Add(invitee) with a path and holds the Welcome
-    /// of epoch w as the staple of w. A bad invitation throws <see cref="MlsProtocolException"/>.
+    /// of epoch w as the staple of w. A bad invitation throws <see cref="MlsProtocolException"/>; so
+    /// does an expired one (or one not valid yet), with its lifetime in the message.
     /// </summary>
     public static PairSession Accept(InvitationPublic invitation, Card myCard, CipherSuite? suite, PairOptions options, IRandomSource random)
     {
@@ -49,7 +50,11 @@ public sealed class PairSession
         if (suite is not null && suite.Id != keyPackage.CipherSuite)
             throw new ArgumentException($"the invitation is for suite {keyPackage.CipherSuite}, not {suite.Id}", nameof(suite));
         suite ??= CipherSuite.Get(keyPackage.CipherSuite);
-        KeyPackageValidation.Validate(suite, keyPackage);
+        options.Validate();
+        // RFC 9420 §7.3 / §10: an invitation outside its lifetime is refused, saying when it was valid.
+        if (InvitationPublic.Expired(keyPackage, options.Now()) is { } expired)
+            throw new MlsProtocolException(MlsError.InvalidKeyPackage, expired);
+        KeyPackageValidation.Validate(suite, keyPackage, DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(options.Now(), (ulong)long.MaxValue / 2)));
 
         byte[] groupId = random.NextBytes(16);
         var As = new AuthenticationService(suite, groupId);
@@ -57,20 +62,26 @@ public sealed class PairSession
 
         using var agent = Agent.Create(suite, random);
         var myAssertion = agent.AssertCard(myCard, groupId);
-        var group = MlsGroup.Create(suite, groupId, agent.ToKeyPair(), agent.Credential, random, options.ToGroupOptions(),
-            IdentityBinding.WithSupport(KeyPackageBundle.DefaultCapabilities(suite)), [As.InitialBinding(myAssertion).ToExtension()]);
+        var signatureKey = agent.ToKeyPair();
+        GroupState group;
+        try
+        {
+            group = GroupJoiner.Create(suite, groupId, signatureKey, agent.Credential, random, options.ToGroupOptions(),
+                IdentityBinding.WithSupport(KeyPackageBundle.DefaultCapabilities(suite)), [As.InitialBinding(myAssertion).ToExtension()], null);
+        }
+        finally { signatureKey.Clear(); }
         // The coin is drawn even by the variant without the empty commit, so both see the same randomness afterwards.
-        if (random.NextUInt64(2) == 1 && !options.SkipRandomEmptyCommit) group.MergeCommit(group.Commit(new CommitOptions { ForcePath = true }));
-        var add = group.Commit(new CommitOptions { InlineProposals = [new AddProposal(keyPackage)], ForcePath = true });
-        group.MergeCommit(add);
+        if (random.NextUInt64(2) == 1 && !options.SkipRandomEmptyCommit) group = GroupSender.Commit(group, new CommitOptions { ForcePath = true }, random).Result.Staged.NewState;
+        var add = GroupSender.Commit(group, new CommitOptions { InlineProposals = [new AddProposal(keyPackage)], ForcePath = true }, random).Result;
+        group = add.Staged.NewState;
 
-        var myView = As.ValidateInitial(group.State.OwnLeaf, myAssertion);
+        var myView = As.ValidateInitial(group.OwnLeaf, myAssertion);
         var staple = new Staple(StapleKind.Welcome, Tls.Serialize(add.Welcome!), IdentityEvidence.ForCard(myAssertion));
         var state = new PairState
         {
             Role = PairRole.Acceptor,
             WelcomeEpoch = group.Epoch,
-            Group = group.State,
+            Group = group,
             PeerLeaf = add.Staged.AddedLeaves[0],
             MyView = myView,
             PeerView = peerView,
@@ -93,6 +104,9 @@ public sealed class PairSession
     /// <summary>The MLS group id (the conversation id of the identity layer). Never on the wire in clear.</summary>
     public byte[] ConversationId => (byte[])_state.Group.GroupId.Clone();
     public bool IsOwner(ulong epoch) => _state.IsOwner(epoch);
+    /// <summary>Our leaf index in the group, and the peer's (RFC 9420 §7.8): what a commit's MLS sender is compared with.</summary>
+    public uint OwnLeaf => _state.OwnLeaf;
+    public uint PeerLeaf => _state.PeerLeaf;
     /// <summary>RFC 9420 §8.7 epoch_authenticator of the current epoch (for comparing the two sides).</summary>
     public byte[] EpochAuthenticator => _state.Group.EpochAuthenticator;
     public byte[] TreeHash => _state.Group.Tree.TreeHash();
@@ -133,31 +147,50 @@ public sealed class PairSession
         if (rollOverAgent) s = RollOver(s, _random);
         if (edit is not null) s = EditCard(s, edit);
         var committed = new List<IdentityChange>();
-        if (!s.IsOwner(s.Epoch)) s = CommitIntoNextEpoch(s, committed);
+        uint? commitSender = null;
+        if (!s.IsOwner(s.Epoch)) s = CommitIntoNextEpoch(s, committed, out commitSender);
         if (s.OwnStaple is null || s.OwnStapleBytes is null)
             throw new InvalidOperationException($"epoch {s.Epoch} is ours but we hold no staple for it");
 
         var suite = s.Suite;
-        var As = new AuthenticationService(suite, s.Group.GroupId);
-        var evidence = s.PendingEvidence;
-        var group = MlsGroup.FromState(s.Group, _random);
-        var proposal = group.ProposeUpdate(DesiredLeaf(s, As, evidence), s.OwnStapleBytes, s.PendingAgentPrivateKey);
-        var reference = group.LastProposalRef!;
-        var ownLeaf = group.State.Proposals.Last(p => p.RefEquals(reference)).Own!.LeafNode;
-        var intended = As.Validate(s.MyView, ownLeaf, evidence);
-        var application = group.EncryptApplication(Tls.Serialize(new AppContent(payload.ToArray(), evidence)), Tls.Serialize(proposal));
-        s = s with { Group = group.State, OwnProposals = s.OwnProposals.Add(new OwnProposal(reference, intended)) };
+        s = WithOwnProposal(s);
+        var own = s.OwnProposals[^1];
+        var (application, group) = GroupSender.EncryptApplication(s.Group, Tls.Serialize(new AppContent(payload.ToArray(), own.Evidence)),
+            own.Message, _random);
+        s = s with { Group = group };
 
         byte[] body = Tls.Serialize(application);
         byte[] datagram = s.Role == PairRole.Acceptor && s.Epoch == s.WelcomeEpoch
             ? HeaderSeal.SealToInvitation(suite, s.InvitationInitKey!, body, _random)
             : HeaderSeal.Seal(suite, s.HeaderKeys[s.Epoch], body, _random);
         Swap(s);
-        return new SendResult(datagram, Save()) { Epoch = s.Epoch, Committed = committed };
+        return new SendResult(datagram, Save()) { Epoch = s.Epoch, Committed = committed, CommitSender = commitSender };
     }
 
+    /// <summary>
+    /// The update proposal the next datagram staples (<see cref="PairState.MaxOwnProposals"/>): a new
+    /// one for the first datagram of the epoch, or for an identity change our newest proposal does not
+    /// carry yet while the bound allows; otherwise the newest one again (same bytes, same evidence).
+    /// </summary>
+    private PairState WithOwnProposal(PairState s)
+    {
+        var evidence = s.PendingEvidence;
+        if (s.OwnProposals.Count > 0)
+        {
+            var newest = s.OwnProposals[^1];
+            if (s.OwnProposals.Count >= PairState.MaxOwnProposals || SameEvidence(newest.Evidence, evidence)) return s;
+        }
+        var As = new AuthenticationService(s.Suite, s.Group.GroupId);
+        var (proposal, ownUpdate) = GroupSender.MakeUpdate(s.Group, DesiredLeaf(s, As, evidence), _random, s.PendingAgentPrivateKey);
+        var (message, group, reference) = GroupSender.Propose(s.Group, proposal, s.OwnStapleBytes!, _random, ownUpdate);
+        var intended = As.Validate(s.MyView, ownUpdate.LeafNode, evidence);
+        return s with { Group = group, OwnProposals = s.OwnProposals.Add(new OwnProposal(reference, intended, Tls.Serialize(message), evidence)) };
+    }
+
+    private static bool SameEvidence(IdentityEvidence a, IdentityEvidence b) => Tls.Serialize(a).AsSpan().SequenceEqual(Tls.Serialize(b));
+
     /// <summary>Our Commit e -&gt; e+1 (we own e+1): the peer's best-ranked update of e, always with a path.</summary>
-    private PairState CommitIntoNextEpoch(PairState s, List<IdentityChange> committed)
+    private PairState CommitIntoNextEpoch(PairState s, List<IdentityChange> committed, out uint? commitSender)
     {
         var suite = s.Suite;
         var As = new AuthenticationService(suite, s.Group.GroupId);
@@ -174,7 +207,9 @@ public sealed class PairSession
             options = options with { NewLeaf = DesiredLeaf(s, As, stapleEvidence), NewSignaturePrivateKey = s.PendingAgentPrivateKey };
         }
 
-        var result = MlsGroup.FromState(s.Group, _random).Commit(options);
+        var result = GroupSender.Commit(s.Group, options, _random).Result;
+        // The commit's own MLS sender (RFC 9420 §6.1 FramedContent.sender), for observers that judge ownership from the commit itself.
+        commitSender = result.Commit.PublicMessage?.Content.Sender.LeafIndex;
         var next = result.Staged.NewState;
         ulong k = next.Epoch;
         var myView = s.MyView;
@@ -200,9 +235,10 @@ public sealed class PairSession
             OwnStapleBytes = Tls.Serialize(staple),
             StapleHashes = s.StapleHashes.SetItem(k, staple.Hash(suite)),
             PeerProposals = [],
+            PeerProposalsSuspended = false,
             OwnProposals = [],
         };
-        return TrimPending(after).WithNextHeaderKey().Pruned(Options.Horizon);
+        return TrimPending(after).WithNextHeaderKey().Pruned(Options);
     }
 
     /// <summary>The leaf we want: the desired agent, its credential, and the binding to the pending evidence.</summary>
@@ -259,30 +295,28 @@ public sealed class PairSession
     // ---------------------------------------------------------------- receiving
 
     /// <summary>
-    /// PAIRMLS.md "Receiving": Delivered, Duplicate, Expired or Rejected. Never throws on bad bytes;
-    /// a rejection changes nothing (a fork is counted in <see cref="ForksDetected"/>).
+    /// PAIRMLS.md "Receiving": Delivered, Duplicate, Expired, Undecryptable or Rejected. Never throws
+    /// on bad bytes; a rejection changes nothing (a fork is counted in <see cref="ForksDetected"/>).
+    /// When <see cref="ReceiveOutcome.StateChanged"/>, persist <see cref="Save"/>.
     /// </summary>
     public ReceiveOutcome Receive(ReadOnlySpan<byte> datagram)
     {
-        var outcome = PairReceiver.Receive(_state, datagram, _random, Options.Horizon, out var next, out bool fork);
+        var outcome = PairReceiver.Receive(_state, datagram, Options, out var next, out bool fork);
         if (fork) ForksDetected++;
-        if (outcome is Delivered) Swap(next);
+        if (outcome.StateChanged) Swap(next);
         return outcome;
     }
 
-    /// <summary>Swaps in an accepted state; the keys of our update proposals that can no longer be taken are cleared.</summary>
+    /// <summary>
+    /// Swaps in an accepted state and zeroes every secret the old state held that the new one no
+    /// longer holds (<see cref="SecretRetirement"/>): keys of epochs that left the window, untaken
+    /// update proposals, consumed ratchet secrets, pruned header keys.
+    /// </summary>
     private void Swap(PairState next)
     {
         var old = _state;
         _state = next;
-        if (old.Group.Epoch == next.Group.Epoch) return;
-        var ownLeafKey = next.Group.OwnLeaf.EncryptionKey;
-        foreach (var p in old.Group.Proposals)
-        {
-            if (p.Own is not { } own || own.LeafNode.EncryptionKey.AsSpan().SequenceEqual(ownLeafKey)) continue;
-            own.LeafPrivateKey.Clear();
-            own.SignaturePrivateKey?.Clear();
-        }
+        SecretRetirement.Retire(old, next);
     }
 
     // ---------------------------------------------------------------- persistence

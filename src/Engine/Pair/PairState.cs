@@ -18,8 +18,15 @@ public enum PairRole
 /// <summary>An update proposal the peer sent in the current epoch, validated, with its rank.</summary>
 internal sealed record PeerProposal(byte[] Ref, UpdatePriority Priority, IdentityUpdate Update);
 
-/// <summary>An update proposal we sent in the current epoch and the identity it would commit.</summary>
-internal sealed record OwnProposal(byte[] Ref, IdentityUpdate Intended);
+/// <summary>
+/// An update proposal we sent in the current epoch: its ProposalRef, the identity it would commit,
+/// the encoded MLSMessage (stapled again to later datagrams of the epoch) and the evidence that
+/// travels with it in each application message.
+/// </summary>
+internal sealed record OwnProposal(byte[] Ref, IdentityUpdate Intended, byte[] Message, IdentityEvidence Evidence);
+
+/// <summary>The reuse_guard (RFC 9420 §6.3.2) of a peer application message we delivered, to tell a replay from a reused generation.</summary>
+internal sealed record DeliveredGuard(ulong Epoch, uint Generation, uint Guard);
 
 /// <summary>
 /// Everything a PairMLS session knows, as a value: processing builds the next one and the session
@@ -54,8 +61,31 @@ internal sealed record PairState
     public ImmutableSortedDictionary<ulong, byte[]> StapleHashes { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
     public ImmutableSortedDictionary<ulong, byte[]> HeaderKeys { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
 
+    /// <summary>
+    /// PAIRMLS.md "State stays bounded": at most this many own update proposals per epoch. A party
+    /// makes a new proposal only for the first datagram of an epoch and for an identity change (card
+    /// edit, agent rollover) that its newest proposal does not carry yet, while fewer than this many
+    /// are pending; every other datagram staples its newest proposal again. All of them keep their
+    /// private keys until the peer's next commit shows which one was taken (the peer may take any it
+    /// received), then the others are deleted. A change made past the bound waits for the next epoch,
+    /// where the pending identity is proposed again.
+    /// </summary>
+    public const int MaxOwnProposals = 4;
+
     public ImmutableList<PeerProposal> PeerProposals { get; init; } = [];
     public ImmutableList<OwnProposal> OwnProposals { get; init; } = [];
+
+    /// <summary>Reuse guards of the newest <see cref="MaxDeliveredGuards"/> peer messages delivered, oldest first.</summary>
+    public ImmutableList<DeliveredGuard> DeliveredGuards { get; init; } = [];
+
+    /// <summary>Bound of <see cref="DeliveredGuards"/>: twice the default out-of-order window.</summary>
+    public const int MaxDeliveredGuards = 64;
+
+    /// <summary>
+    /// Set when the peer reused a generation in the current epoch (a rollback): from then on none of
+    /// its update proposals of this epoch is cached or committed, since it may have lost their keys.
+    /// </summary>
+    public bool PeerProposalsSuspended { get; init; }
 
     /// <summary>The acceptor seals epoch w to this init key (while in w).</summary>
     public byte[]? InvitationInitKey { get; init; }
@@ -77,15 +107,18 @@ internal sealed record PairState
 
     public bool HasPendingIdentity => PendingCardAssertion is not null || PendingSuccessions.Count > 0;
 
-    /// <summary>Drops header keys, staple hashes and the invitation's init key older than <paramref name="horizon"/> epochs.</summary>
-    public PairState Pruned(int horizon)
+    /// <summary>
+    /// Drops header keys and staple hashes older than H epochs, and the invitation's init private key
+    /// once w is older than R + 2 epochs (<see cref="PairOptions.WelcomeHorizon"/>).
+    /// </summary>
+    public PairState Pruned(PairOptions options)
     {
-        ulong oldest = Epoch > (ulong)horizon ? Epoch - (ulong)horizon : 0;
+        ulong oldest = Oldest(options.Horizon);
         var keys = HeaderKeys;
         foreach (var e in keys.Keys.Where(e => e < oldest).ToList()) keys = keys.Remove(e);
         var hashes = StapleHashes;
         foreach (var e in hashes.Keys.Where(e => e < oldest).ToList()) hashes = hashes.Remove(e);
-        bool welcomeHeld = WelcomeEpoch >= oldest;
+        bool welcomeHeld = WelcomeEpoch >= Oldest(options.WelcomeHorizon);
         return this with
         {
             HeaderKeys = keys,
@@ -94,6 +127,8 @@ internal sealed record PairState
             InvitationInitKey = Epoch == WelcomeEpoch ? InvitationInitKey : null,
         };
     }
+
+    private ulong Oldest(int horizon) => Epoch > (ulong)horizon ? Epoch - (ulong)horizon : 0;
 
     /// <summary>After entering a new epoch: the header key of the next one (RFC 9420 §8.5 exporter of this one).</summary>
     public PairState WithNextHeaderKey() =>

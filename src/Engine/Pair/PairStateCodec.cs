@@ -27,11 +27,14 @@ namespace Sim.Engine.Pair;
 /// SavedOwnProposal own_proposals&lt;V&gt;;
 /// optional&lt;opaque invitation_init_key&lt;V&gt;&gt;;
 /// optional&lt;opaque invitation_init_private_key&lt;V&gt;&gt;;   // secret
+/// DeliveredGuard delivered_guards&lt;V&gt;;       // oldest first
+/// uint8 peer_proposals_suspended;               // 0 or 1
 ///
+/// struct { uint64 epoch; uint32 generation; uint32 reuse_guard; } DeliveredGuard;
 /// struct { opaque agent_key&lt;V&gt;; CardAssertion card_assertion; opaque succession_hash&lt;V&gt;; } SavedView;
 /// struct { uint64 epoch; opaque bytes&lt;V&gt;; } EpochBytes;
 /// struct { opaque ref&lt;V&gt;; uint8 kind; uint64 sequence; SavedView view; } SavedPeerProposal;
-/// struct { opaque ref&lt;V&gt;; uint8 kind; SavedView view; } SavedOwnProposal;
+/// struct { opaque ref&lt;V&gt;; uint8 kind; SavedView view; opaque message&lt;V&gt;; IdentityEvidence evidence; } SavedOwnProposal;
 /// </code>
 /// The output holds private keys and secrets: store it as a private key, never log it.
 /// </summary>
@@ -64,9 +67,18 @@ internal static class PairStateCodec
             w2.WriteOpaque(p.Ref);
             w2.WriteUInt8((byte)p.Intended.Kind);
             WriteView(w2, p.Intended.View);
+            w2.WriteOpaque(p.Message);
+            p.Evidence.Encode(w2);
         });
         w.WriteOptional(s.InvitationInitKey, (w2, k) => w2.WriteOpaque(k));
         w.WriteOptional(s.InvitationInitPrivateKey, (w2, k) => k.Save(w2));
+        w.WriteVector(s.DeliveredGuards, (w2, g) =>
+        {
+            w2.WriteUInt64(g.Epoch);
+            w2.WriteUInt32(g.Generation);
+            w2.WriteUInt32(g.Guard);
+        });
+        w.WriteUInt8(s.PeerProposalsSuspended ? (byte)1 : (byte)0);
     });
 
     /// <summary>Loads what <see cref="Save"/> wrote; only <see cref="MlsDecodeException"/> on bad bytes.</summary>
@@ -109,12 +121,27 @@ internal static class PairStateCodec
         {
             var reference = r2.ReadOpaque();
             var kind = ReadKind(ref r2);
-            return new OwnProposal(reference, new IdentityUpdate(kind, ReadView(ref r2, suite)));
+            var view = ReadView(ref r2, suite);
+            var message = r2.ReadOpaque();
+            return new OwnProposal(reference, new IdentityUpdate(kind, view), message, IdentityEvidence.Decode(ref r2));
         }).ToImmutableList();
         var initKey = r.ReadPresence() ? r.ReadOpaque() : null;
         var initPrivateKey = r.ReadPresence() ? Secret.Load(ref r) : null;
+        var guards = r.ReadVector((ref TlsReader r2) => new DeliveredGuard(r2.ReadUInt64(), r2.ReadUInt32(), r2.ReadUInt32())).ToImmutableList();
+        if (guards.Count > PairState.MaxDeliveredGuards) throw new MlsDecodeException($"saved PairMLS state: {guards.Count} delivered guards");
+        bool suspended = r.ReadUInt8() switch
+        {
+            0 => false,
+            1 => true,
+            var b => throw new MlsDecodeException($"saved PairMLS state: peer_proposals_suspended {b}"),
+        };
 
         if (group.Epoch < welcomeEpoch) throw new MlsDecodeException("saved PairMLS state: the group is older than the Welcome");
+        if (ownProposals.Count > PairState.MaxOwnProposals)
+            throw new MlsDecodeException($"saved PairMLS state: {ownProposals.Count} own proposals, more than {PairState.MaxOwnProposals}");
+        foreach (var p in ownProposals)
+            if (group.FindProposal(p.Ref) is not { Own: not null })
+                throw new MlsDecodeException("saved PairMLS state: an own proposal the group does not hold");
         if (peerLeaf == group.OwnLeafIndex || group.Tree.TryGetLeaf(peerLeaf) is null)
             throw new MlsDecodeException("saved PairMLS state: the peer's leaf is not another member");
         // A pending agent key must be a key of the suite (PublicKeyOf throws MlsProtocolException otherwise).
@@ -141,6 +168,8 @@ internal static class PairStateCodec
             OwnProposals = ownProposals,
             InvitationInitKey = initKey,
             InvitationInitPrivateKey = initPrivateKey,
+            DeliveredGuards = guards,
+            PeerProposalsSuspended = suspended,
         };
     }
 

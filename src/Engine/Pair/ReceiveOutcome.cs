@@ -2,8 +2,27 @@ using Sim.Engine.Identity;
 
 namespace Sim.Engine.Pair;
 
-/// <summary>What <see cref="PairSession.Receive"/> made of a datagram (PAIRMLS.md "Receiving: outcomes, never surprises").</summary>
-public abstract record ReceiveOutcome;
+/// <summary>
+/// What <see cref="PairSession.Receive"/> made of a datagram (PAIRMLS.md "Receiving: outcomes, never surprises").
+/// Every outcome says whether the datagram's stapled commit was taken (<see cref="StapleTaken"/>: the
+/// session entered the datagram's epoch on it) and whether the session's state changed
+/// (<see cref="StateChanged"/>: persist <see cref="PairSession.Save"/> before acting on it). A
+/// <see cref="Rejected"/> datagram never changes anything.
+/// </summary>
+public abstract record ReceiveOutcome
+{
+    /// <summary>The datagram's stapled Commit was verified and merged: the session moved into its epoch.</summary>
+    public bool StapleTaken { get; init; }
+
+    /// <summary>The session's state changed (a ratchet key consumed, a commit merged, a proposal cached).</summary>
+    public bool StateChanged { get; init; }
+
+    /// <summary>
+    /// The MLS leaf index of the sender of the Commit that was taken, read from the Commit itself
+    /// (RFC 9420 §6: FramedContent.sender), when <see cref="StapleTaken"/>; null otherwise.
+    /// </summary>
+    public uint? CommitSender { get; init; }
+}
 
 /// <summary>
 /// The datagram was opened and verified: its <paramref name="Payload"/>, the epoch it was sent in,
@@ -18,8 +37,47 @@ public sealed record Delivered(byte[] Payload, ulong Epoch, IdentityView Sender,
 /// <summary>Already delivered: nothing is delivered twice.</summary>
 public sealed record Duplicate(ulong Epoch) : ReceiveOutcome;
 
-/// <summary>Sent in an epoch (or at a generation) whose keys were deleted: outside the retention window.</summary>
-public sealed record Expired(ulong Epoch) : ReceiveOutcome;
+/// <summary>
+/// Recognisably this session's, but its keys are gone: its epoch is older than the retention window
+/// R (only its header key, kept for H epochs, still opens it), or its generation is older than the
+/// out-of-order window (RFC 9420 §9.2). Its staple may still have been taken.
+/// </summary>
+public sealed record Expired(ulong Epoch) : ReceiveOutcome
+{
+    public override string ToString() => $"Expired(epoch {Epoch}{(StapleTaken ? ", staple taken" : "")})";
+}
+
+/// <summary>
+/// Authentic framing (its staple and proposal verify as MLS verifies them), but its application
+/// message cannot be opened: its generation is beyond the maximum forward distance (RFC 9420 §9.2).
+/// Its staple is still taken when it is the commit the receiver is missing (PAIRMLS.md "A datagram
+/// stands alone"), and a leaf-only update proposal is cached, so the epochs keep advancing.
+/// </summary>
+public sealed record Undecryptable(ulong Epoch, string Reason) : ReceiveOutcome
+{
+    public override string ToString() => $"Undecryptable(epoch {Epoch}{(StapleTaken ? ", staple taken" : "")}: {Reason})";
+}
+
+/// <summary>How a rollback of a party's state showed itself (docs/RECOVERY.md "Detection").</summary>
+public enum RollbackEvidence
+{
+    /// <summary>The peer sent a generation it had already used, with a different reuse_guard (RFC 9420 §6.3.2): it was restored from an older state.</summary>
+    GenerationReused,
+    /// <summary>The peer's authentic Commit covers an update proposal of ours we do not hold: we were restored from an older state.</summary>
+    UnknownOwnProposal,
+}
+
+/// <summary>
+/// The datagram is authentic evidence that one side was rolled back (restored from an older state)
+/// (docs/RECOVERY.md). Its payload is not delivered (its key was consumed, or its commit cannot be
+/// followed). For <see cref="RollbackEvidence.GenerationReused"/> the receiver stops taking the
+/// peer's update proposals of that epoch (<see cref="ReceiveOutcome.StateChanged"/>), so its next
+/// commit covers none and the rolled-back peer can follow it.
+/// </summary>
+public sealed record RollbackDetected(ulong Epoch, RollbackEvidence Evidence, string Detail) : ReceiveOutcome
+{
+    public override string ToString() => $"RollbackDetected(epoch {Epoch}, {Evidence}: {Detail})";
+}
 
 /// <summary>Refused, and nothing changed.</summary>
 public sealed record Rejected(RejectReason Reason, string Detail) : ReceiveOutcome
@@ -44,6 +102,8 @@ public enum RejectReason
     Fork,
     /// <summary>The Authentication Service refused a leaf change (card, agent, succession, binding).</summary>
     IdentityRejected,
-    /// <summary>MLS refused it for another reason (proposal list, tree, path, sender, generation too far), or it breaks a PairMLS rule.</summary>
+    /// <summary>A leaf it brings or relies on is outside its lifetime (RFC 9420 §7.3), e.g. the invitation expired before the Welcome arrived.</summary>
+    LeafExpired,
+    /// <summary>MLS refused it for another reason (proposal list, tree, path, sender), or it breaks a PairMLS rule.</summary>
     Invalid,
 }

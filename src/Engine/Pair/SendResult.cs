@@ -10,6 +10,8 @@ public sealed record SendResult(byte[] Datagram, byte[] State)
 {
     public ulong Epoch { get; init; }
     public IReadOnlyList<IdentityChange> Committed { get; init; } = [];
+    /// <summary>The leaf index of the MLS sender of the Commit this send made (RFC 9420 §6.1), null when it made none.</summary>
+    public uint? CommitSender { get; init; }
 
     public override string ToString() => $"SendResult(epoch {Epoch}, {Datagram.Length}-byte datagram)";
 }

@@ -5,7 +5,7 @@ using Sim.Engine.Identity;
 namespace Sim.Engine.Pair;
 
 /// <summary>What a <see cref="Staple"/> carries: the commit that started the epoch, or the Welcome of epoch w.</summary>
-public enum StapleKind : byte
+internal enum StapleKind : byte
 {
     Commit = 1,
     Welcome = 2,
@@ -27,7 +27,7 @@ public enum StapleKind : byte
 /// card assertion (the invitee has no view of the acceptor yet). The bytes are the same in every
 /// datagram of the epoch.
 /// </summary>
-public sealed record Staple(StapleKind Kind, byte[] Message, IdentityEvidence Evidence) : ITlsCodec<Staple>
+internal sealed record Staple(StapleKind Kind, byte[] Message, IdentityEvidence Evidence) : ITlsCodec<Staple>
 {
     public const string HashLabel = "PairMLS Staple";
 

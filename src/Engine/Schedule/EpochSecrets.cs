@@ -9,7 +9,7 @@ namespace Sim.Engine.Schedule;
 /// by the derivation and not kept. A value: <see cref="Clone"/> copies every secret, so a group
 /// state can be copied and swapped in only once all checks pass.
 /// </summary>
-public sealed class EpochSecrets : IDisposable
+internal sealed class EpochSecrets : IDisposable
 {
     public CipherSuite Suite { get; }
     /// <summary>"sender data": keys for the SenderData of PrivateMessage (§6.3.2).</summary>

@@ -7,7 +7,7 @@ namespace Sim.Engine.Schedule;
 /// or read a Welcome) and the new epoch's secrets. Disposing clears all of it; take what you keep
 /// with <see cref="EpochSecrets.Clone"/> or keep the object.
 /// </summary>
-public sealed class KeyScheduleEpoch(Secret joinerSecret, Secret welcomeSecret, EpochSecrets epochSecrets) : IDisposable
+internal sealed class KeyScheduleEpoch(Secret joinerSecret, Secret welcomeSecret, EpochSecrets epochSecrets) : IDisposable
 {
     /// <summary>joiner_secret: goes into GroupSecrets of the Welcome (§12.4.3.1).</summary>
     public Secret JoinerSecret { get; } = joinerSecret;
@@ -36,7 +36,7 @@ public sealed class KeyScheduleEpoch(Secret joinerSecret, Secret welcomeSecret, 
 /// (KDF.Extract takes the salt first.) <c>groupContext</c> is always the serialized GroupContext of
 /// the new epoch. An empty PSK secret means no PSKs: the all-zero string of Nh bytes is used.
 /// </summary>
-public static class KeySchedule
+internal static class KeySchedule
 {
     /// <summary>The full step, as a member committing or processing a Commit runs it.</summary>
     public static KeyScheduleEpoch Advance(CipherSuite suite, ReadOnlySpan<byte> initSecret, ReadOnlySpan<byte> commitSecret,

@@ -4,7 +4,7 @@ namespace Sim.Engine.Schedule;
 
 /// <summary>Which of a sender's two hash ratchets (RFC 9420 §9): handshake for proposals and
 /// commits, application for application data.</summary>
-public enum RatchetKind
+internal enum RatchetKind
 {
     Handshake,
     Application,
@@ -14,7 +14,7 @@ public enum RatchetKind
 /// One single-use AEAD key and nonce of a sender ratchet, at its generation (RFC 9420 §9.1).
 /// Clear it once the message is sealed or opened.
 /// </summary>
-public sealed class MessageKey : IDisposable
+internal sealed class MessageKey : IDisposable
 {
     private readonly byte[] _key;
     private readonly byte[] _nonce;

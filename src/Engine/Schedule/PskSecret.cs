@@ -15,7 +15,7 @@ namespace Sim.Engine.Schedule;
 /// PreSharedKeyID already encoded (the wire type lives in Messages); the encoders here exist so the
 /// schedule can be tested on its own.
 /// </summary>
-public static class PskSecret
+internal static class PskSecret
 {
     /// <summary>PSKType values of §8.4.</summary>
     public const byte PskTypeExternal = 1;

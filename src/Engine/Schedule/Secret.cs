@@ -26,6 +26,9 @@ public sealed class Secret : IDisposable, IEquatable<Secret>
     public int Length => _bytes.Length;
     public bool IsCleared => _cleared;
 
+    /// <summary>For tests: the buffer itself, readable after <see cref="Clear"/> (to check that deleting zeroed it).</summary>
+    internal ReadOnlySpan<byte> BufferForTests => _bytes;
+
     /// <summary>The secret's bytes; valid until <see cref="Clear"/>.</summary>
     public ReadOnlySpan<byte> Span
     {

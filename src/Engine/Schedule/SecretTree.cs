@@ -34,7 +34,7 @@ public sealed record SecretTreeOptions(uint OutOfOrderTolerance = 32, uint Maxim
 /// A value: <see cref="Clone"/> copies every secret, so a group state can process a message on a
 /// copy and swap it in only when every check passed.
 /// </summary>
-public sealed class SecretTree : IDisposable
+internal sealed class SecretTree : IDisposable
 {
     private readonly CipherSuite _suite;
     private readonly Secret?[] _nodes;

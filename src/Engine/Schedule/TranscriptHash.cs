@@ -11,7 +11,7 @@ namespace Sim.Engine.Schedule;
 /// </code>
 /// and the confirmation tag of §6.1 that binds an epoch to its confirmed transcript hash.
 /// </summary>
-public static class TranscriptHash
+internal static class TranscriptHash
 {
     /// <summary>confirmed_transcript_hash from the previous interim hash and the encoded
     /// ConfirmedTranscriptHashInput (wire_format, FramedContent content, signature).</summary>

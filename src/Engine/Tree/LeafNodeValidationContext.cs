@@ -9,7 +9,7 @@ namespace Sim.Engine.Tree;
 /// checked, as §7.3 only recommends it for received leaves), an optional cap on a lifetime's
 /// total span, and the group's required_capabilities extension if it has one.
 /// </summary>
-public sealed record LeafNodeValidationContext(CipherSuite Suite, byte[] GroupId)
+internal sealed record LeafNodeValidationContext(CipherSuite Suite, byte[] GroupId)
 {
     /// <summary>Seconds since the Unix epoch, or null to skip the lifetime check.</summary>
     public ulong? CurrentTime { get; init; }
@@ -22,13 +22,14 @@ public sealed record LeafNodeValidationContext(CipherSuite Suite, byte[] GroupId
     /// <summary>
     /// Whether capabilities.cipher_suites must list the group's suite. §7.2 says a client lists
     /// every suite it supports, but §7.3 does not check it, and some peers omit it (the IETF
-    /// treekem.json leaves of suite-7 groups list suites 1–6 only). On by default.
+    /// treekem.json leaves of suite-7 groups list suites 1–6 only): a group that insists refuses real
+    /// groups of other implementations. Off by default (<see cref="Messages.ValidationRule.LeafCipherSuite"/>).
     /// </summary>
-    public bool RequireCipherSuiteInCapabilities { get; init; } = true;
+    public bool RequireCipherSuiteInCapabilities { get; init; }
 }
 
 /// <summary>Options for validating a whole tree (§12.4.3.1): the leaf context, plus an expected root tree hash if known.</summary>
-public sealed record TreeValidationOptions(LeafNodeValidationContext Leaves)
+internal sealed record TreeValidationOptions(LeafNodeValidationContext Leaves)
 {
     /// <summary>If set, the root tree hash must equal it (the GroupInfo's tree_hash).</summary>
     public byte[]? ExpectedTreeHash { get; init; }

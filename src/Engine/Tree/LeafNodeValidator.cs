@@ -4,12 +4,14 @@ namespace Sim.Engine.Tree;
 
 /// <summary>
 /// RFC 9420 §7.3 leaf node validation (the credential itself is the Authentication Service's
-/// job, in Identity/). Every failure is <see cref="MlsError.InvalidLeafNode"/>.
+/// job, in Identity/), as the named <see cref="ValidationRule"/>s: those that judge the leaf alone
+/// are in <see cref="ValidationRules"/>, those that compare it with the other members here. Every
+/// failure is <see cref="MlsError.InvalidLeafNode"/> naming its rule, except a malformed
+/// signature_key (<see cref="MlsError.InvalidKey"/>).
 /// </summary>
-public static class LeafNodeValidator
+internal static class LeafNodeValidator
 {
-    /// <summary>Extension types every client supports and that need not be listed (§7.2).</summary>
-    private static readonly ushort[] DefaultExtensions = [1, 2, 3, 4, 5];
+    private const MlsError Error = MlsError.InvalidLeafNode;
 
     /// <summary>
     /// Validates <paramref name="leaf"/> for leaf <paramref name="leafIndex"/> of <paramref name="tree"/>.
@@ -26,75 +28,72 @@ public static class LeafNodeValidator
     {
         ValidateAlone(leaf, leafIndex, context, expectedSource, signatureVerified);
         if (tree is null) return;
-
-        // §7.3, §12.4.2: an update or commit leaf replaces the leaf at its index with a new encryption_key.
-        if (leaf.LeafNodeSource is LeafNodeSource.Update or LeafNodeSource.Commit && leafIndex is { } at &&
-            tree.TryGetLeaf(at) is { } replaced && replaced.EncryptionKey.AsSpan().SequenceEqual(leaf.EncryptionKey))
-            throw Fail($"encryption_key of leaf {at} is unchanged");
-
-        foreach (var (i, other) in tree.Leaves)
-        {
-            if (leafIndex == i) continue;
-            // §7.3: credential type supported by all members, and this leaf supports all types in use.
-            if (!other.Capabilities.Credentials.Contains((ushort)leaf.Credential.CredentialType))
-                throw Fail($"leaf {i} does not support credential type {leaf.Credential.CredentialType}");
-            if (!leaf.Capabilities.Credentials.Contains((ushort)other.Credential.CredentialType))
-                throw Fail($"capabilities lack credential type {other.Credential.CredentialType} used by leaf {i}");
-            // §7.3: signature_key and encryption_key unique among the members.
-            if (other.SignatureKey.AsSpan().SequenceEqual(leaf.SignatureKey))
-                throw Fail($"signature_key already used by leaf {i}");
-            if (other.EncryptionKey.AsSpan().SequenceEqual(leaf.EncryptionKey))
-                throw Fail($"encryption_key already used by leaf {i}");
-        }
-        // §5.3 / §12.4.3.1: an HPKE key appears in one node only; parent keys count too.
-        for (uint x = 1; x < tree.NodeCount; x += 2)
-            if (tree.GetParent(x) is { } p && p.EncryptionKey.AsSpan().SequenceEqual(leaf.EncryptionKey))
-                throw Fail($"encryption_key already used by parent node {x}");
+        EncryptionKeyChanged(leaf, leafIndex, tree);
+        CredentialTypes(leaf, leafIndex, tree.Leaves);
+        KeysUnique(leaf, leafIndex, tree);
     }
 
-    /// <summary>The checks that need no other member: signature, source, capabilities, extensions, lifetime.</summary>
+    /// <summary>The rules that need no other member: source, signature, capabilities, extensions, lifetime.</summary>
     internal static void ValidateAlone(LeafNode leaf, uint? leafIndex, LeafNodeValidationContext context, LeafNodeSource? expectedSource,
         bool signatureVerified = false)
     {
         if (expectedSource is { } s && leaf.LeafNodeSource != s)
-            throw Fail($"leaf_node_source is {leaf.LeafNodeSource}, expected {s}");
-
+            throw new MlsProtocolException(Error, ValidationRule.LeafSource, $"leaf_node_source is {leaf.LeafNodeSource}, expected {s}");
         bool inGroup = leaf.LeafNodeSource is LeafNodeSource.Update or LeafNodeSource.Commit;
         if (inGroup && leafIndex is null)
-            throw Fail($"a {leaf.LeafNodeSource} leaf must be validated at a leaf index");
+            throw new MlsProtocolException(Error, ValidationRule.LeafSource, $"a {leaf.LeafNodeSource} leaf must be validated at a leaf index");
         if (!signatureVerified &&
             !context.Suite.VerifyWithLabel(leaf.SignatureKey, "LeafNodeTBS", leaf.ToBeSigned(inGroup ? context.GroupId : null, inGroup ? leafIndex : null), leaf.Signature))
-            throw Fail("signature does not verify");
-
-        var caps = leaf.Capabilities;
-        if (context.RequireCipherSuiteInCapabilities && !caps.CipherSuites.Contains(context.Suite.Id))
-            throw Fail($"capabilities lack the group's cipher suite 0x{context.Suite.Id:x4}");
-        if (!caps.Versions.Contains(GroupContext.Mls10))
-            throw Fail("capabilities lack mls10");
-        if (!caps.Credentials.Contains((ushort)leaf.Credential.CredentialType))
-            throw Fail($"capabilities lack its own credential type {leaf.Credential.CredentialType}");
-        foreach (var ext in leaf.Extensions)
-            if (!DefaultExtensions.Contains(ext.ExtensionType) && !caps.Extensions.Contains(ext.ExtensionType))
-                throw Fail($"extension 0x{ext.ExtensionType:x4} not listed in capabilities");
-        if (context.RequiredCapabilities is { } req)
         {
-            foreach (var e in req.ExtensionTypes)
-                if (!DefaultExtensions.Contains(e) && !caps.Extensions.Contains(e)) throw Fail($"required extension 0x{e:x4} unsupported");
-            foreach (var p in req.ProposalTypes)
-                if (p > 7 && !caps.Proposals.Contains(p)) throw Fail($"required proposal 0x{p:x4} unsupported");
-            foreach (var c in req.CredentialTypes)
-                if (!caps.Credentials.Contains(c)) throw Fail($"required credential type 0x{c:x4} unsupported");
+            ValidationRules.SignatureKey(context.Suite, leaf.SignatureKey, "leaf");
+            throw new MlsProtocolException(Error, ValidationRule.LeafSignature, "signature does not verify");
         }
+        if (context.RequireCipherSuiteInCapabilities) ValidationRules.LeafCipherSuite(context.Suite, leaf, Error);
+        ValidationRules.LeafOwnCapabilities(leaf, Error);
+        ValidationRules.LeafExtensionsInCapabilities(leaf, Error);
+        ValidationRules.LeafRequiredCapabilities(leaf, context.RequiredCapabilities, Error);
+        ValidationRules.LeafLifetime(leaf, context.CurrentTime, context.MaxLifetimeSeconds, Error);
+    }
 
-        if (leaf.LeafNodeSource == LeafNodeSource.KeyPackage && leaf.Lifetime is { } life)
+    /// <summary><see cref="ValidationRule.LeafEncryptionKeyChanged"/>: an update or commit leaf replaces the leaf at its index with a new encryption_key.</summary>
+    private static void EncryptionKeyChanged(LeafNode leaf, uint? leafIndex, RatchetTree tree)
+    {
+        if (leaf.LeafNodeSource is LeafNodeSource.Update or LeafNodeSource.Commit && leafIndex is { } at &&
+            tree.TryGetLeaf(at) is { } replaced && replaced.EncryptionKey.AsSpan().SequenceEqual(leaf.EncryptionKey))
+            throw new MlsProtocolException(Error, ValidationRule.LeafEncryptionKeyChanged, $"encryption_key of leaf {at} is unchanged");
+    }
+
+    /// <summary>
+    /// <see cref="ValidationRule.LeafCredentialTypes"/>: the leaf's credential type is supported by every
+    /// other member of <paramref name="members"/>, and the leaf supports every type they use.
+    /// </summary>
+    internal static void CredentialTypes(LeafNode leaf, uint? leafIndex, IEnumerable<(uint LeafIndex, LeafNode Leaf)> members)
+    {
+        foreach (var (i, other) in members)
         {
-            if (life.NotBefore > life.NotAfter) throw Fail("lifetime not_before is after not_after");
-            if (context.MaxLifetimeSeconds is { } max && life.NotAfter - life.NotBefore > max)
-                throw Fail("lifetime longer than allowed");
-            if (context.CurrentTime is { } now && (now < life.NotBefore || now > life.NotAfter))
-                throw Fail($"lifetime [{life.NotBefore}, {life.NotAfter}] does not contain {now}");
+            if (leafIndex == i) continue;
+            if (!other.Capabilities.Credentials.Contains((ushort)leaf.Credential.CredentialType))
+                throw new MlsProtocolException(Error, ValidationRule.LeafCredentialTypes,
+                    $"leaf {i} does not support credential type {leaf.Credential.CredentialType}");
+            if (!leaf.Capabilities.Credentials.Contains((ushort)other.Credential.CredentialType))
+                throw new MlsProtocolException(Error, ValidationRule.LeafCredentialTypes,
+                    $"capabilities lack credential type {other.Credential.CredentialType} used by leaf {i}");
         }
     }
 
-    private static MlsProtocolException Fail(string message) => new(MlsError.InvalidLeafNode, message);
+    /// <summary><see cref="ValidationRule.LeafKeysUnique"/>: signature_key and encryption_key unique among the members, and no parent node has this HPKE key.</summary>
+    private static void KeysUnique(LeafNode leaf, uint? leafIndex, RatchetTree tree)
+    {
+        foreach (var (i, other) in tree.Leaves)
+        {
+            if (leafIndex == i) continue;
+            if (other.SignatureKey.AsSpan().SequenceEqual(leaf.SignatureKey))
+                throw new MlsProtocolException(Error, ValidationRule.LeafKeysUnique, $"signature_key already used by leaf {i}");
+            if (other.EncryptionKey.AsSpan().SequenceEqual(leaf.EncryptionKey))
+                throw new MlsProtocolException(Error, ValidationRule.LeafKeysUnique, $"encryption_key already used by leaf {i}");
+        }
+        for (uint x = 1; x < tree.NodeCount; x += 2)
+            if (tree.GetParent(x) is { } p && p.EncryptionKey.AsSpan().SequenceEqual(leaf.EncryptionKey))
+                throw new MlsProtocolException(Error, ValidationRule.LeafKeysUnique, $"encryption_key already used by parent node {x}");
+    }
 }

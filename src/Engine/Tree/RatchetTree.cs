@@ -50,7 +50,7 @@ public sealed class RatchetTree : IEquatable<RatchetTree>
     /// <see cref="Validate"/>. Throws <see cref="MlsProtocolException"/> (InvalidTree,
     /// InvalidParentHash, InvalidLeafNode) on any failure.
     /// </summary>
-    public static RatchetTree Import(CipherSuite suite, RatchetTreeWire wire, TreeValidationOptions options)
+    internal static RatchetTree Import(CipherSuite suite, RatchetTreeWire wire, TreeValidationOptions options)
     {
         var tree = FromWireUnchecked(suite, wire);
         tree.Validate(options);
@@ -95,13 +95,13 @@ public sealed class RatchetTree : IEquatable<RatchetTree>
     public byte[] Encode() => Tls.Serialize(ToWire());
 
     /// <summary>§7.9.2 + §7.3 + §12.4.3.1 checks; see <see cref="TreeValidator"/>.</summary>
-    public void Validate(TreeValidationOptions options) => TreeValidator.Validate(this, options);
+    internal void Validate(TreeValidationOptions options) => TreeValidator.Validate(this, options);
 
     /// <summary>§7.9.2: throws <see cref="MlsError.InvalidParentHash"/> unless every non-blank parent is parent-hash valid.</summary>
     public void VerifyParentHashes() => TreeValidator.VerifyParentHashes(this);
 
     /// <summary>A mutable staged copy of this tree.</summary>
-    public TreeDiff Stage() => new(this);
+    internal TreeDiff Stage() => new(this);
 
     /// <summary>A copy sharing no mutable state (nodes are re-decoded from their encoding). Rarely needed: trees are immutable.</summary>
     public RatchetTree DeepClone()

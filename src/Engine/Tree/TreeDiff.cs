@@ -8,7 +8,7 @@ namespace Sim.Engine.Tree;
 /// every check has passed. Dropping a diff discards the change. Tree-hash cache entries of every
 /// untouched subtree are carried over.
 /// </summary>
-public sealed class TreeDiff
+internal sealed class TreeDiff
 {
     private readonly Crypto.CipherSuite _suite;
     private Node?[] _nodes;

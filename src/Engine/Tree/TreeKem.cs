@@ -13,7 +13,7 @@ namespace Sim.Engine.Tree;
 /// The HPKE context is the provisional GroupContext whose tree_hash is the tree hash after the
 /// UpdatePath is merged (§12.4.2); callers pass the context with any tree_hash, it is replaced.
 /// </summary>
-public static class TreeKem
+internal static class TreeKem
 {
     private const string UpdatePathNodeLabel = "UpdatePathNode";
 
@@ -129,8 +129,6 @@ public static class TreeKem
         // §12.4.2 leaf validation; §7.3 for commit-source leaves.
         var leafContext = leafValidation ?? new LeafNodeValidationContext(suite, provisionalContext.GroupId);
         LeafNodeValidator.Validate(path.LeafNode, senderLeaf, leafContext, tree, LeafNodeSource.Commit);
-        if (tree.GetLeaf(senderLeaf) is { } current && current.EncryptionKey.AsSpan().SequenceEqual(path.LeafNode.EncryptionKey))
-            throw new MlsProtocolException(MlsError.InvalidLeafNode, "committer's encryption_key is unchanged");
 
         var fdp = tree.FilteredDirectPathWithCopath(senderLeaf);
         if (path.Nodes.Count != fdp.Count)

@@ -10,7 +10,7 @@ namespace Sim.Engine.Tree;
 /// A value: operations that change it return a new instance; <see cref="Clear"/> zeroes the keys
 /// of an instance that is no longer needed. Never prints a key.
 /// </summary>
-public sealed class TreeKemPrivate
+internal sealed class TreeKemPrivate
 {
     private readonly byte[] _leafPrivateKey;
     private readonly SortedDictionary<uint, byte[]> _nodeKeys;

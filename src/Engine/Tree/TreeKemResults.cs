@@ -15,7 +15,7 @@ public sealed record LeafNodeTemplate(byte[] SignatureKey, Credential Credential
 /// used as HPKE context (its tree_hash is <see cref="Tree"/>'s), and the path secret of every
 /// filtered-direct-path node (for Welcome, §12.4.3.1).
 /// </summary>
-public sealed record UpdatePathCreated(
+internal sealed record UpdatePathCreated(
     RatchetTree Tree,
     UpdatePath UpdatePath,
     TreeKemPrivate Private,
@@ -39,7 +39,7 @@ public sealed record UpdatePathCreated(
 /// private state, the commit_secret, the provisional GroupContext, and the path secret it
 /// decrypted with the node it belongs to.
 /// </summary>
-public sealed record UpdatePathProcessed(
+internal sealed record UpdatePathProcessed(
     RatchetTree Tree,
     TreeKemPrivate Private,
     Secret CommitSecret,

@@ -8,7 +8,7 @@ namespace Sim.Engine.Tree;
 /// Misuse (a leaf's child, the root's parent, an index outside the tree) is an
 /// <see cref="ArgumentException"/>: these are programming errors, not bad network input.
 /// </summary>
-public static class TreeMath
+internal static class TreeMath
 {
     /// <summary>The exponent of the largest power of 2 not above <paramref name="x"/>; 0 for 0.</summary>
     public static int Log2(uint x) => x == 0 ? 0 : 31 - System.Numerics.BitOperations.LeadingZeroCount(x);

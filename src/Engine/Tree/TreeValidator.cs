@@ -29,14 +29,10 @@ internal static class TreeValidator
         foreach (var (i, leaf) in leaves)
         {
             try { LeafNodeValidator.ValidateAlone(leaf, i, ctx, null); }
-            catch (MlsProtocolException e) { throw new MlsProtocolException(MlsError.InvalidLeafNode, $"leaf {i}: {e.Message}", e); }
+            catch (MlsProtocolException e) { throw new MlsProtocolException(e.Error, $"leaf {i}: {e.Message}", e); }
         }
-        // §7.3: each member supports every credential type in use.
-        var inUse = leaves.Select(l => (ushort)l.Leaf.Credential.CredentialType).Distinct().ToArray();
-        foreach (var (i, leaf) in leaves)
-            foreach (var t in inUse)
-                if (!leaf.Capabilities.Credentials.Contains(t))
-                    throw new MlsProtocolException(MlsError.InvalidLeafNode, $"leaf {i} does not support credential type {t} in use");
+        // §7.3: each member supports every credential type in use (the same rule as for a new leaf).
+        foreach (var (i, leaf) in leaves) LeafNodeValidator.CredentialTypes(leaf, i, leaves);
     }
 
     private static void ValidateUnmergedLeaves(RatchetTree tree)
@@ -70,9 +66,9 @@ internal static class TreeValidator
         {
             if (tree.EncryptionKeyOf(x) is not { } key) continue;
             if (!hpke.Add(Convert.ToHexString(key)))
-                throw new MlsProtocolException(MlsError.InvalidTree, $"node {x}: encryption key appears in another node");
+                throw new MlsProtocolException(MlsError.InvalidTree, ValidationRule.LeafKeysUnique, $"node {x}: encryption key appears in another node");
             if (tree.GetNode(x)?.Leaf is { } leaf && !signature.Add(Convert.ToHexString(leaf.SignatureKey)))
-                throw new MlsProtocolException(MlsError.InvalidTree, $"node {x}: signature key appears in another leaf");
+                throw new MlsProtocolException(MlsError.InvalidTree, ValidationRule.LeafKeysUnique, $"node {x}: signature key appears in another leaf");
         }
     }
 

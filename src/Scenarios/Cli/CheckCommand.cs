@@ -39,21 +39,26 @@ public static class CheckCommand
         var junit = CommonOptions.JUnit();
         var results = CommonOptions.Results();
         var json = new Option<bool>("--json") { Description = "Print the report as JSON (no progress bar)" };
+        var fullReach = new Option<bool>("--full-reach")
+        {
+            Description = "Also generate long epochs, rollbacks judged for Liveness and a rival acceptor, even on an engine not yet known to survive them",
+        };
         var command = new Command("check", "Run N generated cases of each property (one per invariant), shrink failures and print their replay commands; keep every case in results/check/<time>/.")
         {
-            seed, cases, caseIndex, property, scenario, parallelism, timeout, shrink, junit, results, json,
+            seed, cases, caseIndex, property, scenario, parallelism, timeout, shrink, junit, results, json, fullReach,
         };
         command.SetAction((parse, cancel) =>
         {
             var io = CliIo.For(parse, parse.GetValue(json));
             var names = parse.GetValue(property) ?? [];
             var given = parse.GetValue(scenario) is { } text ? ScenarioSource.Resolve(text) : null;
+            var set = parse.GetValue(fullReach) ? Invariants.Full : Invariants.All;
             var options = new CheckOptions
             {
                 Seed = parse.GetValue(seed),
                 Cases = parse.GetValue(cases),
                 OnlyCase = parse.GetValue(caseIndex),
-                Properties = names.Length == 0 ? Invariants.All : names.Select(n => Invariants.Named(n)!).ToList(),
+                Properties = names.Length == 0 ? set : names.Select(n => Invariants.Named(n, set)!).ToList(),
                 Parallelism = parse.GetValue(parallelism),
                 Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 ShrinkBudget = parse.GetValue(shrink),
@@ -120,6 +125,7 @@ public static class CheckCommand
             table.AddRow(p.Name, $"{mine.Count(x => x.Status == CaseStatus.Held)}", v > 0 ? $"[red]{v}[/]" : "0", u > 0 ? $"[yellow]{u}[/]" : "0", Markup.Escape(p.Scope));
         }
         c.Write(table);
+        if (given is null) c.Write(CoverageTable(report));
         foreach (var f in report.Failures) io.Output.WriteLine(f.FailureMessage());
         io.Output.WriteLine($"results: {folder.Path} ({CasesTable}.jsonl, {CasesTable}.parquet, junit.xml, summary.json, failures.txt)");
         if (run.Interrupted) return;
@@ -129,6 +135,34 @@ public static class CheckCommand
             1 => "[red]a property was violated[/]",
             _ => "[yellow]some cases could not be decided[/]",
         });
+    }
+
+    /// <summary>
+    /// Coverage: for each state and outcome (rows) how many worlds of each property (columns) reached
+    /// it, so a green run shows what it exercised; a state no world reached is listed with zeros.
+    /// </summary>
+    private static Table CoverageTable(CheckReport report)
+    {
+        var properties = report.Options.Properties;
+        var table = new Table().AddColumn("coverage: worlds that reached");
+        foreach (var p in properties) table.AddColumn(new TableColumn(p.Name).RightAligned());
+        foreach (var (state, counts) in Coverage(report))
+            table.AddRow([Markup.Escape(state), .. counts.Select(n => n == 0 ? "[grey]0[/]" : $"{n}")]);
+        return table;
+    }
+
+    /// <summary>Each state or outcome, with how many worlds of each property (in <see cref="CheckOptions.Properties"/> order) reached it.</summary>
+    public static IReadOnlyList<(string State, int[] Counts)> Coverage(CheckReport report)
+    {
+        var properties = report.Options.Properties;
+        string[] always =
+        [
+            Simulator.Trace.TraceCoverage.LongEpoch, Simulator.Trace.TraceCoverage.OneWayPartition, Simulator.Trace.TraceCoverage.LongPartition,
+            Simulator.Trace.TraceCoverage.InFlightCut, Simulator.Trace.TraceCoverage.CardEditStorm, Simulator.Trace.TraceCoverage.Insider,
+            Simulator.Trace.TraceCoverage.Crash, Simulator.Trace.TraceCoverage.RollbackInEpoch, Simulator.Trace.TraceCoverage.RollbackAcrossEpochs,
+        ];
+        var states = always.Concat(report.Cases.SelectMany(c => c.Outcome.Coverage).Order(StringComparer.Ordinal)).Distinct().ToList();
+        return states.Select(s => (s, properties.Select(p => report.Cases.Count(c => c.Property == p.Name && c.Outcome.Coverage.Contains(s))).ToArray())).ToList();
     }
 
     public static JsonObject ToJson(CheckReport report, CheckRunResult? run = null, ResultsFolder? folder = null)
@@ -182,6 +216,11 @@ public static class CheckCommand
             ["exit_code"] = run is { Interrupted: true } ? ExitCodes.Interrupted : report.ExitCode,
             ["results"] = folder?.Path,
             ["properties"] = properties,
+            ["coverage"] = new JsonArray([.. Coverage(report).Select(c => (JsonNode)new JsonObject
+            {
+                ["state"] = c.State,
+                ["worlds"] = new JsonObject([.. o.Properties.Select((p, i) => KeyValuePair.Create(p.Name, (JsonNode?)c.Counts[i]))]),
+            })]),
             ["failures"] = failures,
         };
     }

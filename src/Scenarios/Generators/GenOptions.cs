@@ -21,6 +21,19 @@ public sealed record GenOptions
     /// <summary>The smallest retention window R generated (R is drawn from 0, 1, 2, 3, 5).</summary>
     public int MinRetentionWindow { get; init; }
 
+    /// <summary>
+    /// Long epochs: now and then a party sends more datagrams in one epoch than the maximum forward
+    /// distance (RFC 9420 §9.2) while its peer is offline, then one more it can receive.
+    /// </summary>
+    public bool LongEpochs { get; init; }
+
+    /// <summary>
+    /// A rival who accepted the same invitation injects its datagrams towards the inviter. Off by
+    /// default: on the engine as it is, a rival's datagram that reaches Alice before Bob's makes her
+    /// join the rival's conversation (found by this harness; see the note), which every run would report.
+    /// </summary>
+    public bool Rival { get; init; }
+
     /// <summary>An FS/PCS capture: a party and a time inside the script.</summary>
     public bool Capture { get; init; }
 }

@@ -45,8 +45,9 @@ public static class ScenarioGen
                from burst in Phase(Gen.Choose(1, 2 * k + 2), BurstOp())
                from across in Phase(Gen.Choose(0, k + 1), SteadyOp())
                from havoc in Phase(Gen.Choose(0, k + 1), HavocOp(options.Restore))
+               from longEpoch in options.LongEpochs ? Gen.Frequency((2, Gen.Constant(new List<ScriptOp>())), (1, LongEpoch())) : Gen.Constant(new List<ScriptOp>())
                from cool in Cooldown()
-               select (IReadOnlyList<ScriptOp>)[.. warm, .. steady, .. burst, .. across, .. havoc, .. cool];
+               select (IReadOnlyList<ScriptOp>)[.. warm, .. steady, .. burst, .. across, .. havoc, .. longEpoch, .. cool];
     }
 
     private static Gen<Party> AnyParty() => Gen.Elements(Party.Alice, Party.Bob);
@@ -90,11 +91,31 @@ public static class ScenarioGen
         };
         // Depth counts from either end: 0..4 saves back from the newest, or -1..-3 from the oldest.
         if (restore) ops.Add((3, from p in AnyParty() from d in Gen.Elements(1, 1, 2, 3, 4, 0, -1, -2, -3) select (ScriptOp)new ScriptOp.Restore(p, d)));
-        return from op in Gen.Frequency(ops.ToArray())
-               from w in Wait(0, 400)
-               from p in AnyParty()
-               select new List<ScriptOp> { op, w, new ScriptOp.Send(p) };
+        var single = from op in Gen.Frequency(ops.ToArray())
+                     from w in Wait(0, 400)
+                     from p in AnyParty()
+                     select new List<ScriptOp> { op, w, new ScriptOp.Send(p) };
+        if (!restore) return single;
+        // A rollback within the party's own epoch: two sends, back one save, send again (a generation reused, the peer may hold both).
+        var inEpoch = from p in AnyParty()
+                      from w in Wait(0, 200)
+                      select new List<ScriptOp> { new ScriptOp.Send(p), new ScriptOp.Send(p), new ScriptOp.Restore(p, 1), new ScriptOp.Send(p), w };
+        return Gen.Frequency((4, single), (1, inEpoch));
     }
+
+    /// <summary>
+    /// A long epoch: the peer goes offline, the party sends past the forward distance (1,000) in one
+    /// burst (its first send of a peer's epoch commits into its own, so all of them are in one epoch),
+    /// the peer comes back and the party sends once more: a datagram whose generation is beyond what
+    /// the peer's ratchet may skip. Bursts stay near the threshold (each send is a real PairMLS send).
+    /// </summary>
+    public static Gen<List<ScriptOp>> LongEpoch() =>
+        from p in AnyParty()
+        from n in Gen.Elements(1001, 1050, 1200)
+        select new List<ScriptOp>
+        {
+            new ScriptOp.GoOffline(p.Peer(), 50), new ScriptOp.Burst(p, n), new ScriptOp.Wait(100), new ScriptOp.Send(p), new ScriptOp.Wait(100),
+        };
 
     /// <summary>Cool-down: an exchange each way before the world's own liveness phase.</summary>
     private static Gen<List<ScriptOp>> Cooldown() =>
@@ -103,7 +124,9 @@ public static class ScenarioGen
 
     // ------------------------------------------------------------------ faults
 
-    public static Gen<LinkFaults> Link(bool hostile) =>
+    public static Gen<LinkFaults> Link(bool hostile) => Link(hostile, rival: false);
+
+    public static Gen<LinkFaults> Link(bool hostile, bool rival) =>
         from drop in Gen.Elements(0, 0, 0, 0.05, 0.1, 0.2, 0.4)
         from dup in Gen.Elements(0, 0, 0.1, 0.3)
         from copies in Gen.Elements(1, 1, 2, 3)
@@ -115,11 +138,21 @@ public static class ScenarioGen
         from bits in Gen.Elements(1, 1, 3, 8)
         from replay in hostile ? Gen.Elements(0, 0, 0, 0.1, 0.3) : Gen.Constant(0.0)
         from inject in hostile ? Gen.Elements(0, 0, 0, 0.1, 0.3) : Gen.Constant(0.0)
+        from shape in Gen.Elements(DelayShape.Exponential, DelayShape.Exponential, DelayShape.Uniform, DelayShape.HeavyTailed)
+        from counts in Gen.Elements(false, false, true)
+        from hold in Gen.Elements(0, 0, 0, 0.2, 0.5)
+        from holdMs in Gen.Elements(100L, 500L, 1500L)
+        from order in Gen.Elements(HoldOrder.InOrder, HoldOrder.Reversed, HoldOrder.Shuffled)
+        from foreign in hostile ? Gen.Elements(0, 0, 0, 0.1, 0.3) : Gen.Constant(0.0)
+        from rivalP in hostile && rival ? Gen.Elements(0, 0, 0.3, 1.0) : Gen.Constant(0.0)
         select new LinkFaults
         {
             DropProbability = drop, DuplicateProbability = dup, DuplicateCopies = dup > 0 ? copies : 1,
             DelayMinMs = delay, DelayMeanMs = mean, ReorderProbability = reorder, ReorderExtraMs = reorder > 0 ? extra : 200,
             CorruptProbability = corrupt, CorruptBits = corrupt > 0 ? bits : 1, ReplayProbability = replay, InjectProbability = inject,
+            DelayShape = mean > 0 ? shape : DelayShape.Exponential, RandomCounts = (dup > 0 || corrupt > 0) && counts,
+            HoldProbability = hold, HoldMs = hold > 0 ? holdMs : 500, HoldOrder = hold > 0 ? order : HoldOrder.InOrder,
+            ForeignProbability = foreign, RivalProbability = rivalP,
         };
 
     /// <summary>A profile for a script of <paramref name="durationMs"/>: no faults, the same both ways, or each way its own; windows and partitions inside the script's time.</summary>
@@ -128,14 +161,14 @@ public static class ScenarioGen
         int end = (int)Math.Clamp(durationMs, 1, int.MaxValue - 2000);
         var links = Gen.Frequency(
             (1, Gen.Constant((LinkFaults.None, LinkFaults.None))),
-            (3, Link(options.Hostile).Select(f => (f, f))),
-            (2, Gen.Zip(Link(options.Hostile), Link(options.Hostile), (a, b) => (a, b))));
+            (3, Link(options.Hostile, options.Rival).Select(f => (f, f))),
+            (2, Gen.Zip(Link(options.Hostile, options.Rival), Link(options.Hostile, options.Rival), (a, b) => (a, b))));
         var direction = Gen.Elements(LinkDirection.Both, LinkDirection.Both, LinkDirection.AliceToBob, LinkDirection.BobToAlice);
         var window =
             from start in Gen.Choose(0, end)
             from length in Gen.Choose(50, 1500)
             from d in direction
-            from f in Link(options.Hostile)
+            from f in Link(options.Hostile, options.Rival)
             select new FaultWindow(start, start + length, d, f);
         var partition =
             from start in Gen.Choose(0, end)

@@ -74,6 +74,10 @@ public static class ScenarioShrinker
         if (f.DelayMeanMs > 0) yield return f with { DelayMeanMs = 0 };
         if (f.DelayMinMs != d.DelayMinMs) yield return f with { DelayMinMs = d.DelayMinMs };
         if (f.ReorderExtraMs != d.ReorderExtraMs) yield return f with { ReorderExtraMs = d.ReorderExtraMs };
+        if (f.DelayShape != d.DelayShape) yield return f with { DelayShape = d.DelayShape };
+        if (f.RandomCounts) yield return f with { RandomCounts = false };
+        if (f.HoldOrder != d.HoldOrder) yield return f with { HoldOrder = d.HoldOrder };
+        if (f.HoldMs != d.HoldMs) yield return f with { HoldMs = d.HoldMs };
     }
 
     private static readonly (Func<LinkFaults, double> Get, Func<LinkFaults, double, LinkFaults> Set)[] Probabilities =
@@ -84,6 +88,9 @@ public static class ScenarioShrinker
         (f => f.CorruptProbability, (f, v) => f with { CorruptProbability = v }),
         (f => f.ReplayProbability, (f, v) => f with { ReplayProbability = v }),
         (f => f.InjectProbability, (f, v) => f with { InjectProbability = v }),
+        (f => f.HoldProbability, (f, v) => f with { HoldProbability = v }),
+        (f => f.ForeignProbability, (f, v) => f with { ForeignProbability = v }),
+        (f => f.RivalProbability, (f, v) => f with { RivalProbability = v }),
     ];
 
     /// <summary>A simpler version of one op: shorter waits and down times, smaller payloads, restore depth toward 0, an edit or rollover as a plain send.</summary>
@@ -107,6 +114,11 @@ public static class ScenarioShrinker
                 yield return new ScriptOp.Send(e.Party, e.PayloadBytes);
                 break;
             case ScriptOp.Send s when s.PayloadBytes > 32: yield return s with { PayloadBytes = 32 }; break;
+            case ScriptOp.Burst b when b.Count > 1:
+                // Toward the threshold a long epoch crosses (each try is a world of that many sends): halves, then ever finer cuts.
+                foreach (int cut in new[] { 2, 4, 8, 16, 32 }.Select(d => b.Count / d).Where(c => c > 0).Distinct())
+                    yield return b with { Count = b.Count - cut };
+                break;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Sim.Simulator;
 using Sim.Simulator.Agents;
 using Sim.Simulator.Network;
@@ -15,9 +16,13 @@ namespace Sim.Scenarios.Generators;
 ///   send(bob,32) wait(100) edit(alice,32) rollover(bob,32) offline(alice,300) crash(bob,200) restore(alice,-1)
 /// </code>
 /// Link faults (ab: alice to bob, ba: bob to alice, win: a time window) are comma-separated key:value
-/// pairs: drop, dup, copies, delay (min ms), mean (ms), reorder, extra (ms), corrupt, bits, replay,
-/// inject; "none" when all are defaults. settle is the quiet time (ms) after the script before the faults
-/// stop (written only when it is not the world's default). Directions: both, ab, ba. Times are virtual milliseconds.
+/// pairs: drop, dup, copies, delay (min ms), mean (ms), shape (exponential, uniform, heavy), reorder,
+/// extra (ms), corrupt, bits, counts (random: copies and bits drawn up to the given numbers), hold
+/// (probability), holdms, order (in, reversed, shuffled), replay, inject, foreign (a third session's
+/// datagrams), rival (a second acceptor's); "none" when all are defaults. Every value is checked when
+/// /// read (probabilities in 0..1, counts and times in range, intervals in order): a bad one is an error naming it.
+/// settle is the quiet time (ms) after the script before the faults stop (written only when it is not
+/// the world's default). Directions: both, ab, ba. Times are virtual milliseconds.
 /// </summary>
 public static class ScenarioText
 {
@@ -53,6 +58,13 @@ public static class ScenarioText
         if (f.CorruptBits != d.CorruptBits) kv.Add("bits:" + I(f.CorruptBits));
         if (f.ReplayProbability != d.ReplayProbability) kv.Add("replay:" + D(f.ReplayProbability));
         if (f.InjectProbability != d.InjectProbability) kv.Add("inject:" + D(f.InjectProbability));
+        if (f.DelayShape != d.DelayShape) kv.Add("shape:" + (f.DelayShape == DelayShape.Uniform ? "uniform" : "heavy"));
+        if (f.RandomCounts) kv.Add("counts:random");
+        if (f.HoldProbability != d.HoldProbability) kv.Add("hold:" + D(f.HoldProbability));
+        if (f.HoldMs != d.HoldMs) kv.Add("holdms:" + I(f.HoldMs));
+        if (f.HoldOrder != d.HoldOrder) kv.Add("order:" + (f.HoldOrder == HoldOrder.Reversed ? "reversed" : "shuffled"));
+        if (f.ForeignProbability != d.ForeignProbability) kv.Add("foreign:" + D(f.ForeignProbability));
+        if (f.RivalProbability != d.RivalProbability) kv.Add("rival:" + D(f.RivalProbability));
         return kv.Count == 0 ? "none" : string.Join(",", kv);
     }
 
@@ -81,19 +93,21 @@ public static class ScenarioText
                 switch (key)
                 {
                     case "seed": seed = ulong.Parse(value, NumberStyles.None, Inv); break;
-                    case "r": r = Int(value); break;
-                    case "suite": suite = ushort.Parse(value, NumberStyles.None, Inv); break;
-                    case "settle": settle = long.Parse(value, NumberStyles.None, Inv); break;
+                    case "r": r = InRange(Int(value), 0, 64, "r (the retention window)"); break;
+                    case "suite": suite = (ushort)InRange(ushort.Parse(value, NumberStyles.None, Inv), 1, 7, "suite"); break;
+                    case "settle": settle = NonNegative(long.Parse(value, NumberStyles.None, Inv), "settle"); break;
                     case "capture":
                         int at = value.IndexOf('@');
                         if (at <= 0) throw new FormatException("capture is party@ms");
-                        capture = new StateCapture(PartyNamed(value[..at]), Long(value[(at + 1)..]));
+                        capture = new StateCapture(PartyNamed(value[..at]), NonNegative(Long(value[(at + 1)..]), "capture time"));
                         break;
                     case "ab": ab = ParseFaults(value); break;
                     case "ba": ba = ParseFaults(value); break;
                     case "win":
                     {
                         var (from, to, rest) = Range(value);
+                        if (windows.Count > 0 && from < windows[^1].FromMs)
+                            throw new FormatException($"window {from}..{to} starts before the previous one ({windows[^1].FromMs}..{windows[^1].ToMs}): windows are given in order");
                         int colon = rest.IndexOf(':');
                         if (colon < 0) throw new FormatException("win is from..to:direction:faults");
                         windows.Add(new FaultWindow(from, to, DirectionNamed(rest[..colon]), ParseFaults(rest[(colon + 1)..])));
@@ -102,6 +116,8 @@ public static class ScenarioText
                     case "part":
                     {
                         var (start, heal, rest) = Range(value);
+                        if (partitions.Count > 0 && start < partitions[^1].StartMs)
+                            throw new FormatException($"partition {start}..{heal} starts before the previous one ({partitions[^1].StartMs}..{partitions[^1].HealMs}): partitions are given in order");
                         partitions.Add(new Partition(start, heal, rest.Length == 0 ? LinkDirection.Both : DirectionNamed(rest)));
                         break;
                     }
@@ -128,17 +144,24 @@ public static class ScenarioText
         if (name == "wait")
         {
             if (args.Length != 1) throw new FormatException("wait takes one argument");
-            return new ScriptOp.Wait(Long(args[0]));
+            return new ScriptOp.Wait(NonNegative(Long(args[0]), "wait"));
+        }
+        if (name == "burst")
+        {
+            if (args.Length is not (2 or 3)) throw new FormatException("burst takes a party, a count and optionally a payload size");
+            int count = Int(args[1]);
+            if (count is < 1 or > MaxBurst) throw new FormatException($"burst count {args[1]} is outside 1..{MaxBurst}");
+            return new ScriptOp.Burst(PartyNamed(args[0]), count, args.Length == 3 ? PayloadSize(args[2]) : 8);
         }
         if (args.Length != 2) throw new FormatException($"{name} takes a party and a number");
         var party = PartyNamed(args[0]);
         return name switch
         {
-            "send" => new ScriptOp.Send(party, Int(args[1])),
-            "edit" => new ScriptOp.SendWithCardEdit(party, Int(args[1])),
-            "rollover" => new ScriptOp.RollOverAgent(party, Int(args[1])),
-            "offline" => new ScriptOp.GoOffline(party, Long(args[1])),
-            "crash" => new ScriptOp.Crash(party, Long(args[1])),
+            "send" => new ScriptOp.Send(party, PayloadSize(args[1])),
+            "edit" => new ScriptOp.SendWithCardEdit(party, PayloadSize(args[1])),
+            "rollover" => new ScriptOp.RollOverAgent(party, PayloadSize(args[1])),
+            "offline" => new ScriptOp.GoOffline(party, NonNegative(Long(args[1]), "offline duration")),
+            "crash" => new ScriptOp.Crash(party, NonNegative(Long(args[1]), "crash down time")),
             "restore" => new ScriptOp.Restore(party, Int(args[1])),
             _ => throw new FormatException($"unknown op '{name}'"),
         };
@@ -155,17 +178,42 @@ public static class ScenarioText
             string k = pair[..colon], v = pair[(colon + 1)..];
             f = k switch
             {
-                "drop" => f with { DropProbability = Dbl(v) },
-                "dup" => f with { DuplicateProbability = Dbl(v) },
-                "copies" => f with { DuplicateCopies = Int(v) },
-                "delay" => f with { DelayMinMs = Long(v) },
-                "mean" => f with { DelayMeanMs = Dbl(v) },
-                "reorder" => f with { ReorderProbability = Dbl(v) },
-                "extra" => f with { ReorderExtraMs = Long(v) },
-                "corrupt" => f with { CorruptProbability = Dbl(v) },
-                "bits" => f with { CorruptBits = Int(v) },
-                "replay" => f with { ReplayProbability = Dbl(v) },
-                "inject" => f with { InjectProbability = Dbl(v) },
+                "drop" => f with { DropProbability = Prob(v, k) },
+                "dup" => f with { DuplicateProbability = Prob(v, k) },
+                "copies" => f with { DuplicateCopies = InRange(Int(v), 1, 64, "copies") },
+                "delay" => f with { DelayMinMs = InRange(Long(v), 0, MaxMs, "delay") },
+                "mean" => f with { DelayMeanMs = InRange(Dbl(v), 0, MaxMs, "mean") },
+                "reorder" => f with { ReorderProbability = Prob(v, k) },
+                "extra" => f with { ReorderExtraMs = InRange(Long(v), 0, MaxMs, "extra") },
+                "corrupt" => f with { CorruptProbability = Prob(v, k) },
+                "bits" => f with { CorruptBits = InRange(Int(v), 1, 1 << 16, "bits") },
+                "replay" => f with { ReplayProbability = Prob(v, k) },
+                "inject" => f with { InjectProbability = Prob(v, k) },
+                "shape" => f with
+                {
+                    DelayShape = v switch
+                    {
+                        "exponential" => DelayShape.Exponential,
+                        "uniform" => DelayShape.Uniform,
+                        "heavy" => DelayShape.HeavyTailed,
+                        _ => throw new FormatException($"shape {v} is not exponential, uniform or heavy"),
+                    },
+                },
+                "counts" => f with { RandomCounts = v == "random" ? true : v == "fixed" ? false : throw new FormatException($"counts {v} is not random or fixed") },
+                "hold" => f with { HoldProbability = Prob(v, k) },
+                "holdms" => f with { HoldMs = InRange(Long(v), 1, MaxMs, "holdms") },
+                "order" => f with
+                {
+                    HoldOrder = v switch
+                    {
+                        "in" => HoldOrder.InOrder,
+                        "reversed" => HoldOrder.Reversed,
+                        "shuffled" => HoldOrder.Shuffled,
+                        _ => throw new FormatException($"order {v} is not in, reversed or shuffled"),
+                    },
+                },
+                "foreign" => f with { ForeignProbability = Prob(v, k) },
+                "rival" => f with { RivalProbability = Prob(v, k) },
                 _ => throw new FormatException($"unknown fault '{k}'"),
             };
         }
@@ -203,7 +251,32 @@ public static class ScenarioText
         string tail = value[(dots + 2)..];
         int colon = tail.IndexOf(':');
         string to = colon < 0 ? tail : tail[..colon];
-        return (Long(value[..dots]), Long(to), colon < 0 ? "" : tail[(colon + 1)..]);
+        long from = NonNegative(Long(value[..dots]), "start"), until = Long(to);
+        if (until <= from) throw new FormatException($"{value[..dots]}..{to} ends before it starts (from..to needs to > from)");
+        return (from, until, colon < 0 ? "" : tail[(colon + 1)..]);
+    }
+
+    /// <summary>Times and delays above this (about 31 years of virtual time) are refused: sums of them must not overflow.</summary>
+    public const long MaxMs = 1L << 40;
+
+    private static double Prob(string s, string key)
+    {
+        double v = Dbl(s);
+        return v is >= 0 and <= 1 ? v : throw new FormatException($"{key} {s} is not a probability (0..1)");
+    }
+
+    private static T InRange<T>(T v, T lo, T hi, string what) where T : INumber<T> =>
+        v >= lo && v <= hi ? v : throw new FormatException($"{what} {v.ToString(null, Inv)} is outside {lo.ToString(null, Inv)}..{hi.ToString(null, Inv)}");
+
+    private static long NonNegative(long v, string what) => InRange(v, 0, MaxMs, what);
+
+    /// <summary>The most sends one burst makes (far beyond the forward distance of 1,000, still a bounded world).</summary>
+    public const int MaxBurst = 100_000;
+
+    private static int PayloadSize(string s)
+    {
+        int n = Int(s);
+        return n is >= 8 and <= 1 << 20 ? n : throw new FormatException($"payload size {s} is outside 8..{1 << 20} bytes (8: the payload id)");
     }
 
     private static int Int(string s) => int.Parse(s, NumberStyles.AllowLeadingSign, Inv);

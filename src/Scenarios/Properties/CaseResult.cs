@@ -11,7 +11,11 @@ public enum CaseStatus
 }
 
 /// <summary>One world judged by one property: the status, the verdict (or why it is undecided) and the trace hash.</summary>
-public sealed record CaseOutcome(CaseStatus Status, string Detail, string? TraceHash, PropertyVerdict? Verdict = null);
+public sealed record CaseOutcome(CaseStatus Status, string Detail, string? TraceHash, PropertyVerdict? Verdict = null)
+{
+    /// <summary>The states the world reached and the outcomes it saw (<see cref="Simulator.Trace.TraceCoverage"/>); empty when no world ran to its end.</summary>
+    public IReadOnlySet<string> Coverage { get; init; } = new HashSet<string>();
+}
 
 /// <summary>
 /// One generated case of a check run: which property, which case index of which check seed, the

@@ -3,7 +3,6 @@ using Sim.Engine.Pair;
 using Sim.Scenarios.Generators;
 using Sim.Simulator;
 using Sim.Simulator.Agents;
-using Sim.Simulator.Checks;
 using Sim.Simulator.Trace;
 
 namespace Sim.Scenarios.Properties;
@@ -39,13 +38,13 @@ public sealed class FsPcsProperty()
         long t = capture.AtMs;
 
         // Forward secrecy: what the party had consumed by t.
-        var consumed = trace.Where(e => e.Kind == TraceKind.Outcome && e.Outcome == "Delivered" && e.Party == me && e.T <= t && e.PayloadId is not null)
+        var consumed = trace.OfType<OutcomeEvent>().Where(e => e.IsDelivered && e.Party == me && e.T <= t && e.PayloadId is not null)
             .GroupBy(e => e.PayloadId!.Value).ToDictionary(g => g.Key, g => g.First());
 
         // Post-compromise security: the party's own first commit after t, then the peer's first commit after that.
-        var ownCommit = trace.FirstOrDefault(e => e.Kind == TraceKind.Epoch && e.Party == me && e.T > t && DetailFields.Get(e.Detail, "committer") == me);
+        var ownCommit = trace.OfType<EpochEvent>().FirstOrDefault(e => e.Party == me && e.T > t && e.Committer == me);
         var peerCommit = ownCommit?.Epoch is { } e1
-            ? trace.FirstOrDefault(e => e.Kind == TraceKind.Epoch && e.Seq > ownCommit.Seq && e.Epoch > e1 && DetailFields.Get(e.Detail, "committer") == peer)
+            ? trace.OfType<EpochEvent>().FirstOrDefault(e => e.Seq > ownCommit.Seq && e.Epoch > e1 && e.Committer == peer)
             : null;
         ulong? healed = peerCommit?.Epoch;
 
@@ -57,7 +56,7 @@ public sealed class FsPcsProperty()
             if (attacker.Receive(d.Bytes) is not Delivered got) continue;
             read++;
             long? pid = Payload.IdOf(got.Payload);
-            var sendEvent = trace.FirstOrDefault(e => e.Kind == TraceKind.Send && e.Datagram == d.Id);
+            var sendEvent = trace.OfType<SendEvent>().FirstOrDefault(e => e.Datagram == d.Id);
             if (pid is { } p && consumed.TryGetValue(p, out var before))
                 return new PropertyVerdict(false,
                     $"forward secrecy: the attacker with {me}'s state from t={t}ms read payload {p} (datagram {d.Id}), which {me} had Delivered at t={before.T}ms (seq {before.Seq}), before the theft",

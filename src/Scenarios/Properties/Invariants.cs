@@ -10,56 +10,86 @@ namespace Sim.Scenarios.Properties;
 /// ones a fork breaks by definition (Convergence, Decryptability, ForkFreedom, IdentityLiveness,
 /// FsPcs) do not, and ForkFreedom's own property shows that without a rollback no fork ever happens
 /// (a planted rollback being caught is a separate test).
+/// <para>
+/// Every property's worlds are also judged for Liveness (<see cref="CheckerProperty.JudgesLiveness"/>),
+/// except, until the engine recovers from rollbacks (the PairMLS recovery issue), those of the
+/// restore-enabled properties: on the engine as it is, a rolled-back party may stay behind for good,
+/// which is exactly what Liveness reports.
+/// </para>
 /// </summary>
 public static class Invariants
 {
+    /// <summary>
+    /// Whether the engine on this branch recovers from rollbacks and from long epochs (the PairMLS
+    /// recovery issue). Until it does, the default run leaves out what is known to kill a conversation
+    /// (restore-enabled worlds judged for Liveness, long epochs) so CI stays meaningful; <see cref="Full"/>
+    /// (<c>pairsim check --full-reach</c>) judges them anyway and finds those bugs.
+    /// </summary>
+    public const bool EngineRecovers = false;
+
     private const string NoRestore = "every fault, crash and offline; no restore: a rollback forks the conversation by design";
     private const string WithRestore = "every fault, crash, offline and restore: the checker resets a rolled-back party's expectations";
 
-    public static readonly ScenarioProperty Convergence = new CheckerProperty("Convergence",
-        "Once faults stop and both have exchanged a message, both are in the same epoch with the same epoch authenticator, tree hash and group context, and each sees the other's latest card.",
-        GenOptions.Honest, NoRestore);
+    /// <summary>The properties, one per invariant; with <paramref name="fullReach"/> every world is judged for Liveness and long epochs are generated, whatever the engine.</summary>
+    public static IReadOnlyList<ScenarioProperty> Build(bool fullReach)
+    {
+        bool reach = fullReach || EngineRecovers;
+        string withRestore = reach ? WithRestore + "; judged for Liveness" : WithRestore;
+        return
+        [
+            new CheckerProperty("Convergence",
+                "Once faults stop and both have exchanged a message, both are in the same epoch with the same epoch authenticator, tree hash and group context, and each sees the other's latest card.",
+                GenOptions.Honest, NoRestore),
+            new CheckerProperty("Liveness",
+                "After faults stop the parties converge within 2 round trips of the liveness phase; otherwise the verdict says why each party is stuck.",
+                GenOptions.Honest with { LongEpochs = reach, Restore = reach, Rival = fullReach },
+                reach ? "every fault, crash, offline, restore and long epochs beyond the forward distance" : NoRestore + "; no long epochs (until the engine recovers from them)"),
+            // R >= 1: with R = 0 a datagram that crosses the peer's commit in flight (both send at once, no fault) arrives one
+            // epoch late and expires by design, which the "without faults, exactly once" clause counts as a loss (found by
+            // pairsim check --cases 250 --seed 99, shrunk to seed=523617646 r=0 suite=1 send(bob,32) wait(12) send(alice,32) send(bob,32)).
+            new CheckerProperty("Decryptability",
+                "Every datagram delivered unaltered inside the retention window and the out-of-order limits is decrypted; without faults every message is delivered exactly once.",
+                GenOptions.Honest with { MinRetentionWindow = 1 },
+                "every fault, crash and offline, R >= 1 (at R = 0 a message crossing a commit expires by design); no restore: a rollback forks the conversation by design"),
+            new CheckerProperty("Parity",
+                "Every application message is in an epoch its sender owns, every epoch was started by a commit whose MLS sender is its owner, and epochs only grow on each side.",
+                GenOptions.Honest with { Restore = true }, withRestore, judgesLiveness: reach),
+            new CheckerProperty("ForkFreedom",
+                "Never two different commits for one epoch unless a rollback made them, and then the split is detected.",
+                GenOptions.Honest, NoRestore),
+            new CheckerProperty("Integrity",
+                "A tampered, forged, replayed or cross-session datagram is never Delivered.",
+                GenOptions.Honest with { Restore = true }, withRestore, judgesLiveness: reach),
+            new CheckerProperty("ExactlyOnce",
+                "No payload is Delivered twice to the same party, whatever the network duplicates or replays, across crashes and restarts.",
+                GenOptions.Honest with { Restore = true }, withRestore, judgesLiveness: reach),
+            new CheckerProperty("IdentityLiveness",
+                "Every card edit is seen committed by the peer by the end of the run.",
+                GenOptions.Honest, NoRestore),
+            new FsPcsProperty(),
+        ];
+    }
 
-    /// <summary>
-    /// R ≥ 1: with R = 0 a datagram that crosses the peer's commit in flight (both send at once, no
-    /// fault) arrives one epoch late and expires by design, which the checker's "without faults,
-    /// exactly once" clause counts as a loss (found by <c>pairsim check --cases 250 --seed 99</c>,
-    /// shrunk to <c>seed=523617646 r=0 suite=1 send(bob,32) wait(12) send(alice,32) send(bob,32)</c>).
-    /// </summary>
-    public static readonly ScenarioProperty Decryptability = new CheckerProperty("Decryptability",
-        "Every delivered datagram whose epoch is inside the retention window is decrypted; without faults every message is delivered exactly once.",
-        GenOptions.Honest with { MinRetentionWindow = 1 },
-        "every fault, crash and offline, R >= 1 (at R = 0 a message crossing a commit expires by design); no restore: a rollback forks the conversation by design");
+    /// <summary>The default run's properties (what CI gates on).</summary>
+    public static readonly IReadOnlyList<ScenarioProperty> All = Build(fullReach: false);
 
-    public static readonly ScenarioProperty Parity = new CheckerProperty("Parity",
-        "Every application message is in an epoch its sender owns, every epoch was started by its owner's commit, and epochs only grow on each side.",
-        GenOptions.Honest with { Restore = true }, WithRestore);
+    /// <summary>Every property judging every world for Liveness, with long epochs and rollbacks: <c>pairsim check --full-reach</c>.</summary>
+    public static readonly IReadOnlyList<ScenarioProperty> Full = Build(fullReach: true);
 
-    public static readonly ScenarioProperty ForkFreedom = new CheckerProperty("ForkFreedom",
-        "Never two different commits for one epoch.",
-        GenOptions.Honest, NoRestore);
+    public static ScenarioProperty Convergence => All[0];
+    public static ScenarioProperty Liveness => All[1];
+    public static ScenarioProperty Decryptability => All[2];
+    public static ScenarioProperty Parity => All[3];
+    public static ScenarioProperty ForkFreedom => All[4];
+    public static ScenarioProperty Integrity => All[5];
+    public static ScenarioProperty ExactlyOnce => All[6];
+    public static ScenarioProperty IdentityLiveness => All[7];
+    public static ScenarioProperty FsPcs => All[8];
 
-    public static readonly ScenarioProperty Integrity = new CheckerProperty("Integrity",
-        "A tampered, forged, replayed or cross-session datagram is never Delivered.",
-        GenOptions.Honest with { Restore = true }, WithRestore);
-
-    public static readonly ScenarioProperty ExactlyOnce = new CheckerProperty("ExactlyOnce",
-        "No payload is Delivered twice to the same party, whatever the network duplicates or replays, across crashes and restarts.",
-        GenOptions.Honest with { Restore = true }, WithRestore);
-
-    public static readonly ScenarioProperty IdentityLiveness = new CheckerProperty("IdentityLiveness",
-        "Every card edit is seen committed by the peer by the end of the run.",
-        GenOptions.Honest, NoRestore);
-
-    public static readonly ScenarioProperty FsPcs = new FsPcsProperty();
-
-    public static readonly IReadOnlyList<ScenarioProperty> All =
-        [Convergence, Decryptability, Parity, ForkFreedom, Integrity, ExactlyOnce, IdentityLiveness, FsPcs];
-
-    /// <summary>The property of that name (case-insensitive; "fs-pcs" and "fs/pcs" also name FsPcs).</summary>
-    public static ScenarioProperty? Named(string name)
+    /// <summary>The property of that name (case-insensitive; "fs-pcs" and "fs/pcs" also name FsPcs), from <paramref name="from"/> (default: <see cref="All"/>).</summary>
+    public static ScenarioProperty? Named(string name, IReadOnlyList<ScenarioProperty>? from = null)
     {
         string key = name.Replace("-", "", StringComparison.Ordinal).Replace("/", "", StringComparison.Ordinal);
-        return All.FirstOrDefault(p => p.Name.Equals(key, StringComparison.OrdinalIgnoreCase));
+        return (from ?? All).FirstOrDefault(p => p.Name.Equals(key, StringComparison.OrdinalIgnoreCase));
     }
 }

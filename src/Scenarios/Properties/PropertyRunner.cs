@@ -76,7 +76,11 @@ public static class PropertyRunner
         try
         {
             var v = property.Judge(scenario, result);
-            return new CaseOutcome(v.Held ? CaseStatus.Held : CaseStatus.Violated, v.Detail, result.TraceHash, v);
+            var trace = new Simulator.Trace.TraceQuery(result.Trace.Events);
+            return new CaseOutcome(v.Held ? CaseStatus.Held : CaseStatus.Violated, v.Detail, result.TraceHash, v)
+            {
+                Coverage = Simulator.Trace.TraceCoverage.Of(trace, trace.Options?.ForwardDistance ?? 1000),
+            };
         }
         catch (Exception e)
         {

@@ -140,9 +140,9 @@ public static class Compare
         long bytes = 0, datagrams = 0;
         foreach (var w in worlds)
         {
-            var ids = w.Trace.Events.Where(e => e.Kind == TraceKind.Send && e.PayloadId is not null).Select(e => e.PayloadId!.Value).ToHashSet();
+            var ids = w.Trace.Events.OfType<SendEvent>().Where(e => e.PayloadId is not null).Select(e => e.PayloadId!.Value).ToHashSet();
             sent += ids.Count;
-            delivered += w.Trace.Events.Where(e => e.Kind == TraceKind.Outcome && e.Outcome == "Delivered" && e.PayloadId is { } p && ids.Contains(p)).Select(e => e.PayloadId).Distinct().Count();
+            delivered += w.Trace.Events.OfType<OutcomeEvent>().Where(e => e.Result == OutcomeEvent.Delivered && e.PayloadId is { } p && ids.Contains(p)).Select(e => e.PayloadId).Distinct().Count();
             bytes += w.Datagrams.Sum(d => (long)d.Bytes.Length);
             datagrams += w.Datagrams.Count;
         }
@@ -178,7 +178,7 @@ public static class Compare
         // Card edits by size: every datagram a party sent, labelled by its own Send event (it names the card version it asks for).
         var labelled = worlds.SelectMany(w =>
         {
-            var edit = w.Trace.Events.Where(e => e.Kind == TraceKind.Send && (e.CardVersion is not null || (e.Detail?.Contains("card_edit", StringComparison.Ordinal) ?? false)))
+            var edit = w.Trace.Events.OfType<SendEvent>().Where(e => e.CardVersion is not null || e.CardEdit)
                 .Select(e => e.Datagram).ToHashSet();
             return w.Datagrams.Select(d => (Size: d.Bytes.Length, Edit: edit.Contains(d.Id)));
         }).ToList();

@@ -33,40 +33,36 @@ public sealed record DatagramFlight(string From, string To, string Datagram, lon
     /// Every honest datagram of a trace (Send events) with each of its copies: the network's
     /// corrupted, replayed and forged extras are not drawn (the sweep's faults make none).
     /// </summary>
-    public static IReadOnlyList<DatagramFlight> Of(IReadOnlyList<TraceEvent> trace)
+    public static IReadOnlyList<DatagramFlight> Of(IReadOnlyList<TraceEvent> trace) => Of(new TraceQuery(trace));
+
+    public static IReadOnlyList<DatagramFlight> Of(TraceQuery trace)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        var sends = new Dictionary<string, TraceEvent>(StringComparer.Ordinal);
+        var sends = new Dictionary<string, SendEvent>(StringComparer.Ordinal);
         var flights = new List<DatagramFlight>();
         // Per link: the latest send time among datagrams already arrived (a later arrival sent before it is reordered).
         var newestArrivedSend = new Dictionary<string, long>(StringComparer.Ordinal);
         var arrivals = new Dictionary<string, int>(StringComparer.Ordinal);
-        TraceEvent? pending = null;
-        foreach (var e in trace)
+        foreach (var e in trace.Events)
         {
-            switch (e.Kind)
+            switch (e)
             {
-                case TraceKind.Send when e.Datagram is { } id && e.Party is { } from:
-                    sends.TryAdd(id, e);
+                case SendEvent { Datagram: { } id, Party: not null } send:
+                    sends.TryAdd(id, send);
                     break;
-                case TraceKind.Fault when e.Datagram is { } id && e.Fault is "drop" or "partition" or "offline" && sends.TryGetValue(id, out var s):
-                    flights.Add(new DatagramFlight(s.Party!, Peer(s.Party!), id, s.T, null, FlightKind.Lost, e.Fault, IsEdit(s)) { PayloadId = s.PayloadId, Epoch = s.Epoch, Fault = e.Fault });
+                case FaultEvent { Datagram: { } id, Fault: "drop" or "partition" or "offline" } f when sends.TryGetValue(id, out var s):
+                    flights.Add(new DatagramFlight(s.Party!, Peer(s.Party!), id, s.T, null, FlightKind.Lost, f.Fault, s.CardEdit) { PayloadId = s.PayloadId, Epoch = s.Epoch, Fault = f.Fault });
                     break;
-                case TraceKind.Deliver:
-                    pending = e;
-                    break;
-                case TraceKind.Outcome when pending is { Datagram: { } id, Party: { } to } d && d.Party == e.Party:
-                    pending = null;
+                case OutcomeEvent { Party: { } to } o when trace.DeliverOf(o) is { Datagram: { } id } d:
                     if (!sends.TryGetValue(id, out var sent) || sent.Party == to) break;
-                    var via = Sim.Simulator.Checks.DetailFields.Get(d.Detail, "via");
-                    if (via is not null and not "duplicate") break;
+                    if (d.Via is not null and not "duplicate") break;
                     arrivals[id] = arrivals.GetValueOrDefault(id) + 1;
                     FlightKind kind;
                     // The first copy to arrive stands for the datagram (the network's copies are alike); later ones are the duplicates.
                     if (arrivals[id] > 1) kind = FlightKind.DuplicateCopy;
                     else kind = newestArrivedSend.TryGetValue(sent.Party!, out var newest) && newest > sent.T ? FlightKind.Reordered : FlightKind.InOrder;
                     newestArrivedSend[sent.Party!] = Math.Max(newestArrivedSend.GetValueOrDefault(sent.Party!, long.MinValue), sent.T);
-                    flights.Add(new DatagramFlight(sent.Party!, to, id, sent.T, d.T, kind, e.Outcome, IsEdit(sent))
+                    flights.Add(new DatagramFlight(sent.Party!, to, id, sent.T, d.T, kind, o.Name, sent.CardEdit)
                     {
                         PayloadId = sent.PayloadId, Epoch = sent.Epoch,
                         Fault = kind switch { FlightKind.DuplicateCopy => "duplicate", FlightKind.Reordered => "reorder", _ => null },
@@ -78,6 +74,4 @@ public sealed record DatagramFlight(string From, string To, string Datagram, lon
     }
 
     private static string Peer(string party) => party == "alice" ? "bob" : "alice";
-
-    private static bool IsEdit(TraceEvent send) => Sim.Simulator.Checks.DetailFields.HasWord(send.Detail, "card_edit");
 }

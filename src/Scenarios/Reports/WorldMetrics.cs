@@ -41,7 +41,7 @@ public sealed record WorldMetrics
     public static WorldMetrics Of(WorldResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var trace = result.Trace.Events;
+        var trace = new TraceQuery(result.Trace.Events);
         var (ms, trips) = Convergence(trace);
         var (arrived, decrypted) = Decryptability(trace);
         return new WorldMetrics
@@ -62,76 +62,33 @@ public sealed record WorldMetrics
     }
 
     /// <summary>Index of the Phase event that starts the liveness phase, or -1.</summary>
-    public static int LivenessStart(IReadOnlyList<TraceEvent> trace)
-    {
-        for (int i = trace.Count - 1; i >= 0; i--)
-            if (trace[i] is { Kind: TraceKind.Phase, Detail: "liveness" }) return i;
-        return -1;
-    }
+    public static int LivenessStart(IReadOnlyList<TraceEvent> trace) => new TraceQuery(trace).LivenessIndex;
 
-    internal static (long? Ms, int? RoundTrips) Convergence(IReadOnlyList<TraceEvent> trace)
-    {
-        int start = LivenessStart(trace);
-        if (start < 0) return (null, null);
-        long t0 = trace[start].T;
-        var epochs = new Dictionary<string, ulong?>(StringComparer.Ordinal);
-        for (int i = 0; i < start; i++) Track(epochs, trace[i]);
-        var livenessPayloads = new Dictionary<long, string>(); // payload id -> sender
-        var heard = new HashSet<string>(StringComparer.Ordinal);
-        int exchanges = 0;
-        for (int i = start + 1; i < trace.Count; i++)
-        {
-            var e = trace[i];
-            Track(epochs, e);
-            if (e is { Kind: TraceKind.Send, PayloadId: { } pid, Party: { } sender })
-            {
-                livenessPayloads[pid] = sender;
-                if (sender == "bob") exchanges++;
-            }
-            if (e is { Kind: TraceKind.Outcome, Outcome: "Delivered", PayloadId: { } got, Party: { } receiver }
-                && livenessPayloads.TryGetValue(got, out var from) && from != receiver)
-                heard.Add(receiver);
-            if (heard.Count == 2 && epochs.GetValueOrDefault("alice") is { } a && epochs.GetValueOrDefault("bob") is { } b && a == b)
-                return (e.T - t0, Math.Max(1, exchanges));
-        }
-        return (null, null);
-    }
+    /// <summary>The trace query's one definition of convergence (<see cref="TraceQuery.Convergence"/>).</summary>
+    internal static (long? Ms, int? RoundTrips) Convergence(TraceQuery trace) =>
+        trace.Convergence() is { } p ? (p.Ms, p.RoundTrips) : (null, null);
 
-    internal static (int Arrived, int Decrypted) Decryptability(IReadOnlyList<TraceEvent> trace)
+    internal static (long? Ms, int? RoundTrips) Convergence(IReadOnlyList<TraceEvent> trace) => Convergence(new TraceQuery(trace));
+
+    internal static (int Arrived, int Decrypted) Decryptability(IReadOnlyList<TraceEvent> trace) => Decryptability(new TraceQuery(trace));
+
+    internal static (int Arrived, int Decrypted) Decryptability(TraceQuery trace)
     {
-        int start = LivenessStart(trace);
-        var sends = new Dictionary<string, TraceEvent>(StringComparer.Ordinal);
-        var altered = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < trace.Count; i++)
-        {
-            var e = trace[i];
-            if (e is { Kind: TraceKind.Send, Datagram: { } id } && (start < 0 || i < start)) sends.TryAdd(id, e);
-            if (e is { Kind: TraceKind.Fault, Fault: "corrupt" or "inject" } && DetailFields.Get(e.Detail, "deliver") is { } bad) altered.Add(bad);
-        }
+        int start = trace.LivenessIndex;
+        // Honest datagrams sent while faults were on (before the liveness phase).
+        bool SentWithFaults(SendEvent s) => start < 0 || s.Seq < trace.Events[start].Seq;
         var arrived = new HashSet<string>(StringComparer.Ordinal);
         var decrypted = new HashSet<string>(StringComparer.Ordinal);
         var deliveredPayloads = new HashSet<(string, long)>();
-        TraceEvent? pendingDeliver = null;
-        foreach (var e in trace)
+        foreach (var (deliver, outcome) in trace.Receipts)
         {
-            if (e.Kind == TraceKind.Deliver) { pendingDeliver = e; continue; }
-            if (e.Kind != TraceKind.Outcome || e.Party is not { } party) continue;
-            if (e is { Outcome: "Delivered", PayloadId: { } p }) deliveredPayloads.Add((party, p));
-            // An Outcome answers the Deliver to the same party just before it (the world records them together).
-            if (pendingDeliver is not { Datagram: { } id } d || d.Party != party) continue;
-            pendingDeliver = null;
-            if (altered.Contains(id) || !sends.TryGetValue(id, out var send) || send.Party == party) continue;
+            if (outcome.Party is not { } party) continue;
+            if (outcome is { Result: OutcomeEvent.Delivered, PayloadId: { } p }) deliveredPayloads.Add((party, p));
+            if (deliver.Datagram is not { } id || !trace.IsHonest(id) || trace.Sends[id] is not { } send || send.Party == party || !SentWithFaults(send)) continue;
             arrived.Add(id);
-            if (e.Outcome == "Delivered" || (e.Outcome == "Duplicate" && send.PayloadId is { } sp && deliveredPayloads.Contains((party, sp))))
+            if (outcome.IsDelivered || (outcome.Result == OutcomeEvent.Duplicate && send.PayloadId is { } sp && deliveredPayloads.Contains((party, sp))))
                 decrypted.Add(id);
         }
         return (arrived.Count, decrypted.Count);
-    }
-
-    private static void Track(Dictionary<string, ulong?> epochs, TraceEvent e)
-    {
-        if (e.Party is not { } p) return;
-        if (e.Kind is TraceKind.Joined or TraceKind.Epoch && e.Epoch is { } epoch) epochs[p] = epoch;
-        else if (e.Kind is TraceKind.Restart or TraceKind.Restore) epochs[p] = e.Epoch;
     }
 }

@@ -76,9 +76,6 @@ public sealed class PartyActor : ReceiveActor
     private readonly PartyConfig _config;
     private readonly string _me;
     private readonly string _peer;
-    // One string each for the Epoch events' details (a world keeps its trace in memory: no copy per event).
-    private readonly string _committerMe;
-    private readonly string _committerPeer;
     /// <summary>The newest saves' bytes (at most <see cref="PartyConfig.DiskReach"/> of them), oldest first.</summary>
     private readonly List<byte[]> _disk = [];
     /// <summary>How many saves the disk has (at most <see cref="PartyConfig.DiskHistory"/>); the oldest may hold no bytes (see <see cref="PartyConfig.DiskReach"/>).</summary>
@@ -96,15 +93,13 @@ public sealed class PartyActor : ReceiveActor
         _protocol = config.Protocol;
         _me = config.Party.Name();
         _peer = config.Party.Peer().Name();
-        _committerMe = string.Intern("committer=" + _me);
-        _committerPeer = string.Intern("committer=" + _peer);
 
         Handle<CreateInvitation>(_ => OnCreateInvitation());
         Handle<AcceptInvitation>(OnAccept);
         Handle<UserSend>(OnUserSend);
         Handle<Deliver>(OnDeliver);
         Handle<Crash>(OnCrash);
-        Handle<Restart>(_ => OnRestart(null));
+        Handle<Restart>(_ => OnRestart(byLiveness: false));
         Handle<Restore>(OnRestore);
         Handle<GoOffline>(OnGoOffline);
         Handle<ComeBack>(_ => OnComeBack());
@@ -144,8 +139,8 @@ public sealed class PartyActor : ReceiveActor
         if (_session is not null) throw new InvalidOperationException($"{_me} already has a conversation");
         _session = _protocol.Accept(m.Invitation, _config.Card, _config.Random);
         Persist(_session.Save());
-        var events = new List<TraceEvent> { JoinedDraft(_session, "acceptor") };
-        EpochChanges(events, null);
+        var events = new List<TraceEvent> { JoinedDraft(_session, JoinedEvent.Acceptor) };
+        EpochChanges(events, null, null);
         return new PartyReply(events);
     }
 
@@ -161,19 +156,13 @@ public sealed class PartyActor : ReceiveActor
         Persist(sent.State);
 
         var events = new List<TraceEvent>();
-        EpochChanges(events, before);
+        EpochChanges(events, before, sent.CommitByMe);
         IdentityChanges(events, sent.Committed);
-        string? flags = (m.CardEdit, m.RollOver) switch
-        {
-            (true, true) => "card_edit rollover",
-            (true, false) => "card_edit",
-            (false, true) => "rollover",
-            _ => null,
-        };
+        (bool, bool) flags = (m.CardEdit, m.RollOver);
         foreach (var o in sent.Datagrams)
         {
             bool mine = o.Payload is { } p && p.AsSpan().SequenceEqual(m.Payload);
-            events.Add(SendDraft(o, mine ? m.PayloadId : null, mine ? flags : null));
+            events.Add(SendDraft(o, mine ? m.PayloadId : null, mine ? flags : ((bool, bool)?)null));
         }
         return new PartyReply(events)
         {
@@ -187,11 +176,12 @@ public sealed class PartyActor : ReceiveActor
     /// A Send event: a card edit's Send names the card version it asks for (the IdentityLiveness checker
     /// follows that version to the peer); a datagram with no user payload (a handshake message) names none.
     /// </summary>
-    private TraceEvent SendDraft(Outgoing o, long? payloadId, string? flags) => Draft(TraceKind.Send) with
+    private SendEvent SendDraft(Outgoing o, long? payloadId, (bool CardEdit, bool RollOver)? flags) => Draft<SendEvent>() with
     {
         Datagram = TraceLog.IdOf(o.Datagram), Epoch = o.Epoch,
         PayloadId = payloadId ?? (o.Payload is { } p ? Payload.IdOf(p) : null),
-        Detail = flags ?? (o.CardVersion is not null ? "card_edit" : null),
+        CardEdit = flags?.CardEdit ?? o.CardVersion is not null,
+        RollOver = flags?.RollOver ?? false,
         CardVersion = o.CardVersion,
     };
 
@@ -214,8 +204,8 @@ public sealed class PartyActor : ReceiveActor
                 _invitation.Dispose();
                 _invitation = null;
                 Persist(joined.Save());
-                events.Add(JoinedDraft(joined, "inviter"));
-                EpochChanges(events, null);
+                events.Add(JoinedDraft(joined, JoinedEvent.Inviter));
+                EpochChanges(events, null, null);
             }
         }
         else
@@ -226,7 +216,7 @@ public sealed class PartyActor : ReceiveActor
             {
                 // Persist before send: a datagram this receive released leaves only after its state is on disk.
                 Persist(s.Save());
-                EpochChanges(events, before);
+                EpochChanges(events, before, received.CommitByMe);
             }
         }
         var outcome = received.Outcome;
@@ -235,16 +225,20 @@ public sealed class PartyActor : ReceiveActor
         if (outcome is Rejected { Reason: RejectReason.Fork }) _forks++;
 
         string name = OutcomeName(outcome);
-        events.Add(Draft(TraceKind.Outcome) with
+        events.Add(Draft<OutcomeEvent>() with
         {
             Datagram = TraceLog.IdOf(m.Datagram),
-            Outcome = name,
+            Result = ResultName(outcome),
+            Reason = outcome is Rejected rj ? rj.Reason.ToString() : null,
+            Detail = outcome is Rejected rd ? rd.Detail : null,
             Epoch = outcome switch
             {
                 Delivered x => x.Epoch,
                 Duplicate x => x.Epoch,
                 Expired x => x.Epoch,
                 HandshakeApplied x => x.Epoch,
+                Undecryptable x => x.Epoch,
+                RollbackDetected x => x.Epoch,
                 _ => null,
             },
             PayloadId = outcome is Delivered p ? Payload.IdOf(p.Payload) : null,
@@ -253,15 +247,15 @@ public sealed class PartyActor : ReceiveActor
         return new PartyReply(events) { Outcome = name, Datagrams = received.Datagrams };
     }
 
-    /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired, Handshake (a baseline's commit-only datagram) or Rejected:Reason (the detail text stays out of the trace).</summary>
-    public static string OutcomeName(ReceiveOutcome outcome) => outcome switch
+    /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired, Handshake (a baseline's commit-only datagram) or Rejected:Reason (as <see cref="OutcomeEvent.Name"/>).</summary>
+    public static string OutcomeName(ReceiveOutcome outcome) => outcome is Rejected r ? "Rejected:" + r.Reason : ResultName(outcome);
+
+    /// <summary>The outcome's kind as the trace names it: its record's name (Delivered, Duplicate, Expired, Rejected, or any outcome the engine adds), Handshake for HandshakeApplied.</summary>
+    public static string ResultName(ReceiveOutcome outcome) => outcome switch
     {
-        Delivered => "Delivered",
+        null => throw new ArgumentNullException(nameof(outcome)),
         HandshakeApplied => "Handshake",
-        Duplicate => "Duplicate",
-        Expired => "Expired",
-        Rejected r => "Rejected:" + r.Reason,
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown outcome"),
+        _ => outcome.GetType().Name,
     };
 
     // ------------------------------------------------------------------ crash, restart, restore, offline
@@ -272,16 +266,16 @@ public sealed class PartyActor : ReceiveActor
         _down = true;
         // Memory is lost; the disk (and an unused invitation, which lives outside the conversation) survive.
         _session = null;
-        return new PartyReply([Draft(TraceKind.Crash) with { Detail = $"down_ms={m.DownMs}" }]);
+        return new PartyReply([Draft<CrashEvent>() with { DownMs = m.DownMs }]);
     }
 
-    private object OnRestart(string? why)
+    private object OnRestart(bool byLiveness)
     {
         if (!_down) return new PartyReply([]) { Skipped = "not down" };
         _down = false;
-        if (_disk.Count == 0) return new PartyReply([Draft(TraceKind.Restart) with { Detail = Join("not_joined", why) }]);
+        if (_disk.Count == 0) return new PartyReply([Draft<RestartEvent>() with { NotJoined = true, ByLiveness = byLiveness }]);
         var s = _session = Load(_disk[^1]);
-        return new PartyReply([Draft(TraceKind.Restart) with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Detail = why }]);
+        return new PartyReply([Draft<RestartEvent>() with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), ByLiveness = byLiveness }]);
     }
 
     private object OnRestore(Restore m)
@@ -297,27 +291,27 @@ public sealed class PartyActor : ReceiveActor
         // The newer saves are gone: the party now believes this is its latest state.
         _disk.RemoveRange(index + 1, _disk.Count - index - 1);
         _saves -= fromNewest;
-        return new PartyReply([Draft(TraceKind.Restore) with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Detail = $"depth={m.Depth}" }]);
+        return new PartyReply([Draft<RestoreEvent>() with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Depth = m.Depth, SavesLost = fromNewest }]);
     }
 
     private object OnGoOffline(GoOffline m)
     {
         if (_offline) return new PartyReply([]) { Skipped = "already offline" };
         _offline = true;
-        return new PartyReply([Draft(TraceKind.Offline) with { Detail = $"duration_ms={m.DurationMs}" }]);
+        return new PartyReply([Draft<OfflineEvent>() with { DurationMs = m.DurationMs }]);
     }
 
     private object OnComeBack()
     {
         if (!_offline) return new PartyReply([]) { Skipped = "not offline" };
         _offline = false;
-        return new PartyReply([Draft(TraceKind.Online)]);
+        return new PartyReply([Draft<OnlineEvent>()]);
     }
 
     private object OnRevive()
     {
         var events = new List<TraceEvent>();
-        if (_down) events.AddRange(((PartyReply)OnRestart("liveness")).Events);
+        if (_down) events.AddRange(((PartyReply)OnRestart(byLiveness: true)).Events);
         if (_offline) events.AddRange(((PartyReply)OnComeBack()).Events);
         return new PartyReply(events);
     }
@@ -334,18 +328,24 @@ public sealed class PartyActor : ReceiveActor
 
     private IProtocolSession Load(byte[] state) => _protocol.Load(state, _config.Random);
 
-    private TraceEvent Draft(TraceKind kind) => new(0, 0, kind) { Party = _me, Peer = _peer };
+    private T Draft<T>() where T : TraceEvent, new() => new T { Party = _me, Peer = _peer };
 
-    private TraceEvent JoinedDraft(IProtocolSession s, string role) => Draft(TraceKind.Joined) with
+    private JoinedEvent JoinedDraft(IProtocolSession s, string role) => Draft<JoinedEvent>() with
     {
         Epoch = s.Epoch,
         CardVersion = s.MyView.CardVersion,
         Agent = s.MyView.AgentId.Value,
-        Detail = $"welcome_epoch={s.Describe(new PartySummary(_me, true)).WelcomeEpoch} role={role}",
+        WelcomeEpoch = s.Describe(new PartySummary(_me, true)).WelcomeEpoch ?? 0,
+        Role = role,
     };
 
-    /// <summary>One Epoch event per epoch entered since <paramref name="before"/> (null: the first epoch), with its commit hash and committer (its owner).</summary>
-    private void EpochChanges(List<TraceEvent> events, ulong? before)
+    /// <summary>
+    /// One Epoch event per epoch entered since <paramref name="before"/> (null: the first epoch), with
+    /// its commit hash and, for the epoch the operation's commit started, the party whose leaf is that
+    /// commit's MLS sender as the engine read it (<paramref name="commitByMe"/>: the protocol's
+    /// <see cref="ProtocolSend.CommitByMe"/> / <see cref="ProtocolReceive.CommitByMe"/>): never the ownership rule.
+    /// </summary>
+    private void EpochChanges(List<TraceEvent> events, ulong? before, bool? commitByMe)
     {
         var s = _session!;
         ulong now = s.Epoch;
@@ -354,28 +354,28 @@ public sealed class PartyActor : ReceiveActor
         for (ulong e = from; e <= now; e++)
         {
             if (s.StartOf(e) is not { } start) continue;
-            events.Add(Draft(TraceKind.Epoch) with { Epoch = e, CommitHash = TraceLog.ShortHex(start.CommitHash), Detail = start.ByMe ? _committerMe : _committerPeer });
+            bool? byMe = e == now ? commitByMe : null;
+            events.Add(Draft<EpochEvent>() with { Epoch = e, CommitHash = TraceLog.ShortHex(start.CommitHash), Committer = byMe is { } mine ? (mine ? _me : _peer) : null });
         }
     }
+
 
     private void IdentityChanges(List<TraceEvent> events, IReadOnlyList<IdentityChange> changes)
     {
         foreach (var c in changes)
         {
-            events.Add(Draft(TraceKind.Identity) with
+            events.Add(Draft<IdentityEvent>() with
             {
                 Peer = c.Member == PairMember.Self ? _me : _peer,
                 Epoch = c.Epoch,
                 CardVersion = c.View.CardVersion,
                 Agent = c.View.AgentId.Value,
-                Detail = "kind=" + c.Kind.ToString().ToLowerInvariant(),
+                Change = c.Kind.ToString().ToLowerInvariant(),
             });
         }
     }
 
     private static string? CommitHashOf(IProtocolSession s, ulong epoch) => s.StartOf(epoch) is { } start ? TraceLog.ShortHex(start.CommitHash) : null;
-
-    private static string? Join(string a, string? b) => b is null ? a : a + " " + b;
 
     private PartySummary Summary()
     {

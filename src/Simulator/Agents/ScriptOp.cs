@@ -35,6 +35,13 @@ public abstract record ScriptOp
     /// </summary>
     public sealed record Restore(Party Party, int Depth) : ScriptOp;
 
+    /// <summary>
+    /// The party sends <paramref name="Count"/> messages of <paramref name="PayloadBytes"/> bytes back to back, at
+    /// one virtual instant: the way to a long epoch (more datagrams in one epoch than the maximum forward
+    /// distance, RFC 9420 §9.2) without a script of thousands of ops.
+    /// </summary>
+    public sealed record Burst(Party Party, int Count, int PayloadBytes = 8) : ScriptOp;
+
     /// <summary>Virtual time passes.</summary>
     public sealed record Wait(long DurationMs) : ScriptOp;
 
@@ -48,6 +55,7 @@ public abstract record ScriptOp
         Crash s => $"crash({s.Party.Name()},{I(s.DownMs)})",
         Restore s => $"restore({s.Party.Name()},{I(s.Depth)})",
         Wait s => $"wait({I(s.DurationMs)})",
+        Burst s => s.PayloadBytes == 8 ? $"burst({s.Party.Name()},{I(s.Count)})" : $"burst({s.Party.Name()},{I(s.Count)},{I(s.PayloadBytes)})",
         _ => throw new InvalidOperationException($"unknown op {GetType().Name}"),
     };
 

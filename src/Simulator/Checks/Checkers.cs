@@ -9,6 +9,7 @@ public static class Checkers
     public static readonly IReadOnlyList<IChecker> All =
     [
         new ConvergenceChecker(),
+        new LivenessChecker(),
         new DecryptabilityChecker(),
         new ParityChecker(),
         new ForkFreedomChecker(),
@@ -21,6 +22,8 @@ public static class Checkers
     public static ProtocolClaims ClaimOf(IChecker checker) => checker.Name switch
     {
         "Convergence" => ProtocolClaims.Convergence,
+        // Liveness is "converge within 2 round trips": judged where convergence is claimed.
+        "Liveness" => ProtocolClaims.Convergence,
         "Decryptability" => ProtocolClaims.Decryptability,
         "Parity" => ProtocolClaims.Parity,
         "ForkFreedom" => ProtocolClaims.ForkFreedom,
@@ -36,9 +39,13 @@ public static class Checkers
         All.Where(c => ClaimOf(c) is var claim && (claim == ProtocolClaims.None || claims.HasFlag(claim))).ToList();
 
     /// <summary>The verdicts of the checkers the trace's protocol claims (all of them for PairMLS), in the order of <see cref="All"/>, with the context read from the trace's Options event.</summary>
-    public static IReadOnlyList<Verdict> Run(IReadOnlyList<TraceEvent> trace) => Run(trace, CheckContext.FromTrace(trace));
+    public static IReadOnlyList<Verdict> Run(IReadOnlyList<TraceEvent> trace) => Run(new TraceQuery(trace));
 
-    public static IReadOnlyList<Verdict> Run(IReadOnlyList<TraceEvent> trace, CheckContext context) =>
+    public static IReadOnlyList<Verdict> Run(TraceQuery trace) => Run(trace, CheckContext.FromTrace(trace.Events));
+
+    public static IReadOnlyList<Verdict> Run(IReadOnlyList<TraceEvent> trace, CheckContext context) => Run(new TraceQuery(trace), context);
+
+    public static IReadOnlyList<Verdict> Run(TraceQuery trace, CheckContext context) =>
         For(ProtocolCatalog.ClaimsOf(context.Protocol)).Select(c => c.Check(trace, context)).ToList();
 
     /// <summary>Re-checks a saved JSON Lines trace.</summary>

@@ -3,93 +3,130 @@ using Sim.Simulator.Trace;
 namespace Sim.Simulator.Checks;
 
 /// <summary>
-/// PAIRMLS.md "Decryptability": every datagram delivered as sent (not corrupted or injected) whose
-/// epoch e is inside the receiver's window is decrypted: its outcome is Delivered, or Duplicate when
-/// that payload was already Delivered to that party. Inside the window means the receiver, in epoch
-/// c when the datagram arrives, can reach it: c − R ≤ e ≤ c + 1 (one epoch ahead: the stapled commit
-/// takes the receiver there); before the receiver joined, only the welcome epoch is inside.
-/// Datagrams in or after an epoch with two different commits are not judged (that is a fork, see
-/// <see cref="ForkFreedomChecker"/>), nor are receipts while the receiver's epoch is unknown (after
-/// a reload whose event names no epoch). With no fault at all in the trace (no Fault, Crash,
-/// Restart, Restore or Offline event) every sent payload is Delivered exactly once to the peer.
+/// PAIRMLS.md "Decryptability" (R ≥ 1): every datagram that arrives unaltered, inside the retention
+/// window and inside the out-of-order limits, is Delivered, or Duplicate when that payload was
+/// already Delivered to that party.
+/// <list type="bullet">
+/// <item>Retention window: the receiver, in epoch c when the datagram arrives, can reach its epoch e
+/// when c − R ≤ e ≤ c + 1 (one ahead: the stapled commit takes it there); before it joined, only the
+/// welcome epoch is inside.</item>
+/// <item>Out-of-order limits (RFC 9420 §9.2, as the secret tree applies them): the datagram's
+/// generation g is the number of datagrams its sender sent before it in that epoch (one application
+/// message each); with n the receiver's next expected generation of that sender in e (one past the
+/// newest it decrypted), g is inside when n ≤ g ≤ n + forward distance, or when g &lt; n and g is at
+/// least the newest decrypted generation minus the out-of-order window.</item>
+/// </list>
+/// Not judged: datagrams in or after an epoch with two different commits (a fork, see
+/// <see cref="ForkFreedomChecker"/>), receipts while the receiver's epoch is unknown (after a reload
+/// that names none), generations a rollback made uncertain (a Restore of the sender in or before
+/// that epoch, of the receiver for the epochs it held). With no fault at all every sent payload is
+/// Delivered exactly once to the peer.
 /// </summary>
 public sealed class DecryptabilityChecker : IChecker
 {
     public string Name => "Decryptability";
 
-    public Verdict Check(IReadOnlyList<TraceEvent> trace, CheckContext context)
+    public Verdict Check(TraceQuery trace, CheckContext context)
     {
-        var sends = TraceFacts.SendsByDatagram(trace);
-        var altered = TraceFacts.AlteredDatagrams(trace);
-        var ownership = Ownership.Of(trace);
-        var firstForked = ForkFreedomChecker.FirstForkedEpoch(trace);
-        var outcomeToDeliver = TraceFacts.Receipts(trace).ToDictionary(r => r.Outcome.Seq, r => r.Deliver);
+        var ownership = trace.Ownership;
+        var firstForked = trace.FirstForkedEpoch();
         ulong r = (ulong)context.RetentionWindow;
 
         var epochs = new EpochTracker();
-        var receiverEpochAtDeliver = new Dictionary<long, ulong?>();
-        var joinedAtDeliver = new Dictionary<long, bool>();
+        var generation = new Dictionary<string, long>(StringComparer.Ordinal); // datagram -> generation (absent: uncertain)
+        var sent = new Dictionary<(string Party, ulong Epoch), long>();        // next generation a sender uses
+        var uncertainSender = new Dictionary<string, ulong>(StringComparer.Ordinal); // sender -> epochs ≤ this are uncertain
+        var next = new Dictionary<(string Receiver, ulong Epoch), long>();     // receiver's next expected generation
+        var newest = new Dictionary<(string Receiver, ulong Epoch), long>();
+        var uncertainReceiver = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        var atDeliver = new Dictionary<long, (bool Joined, ulong? Epoch)>();
         var delivered = new HashSet<(string, long)>();
         var deliveredCount = new Dictionary<(string, long), int>();
         int judged = 0;
 
-        foreach (var e in trace)
+        foreach (var e in trace.Events)
         {
-            if (e.Kind == TraceKind.Deliver && e.Party is { } rp)
+            switch (e)
             {
-                receiverEpochAtDeliver[e.Seq] = epochs.EpochOf(rp);
-                joinedAtDeliver[e.Seq] = epochs.HasJoined(rp);
+                case SendEvent { Party: { } p, Epoch: { } se, Datagram: { } id }:
+                    if (uncertainSender.TryGetValue(p, out var us) && se <= us) break;
+                    long g = sent.GetValueOrDefault((p, se));
+                    sent[(p, se)] = g + 1;
+                    generation.TryAdd(id, g);
+                    break;
+                case RestoreEvent { Party: { } p }:
+                    // Its ratchets of the epochs it holds went back to an unknown point, for what it sends and what it
+                    // receives; later epochs it enters afresh (generation 0), as if it never had.
+                    ulong upTo = e.Epoch ?? epochs.EpochOf(p) ?? 0;
+                    uncertainSender[p] = Math.Max(uncertainSender.GetValueOrDefault(p), upTo);
+                    uncertainReceiver[p] = Math.Max(uncertainReceiver.GetValueOrDefault(p), upTo);
+                    foreach (var k in sent.Keys.Where(k => k.Party == p && k.Epoch > upTo).ToList()) sent.Remove(k);
+                    foreach (var k in next.Keys.Where(k => k.Receiver == p && k.Epoch > upTo).ToList()) { next.Remove(k); newest.Remove(k); }
+                    break;
+                case DeliverEvent { Party: { } rp }:
+                    atDeliver[e.Seq] = (epochs.HasJoined(rp), epochs.EpochOf(rp));
+                    break;
             }
             epochs.Observe(e);
-            if (e.Kind != TraceKind.Outcome || e.Party is not { } party) continue;
+            if (e is not OutcomeEvent { Party: { } party } o) continue;
 
-            if (e.Outcome == TraceFacts.Delivered && e.PayloadId is { } pid)
+            if (o.IsDelivered && o.PayloadId is { } pid)
             {
                 delivered.Add((party, pid));
                 deliveredCount[(party, pid)] = deliveredCount.GetValueOrDefault((party, pid)) + 1;
             }
-            if (!outcomeToDeliver.TryGetValue(e.Seq, out var deliver) || deliver.Datagram is not { } id) continue;
-            if (altered.ContainsKey(id) || !sends.TryGetValue(id, out var send) || send.Party == party) continue;
-            if (send.Epoch is not { } epoch) continue;
+            if (trace.DeliverOf(o) is not { Datagram: { } did } deliver) continue;
+            if (!trace.IsHonest(did) || trace.Sends[did] is not { Party: { } sender, Epoch: { } epoch } send || sender == party) continue;
+            bool known = generation.TryGetValue(did, out var gen)
+                && !(uncertainReceiver.TryGetValue(party, out var ur) && epoch <= ur);
+            var key = (party, epoch);
+            long n = next.GetValueOrDefault(key);
+            if (o.IsDelivered && known)
+            {
+                next[key] = Math.Max(n, gen + 1);
+                newest[key] = Math.Max(newest.GetValueOrDefault(key, -1), gen);
+            }
             if (firstForked is { } f && epoch >= f) continue;
+            if (!known) continue;
 
+            var (joined, c) = atDeliver[deliver.Seq];
             bool inside;
-            if (!joinedAtDeliver[deliver.Seq]) inside = ownership.WelcomeEpoch == epoch;
-            else if (receiverEpochAtDeliver[deliver.Seq] is not { } c) continue;
-            else inside = epoch <= c + 1 && (epoch >= c || c - epoch <= r);
+            if (!joined) inside = ownership.WelcomeEpoch == epoch;
+            else if (c is not { } ce) continue;
+            else inside = epoch <= ce + 1 && (epoch >= ce || ce - epoch <= r);
             if (!inside) continue;
+            bool inLimits = gen >= n
+                ? gen - n <= context.ForwardDistance
+                : gen >= newest.GetValueOrDefault(key, -1) - context.OutOfOrderWindow;
+            if (!inLimits) continue;
 
             judged++;
-            bool ok = e.Outcome == TraceFacts.Delivered
-                || (e.Outcome == TraceFacts.Duplicate && send.PayloadId is { } sp && delivered.Contains((party, sp)));
+            bool ok = o.IsDelivered || (o.Result == OutcomeEvent.Duplicate && send.PayloadId is { } sp && delivered.Contains((party, sp)));
             if (!ok)
             {
-                string where = joinedAtDeliver[deliver.Seq] ? $"its epoch {receiverEpochAtDeliver[deliver.Seq]}" : "not joined yet";
-                string why = e.Outcome == TraceFacts.Duplicate ? $"Duplicate although payload {send.PayloadId} was never Delivered to {party}" : e.Outcome ?? "no outcome";
-                return Verdict.Fail(Name, e,
-                    $"datagram {id} (sent by {send.Party} at seq {send.Seq} in epoch {epoch}, payload {send.PayloadId}) delivered unaltered to {party} ({where}, R={r}) inside the window: {why}");
+                string where = joined ? $"its epoch {c}" : "not joined yet";
+                string why = o.Result == OutcomeEvent.Duplicate ? $"Duplicate although payload {send.PayloadId} was never Delivered to {party}" : o.Name + (o.Detail is { } d ? $" (\"{d}\")" : "");
+                return Verdict.Fail(Name, o,
+                    $"datagram {did} (sent by {sender} at seq {send.Seq} in epoch {epoch}, generation {gen}, payload {send.PayloadId}) delivered unaltered to {party} ({where}, R={r}, next generation {n}, out-of-order window {context.OutOfOrderWindow}, forward distance {context.ForwardDistance}) inside the limits: {why}");
             }
         }
 
-        if (!TraceFacts.AnyFault(trace))
+        if (!trace.AnyFault)
         {
             // The earliest violation by trace order: a Send never delivered, or a second Delivered.
             (TraceEvent At, string Why)? first = null;
-            foreach (var s in trace)
+            foreach (var s in trace.Events.OfType<SendEvent>())
             {
-                if (s.Kind != TraceKind.Send || s.PayloadId is not { } pid || TraceFacts.PeerOf(s.Party) is not { } peer) continue;
-                int n = deliveredCount.GetValueOrDefault((peer, pid));
-                if (n == 1) continue;
-                var at = n == 0 ? s : NthDelivered(trace, peer, pid, 2)!;
+                if (s.PayloadId is not { } pid || TraceQuery.PeerOf(s.Party) is not { } peer) continue;
+                int count = deliveredCount.GetValueOrDefault((peer, pid));
+                if (count == 1) continue;
+                TraceEvent at = count == 0 ? s : trace.Events.OfType<OutcomeEvent>().Where(x => x.Party == peer && x.IsDelivered && x.PayloadId == pid).Skip(1).First();
                 if (first is null || at.Seq < first.Value.At.Seq)
-                    first = (at, $"no faults, yet payload {pid} sent by {s.Party} at seq {s.Seq} was Delivered to {peer} {n} times (expected exactly once)");
+                    first = (at, $"no faults, yet payload {pid} sent by {s.Party} at seq {s.Seq} was Delivered to {peer} {count} times (expected exactly once)");
             }
             if (first is { } v) return Verdict.Fail(Name, v.At, v.Why);
-            return Verdict.Pass(Name, $"{judged} unaltered datagrams inside the window (R={r}) decrypted; no faults: every sent payload Delivered exactly once");
+            return Verdict.Pass(Name, $"{judged} unaltered datagrams inside the window (R={r}) and the out-of-order limits decrypted; no faults: every sent payload Delivered exactly once");
         }
-        return Verdict.Pass(Name, $"{judged} unaltered datagrams inside the window (R={r}) decrypted");
+        return Verdict.Pass(Name, $"{judged} unaltered datagrams inside the window (R={r}) and the out-of-order limits decrypted");
     }
-
-    private static TraceEvent? NthDelivered(IReadOnlyList<TraceEvent> trace, string party, long pid, int n) =>
-        trace.Where(e => e.Kind == TraceKind.Outcome && e.Party == party && e.Outcome == TraceFacts.Delivered && e.PayloadId == pid).Skip(n - 1).FirstOrDefault();
 }

@@ -12,21 +12,21 @@ public sealed class ExactlyOnceChecker : IChecker
 {
     public string Name => "ExactlyOnce";
 
-    public Verdict Check(IReadOnlyList<TraceEvent> trace, CheckContext context)
+    public Verdict Check(TraceQuery trace, CheckContext context)
     {
-        var delivered = new Dictionary<(string Party, long Payload), TraceEvent>();
+        var delivered = new Dictionary<(string Party, long Payload), OutcomeEvent>();
         int count = 0;
-        foreach (var e in trace)
+        foreach (var e in trace.Events)
         {
             if (e.Party is not { } party) continue;
-            if (e.Kind == TraceKind.Restore)
+            if (e is RestoreEvent)
             {
                 foreach (var key in delivered.Keys.Where(k => k.Party == party).ToList()) delivered.Remove(key);
                 continue;
             }
-            if (e.Kind != TraceKind.Outcome || e.Outcome != TraceFacts.Delivered || e.PayloadId is not { } pid) continue;
+            if (e is not OutcomeEvent { Result: OutcomeEvent.Delivered, PayloadId: { } pid } o) continue;
             count++;
-            if (!delivered.TryAdd((party, pid), e))
+            if (!delivered.TryAdd((party, pid), o))
             {
                 var first = delivered[(party, pid)];
                 return Verdict.Fail(Name, e, $"payload {pid} Delivered to {party} twice: at seq {first.Seq} and at seq {e.Seq}");

@@ -3,41 +3,43 @@ using Sim.Simulator.Trace;
 namespace Sim.Simulator.Checks;
 
 /// <summary>
-/// PAIRMLS.md "Fork freedom": never two different commits for one epoch. Across both parties' Epoch
-/// events, one epoch has one commit hash; and no receiver ever reports Rejected:Fork (a stapled
-/// commit that differs from the one it recorded for that epoch).
+/// PAIRMLS.md "Fork freedom": never two different commits for one epoch, unless a rollback made
+/// them; every rollback is detected. Across both parties' Epoch events one epoch has one commit
+/// hash, unless a Restore came before the second one (a rollback's fork: then some party must
+/// detect it, a Rejected:Fork outcome or the recovery the engine reports, before the trace ends);
+/// without any rollback no receiver ever reports Rejected:Fork.
 /// </summary>
 public sealed class ForkFreedomChecker : IChecker
 {
     public string Name => "ForkFreedom";
 
-    public Verdict Check(IReadOnlyList<TraceEvent> trace, CheckContext context)
+    public Verdict Check(TraceQuery trace, CheckContext context)
     {
-        var commits = new Dictionary<ulong, TraceEvent>();
-        foreach (var e in trace)
+        var commits = new Dictionary<ulong, EpochEvent>();
+        RestoreEvent? rollback = null;
+        EpochEvent? undetected = null;
+        bool detected = false;
+        foreach (var e in trace.Events)
         {
-            if (e.Kind == TraceKind.Outcome && e.Outcome == TraceFacts.RejectedFork)
-                return Verdict.Fail(Name, e, $"{e.Party} received a datagram of epoch {Show(e.Epoch)} whose commit differs from the one it recorded: Rejected:Fork");
-            if (e.Kind != TraceKind.Epoch || e.Epoch is not { } epoch || e.CommitHash is not { } hash) continue;
-            if (!commits.TryGetValue(epoch, out var first)) commits[epoch] = e;
+            if (e is RestoreEvent r) rollback ??= r;
+            if (e is OutcomeEvent { Result: OutcomeEvent.Rejected, Reason: "Fork" } o)
+            {
+                if (rollback is null)
+                    return Verdict.Fail(Name, e, $"{e.Party} received a datagram of epoch {Show(e.Epoch)} whose commit differs from the one it recorded (Rejected:Fork), with no rollback in the trace");
+                detected = true;
+            }
+            if (e is not EpochEvent { Epoch: { } epoch, CommitHash: { } hash } ep) continue;
+            if (!commits.TryGetValue(epoch, out var first)) commits[epoch] = ep;
             else if (first.CommitHash != hash)
-                return Verdict.Fail(Name, e,
-                    $"epoch {epoch} has two commits: {first.CommitHash} ({first.Party} at seq {first.Seq}, {first.Detail}) and {hash} ({e.Party} at seq {e.Seq}, {e.Detail})");
+            {
+                if (rollback is null || rollback.Seq > ep.Seq)
+                    return Verdict.Fail(Name, e, $"epoch {epoch} has two commits: {first.CommitHash} ({first.Party} at seq {first.Seq}) and {hash} ({e.Party} at seq {e.Seq}), with no rollback before");
+                undetected ??= ep;
+            }
         }
-        return Verdict.Pass(Name, $"{commits.Count} epochs, one commit each; no Rejected:Fork");
-    }
-
-    /// <summary>The lowest epoch with two different commit hashes in the trace's Epoch events, or null.</summary>
-    public static ulong? FirstForkedEpoch(IReadOnlyList<TraceEvent> trace)
-    {
-        var commits = new Dictionary<ulong, string>();
-        ulong? lowest = null;
-        foreach (var e in trace)
-        {
-            if (e.Kind != TraceKind.Epoch || e.Epoch is not { } epoch || e.CommitHash is not { } hash) continue;
-            if (!commits.TryAdd(epoch, hash) && commits[epoch] != hash && (lowest is null || epoch < lowest)) lowest = epoch;
-        }
-        return lowest;
+        if (undetected is not null && !detected)
+            return Verdict.Fail(Name, undetected, $"the rollback at seq {rollback!.Seq} ({rollback.Party}) made a second commit for epoch {undetected.Epoch} and no party ever detected the split (no Rejected:Fork)");
+        return Verdict.Pass(Name, $"{commits.Count} epochs{(rollback is null ? ", one commit each; no Rejected:Fork" : undetected is null ? "; a rollback, but no second commit" : "; the rollback's fork was detected")}");
     }
 
     private static string Show(ulong? epoch) => epoch?.ToString() ?? "?";

@@ -3,7 +3,7 @@ using Sim.Simulator.Trace;
 namespace Sim.Simulator.Checks;
 
 /// <summary>One card edit and when the peer saw it committed (null: never).</summary>
-public sealed record IdentityLatency(TraceEvent Edit, TraceEvent? SeenAt)
+public sealed record IdentityLatency(SendEvent Edit, TraceEvent? SeenAt)
 {
     /// <summary>Virtual milliseconds from the edit's Send to the peer seeing the card committed.</summary>
     public long? LatencyMs => SeenAt is { } s ? s.T - Edit.T : null;
@@ -11,7 +11,7 @@ public sealed record IdentityLatency(TraceEvent Edit, TraceEvent? SeenAt)
 
 /// <summary>
 /// PAIRMLS.md "Liveness" (design goal 2): an identity update is committed by the peer. Every card
-/// edit (a Send whose Detail has "card_edit", CardVersion v, by P) is seen committed by the peer Q
+/// edit (a Send with CardEdit, CardVersion v, by P) is seen committed by the peer Q
 /// by the end of the trace (after the liveness phase): an Identity event at Q about P with card
 /// version ≥ v after the edit, or Q's final State showing peer_card ≥ v. The verdict reports the
 /// latency (virtual ms from the edit to the first sighting).
@@ -20,7 +20,7 @@ public sealed class IdentityLivenessChecker : IChecker
 {
     public string Name => "IdentityLiveness";
 
-    public Verdict Check(IReadOnlyList<TraceEvent> trace, CheckContext context)
+    public Verdict Check(TraceQuery trace, CheckContext context)
     {
         var all = Latencies(trace);
         var missing = all.FirstOrDefault(l => l.SeenAt is null);
@@ -28,7 +28,7 @@ public sealed class IdentityLivenessChecker : IChecker
         {
             var edit = missing.Edit;
             return Verdict.Fail(Name, edit,
-                $"{edit.Party}'s card version {edit.CardVersion} (edited at t={edit.T}ms, seq {edit.Seq}) was never seen committed by {TraceFacts.PeerOf(edit.Party)}");
+                $"{edit.Party}'s card version {edit.CardVersion} (edited at t={edit.T}ms, seq {edit.Seq}) was never seen committed by {TraceQuery.PeerOf(edit.Party)}");
         }
         if (all.Count == 0) return Verdict.Pass(Name, "no card edits");
         var ms = all.Select(l => l.LatencyMs!.Value).ToList();
@@ -36,22 +36,22 @@ public sealed class IdentityLivenessChecker : IChecker
     }
 
     /// <summary>Every card edit in trace order, with the event where the peer first saw it committed.</summary>
-    public static IReadOnlyList<IdentityLatency> Latencies(IReadOnlyList<TraceEvent> trace)
+    public static IReadOnlyList<IdentityLatency> Latencies(TraceQuery trace)
     {
-        var finals = TraceFacts.FinalStates(trace);
+        var finals = trace.FinalStates();
+        var events = trace.Events;
         var result = new List<IdentityLatency>();
-        for (int i = 0; i < trace.Count; i++)
+        for (int i = 0; i < events.Count; i++)
         {
-            var edit = trace[i];
-            if (edit.Kind != TraceKind.Send || !DetailFields.HasWord(edit.Detail, "card_edit") || edit.CardVersion is not { } v) continue;
-            if (TraceFacts.PeerOf(edit.Party) is not { } peer) continue;
+            if (events[i] is not SendEvent { CardEdit: true, CardVersion: { } v } edit) continue;
+            if (TraceQuery.PeerOf(edit.Party) is not { } peer) continue;
             TraceEvent? seen = null;
-            for (int j = i + 1; j < trace.Count && seen is null; j++)
+            for (int j = i + 1; j < events.Count && seen is null; j++)
             {
-                var e = trace[j];
+                var e = events[j];
                 if (e.Party != peer) continue;
-                if (e.Kind == TraceKind.Identity && e.Peer == edit.Party && e.CardVersion >= v) seen = e;
-                else if (e.Kind == TraceKind.State && ReferenceEquals(finals.GetValueOrDefault(peer), e) && DetailFields.GetUInt64(e.Detail, "peer_card") >= v) seen = e;
+                if (e is IdentityEvent id && id.Peer == edit.Party && id.CardVersion >= v) seen = e;
+                else if (e is StateEvent s && ReferenceEquals(finals.GetValueOrDefault(peer), s) && s.PeerCardVersion >= v) seen = e;
             }
             result.Add(new IdentityLatency(edit, seen));
         }

@@ -13,6 +13,25 @@ public enum LinkDirection
     BobToAlice,
 }
 
+/// <summary>How a link's extra delay above its minimum is distributed (PAIRMLS.md "Fault model": uniform and heavy-tailed delays).</summary>
+public enum DelayShape
+{
+    /// <summary>Exponential with the given mean (the default).</summary>
+    Exponential,
+    /// <summary>Uniform on [0, 2 × mean].</summary>
+    Uniform,
+    /// <summary>Pareto with shape 1.5 and the given mean: mostly short, now and then very long (heavy tail).</summary>
+    HeavyTailed,
+}
+
+/// <summary>The order in which a link releases the datagrams it held.</summary>
+public enum HoldOrder
+{
+    InOrder,
+    Reversed,
+    Shuffled,
+}
+
 /// <summary>A partition: nothing crosses it (in <see cref="Direction"/>) from <see cref="StartMs"/> until it heals at <see cref="HealMs"/>.</summary>
 public sealed record Partition(long StartMs, long HealMs, LinkDirection Direction = LinkDirection.Both);
 
@@ -43,6 +62,21 @@ public sealed record LinkFaults
     public double ReplayProbability { get; init; }
     /// <summary>Probability, per datagram sent, that the network also injects a forged datagram (random bytes of a plausible length).</summary>
     public double InjectProbability { get; init; }
+    /// <summary>The distribution of the delay above <see cref="DelayMinMs"/> (mean <see cref="DelayMeanMs"/>).</summary>
+    public DelayShape DelayShape { get; init; }
+    /// <summary>Draw the number of copies uniformly from 1..<see cref="DuplicateCopies"/> and of flipped bits from 1..<see cref="CorruptBits"/>, per datagram.</summary>
+    public bool RandomCounts { get; init; }
+    /// <summary>
+    /// Hold-and-release: with this probability a datagram is held by the link; every datagram held in a
+    /// hold spell (from the first one held until <see cref="HoldMs"/> later) is released at its end, in <see cref="HoldOrder"/>.
+    /// </summary>
+    public double HoldProbability { get; init; }
+    public long HoldMs { get; init; } = 500;
+    public HoldOrder HoldOrder { get; init; }
+    /// <summary>Probability, per datagram sent, that the network also injects a datagram of a third session of the same suite (another conversation's honest bytes).</summary>
+    public double ForeignProbability { get; init; }
+    /// <summary>Probability, per datagram sent, that the network also injects a datagram of a rival who accepted the same invitation (only the inviter's link carries it).</summary>
+    public double RivalProbability { get; init; }
 
     public bool IsNone => this == None;
 
@@ -50,7 +84,13 @@ public sealed record LinkFaults
     public string Describe() =>
         $"drop_probability={D(DropProbability)} duplicate_probability={D(DuplicateProbability)} duplicate_copies={DuplicateCopies} " +
         $"delay_min_ms={DelayMinMs} delay_mean_ms={D(DelayMeanMs)} reorder_probability={D(ReorderProbability)} reorder_extra_ms={ReorderExtraMs} " +
-        $"corrupt_probability={D(CorruptProbability)} corrupt_bits={CorruptBits} replay_probability={D(ReplayProbability)} inject_probability={D(InjectProbability)}";
+        $"corrupt_probability={D(CorruptProbability)} corrupt_bits={CorruptBits} replay_probability={D(ReplayProbability)} inject_probability={D(InjectProbability)}" +
+        // Settings added later are named only when set, so older scenarios keep their options line (and trace hash).
+        (DelayShape != DelayShape.Exponential ? $" delay_shape={DelayShape}" : "") +
+        (RandomCounts ? " random_counts=true" : "") +
+        (HoldProbability > 0 ? $" hold_probability={D(HoldProbability)} hold_ms={HoldMs} hold_order={HoldOrder}" : "") +
+        (ForeignProbability > 0 ? $" foreign_probability={D(ForeignProbability)}" : "") +
+        (RivalProbability > 0 ? $" rival_probability={D(RivalProbability)}" : "");
 
     internal static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }
@@ -82,6 +122,12 @@ public sealed record FaultProfile
     public static FaultProfile Symmetric(LinkFaults faults) => new() { AliceToBob = faults, BobToAlice = faults };
 
     /// <summary>True if some setting (a link default or a window) may replay an old datagram: only then does the network need its memory.</summary>
+    /// <summary>True if some setting may inject another session's or a rival acceptor's datagrams: only then does the world make them.</summary>
+    public bool CanInjectForeign =>
+        Links().Any(f => f.ForeignProbability > 0 || f.RivalProbability > 0);
+
+    private IEnumerable<LinkFaults> Links() => Windows.Select(w => w.Faults).Append(AliceToBob).Append(BobToAlice);
+
     public bool CanReplay =>
         AliceToBob.ReplayProbability > 0 || BobToAlice.ReplayProbability > 0 || Windows.Any(w => w.Faults.ReplayProbability > 0);
 
@@ -97,6 +143,10 @@ public sealed record FaultProfile
     }
 
     /// <summary>True when a partition cuts this link at this time.</summary>
+    /// <summary>True when a partition on this link was in force at some moment while a datagram sent at <paramref name="sentMs"/> was in flight until <paramref name="arriveMs"/>: it is cut.</summary>
+    public bool CutsInFlight(LinkDirection link, long sentMs, long arriveMs) =>
+        Partitions.Any(p => p.StartMs <= arriveMs && p.HealMs > sentMs && p.StartMs < p.HealMs && (p.Direction == LinkDirection.Both || p.Direction == link));
+
     public bool IsPartitioned(LinkDirection link, long nowMs) =>
         Partitions.Any(p => nowMs >= p.StartMs && nowMs < p.HealMs && (p.Direction == LinkDirection.Both || p.Direction == link));
 }

@@ -23,8 +23,8 @@ public sealed class NetworkActor : ReceiveActor
     /// <summary>A party hands <paramref name="Datagram"/> to the network at <paramref name="NowMs"/>. Reply: <see cref="Transmitted"/>.</summary>
     public sealed record Transmit(long NowMs, LinkDirection Link, byte[] Datagram);
 
-    /// <summary>What became of a transmission: the deliveries to schedule, in order, and the faults applied.</summary>
-    public sealed record Transmitted(IReadOnlyList<Delivery> Deliveries, IReadOnlyList<AppliedFault> Faults);
+    /// <summary>What became of a transmission: the deliveries to schedule, in order, and the faults applied (trace drafts: the world stamps time, sequence, sender and receiver).</summary>
+    public sealed record Transmitted(IReadOnlyList<Delivery> Deliveries, IReadOnlyList<FaultEvent> Faults);
 
     /// <summary>
     /// <paramref name="Bytes"/> arrive at the receiving end of <paramref name="Link"/> at <paramref name="AtMs"/>;
@@ -34,14 +34,19 @@ public sealed class NetworkActor : ReceiveActor
     public sealed record Delivery(long AtMs, LinkDirection Link, byte[] Bytes, string DatagramId, long SentMs, string? Via = null);
 
     /// <summary>
-    /// A fault applied to the transmitted datagram <paramref name="DatagramId"/> (see <see cref="FaultNames"/>);
-    /// <paramref name="DeliverId"/> is the id of the bytes the fault makes the network deliver (a corrupted copy, a
-    /// replayed old datagram, a forged one), null if it delivers nothing new.
+    /// A delivery falls due at <paramref name="NowMs"/>: the network decides whether it still arrives.
+    /// A partition that started while the datagram was in flight cuts it (PAIRMLS.md "Fault model":
+    /// partitions cut datagrams already in flight). Reply: <see cref="Arrival"/>.
     /// </summary>
-    public sealed record AppliedFault(string Fault, string DatagramId, string? DeliverId = null, string? Detail = null);
+    public sealed record Arrive(long NowMs, Delivery Delivery);
+
+    /// <summary>Whether the delivery arrives; when not, the fault to record (partition, why "in_flight").</summary>
+    public sealed record Arrival(FaultEvent? Cut);
 
     /// <summary>From now on use <paramref name="Profile"/> (the liveness phase turns faults off). Reply: <see cref="ProfileInUse"/>.</summary>
     public sealed record UseProfile(FaultProfile Profile);
+    /// <summary>The foreign datagrams the network may inject (another session's, a rival acceptor's). Reply: <see cref="ProfileInUse"/>.</summary>
+    public sealed record UseForeign(ForeignDatagrams Datagrams);
     public sealed record ProfileInUse(FaultProfile Profile);
 
     // ------------------------------------------------------------------ state
@@ -56,6 +61,11 @@ public sealed class NetworkActor : ReceiveActor
     };
     private FaultProfile _profile;
     private long _transmissions;
+    private ForeignDatagrams _foreign = ForeignDatagrams.None;
+    /// <summary>Per link: when the current hold spell releases, and how many datagrams it holds.</summary>
+    private readonly Dictionary<LinkDirection, (long Until, int Held)> _hold = [];
+    /// <summary>A hold spell releases at most this many datagrams in order (one virtual ms apart); more are released together.</summary>
+    private const int HoldSlots = 1000;
 
     public NetworkActor(FaultProfile profile, DeterministicRandomSource faults, DeterministicRandomSource latency, int memory = 32)
     {
@@ -70,6 +80,15 @@ public sealed class NetworkActor : ReceiveActor
             try { reply = OnTransmit(m); }
             catch (Exception e) { reply = new Status.Failure(e); }
             Sender.Tell(reply);
+        });
+        Receive<Arrive>(m => Sender.Tell(new Arrival(
+            _profile.CutsInFlight(m.Delivery.Link, m.Delivery.SentMs, m.NowMs)
+                ? new FaultEvent { Fault = FaultNames.Partition, Datagram = m.Delivery.DatagramId, Why = "in_flight" }
+                : null)));
+        Receive<UseForeign>(m =>
+        {
+            _foreign = m.Datagrams ?? ForeignDatagrams.None;
+            Sender.Tell(new ProfileInUse(_profile));
         });
         Receive<UseProfile>(m =>
         {
@@ -89,13 +108,13 @@ public sealed class NetworkActor : ReceiveActor
         var delays = _latency.Derive($"transmit/{k}");
         string id = TraceLog.IdOf(m.Datagram);
         var deliveries = new List<Delivery>();
-        var faults = new List<AppliedFault>();
+        var faults = new List<FaultEvent>();
         var history = _history[m.Link];
 
         // A partition cuts the link at the time of sending: nothing crosses, not even the adversary's extras.
         if (_profile.IsPartitioned(m.Link, m.NowMs))
         {
-            faults.Add(new AppliedFault(FaultNames.Partition, id));
+            faults.Add(new FaultEvent { Fault = FaultNames.Partition, Datagram = id });
             return new Transmitted(deliveries, faults);
         }
 
@@ -105,32 +124,50 @@ public sealed class NetworkActor : ReceiveActor
 
         if (uDrop < f.DropProbability)
         {
-            faults.Add(new AppliedFault(FaultNames.Drop, id));
+            faults.Add(new FaultEvent { Fault = FaultNames.Drop, Datagram = id });
         }
         else
         {
             int copies = 1;
             if (uDuplicate < f.DuplicateProbability && f.DuplicateCopies > 0)
             {
-                copies += f.DuplicateCopies;
-                faults.Add(new AppliedFault(FaultNames.Duplicate, id, id, $"copies={f.DuplicateCopies}"));
+                int extra = f.RandomCounts ? 1 + (int)decide.NextUInt64((ulong)f.DuplicateCopies) : f.DuplicateCopies;
+                copies += extra;
+                faults.Add(new FaultEvent { Fault = FaultNames.Duplicate, Datagram = id, DeliverId = id, Copies = extra });
+            }
+            // Hold-and-release draws from its own stream, so turning it on changes no other decision.
+            long? heldUntil = null;
+            if (f.HoldProbability > 0 && _faults.Derive($"hold/{k}") is var holdRandom && holdRandom.NextDouble() < f.HoldProbability)
+            {
+                var (until, held) = _hold.GetValueOrDefault(m.Link);
+                if (m.NowMs >= until) (until, held) = (m.NowMs + Math.Max(1, f.HoldMs), 0);
+                int slot = f.HoldOrder switch
+                {
+                    HoldOrder.InOrder => Math.Min(held, HoldSlots),
+                    HoldOrder.Reversed => Math.Max(0, HoldSlots - held),
+                    _ => (int)holdRandom.NextUInt64(HoldSlots),
+                };
+                _hold[m.Link] = (until, held + 1);
+                heldUntil = until + slot;
+                faults.Add(new FaultEvent { Fault = FaultNames.Hold, Datagram = id, ExtraMs = heldUntil - m.NowMs, Why = f.HoldOrder.ToString().ToLowerInvariant() });
             }
             long holdBack = 0;
             if (uReorder < f.ReorderProbability && f.ReorderExtraMs > 0)
             {
                 holdBack = f.ReorderExtraMs;
-                faults.Add(new AppliedFault(FaultNames.Delay, id, null, $"extra_ms={holdBack}"));
+                faults.Add(new FaultEvent { Fault = FaultNames.Delay, Datagram = id, ExtraMs = holdBack });
             }
             for (int c = 0; c < copies; c++)
             {
-                long at = m.NowMs + Delay(f, delays) + holdBack;
+                long at = heldUntil ?? m.NowMs + Delay(f, delays) + holdBack;
                 // The datagram's own copy uses the fixed draw; further copies draw on.
                 bool corrupt = (c == 0 ? uCorrupt : decide.NextDouble()) < f.CorruptProbability && m.Datagram.Length > 0;
                 if (corrupt)
                 {
-                    var bytes = Corrupt(m.Datagram, f.CorruptBits, decide);
+                    int bits = f.RandomCounts ? 1 + (int)decide.NextUInt64((ulong)Math.Max(1, f.CorruptBits)) : Math.Max(1, f.CorruptBits);
+                    var bytes = Corrupt(m.Datagram, bits, decide);
                     string newId = TraceLog.IdOf(bytes);
-                    faults.Add(new AppliedFault(FaultNames.Corrupt, id, newId, $"bits={Math.Max(1, f.CorruptBits)}"));
+                    faults.Add(new FaultEvent { Fault = FaultNames.Corrupt, Datagram = id, DeliverId = newId, Bits = Math.Min(bits, m.Datagram.Length * 8) });
                     deliveries.Add(new Delivery(at, m.Link, bytes, newId, m.NowMs, FaultNames.Corrupt));
                 }
                 else deliveries.Add(new Delivery(at, m.Link, m.Datagram, id, m.NowMs, c == 0 ? null : FaultNames.Duplicate));
@@ -141,15 +178,32 @@ public sealed class NetworkActor : ReceiveActor
         {
             var old = history[(int)decide.NextUInt64((ulong)history.Count)];
             string oldId = TraceLog.IdOf(old);
-            faults.Add(new AppliedFault(FaultNames.Replay, id, oldId));
+            faults.Add(new FaultEvent { Fault = FaultNames.Replay, Datagram = id, DeliverId = oldId });
             deliveries.Add(new Delivery(m.NowMs + Delay(f, delays), m.Link, old, oldId, m.NowMs, FaultNames.Replay));
         }
         if (uInject < f.InjectProbability)
         {
             var forged = decide.NextBytes(Math.Max(1, m.Datagram.Length));
             string forgedId = TraceLog.IdOf(forged);
-            faults.Add(new AppliedFault(FaultNames.Inject, id, forgedId, $"bytes={forged.Length}"));
+            faults.Add(new FaultEvent { Fault = FaultNames.Inject, Datagram = id, DeliverId = forgedId, Bytes = forged.Length, Why = "random" });
             deliveries.Add(new Delivery(m.NowMs + Delay(f, delays), m.Link, forged, forgedId, m.NowMs, FaultNames.Inject));
+        }
+
+        // Another session's honest bytes, or a rival acceptor's (towards the inviter only): their own stream again.
+        if (f.ForeignProbability > 0 || f.RivalProbability > 0)
+        {
+            var foreign = _faults.Derive($"foreign/{k}");
+            double uForeign = foreign.NextDouble(), uRival = foreign.NextDouble();
+            if (uForeign < f.ForeignProbability && _foreign.ThirdSession.Count > 0)
+                Inject(_foreign.ThirdSession[(int)foreign.NextUInt64((ulong)_foreign.ThirdSession.Count)], "third_session");
+            if (uRival < f.RivalProbability && m.Link == LinkDirection.BobToAlice && _foreign.Rival.Count > 0)
+                Inject(_foreign.Rival[(int)foreign.NextUInt64((ulong)_foreign.Rival.Count)], "second_acceptor");
+        }
+        void Inject(byte[] bytes, string source)
+        {
+            string fid = TraceLog.IdOf(bytes);
+            faults.Add(new FaultEvent { Fault = FaultNames.Inject, Datagram = id, DeliverId = fid, Bytes = bytes.Length, Why = source });
+            deliveries.Add(new Delivery(m.NowMs + Delay(f, delays), m.Link, bytes, fid, m.NowMs, FaultNames.Inject));
         }
 
         if (_memory > 0)
@@ -160,12 +214,20 @@ public sealed class NetworkActor : ReceiveActor
         return new Transmitted(deliveries, faults);
     }
 
-    /// <summary>One-way delay: the minimum plus an exponential with the given mean; distinct delays reorder.</summary>
-    private static long Delay(LinkFaults f, IRandomSource random)
+    /// <summary>One-way delay: the minimum plus a draw of the link's <see cref="DelayShape"/> with the given mean; distinct delays reorder.</summary>
+    internal static long Delay(LinkFaults f, IRandomSource random)
     {
         double u = random.NextDouble();
-        long extra = f.DelayMeanMs > 0 ? (long)Math.Round(-f.DelayMeanMs * Math.Log(1 - u)) : 0;
-        return Math.Max(0, f.DelayMinMs) + extra;
+        double mean = f.DelayMeanMs;
+        double extra = mean <= 0 ? 0 : f.DelayShape switch
+        {
+            DelayShape.Uniform => 2 * mean * u,
+            // Pareto, shape a = 1.5, scale x_m = mean (a - 1) / a: mean as given, infinite variance. Capped at 1000 × mean so a
+            // virtual time stays finite (the tail beyond is as good as lost anyway).
+            DelayShape.HeavyTailed => Math.Min(1000 * mean, mean / 3 * Math.Pow(1 - u, -1 / 1.5)),
+            _ => -mean * Math.Log(1 - u),
+        };
+        return Math.Max(0, f.DelayMinMs) + (long)Math.Round(extra);
     }
 
     /// <summary>A copy with <paramref name="bits"/> distinct bits flipped (so the copy always differs from the original).</summary>

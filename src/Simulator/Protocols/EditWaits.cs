@@ -24,9 +24,9 @@ public static class EditWaits
         foreach (var party in new[] { Party.Alice, Party.Bob })
         {
             string name = party.Name();
-            var sends = trace.Where(e => e.Kind == TraceKind.Send && e.Party == name).ToList();
+            var sends = trace.OfType<SendEvent>().Where(e => e.Party == name).ToList();
             ulong version = 1;
-            foreach (var request in sends.Where(e => e.PayloadId is not null && e.Detail is { } d && d.Contains("card_edit", StringComparison.Ordinal)))
+            foreach (var request in sends.Where(e => e.PayloadId is not null && e.CardEdit))
             {
                 version++;
                 // The datagram asking for it may precede the message's own in the same send (a commit, then the message).

@@ -57,6 +57,12 @@ public sealed record ProtocolSend(IReadOnlyList<Outgoing> Datagrams, byte[] Stat
 {
     public IReadOnlyList<IdentityChange> Committed { get; init; } = [];
 
+    /// <summary>
+    /// For the commit this send made: whether its MLS sender (RFC 9420 §6.1 FramedContent.sender, as the
+    /// engine reports it) is this party's own leaf; null when it made none or the protocol cannot say.
+    /// </summary>
+    public bool? CommitByMe { get; init; }
+
     public override string ToString() => $"ProtocolSend({Datagrams.Count} datagrams)";
 }
 
@@ -66,5 +72,8 @@ public sealed record ProtocolSend(IReadOnlyList<Outgoing> Datagrams, byte[] Stat
 /// </summary>
 public sealed record ProtocolReceive(ReceiveOutcome Outcome, bool Changed)
 {
+    /// <summary>For the commit this receive processed: whether its MLS sender is this party's own leaf (null: none, or unknown).</summary>
+    public bool? CommitByMe { get; init; }
+
     public IReadOnlyList<Outgoing> Datagrams { get; init; } = [];
 }

@@ -66,16 +66,25 @@ public sealed class MlsPairProtocol(CommitRule rule, ushort suite, int retention
         {
             CardEdit? edit = cardEdit ? new CardEdit($"{client.DesiredCard.DisplayName} {client.DesiredCard.Version + 1}") : null;
             var bytes = payload.ToArray();
+            ulong before = client.Epoch;
             var (datagrams, state) = client.Send(payload, edit);
-            return new ProtocolSend(datagrams.Select(d => Out(d, bytes)).ToList(), state);
+            return new ProtocolSend(datagrams.Select(d => Out(d, bytes)).ToList(), state) { CommitByMe = StarterOf(before) };
         }
+
+        /// <summary>When the epoch moved: whether the commit that started the new one was made by this client (it signed it) or processed from the peer.</summary>
+        private bool? StarterOf(ulong before) => client.Epoch == before ? null : client.StartOf(client.Epoch)?.ByMe;
 
         private static Outgoing Out(BaselineDatagram d, byte[]? payload) => new(d.Bytes, d.Epoch, d.CarriesPayload ? payload : null, d.CardVersion);
 
         public ProtocolReceive Receive(ReadOnlySpan<byte> datagram)
         {
+            ulong before = client.Epoch;
             var (outcome, datagrams) = client.Receive(datagram);
-            return new ProtocolReceive(outcome, outcome is Delivered or HandshakeApplied) { Datagrams = datagrams.Select(d => Out(d, null)).ToList() };
+            return new ProtocolReceive(outcome, outcome is Delivered or HandshakeApplied)
+            {
+                Datagrams = datagrams.Select(d => Out(d, null)).ToList(),
+                CommitByMe = StarterOf(before),
+            };
         }
 
         public byte[] Save() => client.Save();

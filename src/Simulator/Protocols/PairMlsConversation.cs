@@ -19,13 +19,20 @@ public sealed class PairMlsConversation(PairSession session) : IProtocolSession
         CardEdit? edit = cardEdit ? new CardEdit($"{Session.DesiredCard.DisplayName} {Session.DesiredCard.Version + 1}") : null;
         var sent = Session.Send(payload, edit, rollOver);
         ulong? asked = cardEdit ? Session.DesiredCard.Version : null;
-        return new ProtocolSend([new Outgoing(sent.Datagram, sent.Epoch, payload.ToArray(), asked)], sent.State) { Committed = sent.Committed };
+        return new ProtocolSend([new Outgoing(sent.Datagram, sent.Epoch, payload.ToArray(), asked)], sent.State)
+        {
+            Committed = sent.Committed,
+            CommitByMe = sent.CommitSender is { } leaf ? leaf == Session.OwnLeaf : null,
+        };
     }
 
     public ProtocolReceive Receive(ReadOnlySpan<byte> datagram)
     {
         var outcome = Session.Receive(datagram);
-        return new ProtocolReceive(outcome, outcome is Delivered);
+        return new ProtocolReceive(outcome, outcome.StateChanged)
+        {
+            CommitByMe = outcome.CommitSender is { } leaf ? leaf == Session.OwnLeaf : null,
+        };
     }
 
     public byte[] Save() => Session.Save();

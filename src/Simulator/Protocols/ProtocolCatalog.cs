@@ -26,10 +26,10 @@ public static class ProtocolCatalog
         _ => ProtocolClaims.All,
     };
 
-    /// <summary>The protocol named <paramref name="name"/> with the world's suite and retention window.</summary>
-    public static IConversationProtocol Create(string name, ushort suite, int retentionWindow)
+    /// <summary>The protocol named <paramref name="name"/> with the world's suite, retention window and (virtual) clock for lifetimes.</summary>
+    public static IConversationProtocol Create(string name, ushort suite, int retentionWindow, Func<ulong>? clock = null)
     {
-        var options = PairOptions.Default with { Suite = suite, RetentionWindow = retentionWindow };
+        var options = PairOptions.Default with { Suite = suite, RetentionWindow = retentionWindow, Clock = clock };
         return name switch
         {
             PairMlsProtocol.DefaultName => new PairMlsProtocol(options),

@@ -45,7 +45,7 @@ public static class StateThief
         var byId = new Dictionary<string, SentDatagram>(StringComparer.Ordinal);
         foreach (var d in datagrams) byId.TryAdd(d.Id, d);
         var peerPayloads = datagrams.Where(d => d.From == victim.Peer() && d.PayloadId != 0).ToList();
-        var consumed = trace.Where(e => e.Kind == TraceKind.Outcome && e.Party == name && e.Outcome == "Delivered" && e.T <= capture.AtMs && e.PayloadId is not null)
+        var consumed = trace.OfType<OutcomeEvent>().Where(e => e.Party == name && e.IsDelivered && e.T <= capture.AtMs && e.PayloadId is not null)
             .Select(e => e.PayloadId!.Value).ToHashSet();
         var opened = new HashSet<SentDatagram>();
         if (capture.State is { } stolen)
@@ -61,7 +61,7 @@ public static class StateThief
         }
         var earlier = peerPayloads.Where(d => d.T <= capture.AtMs && consumed.Contains(d.PayloadId)).ToList();
         // PCS is judged on the messages the victim itself read: one it never could (its commit never came) says nothing about the thief.
-        var readByVictim = trace.Where(e => e.Kind == TraceKind.Outcome && e.Party == name && e.Outcome == "Delivered" && e.PayloadId is not null)
+        var readByVictim = trace.OfType<OutcomeEvent>().Where(e => e.Party == name && e.IsDelivered && e.PayloadId is not null)
             .Select(e => e.PayloadId!.Value).ToHashSet();
         var later = peerPayloads.Where(d => d.T > capture.AtMs && readByVictim.Contains(d.PayloadId)).ToList();
         long? healed = null;

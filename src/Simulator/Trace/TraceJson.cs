@@ -5,8 +5,10 @@ using System.Text.Json;
 namespace Sim.Simulator.Trace;
 
 /// <summary>
-/// Trace events as JSON Lines with a fixed property order, so the same events always give the same
-/// bytes (and the same trace hash), and back.
+/// Trace events as JSON Lines (schema <see cref="TraceSchema.Version"/>, README "Trace schema") with
+/// a fixed property order: the shared header (t, seq, kind, party, peer, dgram, epoch), then the
+/// kind's own fields. The same events always give the same bytes (and the same trace hash), and
+/// back: <see cref="FromLine"/> returns the record type of the line's kind.
 /// </summary>
 public static class TraceJson
 {
@@ -23,52 +25,206 @@ public static class TraceJson
     public static void Write(TraceEvent e, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(e);
-        using (var w = new Utf8JsonWriter(output, WriterOptions))
+        using var w = new Utf8JsonWriter(output, WriterOptions);
+        w.WriteStartObject();
+        w.WriteNumber("t", e.T);
+        w.WriteNumber("seq", e.Seq);
+        w.WriteString("kind", KindName(e.Kind));
+        Str(w, "party", e.Party);
+        Str(w, "peer", e.Peer);
+        Str(w, "dgram", e.Datagram);
+        Num(w, "epoch", e.Epoch);
+        switch (e)
         {
-            w.WriteStartObject();
-            w.WriteNumber("t", e.T);
-            w.WriteNumber("seq", e.Seq);
-            w.WriteString("kind", KindName(e.Kind));
-            if (e.Party is not null) w.WriteString("party", e.Party);
-            if (e.Peer is not null) w.WriteString("peer", e.Peer);
-            if (e.Datagram is not null) w.WriteString("dgram", e.Datagram);
-            if (e.Epoch is { } epoch) w.WriteNumber("epoch", epoch);
-            if (e.PayloadId is { } pid) w.WriteNumber("payload", pid);
-            if (e.Outcome is not null) w.WriteString("outcome", e.Outcome);
-            if (e.Fault is not null) w.WriteString("fault", e.Fault);
-            if (e.EpochAuth is not null) w.WriteString("epoch_auth", e.EpochAuth);
-            if (e.TreeHash is not null) w.WriteString("tree_hash", e.TreeHash);
-            if (e.CommitHash is not null) w.WriteString("commit", e.CommitHash);
-            if (e.CardVersion is { } cv) w.WriteNumber("card_version", cv);
-            if (e.Agent is not null) w.WriteString("agent", e.Agent);
-            if (e.Detail is not null) w.WriteString("detail", e.Detail);
-            w.WriteEndObject();
+            case OptionsEvent o:
+                w.WriteNumber("schema", o.Schema);
+                Str(w, "seed", o.Seed);
+                Str(w, "protocol", o.Protocol);
+                Num(w, "retention_window", o.RetentionWindow);
+                Num(w, "out_of_order_window", o.OutOfOrderWindow);
+                Num(w, "forward_distance", o.ForwardDistance);
+                if (o.Partitions.Count > 0)
+                {
+                    w.WriteStartArray("partitions");
+                    foreach (var p in o.Partitions)
+                    {
+                        w.WriteStartObject();
+                        w.WriteNumber("start_ms", p.StartMs);
+                        w.WriteNumber("heal_ms", p.HealMs);
+                        w.WriteString("direction", p.Direction);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                }
+                w.WriteString("line", o.Line);
+                break;
+            case PhaseEvent p: w.WriteString("phase", p.Phase); break;
+            case JoinedEvent j:
+                w.WriteNumber("welcome_epoch", j.WelcomeEpoch);
+                w.WriteString("role", j.Role);
+                Num(w, "card_version", j.CardVersion);
+                Str(w, "agent", j.Agent);
+                break;
+            case SendEvent s:
+                Num(w, "payload", s.PayloadId);
+                Flag(w, "card_edit", s.CardEdit);
+                Flag(w, "rollover", s.RollOver);
+                Num(w, "card_version", s.CardVersion);
+                break;
+            case FaultEvent f:
+                w.WriteString("fault", f.Fault);
+                Str(w, "deliver", f.DeliverId);
+                Num(w, "copies", f.Copies);
+                Num(w, "extra_ms", f.ExtraMs);
+                Num(w, "bits", f.Bits);
+                Num(w, "bytes", f.Bytes);
+                Str(w, "side", f.Side);
+                Str(w, "why", f.Why);
+                break;
+            case DeliverEvent d:
+                w.WriteNumber("latency_ms", d.LatencyMs);
+                Str(w, "via", d.Via);
+                break;
+            case OutcomeEvent o:
+                w.WriteString("result", o.Result);
+                Str(w, "reason", o.Reason);
+                Str(w, "detail", o.Detail);
+                Num(w, "payload", o.PayloadId);
+                break;
+            case EpochEvent ep:
+                Str(w, "commit", ep.CommitHash);
+                Str(w, "committer", ep.Committer);
+                break;
+            case IdentityEvent i:
+                Num(w, "card_version", i.CardVersion);
+                Str(w, "agent", i.Agent);
+                w.WriteString("change", i.Change);
+                break;
+            case CrashEvent c:
+                w.WriteNumber("down_ms", c.DownMs);
+                Str(w, "point", c.Point);
+                break;
+            case RestartEvent r:
+                Str(w, "commit", r.CommitHash);
+                Flag(w, "not_joined", r.NotJoined);
+                Flag(w, "by_liveness", r.ByLiveness);
+                break;
+            case RestoreEvent r:
+                Str(w, "commit", r.CommitHash);
+                w.WriteNumber("depth", r.Depth);
+                w.WriteNumber("saves_lost", r.SavesLost);
+                break;
+            case OfflineEvent o: w.WriteNumber("duration_ms", o.DurationMs); break;
+            case OnlineEvent: break;
+            case StateEvent s:
+                w.WriteBoolean("joined", s.Joined);
+                Str(w, "epoch_auth", s.EpochAuth);
+                Str(w, "tree_hash", s.TreeHash);
+                Str(w, "gc_hash", s.GroupContextHash);
+                Str(w, "commit", s.CommitHash);
+                Num(w, "card_version", s.CardVersion);
+                Str(w, "agent", s.Agent);
+                Num(w, "peer_card", s.PeerCardVersion);
+                Str(w, "peer_agent", s.PeerAgent);
+                Num(w, "desired_card", s.DesiredCardVersion);
+                Flag(w, "pending_identity", s.PendingIdentity);
+                Num(w, "welcome_epoch", s.WelcomeEpoch);
+                Flag(w, "down", s.Down);
+                Flag(w, "offline", s.Offline);
+                w.WriteNumber("forks", s.Forks);
+                break;
+            default: throw new ArgumentException($"unknown trace event type {e.GetType().Name}", nameof(e));
         }
+        w.WriteEndObject();
     }
 
-    /// <summary>Parses one line; <see cref="FormatException"/> if it is not a trace event.</summary>
+    /// <summary>Parses one line into its kind's record; <see cref="FormatException"/> if it is not a trace event of this schema.</summary>
     public static TraceEvent FromLine(string line)
     {
         try
         {
             using var doc = JsonDocument.Parse(line);
             var o = doc.RootElement;
-            var e = new TraceEvent(o.GetProperty("t").GetInt64(), o.GetProperty("seq").GetInt64(), ParseKind(o.GetProperty("kind").GetString()));
+            var kind = ParseKind(o.GetProperty("kind").GetString());
+            TraceEvent e = kind switch
+            {
+                TraceKind.Options => new OptionsEvent
+                {
+                    Schema = o.TryGetProperty("schema", out var sc) ? sc.GetInt32() : throw new FormatException(
+                        $"options line without \"schema\": a trace written before schema {TraceSchema.Version}; re-run the world to get a trace this reader takes"),
+                    Seed = Str(o, "seed"),
+                    Protocol = Str(o, "protocol"),
+                    RetentionWindow = Int(o, "retention_window"),
+                    OutOfOrderWindow = U32(o, "out_of_order_window"),
+                    ForwardDistance = U32(o, "forward_distance"),
+                    Partitions = o.TryGetProperty("partitions", out var ps)
+                        ? [.. ps.EnumerateArray().Select(p => new PartitionSpan(p.GetProperty("start_ms").GetInt64(), p.GetProperty("heal_ms").GetInt64(), p.GetProperty("direction").GetString() ?? "both"))]
+                        : [],
+                    Line = Str(o, "line") ?? "",
+                },
+                TraceKind.Phase => new PhaseEvent { Phase = Str(o, "phase") ?? throw new FormatException("phase without \"phase\"") },
+                TraceKind.Joined => new JoinedEvent
+                {
+                    WelcomeEpoch = U64(o, "welcome_epoch") ?? throw new FormatException("joined without \"welcome_epoch\""),
+                    Role = Str(o, "role") ?? throw new FormatException("joined without \"role\""),
+                    CardVersion = U64(o, "card_version"),
+                    Agent = Str(o, "agent"),
+                },
+                TraceKind.Send => new SendEvent { PayloadId = I64(o, "payload"), CardEdit = Bool(o, "card_edit"), RollOver = Bool(o, "rollover"), CardVersion = U64(o, "card_version") },
+                TraceKind.Fault => new FaultEvent
+                {
+                    Fault = Str(o, "fault") ?? throw new FormatException("fault without \"fault\""),
+                    DeliverId = Str(o, "deliver"),
+                    Copies = Int(o, "copies"),
+                    ExtraMs = I64(o, "extra_ms"),
+                    Bits = Int(o, "bits"),
+                    Bytes = Int(o, "bytes"),
+                    Side = Str(o, "side"),
+                    Why = Str(o, "why"),
+                },
+                TraceKind.Deliver => new DeliverEvent { LatencyMs = I64(o, "latency_ms") ?? 0, Via = Str(o, "via") },
+                TraceKind.Outcome => new OutcomeEvent
+                {
+                    Result = Str(o, "result") ?? throw new FormatException("outcome without \"result\""),
+                    Reason = Str(o, "reason"),
+                    Detail = Str(o, "detail"),
+                    PayloadId = I64(o, "payload"),
+                },
+                TraceKind.Epoch => new EpochEvent { CommitHash = Str(o, "commit"), Committer = Str(o, "committer") },
+                TraceKind.Identity => new IdentityEvent { CardVersion = U64(o, "card_version"), Agent = Str(o, "agent"), Change = Str(o, "change") ?? "identity" },
+                TraceKind.Crash => new CrashEvent { DownMs = I64(o, "down_ms") ?? 0, Point = Str(o, "point") },
+                TraceKind.Restart => new RestartEvent { CommitHash = Str(o, "commit"), NotJoined = Bool(o, "not_joined"), ByLiveness = Bool(o, "by_liveness") },
+                TraceKind.Restore => new RestoreEvent { CommitHash = Str(o, "commit"), Depth = Int(o, "depth") ?? 0, SavesLost = Int(o, "saves_lost") ?? 0 },
+                TraceKind.Offline => new OfflineEvent { DurationMs = I64(o, "duration_ms") ?? 0 },
+                TraceKind.Online => new OnlineEvent(),
+                TraceKind.State => new StateEvent
+                {
+                    Joined = Bool(o, "joined"),
+                    EpochAuth = Str(o, "epoch_auth"),
+                    TreeHash = Str(o, "tree_hash"),
+                    GroupContextHash = Str(o, "gc_hash"),
+                    CommitHash = Str(o, "commit"),
+                    CardVersion = U64(o, "card_version"),
+                    Agent = Str(o, "agent"),
+                    PeerCardVersion = U64(o, "peer_card"),
+                    PeerAgent = Str(o, "peer_agent"),
+                    DesiredCardVersion = U64(o, "desired_card"),
+                    PendingIdentity = Bool(o, "pending_identity"),
+                    WelcomeEpoch = U64(o, "welcome_epoch"),
+                    Down = Bool(o, "down"),
+                    Offline = Bool(o, "offline"),
+                    Forks = Int(o, "forks") ?? 0,
+                },
+                _ => throw new FormatException($"unknown kind {kind}"),
+            };
             return e with
             {
+                T = o.GetProperty("t").GetInt64(),
+                Seq = o.GetProperty("seq").GetInt64(),
                 Party = Str(o, "party"),
                 Peer = Str(o, "peer"),
                 Datagram = Str(o, "dgram"),
-                Epoch = o.TryGetProperty("epoch", out var ep) ? ep.GetUInt64() : null,
-                PayloadId = o.TryGetProperty("payload", out var p) ? p.GetInt64() : null,
-                Outcome = Str(o, "outcome"),
-                Fault = Str(o, "fault"),
-                EpochAuth = Str(o, "epoch_auth"),
-                TreeHash = Str(o, "tree_hash"),
-                CommitHash = Str(o, "commit"),
-                CardVersion = o.TryGetProperty("card_version", out var cv) ? cv.GetUInt64() : null,
-                Agent = Str(o, "agent"),
-                Detail = Str(o, "detail"),
+                Epoch = U64(o, "epoch"),
             };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
@@ -93,5 +249,18 @@ public static class TraceJson
             ? Enum.Parse<TraceKind>(known)
             : throw new FormatException($"unknown kind '{name}'");
 
+    private static void Str(Utf8JsonWriter w, string name, string? v) { if (v is not null) w.WriteString(name, v); }
+    private static void Num(Utf8JsonWriter w, string name, ulong? v) { if (v is { } x) w.WriteNumber(name, x); }
+    private static void Num(Utf8JsonWriter w, string name, long? v) { if (v is { } x) w.WriteNumber(name, x); }
+    private static void Num(Utf8JsonWriter w, string name, int? v) { if (v is { } x) w.WriteNumber(name, x); }
+    private static void Num(Utf8JsonWriter w, string name, uint? v) { if (v is { } x) w.WriteNumber(name, x); }
+    // Flags are written only when set: most events have none, and the trace is held in memory.
+    private static void Flag(Utf8JsonWriter w, string name, bool v) { if (v) w.WriteBoolean(name, true); }
+
     private static string? Str(JsonElement o, string name) => o.TryGetProperty(name, out var v) ? v.GetString() : null;
+    private static ulong? U64(JsonElement o, string name) => o.TryGetProperty(name, out var v) ? v.GetUInt64() : null;
+    private static long? I64(JsonElement o, string name) => o.TryGetProperty(name, out var v) ? v.GetInt64() : null;
+    private static uint? U32(JsonElement o, string name) => o.TryGetProperty(name, out var v) ? v.GetUInt32() : null;
+    private static int? Int(JsonElement o, string name) => o.TryGetProperty(name, out var v) ? v.GetInt32() : null;
+    private static bool Bool(JsonElement o, string name) => o.TryGetProperty(name, out var v) && v.GetBoolean();
 }

@@ -90,8 +90,10 @@ public sealed class World
     private async Task<WorldResult> RunIn(ActorSystem system, CancellationToken ct)
     {
         long n = Interlocked.Increment(ref _worldCounter);
-        var pairOptions = PairOptions.Default with { Suite = Options.Suite, RetentionWindow = Options.RetentionWindow };
-        var protocol = Protocols.ProtocolCatalog.Create(Options.Protocol, Options.Suite, Options.RetentionWindow);
+        // Lifetimes (RFC 9420 §7.3) run on virtual time: seconds since the world started.
+        Func<ulong> virtualSeconds = () => (ulong)Math.Max(0, _clock.NowMs / 1000);
+        var pairOptions = PairOptions.Default with { Suite = Options.Suite, RetentionWindow = Options.RetentionWindow, Clock = virtualSeconds };
+        var protocol = Protocols.ProtocolCatalog.Create(Options.Protocol, Options.Suite, Options.RetentionWindow, virtualSeconds);
         _parties[Party.Alice] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), pairOptions, _seeds.Alice, Options.DiskHistory, DiskReach(Party.Alice)) { Protocol = protocol }), $"world-{n}-alice");
         _parties[Party.Bob] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), pairOptions, _seeds.Bob, Options.DiskHistory, DiskReach(Party.Bob)) { Protocol = protocol }), $"world-{n}-bob");
         // Memory for replays only when the profile can replay (the liveness phase has no faults at all).
@@ -100,11 +102,32 @@ public sealed class World
         if (Options.DeliveryService is { } policy || protocol.UsesDeliveryService)
             _service = system.ActorOf(DeliveryServiceActor.Props(Options.DeliveryService ?? DeliveryServicePolicy.Honest), $"world-{n}-ds");
 
-        Append(new TraceEvent(0, 0, TraceKind.Options) { Detail = Options.Describe() });
-        Append(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "safety" });
+        Append(new OptionsEvent
+        {
+            Seed = Options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Protocol = Options.Protocol,
+            RetentionWindow = Options.RetentionWindow,
+            OutOfOrderWindow = pairOptions.OutOfOrderWindow,
+            ForwardDistance = pairOptions.MaximumForwardDistance,
+            Partitions = [.. Options.FaultProfile.Partitions.Select(p => new PartitionSpan(p.StartMs, p.HealMs, p.Direction switch
+            {
+                Network.LinkDirection.AliceToBob => "alice_to_bob",
+                Network.LinkDirection.BobToAlice => "bob_to_alice",
+                _ => "both",
+            }))],
+            Line = Options.Describe(),
+        });
+        Append(new PhaseEvent { Phase = PhaseEvent.Safety });
 
         // PAIRMLS.md "Creating a conversation": Alice's invitation reaches Bob out of band; he accepts at once.
         var invitation = await Ask<PartyActor.InvitationCreated>(Party.Alice, new PartyActor.CreateInvitation()).ConfigureAwait(false);
+        // Real PairMLS datagrams of a third session and of a rival acceptor of this invitation, made only when the
+        // profile may inject them (a baseline protocol's invitation is not a PairMLS one: there it injects none).
+        if (Options.FaultProfile.CanInjectForeign && invitation.Public is Engine.Pair.InvitationPublic pairInvitation)
+        {
+            var foreign = ForeignDatagrams.Make(Options.Suite, pairInvitation, new Engine.Crypto.DeterministicRandomSource(Options.Seed, "foreign"), virtualSeconds);
+            await _network.Ask<NetworkActor.ProfileInUse>(new NetworkActor.UseForeign(foreign), AskTimeout).ConfigureAwait(false);
+        }
         Record(await Ask<PartyActor.PartyReply>(Party.Bob, new PartyActor.AcceptInvitation(invitation.Public)).ConfigureAwait(false));
 
         foreach (var (at, op) in Options.UserScript.Timed())
@@ -118,7 +141,7 @@ public sealed class World
         if (AfterSafetyPhase is { } pause) await pause().ConfigureAwait(false);
 
         // Liveness: faults off, everyone back, script over; datagrams already in flight still arrive.
-        Append(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "liveness" });
+        Append(new PhaseEvent { Phase = PhaseEvent.Liveness });
         await _network.Ask<NetworkActor.ProfileInUse>(new NetworkActor.UseProfile(FaultProfile.None), AskTimeout).ConfigureAwait(false);
         _skipped += _queue.RemoveWhere(e => e is WorldEvent.ScriptDue);
         _queue.RemoveWhere(e => e is WorldEvent.RestartDue or WorldEvent.OnlineDue);
@@ -191,6 +214,9 @@ public sealed class World
                     _queue.Schedule(_clock.NowMs + Math.Max(0, s.DownMs), new WorldEvent.RestartDue(s.Party));
                 break;
             case ScriptOp.Restore s: await Command(s.Party, new PartyActor.Restore(s.Depth), countSkip: true).ConfigureAwait(false); break;
+            case ScriptOp.Burst s:
+                for (int i = 0; i < s.Count; i++) await UserSend(s.Party, s.PayloadBytes, cardEdit: false, rollOver: false).ConfigureAwait(false);
+                break;
             case ScriptOp.Wait: break;
             default: throw new InvalidOperationException($"unknown script op {op}");
         }
@@ -252,21 +278,11 @@ public sealed class World
             _datagrams.Add(new SentDatagram(_clock.NowMs, party, TraceLog.IdOf(datagram), o.Epoch, o.Payload is { } p ? Agents.Payload.IdOf(p) ?? 0 : 0, datagram));
         if (lost is { } why)
         {
-            Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = party.Name(), Peer = party.Peer().Name(), Datagram = TraceLog.IdOf(datagram), Fault = FaultNames.Offline, Detail = $"sender {why}" });
+            Append(new FaultEvent { Party = party.Name(), Peer = party.Peer().Name(), Datagram = TraceLog.IdOf(datagram), Fault = FaultNames.Offline, Side = "sender", Why = why });
             return;
         }
         var sent = await _network.Ask<NetworkActor.Transmitted>(new NetworkActor.Transmit(_clock.NowMs, party.LinkFrom(), datagram), AskTimeout).ConfigureAwait(false);
-        foreach (var f in sent.Faults)
-        {
-            Append(new TraceEvent(0, 0, TraceKind.Fault)
-            {
-                Party = party.Name(),
-                Peer = party.Peer().Name(),
-                Datagram = f.DatagramId,
-                Fault = f.Fault,
-                Detail = f.DeliverId is null ? f.Detail : $"deliver={f.DeliverId}" + (f.Detail is null ? "" : " " + f.Detail),
-            });
-        }
+        foreach (var f in sent.Faults) Append(f with { Party = party.Name(), Peer = party.Peer().Name() });
         // With a delivery service, the party's link ends at the service (which forwards on the link toward the receiver).
         foreach (var d in sent.Deliveries)
             _queue.Schedule(d.AtMs, _service is null ? new WorldEvent.DeliveryDue(d) : new WorldEvent.AtService(d, party));
@@ -279,14 +295,14 @@ public sealed class World
         var routed = await _service!.Ask<DeliveryServiceActor.Routed>(new DeliveryServiceActor.Arrive(_clock.NowMs, a.From, d.Bytes, a.Held), AskTimeout).ConfigureAwait(false);
         if (!a.Held) _observations.Add(new ServiceObservation(_clock.NowMs, a.From, d.Bytes.Length, routed.View, routed.Action));
         if (routed.Action is { } action && !(a.Held && action == DeliveryServiceActor.Delayed))
-            Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = a.From.Name(), Peer = a.From.Peer().Name(), Datagram = d.DatagramId, Fault = action, Detail = "delivery service" });
+            Append(new FaultEvent { Party = a.From.Name(), Peer = a.From.Peer().Name(), Datagram = d.DatagramId, Fault = action, Side = "delivery_service" });
         if (routed.HoldUntilMs is { } until) _queue.Schedule(until, a with { Held = true });
         foreach (var (to, bytes) in routed.Forwards)
         {
             // The service's datagram toward a party travels the link that ends at that party.
             var sent = await _network.Ask<NetworkActor.Transmitted>(new NetworkActor.Transmit(_clock.NowMs, to.Peer().LinkFrom(), bytes), AskTimeout).ConfigureAwait(false);
             foreach (var f in sent.Faults)
-                Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = to.Peer().Name(), Peer = to.Name(), Datagram = f.DatagramId, Fault = f.Fault, Detail = "from delivery service" + (f.DeliverId is null ? "" : $" deliver={f.DeliverId}") });
+                Append(f with { Party = to.Peer().Name(), Peer = to.Name(), Side = "from_delivery_service" });
             foreach (var x in sent.Deliveries) _queue.Schedule(x.AtMs, new WorldEvent.DeliveryDue(x));
         }
     }
@@ -294,28 +310,23 @@ public sealed class World
     private async Task Deliver(NetworkActor.Delivery d)
     {
         var to = PartyExtensions.ReceiverOf(d.Link);
+        var arrival = await _network.Ask<NetworkActor.Arrival>(new NetworkActor.Arrive(_clock.NowMs, d), AskTimeout).ConfigureAwait(false);
+        if (arrival.Cut is { } cut)
+        {
+            Append(cut with { Party = to.Peer().Name(), Peer = to.Name() });
+            return;
+        }
         var reply = await Ask<PartyActor.PartyReply>(to, new PartyActor.Deliver(d.Bytes)).ConfigureAwait(false);
         if (reply.Lost is { } why)
         {
-            Append(new TraceEvent(0, 0, TraceKind.Fault) { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Fault = FaultNames.Offline, Detail = $"receiver {why}" });
+            Append(new FaultEvent { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Fault = FaultNames.Offline, Side = "receiver", Why = why });
             return;
         }
-        long latency = _clock.NowMs - d.SentMs;
-        string detail = d.Via is null ? LatencyDetail(latency) : $"latency_ms={latency} via={d.Via}";
-        Append(new TraceEvent(0, 0, TraceKind.Deliver) { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, Detail = detail });
+        Append(new DeliverEvent { Party = to.Name(), Peer = to.Peer().Name(), Datagram = d.DatagramId, LatencyMs = _clock.NowMs - d.SentMs, Via = d.Via });
         Record(reply);
         // A receive may release datagrams (a message that waited for the peer, a commit retried).
         await Transmit(to, reply).ConfigureAwait(false);
     }
-
-    /// <summary>"latency_ms=N", one string per common N for all worlds (traces are kept in memory; most deliveries share a few latencies).</summary>
-    private static string LatencyDetail(long latency)
-    {
-        if (latency < 0 || latency >= LatencyDetails.Length) return $"latency_ms={latency}";
-        return LatencyDetails[latency] ??= $"latency_ms={latency}";
-    }
-
-    private static readonly string?[] LatencyDetails = new string?[1024];
 
     // ------------------------------------------------------------------ liveness
 
@@ -355,34 +366,27 @@ public sealed class World
         }
     }
 
-    /// <summary>A party's State event: hashes and ids only; Detail carries the rest as key=value pairs.</summary>
-    public static TraceEvent StateEvent(PartySummary s)
+    /// <summary>A party's State event: hashes and ids only.</summary>
+    public static StateEvent StateEvent(PartySummary s) => new()
     {
-        var detail = new List<string> { $"joined={(s.Joined ? "true" : "false")}" };
-        if (s.Joined)
-        {
-            detail.Add($"gc_hash={s.GroupContextHash}");
-            detail.Add($"peer_card={s.PeerCardVersion}");
-            detail.Add($"peer_agent={s.PeerAgent}");
-            detail.Add($"desired_card={s.DesiredCardVersion}");
-            detail.Add($"pending_identity={(s.PendingIdentity ? "true" : "false")}");
-            detail.Add($"welcome_epoch={s.WelcomeEpoch}");
-        }
-        if (s.Down) detail.Add("down=true");
-        if (s.Offline) detail.Add("offline=true");
-        detail.Add($"forks={s.ForksDetected}");
-        return new TraceEvent(0, 0, TraceKind.State)
-        {
-            Party = s.Party,
-            Epoch = s.Epoch,
-            EpochAuth = s.EpochAuthHash,
-            TreeHash = s.TreeHash,
-            CommitHash = s.CommitHash,
-            CardVersion = s.CardVersion,
-            Agent = s.Agent,
-            Detail = string.Join(" ", detail),
-        };
-    }
+        Party = s.Party,
+        Epoch = s.Epoch,
+        Joined = s.Joined,
+        EpochAuth = s.EpochAuthHash,
+        TreeHash = s.TreeHash,
+        GroupContextHash = s.GroupContextHash,
+        CommitHash = s.CommitHash,
+        CardVersion = s.CardVersion,
+        Agent = s.Agent,
+        PeerCardVersion = s.Joined ? s.PeerCardVersion : null,
+        PeerAgent = s.Joined ? s.PeerAgent : null,
+        DesiredCardVersion = s.Joined ? s.DesiredCardVersion : null,
+        PendingIdentity = s.PendingIdentity,
+        WelcomeEpoch = s.Joined ? s.WelcomeEpoch : null,
+        Down = s.Down,
+        Offline = s.Offline,
+        Forks = s.ForksDetected,
+    };
 
     /// <summary>Stamps the actor's drafts with the virtual time and the next sequence number.</summary>
     private void Record(PartyActor.PartyReply reply)
@@ -394,7 +398,7 @@ public sealed class World
     {
         var e = _log.Append(draft with { T = _clock.NowMs, Seq = _log.NextSeq });
         _counter.Add(e);
-        if (e is { Kind: TraceKind.Outcome, Outcome: "Delivered", PayloadId: { } pid, Party: { } who })
+        if (e is OutcomeEvent { Result: OutcomeEvent.Delivered, PayloadId: { } pid, Party: { } who })
             _delivered.Add((who == Party.Alice.Name() ? Party.Alice : Party.Bob, pid));
     }
 

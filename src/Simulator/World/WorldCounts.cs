@@ -43,14 +43,14 @@ public sealed record WorldCounts
         public void Add(TraceEvent e)
         {
             Bump(_kinds, TraceJson.KindName(e.Kind));
-            switch (e.Kind)
+            switch (e)
             {
-                case TraceKind.Send: _sent++; break;
-                case TraceKind.Deliver: _delivered++; break;
-                case TraceKind.Outcome when e.Outcome is not null: Bump(_outcomes, e.Outcome); break;
-                case TraceKind.Fault when e.Fault is not null:
-                    Bump(_faults, e.Fault);
-                    if (e.Fault is FaultNames.Drop or FaultNames.Partition or FaultNames.Offline) _lost++;
+                case SendEvent: _sent++; break;
+                case DeliverEvent: _delivered++; break;
+                case OutcomeEvent o: Bump(_outcomes, o.Name); break;
+                case FaultEvent f:
+                    Bump(_faults, f.Fault);
+                    if (f.Fault is FaultNames.Drop or FaultNames.Partition or FaultNames.Offline) _lost++;
                     break;
             }
         }

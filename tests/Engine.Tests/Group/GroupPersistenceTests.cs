@@ -225,7 +225,7 @@ public sealed class GroupPersistenceTests(ITestOutputHelper output)
         {
             PastEpochsRetained = 3, ResumptionPsksRetained = 5, SecretTree = new(7, 77), Padding = new PaddingPolicy(3, 16),
             HandshakeWireFormat = WireFormat.PrivateMessage, RatchetTreeInWelcome = false, ExternalPubInGroupInfo = false,
-            RequireCipherSuiteInCapabilities = false,
+            RequireCipherSuiteInCapabilities = true,
         };
         var kit = new GroupTestKit(options: saved);
         var alice = kit.Create(kit.NewClient("alice"));

@@ -39,7 +39,7 @@ public sealed class AuthenticationServiceTests
         var bob = f.NewAgent();
         var assertion = bob.AssertCard(Card.Create("Bob"), IdentityFixture.OtherGroupId);
         var leaf = f.UpdateLeaf(bob, f.As.InitialBinding(assertion));
-        Assert.Equal(MlsError.IdentityRejected, Assert.Throws<MlsProtocolException>(() => f.As.ValidateInitial(leaf, assertion)).Error);
+        Assert.Equal(IdentityError.Rejected, Assert.Throws<IdentityException>(() => f.As.ValidateInitial(leaf, assertion)).Reason);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class AuthenticationServiceTests
         var (bob, mallory) = (f.NewAgent(), f.NewAgent());
         var assertion = mallory.AssertCard(Card.Create("Bob"), []);
         var leaf = f.UpdateLeaf(bob, f.As.InitialBinding(assertion));
-        Assert.Equal(MlsError.IdentityRejected, Assert.Throws<MlsProtocolException>(() => f.As.ValidateInitial(leaf, assertion)).Error);
+        Assert.Equal(IdentityError.Rejected, Assert.Throws<IdentityException>(() => f.As.ValidateInitial(leaf, assertion)).Reason);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class AuthenticationServiceTests
         var bob = f.NewAgent();
         var assertion = bob.AssertCard(Card.Create("Bob"), []);
         var leaf = f.UpdateLeaf(bob, new IdentityBinding(assertion.Hash(f.Suite), new byte[f.Suite.HashLength]));
-        Assert.Equal(MlsError.IdentityBindingMismatch, Assert.Throws<MlsProtocolException>(() => f.As.ValidateInitial(leaf, assertion)).Error);
+        Assert.Equal(IdentityError.IdentityBindingMismatch, Assert.Throws<IdentityException>(() => f.As.ValidateInitial(leaf, assertion)).Reason);
     }
 
     // ---- leaf updates ----
@@ -108,7 +108,7 @@ public sealed class AuthenticationServiceTests
         var f = new IdentityFixture();
         var (_, view) = f.Invited();
         var b = f.NewAgent();
-        Assert.Equal(MlsError.BadSuccession, f.Rejects(view, f.BoundLeaf(b, view, IdentityEvidence.None), IdentityEvidence.None));
+        Assert.Equal(IdentityError.BadSuccession, f.Rejects(view, f.BoundLeaf(b, view, IdentityEvidence.None), IdentityEvidence.None));
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class AuthenticationServiceTests
         var (_, view) = f.Invited();
         var (b, c) = (f.NewAgent(), f.NewAgent());
         var evidence = IdentityEvidence.ForSuccession(b.Succeed(c.PublicKey, IdentityFixture.GroupId)); // A→B is missing
-        Assert.Equal(MlsError.BadSuccession, f.Rejects(view, f.BoundLeaf(c, view, evidence), evidence));
+        Assert.Equal(IdentityError.BadSuccession, f.Rejects(view, f.BoundLeaf(c, view, evidence), evidence));
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class AuthenticationServiceTests
         // Mallory signs a succession claiming to be A.
         var forged = SuccessionAssertion.Create(mallory, b.PublicKey, IdentityFixture.GroupId) with { PredecessorKey = a.PublicKey };
         var evidence = IdentityEvidence.ForSuccession(forged);
-        Assert.Equal(MlsError.BadSuccession, f.Rejects(view, f.BoundLeaf(b, view, evidence), evidence));
+        Assert.Equal(IdentityError.BadSuccession, f.Rejects(view, f.BoundLeaf(b, view, evidence), evidence));
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed class AuthenticationServiceTests
         var (a, view) = f.Invited();
         var b = f.NewAgent();
         var evidence = IdentityEvidence.ForSuccession(a.Succeed(b.PublicKey, IdentityFixture.OtherGroupId));
-        Assert.Equal(MlsError.BadSuccession, f.Rejects(view, f.BoundLeaf(b, view, evidence), evidence));
+        Assert.Equal(IdentityError.BadSuccession, f.Rejects(view, f.BoundLeaf(b, view, evidence), evidence));
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class AuthenticationServiceTests
         var (a, view) = f.Invited();
         var (b, c) = (f.NewAgent(), f.NewAgent());
         var evidence = IdentityEvidence.ForSuccession(a.Succeed(b.PublicKey, IdentityFixture.GroupId));
-        Assert.Equal(MlsError.BadSuccession, f.Rejects(view, f.BoundLeaf(c, view, evidence), evidence));
+        Assert.Equal(IdentityError.BadSuccession, f.Rejects(view, f.BoundLeaf(c, view, evidence), evidence));
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public sealed class AuthenticationServiceTests
         var (a, view) = f.Invited();
         var b = f.NewAgent();
         var evidence = IdentityEvidence.ForSuccession(a.Succeed(b.PublicKey, IdentityFixture.GroupId), b.Succeed(a.PublicKey, IdentityFixture.GroupId));
-        Assert.Equal(MlsError.BadSuccession, f.Rejects(view, f.BoundLeaf(a, view, evidence), evidence));
+        Assert.Equal(IdentityError.BadSuccession, f.Rejects(view, f.BoundLeaf(a, view, evidence), evidence));
     }
 
     [Fact]
@@ -193,8 +193,8 @@ public sealed class AuthenticationServiceTests
         var f = new IdentityFixture();
         var (a, _) = f.Invited();
         var self = a.Succeed(a.PublicKey, IdentityFixture.GroupId);
-        Assert.Equal(MlsError.BadSuccession, Assert.Throws<MlsProtocolException>(
-            () => SuccessionChain.Verify(f.Suite, a.PublicKey, [self], IdentityFixture.GroupId)).Error);
+        Assert.Equal(IdentityError.BadSuccession, Assert.Throws<IdentityException>(
+            () => SuccessionChain.Verify(f.Suite, a.PublicKey, [self], IdentityFixture.GroupId)).Reason);
     }
 
     // ---- cards ----
@@ -221,7 +221,7 @@ public sealed class AuthenticationServiceTests
         foreach (ulong version in new ulong[] { 5, 4, 0 })
         {
             var evidence = IdentityEvidence.ForCard(a.AssertCard(Card.Create("Alice (edited)") with { Version = version }, IdentityFixture.GroupId));
-            Assert.Equal(MlsError.StaleCard, f.Rejects(view, f.BoundLeaf(a, view, evidence), evidence));
+            Assert.Equal(IdentityError.StaleCard, f.Rejects(view, f.BoundLeaf(a, view, evidence), evidence));
         }
     }
 
@@ -232,7 +232,7 @@ public sealed class AuthenticationServiceTests
         var (a, view) = f.Invited();
         var mallory = f.NewAgent();
         var evidence = IdentityEvidence.ForCard(mallory.AssertCard(view.Card.Next(displayName: "Mallory"), IdentityFixture.GroupId));
-        Assert.Equal(MlsError.IdentityRejected, f.Rejects(view, f.BoundLeaf(a, view, evidence), evidence));
+        Assert.Equal(IdentityError.Rejected, f.Rejects(view, f.BoundLeaf(a, view, evidence), evidence));
     }
 
     [Fact]
@@ -242,7 +242,7 @@ public sealed class AuthenticationServiceTests
         var (a, view) = f.Invited();
         var b = f.NewAgent();
         var evidence = new IdentityEvidence(a.AssertCard(view.Card.Next(), IdentityFixture.GroupId), [a.Succeed(b.PublicKey, IdentityFixture.GroupId)]);
-        Assert.Equal(MlsError.IdentityRejected, f.Rejects(view, f.BoundLeaf(b, view, evidence), evidence));
+        Assert.Equal(IdentityError.Rejected, f.Rejects(view, f.BoundLeaf(b, view, evidence), evidence));
     }
 
     [Fact]
@@ -264,7 +264,7 @@ public sealed class AuthenticationServiceTests
         foreach (var conversation in new[] { IdentityFixture.OtherGroupId, [] })
         {
             var evidence = IdentityEvidence.ForCard(a.AssertCard(view.Card.Next(), conversation));
-            Assert.Equal(MlsError.IdentityRejected, f.Rejects(view, f.BoundLeaf(a, view, evidence), evidence));
+            Assert.Equal(IdentityError.Rejected, f.Rejects(view, f.BoundLeaf(a, view, evidence), evidence));
         }
     }
 
@@ -294,13 +294,13 @@ public sealed class AuthenticationServiceTests
         var succession = IdentityEvidence.ForSuccession(a.Succeed(b.PublicKey, IdentityFixture.GroupId));
 
         // A leaf bound to the old card, presented with a new one (and the reverse).
-        Assert.Equal(MlsError.IdentityBindingMismatch, f.Rejects(view, f.UpdateLeaf(a, view.Binding), newCard));
-        Assert.Equal(MlsError.IdentityBindingMismatch, f.Rejects(view, f.BoundLeaf(a, view, newCard), IdentityEvidence.None));
+        Assert.Equal(IdentityError.IdentityBindingMismatch, f.Rejects(view, f.UpdateLeaf(a, view.Binding), newCard));
+        Assert.Equal(IdentityError.IdentityBindingMismatch, f.Rejects(view, f.BoundLeaf(a, view, newCard), IdentityEvidence.None));
         // A new agent's leaf that does not bind the succession chain.
-        Assert.Equal(MlsError.IdentityBindingMismatch, f.Rejects(view, f.UpdateLeaf(b, view.Binding), succession));
+        Assert.Equal(IdentityError.IdentityBindingMismatch, f.Rejects(view, f.UpdateLeaf(b, view.Binding), succession));
         // A leaf update whose binding names some other chain.
         var otherChain = view.Binding with { SuccessionHash = new byte[f.Suite.HashLength] };
-        Assert.Equal(MlsError.IdentityBindingMismatch, f.Rejects(view, f.UpdateLeaf(a, otherChain), IdentityEvidence.None));
+        Assert.Equal(IdentityError.IdentityBindingMismatch, f.Rejects(view, f.UpdateLeaf(a, otherChain), IdentityEvidence.None));
     }
 
     [Fact]
@@ -308,7 +308,7 @@ public sealed class AuthenticationServiceTests
     {
         var f = new IdentityFixture();
         var (a, view) = f.Invited();
-        Assert.Equal(MlsError.MissingIdentityBinding, f.Rejects(view, f.UpdateLeaf(a, null), IdentityEvidence.None));
+        Assert.Equal(IdentityError.MissingIdentityBinding, f.Rejects(view, f.UpdateLeaf(a, null), IdentityEvidence.None));
     }
 
     [Fact]
@@ -317,7 +317,7 @@ public sealed class AuthenticationServiceTests
         var f = new IdentityFixture();
         var (a, view) = f.Invited();
         var leaf = f.UpdateLeaf(a, null, [view.Binding.ToExtension(), view.Binding.ToExtension()]);
-        Assert.Equal(MlsError.MissingIdentityBinding, f.Rejects(view, leaf, IdentityEvidence.None));
+        Assert.Equal(IdentityError.MissingIdentityBinding, f.Rejects(view, leaf, IdentityEvidence.None));
     }
 
     [Fact]
@@ -337,7 +337,7 @@ public sealed class AuthenticationServiceTests
         var f = new IdentityFixture();
         var (a, view) = f.Invited();
         var leaf = f.UpdateLeaf(a, view.Binding, credential: Credential.Basic("alice"u8.ToArray()));
-        Assert.Equal(MlsError.IdentityRejected, f.Rejects(view, leaf, IdentityEvidence.None));
+        Assert.Equal(IdentityError.Rejected, f.Rejects(view, leaf, IdentityEvidence.None));
     }
 
     [Fact]
@@ -346,7 +346,7 @@ public sealed class AuthenticationServiceTests
         var f = new IdentityFixture();
         var (a, view) = f.Invited();
         var leaf = f.UpdateLeaf(a, view.Binding, credential: Credential.X509([a.PublicKey]));
-        Assert.Equal(MlsError.IdentityRejected, f.Rejects(view, leaf, IdentityEvidence.None));
+        Assert.Equal(IdentityError.Rejected, f.Rejects(view, leaf, IdentityEvidence.None));
     }
 
     // ---- a whole conversation ----

@@ -61,6 +61,7 @@ internal sealed class IdentityFixture
     public LeafNode BoundLeaf(Agent agent, IdentityView current, IdentityEvidence evidence) =>
         UpdateLeaf(agent, As.BindingFor(current, evidence));
 
-    public MlsError Rejects(IdentityView current, LeafNode leaf, IdentityEvidence evidence) =>
-        Assert.Throws<MlsProtocolException>(() => As.Validate(current, leaf, evidence)).Error;
+    /// <summary>The refusal's reason: the identity layer's own (<see cref="IdentityError"/>) or, for a signature or decoding failure, MLS's.</summary>
+    public Enum Rejects(IdentityView current, LeafNode leaf, IdentityEvidence evidence) =>
+        Assert.ThrowsAny<MlsProtocolException>(() => As.Validate(current, leaf, evidence)) is var e && e is IdentityException i ? i.Reason : e.Error;
 }

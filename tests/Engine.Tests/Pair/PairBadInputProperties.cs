@@ -17,6 +17,11 @@ namespace Sim.Engine.Tests.Pair;
 /// framing and MLS checks are reached), a truncation, random bytes, a datagram of another conversation,
 /// or a replay after the original was delivered. Nothing throws; nothing but the replay's Duplicate is
 /// anything but Rejected; a rejected datagram leaves <see cref="PairSession.Save"/> byte-identical.
+/// The corpus also holds datagrams whose honest outcome is not Delivered (issue 16): an Undecryptable
+/// one that still carries the missing commit, and the two kinds of RollbackDetected evidence. A
+/// mutation of those is Rejected with the state unchanged, or (when the bit lands where the
+/// original already could not be read) gives the original's outcome with exactly the original's
+/// effect on the saved state, never more; a replay gives the same outcome again and changes nothing.
 /// </summary>
 public sealed class PairBadInputProperties(ITestOutputHelper output)
 {
@@ -24,7 +29,18 @@ public sealed class PairBadInputProperties(ITestOutputHelper output)
 
     public enum Mutation { OuterBitFlip, InnerBitFlip, Truncation, RandomBytes, OtherConversation, Replay }
 
-    private sealed record Entry(string Name, byte[] Datagram, byte[] Receiver, PairOptions Options);
+    private sealed record Entry(string Name, byte[] Datagram, byte[] Receiver, PairOptions Options, Type? Expected = null)
+    {
+        public Type Outcome => Expected ?? typeof(Delivered);
+
+        /// <summary>The receiver's saved state after the unmutated datagram.</summary>
+        public byte[] AfterOriginal()
+        {
+            var receiver = PairSession.Load(Receiver, Options, new DeterministicRandomSource(1));
+            Assert.IsType(Outcome, receiver.Receive(Datagram));
+            return receiver.Save();
+        }
+    }
 
     public sealed record Case(int Entry, Mutation Kind, int A, int B);
 
@@ -59,11 +75,38 @@ public sealed class PairBadInputProperties(ITestOutputHelper output)
         Assert.IsType<Delivered>(alice.Receive(leaf.Datagram));
         entries.Add(new("late datagram of a past epoch", late.Datagram, alice.Save(), options));
 
+        AddRecoveryEntries(entries);
         var foreign = new PairTestKit(seed: 41).Joined().Bob.Send(Bytes("elsewhere")).Datagram;
-        // Every datagram is valid for its receiver as it is.
+        // Every datagram gives its receiver its honest outcome as it is.
         foreach (var e in entries)
-            Assert.IsType<Delivered>(PairSession.Load(e.Receiver, e.Options, new DeterministicRandomSource(1)).Receive(e.Datagram));
+            Assert.IsType(e.Outcome, PairSession.Load(e.Receiver, e.Options, new DeterministicRandomSource(1)).Receive(e.Datagram));
         return (entries, foreign);
+    }
+
+    /// <summary>Undecryptable (beyond a small forward distance, staple taken) and both kinds of rollback evidence.</summary>
+    private static void AddRecoveryEntries(List<Entry> entries)
+    {
+        var shortDistance = PairOptions.Default with { MaximumForwardDistance = 4 };
+        var kit = new PairTestKit(seed: 43, shortDistance).Joined();
+        var (a, b) = (kit.A, kit.Bob);
+        Exchange(a, b, "start");
+        var aliceBefore = a.Save();
+        byte[] far = [];
+        for (int i = 0; i < 8; i++) far = b.Send(Bytes("far " + i)).Datagram;
+        entries.Add(new("undecryptable, staple taken", far, aliceBefore, kit.Options, typeof(Undecryptable)));
+
+        var rk = new PairTestKit(seed: 44).Joined();
+        var (ra, rb) = (rk.A, rk.Bob);
+        Exchange(ra, rb, "start");
+        Exchange(rb, ra, "ok");
+        var backup = ra.Send(Bytes("a1"));
+        Assert.IsType<Delivered>(rb.Receive(backup.Datagram));
+        var edit = ra.Send(Bytes("a2"), new CardEdit("Alice lost"));
+        Assert.IsType<Delivered>(rb.Receive(edit.Datagram));
+        var restored = PairSession.Load(backup.State, rk.Options, new DeterministicRandomSource(5, "restored"));
+        entries.Add(new("rollback: generation reused", restored.Send(Bytes("a2'")).Datagram, rb.Save(), rk.Options, typeof(RollbackDetected)));
+        var commit = rb.Send(Bytes("takes the lost edit"));
+        entries.Add(new("rollback: unknown own proposal", commit.Datagram, backup.State, rk.Options, typeof(RollbackDetected)));
     }
 
     private static void Run(Case c)
@@ -91,7 +134,7 @@ public sealed class PairBadInputProperties(ITestOutputHelper output)
                 input = foreign;
                 break;
             case Mutation.Replay:
-                Assert.IsType<Delivered>(receiver.Receive(input));
+                Assert.IsType(e.Outcome, receiver.Receive(input));
                 break;
         }
         byte[] before = receiver.Save();
@@ -101,10 +144,19 @@ public sealed class PairBadInputProperties(ITestOutputHelper output)
         {
             throw new Xunit.Sdk.XunitException($"{e.Name} with {c.Kind} threw {x.GetType().Name}: {x.Message}\n{x.StackTrace}");
         }
-        if (c.Kind == Mutation.Replay) Assert.IsType<Duplicate>(outcome);
-        else if (outcome is not Rejected) throw new Xunit.Sdk.XunitException($"{e.Name} with {c.Kind} gave {outcome}");
+        if (c.Kind == Mutation.Replay)
+        {
+            Assert.IsType(e.Outcome == typeof(Delivered) ? typeof(Duplicate) : e.Outcome, outcome);
+        }
+        else if (outcome is not Rejected)
+        {
+            // Only where the original was not Delivered, and only with exactly the original's effect.
+            if (outcome.GetType() != e.Outcome || e.Outcome == typeof(Delivered) || !receiver.Save().AsSpan().SequenceEqual(e.AfterOriginal()))
+                throw new Xunit.Sdk.XunitException($"{e.Name} with {c.Kind} gave {outcome}");
+            return;
+        }
         if (!before.AsSpan().SequenceEqual(receiver.Save()))
-            throw new Xunit.Sdk.XunitException($"{e.Name} with {c.Kind} was refused but changed the saved state");
+            throw new Xunit.Sdk.XunitException($"{e.Name} with {c.Kind} gave {outcome} but changed the saved state");
     }
 
     /// <summary>Opens the datagram with the receiver's keys, flips one bit of the body, seals it again the same way.</summary>

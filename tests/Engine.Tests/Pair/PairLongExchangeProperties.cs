@@ -126,7 +126,9 @@ public sealed class PairLongExchangeProperties(ITestOutputHelper output)
     private static void Receive(Side to, InFlight item, PairOptions options, Dictionary<string, int> counts)
     {
         ulong receiverEpoch = to.Session.Epoch;
-        int window = options.RetentionWindow, horizon = options.RetentionWindow + 2;
+        // Header keys recognise H epochs; the Welcome epoch's init key only R + 2 (it also opens the Welcome).
+        int window = options.RetentionWindow;
+        int horizon = item.Epoch == to.Session.WelcomeEpoch ? options.RetentionWindow + 2 : Math.Max(PairOptions.DefaultHeaderKeyHorizon, window + 2);
         bool insideR = item.Epoch + (ulong)window >= receiverEpoch;
         bool keyHeld = item.Epoch + (ulong)horizon >= receiverEpoch;
         var outcome = to.Session.Receive(item.Datagram);

@@ -155,9 +155,9 @@ public sealed class PairMlsRuleTests
         var bodies = sends.Select(s => a.Inspect(s.Datagram)!).ToList();
         Assert.All(bodies, x => Assert.Equal(Tls.Serialize(bodies[0].Staple), Tls.Serialize(x.Staple)));
         Assert.Equal(bodies[0].Staple.Hash(a.Suite), a.CommitHash(a.Epoch));
-        // Each carries a different update proposal.
-        Assert.Equal(3, bodies.Select(x => Convert.ToHexString(Tls.Serialize(x.Proposal))).Distinct().Count());
-        Assert.Equal(3, a.OwnProposalsInFlight);
+        // State stays bounded: without an identity change, every datagram staples the epoch's one update proposal again.
+        Assert.Single(bodies.Select(x => Convert.ToHexString(Tls.Serialize(x.Proposal))).Distinct());
+        Assert.Equal(1, a.OwnProposalsInFlight);
         foreach (var s in sends) Assert.IsType<Delivered>(b.Receive(s.Datagram));
         Assert.Equal(a.CommitHash(a.Epoch), b.CommitHash(a.Epoch));
     }
@@ -226,13 +226,42 @@ public sealed class PairMlsRuleTests
         var (a, b) = (kit.A, kit.Bob);
         Exchange(a, b, "start");
         Exchange(b, a, "ok");
-        var sends = Enumerable.Range(0, 3).Select(i => a.Send(Bytes("leaf " + i))).ToList();
+        // Three identity proposals of one epoch (each card edit makes a new one).
+        var sends = Enumerable.Range(0, 3).Select(i => a.Send(Bytes("edit " + i), new CardEdit("Alice " + i))).ToList();
+        Assert.Equal(3, a.OwnProposalsInFlight);
         var newest = ProposedLeaf(a, sends[2].Datagram);
         // Delivered newest first: ranking is by generation, not by arrival.
         foreach (var s in Enumerable.Reverse(sends)) Assert.IsType<Delivered>(b.Receive(s.Datagram));
         Assert.IsType<Delivered>(a.Receive(b.Send(Bytes("commit")).Datagram));
         Assert.Equal(newest.EncryptionKey, a.State.Group.OwnLeaf.EncryptionKey);
+        Assert.Equal("Alice 2", a.MyView.Card.DisplayName);
         Assert.Equal(0, a.OwnProposalsInFlight);
+    }
+
+    [Fact]
+    public void OwnProposalsPerEpochAreBounded()
+    {
+        var kit = new PairTestKit(seed: 27).Joined();
+        var (a, b) = (kit.A, kit.Bob);
+        Exchange(a, b, "start");
+        Exchange(b, a, "ok");
+        // More card edits in one epoch than the bound: the proposals stop at the bound, the last
+        // datagrams staple the newest proposal again (with its own evidence), the last edit waits.
+        var sends = Enumerable.Range(0, PairState.MaxOwnProposals + 3).Select(i => a.Send(Bytes("e" + i), new CardEdit("Alice " + i))).ToList();
+        Assert.Equal(PairState.MaxOwnProposals, a.OwnProposalsInFlight);
+        var proposals = sends.Select(x => Convert.ToHexString(Tls.Serialize(a.Inspect(x.Datagram)!.Proposal))).ToList();
+        Assert.Equal(PairState.MaxOwnProposals, proposals.Distinct().Count());
+        Assert.All(proposals.Skip(PairState.MaxOwnProposals), p => Assert.Equal(proposals[PairState.MaxOwnProposals - 1], p));
+        foreach (var x in sends) Assert.IsType<Delivered>(b.Receive(x.Datagram));
+        Assert.IsType<Delivered>(a.Receive(b.Send(Bytes("commit")).Datagram));
+        Assert.Equal($"Alice {PairState.MaxOwnProposals - 1}", a.MyView.Card.DisplayName);
+        Assert.True(a.HasPendingIdentity);
+        // The edit that waited is proposed in the next epoch and committed.
+        Exchange(a, b, "again");
+        Assert.IsType<Delivered>(a.Receive(b.Send(Bytes("taken")).Datagram));
+        Assert.Equal($"Alice {PairState.MaxOwnProposals + 2}", a.MyView.Card.DisplayName);
+        Assert.False(a.HasPendingIdentity);
+        AssertConverged(a, b);
     }
 
     [Fact]

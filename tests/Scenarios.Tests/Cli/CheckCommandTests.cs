@@ -12,9 +12,9 @@ public sealed class CheckCommandTests
         var (exit, json) = CliRun.Json("check", "--seed", "3", "--cases", "2");
         Assert.Equal(0, exit);
         Assert.Equal(0, (int)json["exit_code"]!);
-        Assert.Equal(16, (int)json["worlds"]!);
+        Assert.Equal(18, (int)json["worlds"]!);
         Assert.Empty(json["failures"]!.AsArray());
-        Assert.Equal(8, json["properties"]!.AsArray().Count);
+        Assert.Equal(9, json["properties"]!.AsArray().Count);
     }
 
     [Fact]

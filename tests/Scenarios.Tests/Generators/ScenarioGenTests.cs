@@ -102,6 +102,7 @@ public sealed class ScenarioGenTests
             ScriptOp.SendWithCardEdit x => 5000 + x.PayloadBytes,
             ScriptOp.RollOverAgent x => 5000 + x.PayloadBytes,
             ScriptOp.Send x => x.PayloadBytes,
+            ScriptOp.Burst x => 100.0 * x.Count + x.PayloadBytes,
             _ => 0,
         });
         var f = s.Faults;
@@ -113,6 +114,8 @@ public sealed class ScenarioGenTests
     }
 
     private static double Link(LinkFaults l) =>
-        (l.DropProbability + l.DuplicateProbability + l.ReorderProbability + l.CorruptProbability + l.ReplayProbability + l.InjectProbability) * 1e6
-        + Math.Abs(l.DuplicateCopies - 1) + Math.Abs(l.CorruptBits - 1) + l.DelayMeanMs + Math.Abs(l.DelayMinMs - 10) + Math.Abs(l.ReorderExtraMs - 200);
+        (l.DropProbability + l.DuplicateProbability + l.ReorderProbability + l.CorruptProbability + l.ReplayProbability + l.InjectProbability
+         + l.HoldProbability + l.ForeignProbability + l.RivalProbability) * 1e6
+        + Math.Abs(l.DuplicateCopies - 1) + Math.Abs(l.CorruptBits - 1) + l.DelayMeanMs + Math.Abs(l.DelayMinMs - 10) + Math.Abs(l.ReorderExtraMs - 200)
+        + (l.DelayShape == DelayShape.Exponential ? 0 : 1) + (l.RandomCounts ? 1 : 0) + (l.HoldOrder == HoldOrder.InOrder ? 0 : 1) + Math.Abs(l.HoldMs - 500);
 }

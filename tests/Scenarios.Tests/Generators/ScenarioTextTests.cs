@@ -50,6 +50,14 @@ public sealed class ScenarioTextTests
     }
 
     [Fact]
+    public void ABurstReadsAndRoundTrips()
+    {
+        var s = Scenario.Parse("seed=3 burst(bob,1200) burst(alice,5,64)");
+        Assert.Equal<ScriptOp>([new ScriptOp.Burst(Party.Bob, 1200), new ScriptOp.Burst(Party.Alice, 5, 64)], s.Script);
+        Assert.Equal("seed=3 r=2 suite=1 burst(bob,1200) burst(alice,5,64)", s.Format());
+    }
+
+    [Fact]
     public void DefaultsAreLeftOut()
     {
         Assert.Equal("seed=7 r=2 suite=1 send(bob,32)", Scenario.Calm(7, new ScriptOp.Send(Party.Bob)).Format());
@@ -63,6 +71,22 @@ public sealed class ScenarioTextTests
     [InlineData("seed=1 ab=drop:lots", "ab=drop:lots")]
     [InlineData("seed=1 part=5:ab", "from..to")]
     [InlineData("seed=-1", "seed=-1")]
+    [InlineData("seed=1 ab=drop:1.5", "drop 1.5 is not a probability")]
+    [InlineData("seed=1 ab=dup:-0.1", "dup -0.1 is not a probability")]
+    [InlineData("seed=1 ab=copies:0", "copies 0 is outside 1..64")]
+    [InlineData("seed=1 ab=delay:-5", "delay -5 is outside")]
+    [InlineData("seed=1 ab=bits:0", "bits 0 is outside")]
+    [InlineData("seed=1 r=65", "r (the retention window) 65 is outside 0..64")]
+    [InlineData("seed=1 suite=9", "suite 9 is outside 1..7")]
+    [InlineData("seed=1 part=900..200", "900..200 ends before it starts")]
+    [InlineData("seed=1 part=500..900 part=100..300", "starts before the previous one")]
+    [InlineData("seed=1 win=500..900:both:drop:0.1 win=100..300:both:drop:0.1", "starts before the previous one")]
+    [InlineData("seed=1 wait(-3)", "wait -3 is outside")]
+    [InlineData("seed=1 crash(bob,-1)", "crash down time -1")]
+    [InlineData("seed=1 send(bob,4)", "payload size 4 is outside 8..")]
+    [InlineData("seed=1 wait(99999999999999999999)", "wait(99999999999999999999)")]
+    [InlineData("seed=1 burst(bob,0)", "burst count 0 is outside 1..100000")]
+    [InlineData("seed=1 burst(bob,100001)", "burst count 100001")]
     public void TextThatIsNotAScenarioIsRefusedByName(string text, string expected)
     {
         var e = Assert.Throws<FormatException>(() => Scenario.Parse(text));

@@ -19,6 +19,7 @@ public sealed class InvariantPropertiesTests(ITestOutputHelper output)
     public const ulong Seed = 20_251_1;
 
     [Fact] public Task Convergence() => Holds(Invariants.Convergence);
+    [Fact] public Task Liveness() => Holds(Invariants.Liveness);
     [Fact] public Task Decryptability() => Holds(Invariants.Decryptability);
     [Fact] public Task Parity() => Holds(Invariants.Parity);
     [Fact] public Task ForkFreedom() => Holds(Invariants.ForkFreedom);

@@ -86,7 +86,7 @@ public sealed class PlantedViolationTests(ITestOutputHelper output)
         var plain = World.Run(calm.ToWorldOptions());
         var watched = World.Run((calm with { Capture = new StateCapture(Party.Bob, 450) }).ToWorldOptions());
         // Only the Options line (which names every option, the capture too) differs.
-        Assert.Contains("captures=[bob@450] keep_datagrams=true", watched.Trace.Events[0].Detail);
+        Assert.Contains("captures=[bob@450] keep_datagrams=true", ((Sim.Simulator.Trace.OptionsEvent)watched.Trace.Events[0]).Line);
         Assert.Equal(plain.Trace.Events.Skip(1), watched.Trace.Events.Skip(1));
         Assert.Empty(plain.Captures);
         Assert.NotNull(Assert.Single(watched.Captures).State);

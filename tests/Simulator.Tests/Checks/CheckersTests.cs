@@ -11,7 +11,7 @@ public class CheckersTests
     public void All_has_one_checker_per_invariant_with_distinct_names()
     {
         Assert.Equal(
-            ["Convergence", "Decryptability", "Parity", "ForkFreedom", "Integrity", "ExactlyOnce", "IdentityLiveness"],
+            ["Convergence", "Liveness", "Decryptability", "Parity", "ForkFreedom", "Integrity", "ExactlyOnce", "IdentityLiveness"],
             Checkers.All.Select(c => c.Name));
     }
 
@@ -26,9 +26,9 @@ public class CheckersTests
     private static List<TraceEvent> Broken()
     {
         var good = Clean();
-        var restore = new TraceEvent(0, 0, TraceKind.Restore) { Party = "alice", Epoch = 5, Detail = "depth=1" };
+        var restore = new RestoreEvent { Party = "alice", Epoch = 5, Depth = 1 };
         var trace = InsertAfter(good, good.Count - 1, restore, Epoch("alice", 6, "c6-again", "alice"), Send("alice", "d5", 6, 5));
-        var at = Find(trace, e => e.Kind == TraceKind.Outcome && e.PayloadId == 3);
+        var at = Find(trace, e => e is OutcomeEvent { PayloadId: 3 });
         return InsertAfter(trace, at, Fault("replay", "d3", "d3"), Deliver("alice", "d3"), Outcome("alice", "Delivered", 5, 3));
     }
 

@@ -9,7 +9,7 @@ public class ExactlyOnceCheckerTests
 {
     private static readonly ExactlyOnceChecker Checker = new();
     private static readonly List<TraceEvent> Good = Clean();
-    private static readonly int Payload3 = Find(Good, e => e.Kind == TraceKind.Outcome && e.PayloadId == 3);
+    private static readonly int Payload3 = Find(Good, e => e is OutcomeEvent { PayloadId: 3 });
 
     [Fact]
     public void Each_payload_delivered_once_passes() => AssertPasses(Checker, Good);
@@ -30,8 +30,8 @@ public class ExactlyOnceCheckerTests
     public void A_crash_and_restart_does_not_excuse_a_second_delivery()
     {
         var trace = InsertAfter(Good, Payload3,
-            new TraceEvent(0, 0, TraceKind.Crash) { Party = "alice", Detail = "down=100" },
-            new TraceEvent(0, 0, TraceKind.Restart) { Party = "alice", Epoch = 5 },
+            new CrashEvent { Party = "alice", DownMs = 100 },
+            new RestartEvent { Party = "alice", Epoch = 5 },
             Fault("duplicate", "d3", "d3"), Deliver("alice", "d3"), Outcome("alice", "Delivered", 5, 3));
         AssertFailsAt(Checker, trace, Payload3 + 5);
     }
@@ -39,7 +39,7 @@ public class ExactlyOnceCheckerTests
     [Fact]
     public void A_rollback_forgets_what_the_party_delivered()
     {
-        var restore = new TraceEvent(0, 0, TraceKind.Restore) { Party = "alice", Epoch = 4, Detail = "depth=1" };
+        var restore = new RestoreEvent { Party = "alice", Epoch = 4, Depth = 1 };
         AssertPasses(Checker, InsertAfter(Good, Payload3, restore, Deliver("alice", "d3"), Outcome("alice", "Delivered", 5, 3)));
         // The other party's rollback does not.
         var trace = InsertAfter(Good, Payload3, restore with { Party = "bob" }, Deliver("alice", "d3"), Outcome("alice", "Delivered", 5, 3));

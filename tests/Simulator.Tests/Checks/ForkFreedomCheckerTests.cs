@@ -14,31 +14,43 @@ public class ForkFreedomCheckerTests
     public void One_commit_per_epoch_across_both_parties_is_fork_free()
     {
         AssertPasses(Checker, Good);
-        Assert.Null(ForkFreedomChecker.FirstForkedEpoch(Good));
+        Assert.Null(new TraceQuery(Good).FirstForkedEpoch());
     }
 
     [Fact]
     public void Two_commits_for_one_epoch_fail_at_the_second()
     {
         // alice is rolled back to epoch 5 and commits epoch 6 again, with other bytes.
-        var restore = new TraceEvent(0, 0, TraceKind.Restore) { Party = "alice", Epoch = 5, Detail = "depth=1" };
+        var restore = new RestoreEvent { Party = "alice", Epoch = 5, Depth = 1 };
         var trace = InsertAfter(Good, Good.Count - 1, restore, Epoch("alice", 6, "c6-again", "alice"));
         var v = AssertFailsAt(Checker, trace, trace.Count - 1);
-        Assert.Contains("epoch 6 has two commits", v.Detail);
-        Assert.Equal(6UL, ForkFreedomChecker.FirstForkedEpoch(trace));
+        Assert.Contains("second commit for epoch 6 and no party ever detected", v.Detail);
+        Assert.Equal(6UL, new TraceQuery(trace).FirstForkedEpoch());
+        // With no rollback before it, a second commit is a fork outright.
+        var noRollback = InsertAfter(Good, Good.Count - 1, Epoch("alice", 6, "c6-again", "alice"));
+        Assert.Contains("epoch 6 has two commits", AssertFailsAt(Checker, noRollback, noRollback.Count - 1).Detail);
+    }
+
+    [Fact]
+    public void A_rollback_fork_that_the_peer_detects_passes()
+    {
+        var restore = new RestoreEvent { Party = "alice", Epoch = 5, Depth = 1 };
+        var trace = InsertAfter(Good, Good.Count - 1, restore, Epoch("alice", 6, "c6-again", "alice"), Send("alice", "d9", 6, 9),
+            Deliver("bob", "d9"), Outcome("bob", "Rejected:Fork", 6));
+        Assert.Contains("detected", AssertPasses(Checker, trace).Detail);
     }
 
     [Fact]
     public void The_same_commit_seen_again_after_a_restore_is_no_fork()
     {
-        var restore = new TraceEvent(0, 0, TraceKind.Restore) { Party = "bob", Epoch = 5, Detail = "depth=1" };
+        var restore = new RestoreEvent { Party = "bob", Epoch = 5, Depth = 1 };
         AssertPasses(Checker, InsertAfter(Good, Good.Count - 1, restore, Epoch("bob", 6, "c6", "alice")));
     }
 
     [Fact]
     public void A_receiver_that_reports_a_fork_fails()
     {
-        var at = Find(Good, e => e.Kind == TraceKind.Outcome && e.PayloadId == 4);
+        var at = Find(Good, e => e is OutcomeEvent { PayloadId: 4 });
         var trace = InsertAfter(Good, at, Deliver("bob", "d9"), Outcome("bob", "Rejected:Fork", 6));
         AssertFailsAt(Checker, trace, at + 2);
     }

@@ -9,15 +9,15 @@ public class IdentityLivenessCheckerTests
 {
     private static readonly IdentityLivenessChecker Checker = new();
     private static readonly List<TraceEvent> Good = Clean();
-    private static readonly int Edit = Find(Good, e => e.Kind == TraceKind.Send && e.CardVersion == 2);
-    private static readonly int Seen = Find(Good, e => e.Kind == TraceKind.Identity);
-    private static readonly int BobFinal = Find(Good, e => e.Kind == TraceKind.State && e.Party == "bob" && e.Epoch == 6);
+    private static readonly int Edit = Find(Good, e => e is SendEvent { CardVersion: 2 });
+    private static readonly int Seen = Find(Good, e => e is IdentityEvent);
+    private static readonly int BobFinal = Find(Good, e => e is StateEvent && e.Party == "bob" && e.Epoch == 6);
 
     [Fact]
     public void A_card_edit_seen_by_the_peer_passes_with_its_latency()
     {
         var v = AssertPasses(Checker, Good);
-        var latency = Assert.Single(IdentityLivenessChecker.Latencies(Good));
+        var latency = Assert.Single(IdentityLivenessChecker.Latencies(new TraceQuery(Good)));
         Assert.Equal(Good[Seen], latency.SeenAt);
         Assert.Equal(Good[Seen].T - Good[Edit].T, latency.LatencyMs);
         Assert.Equal(50, latency.LatencyMs);
@@ -29,7 +29,7 @@ public class IdentityLivenessCheckerTests
     {
         var trace = Remove(Good, Seen);
         AssertPasses(Checker, trace);
-        var latency = Assert.Single(IdentityLivenessChecker.Latencies(trace));
+        var latency = Assert.Single(IdentityLivenessChecker.Latencies(new TraceQuery(trace)));
         Assert.Equal(TraceKind.State, latency.SeenAt!.Kind);
         Assert.Equal(latency.SeenAt.T - trace[Edit].T, latency.LatencyMs);
     }
@@ -37,17 +37,17 @@ public class IdentityLivenessCheckerTests
     [Fact]
     public void A_card_edit_never_seen_fails_at_the_edit()
     {
-        var trace = Replace(Remove(Good, Seen), BobFinal - 1, e => e with { Detail = "peer_card=1 gc_hash=x6 agent=b1 peer_agent=a2" });
+        var trace = Replace<StateEvent>(Remove(Good, Seen), BobFinal - 1, e => e with { PeerCardVersion = 1 });
         var v = AssertFailsAt(Checker, trace, Edit);
         Assert.Contains("card version 2", v.Detail);
-        Assert.Null(Assert.Single(IdentityLivenessChecker.Latencies(trace)).LatencyMs);
+        Assert.Null(Assert.Single(IdentityLivenessChecker.Latencies(new TraceQuery(trace))).LatencyMs);
     }
 
     [Fact]
     public void An_older_card_version_seen_is_not_enough()
     {
-        var trace = Replace(Good, Seen, e => e with { CardVersion = 1 });
-        trace = Replace(trace, BobFinal, e => e with { Detail = "peer_card=1 gc_hash=x6 agent=b1 peer_agent=a2" });
+        var trace = Replace<IdentityEvent>(Good, Seen, e => e with { CardVersion = 1 });
+        trace = Replace<StateEvent>(trace, BobFinal, e => e with { PeerCardVersion = 1 });
         AssertFailsAt(Checker, trace, Edit);
     }
 
@@ -55,14 +55,14 @@ public class IdentityLivenessCheckerTests
     public void Seen_by_the_editor_itself_is_not_enough()
     {
         var trace = Replace(Good, Seen, e => e with { Party = "alice", Peer = "alice" });
-        trace = Replace(trace, BobFinal, e => e with { Detail = "peer_card=1 gc_hash=x6 agent=b1 peer_agent=a2" });
+        trace = Replace<StateEvent>(trace, BobFinal, e => e with { PeerCardVersion = 1 });
         AssertFailsAt(Checker, trace, Edit);
     }
 
     [Fact]
     public void No_edits_pass()
     {
-        var trace = Replace(Good, Edit, e => e with { Detail = null, CardVersion = null });
+        var trace = Replace<SendEvent>(Good, Edit, e => e with { CardEdit = false, CardVersion = null });
         Assert.Contains("no card edits", AssertPasses(Checker, trace).Detail);
     }
 }

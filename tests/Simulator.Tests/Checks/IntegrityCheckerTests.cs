@@ -9,7 +9,7 @@ public class IntegrityCheckerTests
 {
     private static readonly IntegrityChecker Checker = new();
     private static readonly List<TraceEvent> Good = Clean();
-    private static readonly int AfterPayload4 = Find(Good, e => e.Kind == TraceKind.Outcome && e.PayloadId == 4);
+    private static readonly int AfterPayload4 = Find(Good, e => e is OutcomeEvent { PayloadId: 4 });
 
     [Fact]
     public void Unaltered_datagrams_from_the_peer_may_be_delivered() => AssertPasses(Checker, Good);
@@ -54,8 +54,8 @@ public class IntegrityCheckerTests
     [Fact]
     public void A_delivered_payload_other_than_the_one_sent_fails()
     {
-        var outcome = Find(Good, e => e.Kind == TraceKind.Outcome && e.PayloadId == 3);
-        AssertFailsAt(Checker, Replace(Good, outcome, e => e with { PayloadId = 4 }), outcome);
+        var outcome = Find(Good, e => e is OutcomeEvent { PayloadId: 3 });
+        AssertFailsAt(Checker, Replace<OutcomeEvent>(Good, outcome, e => e with { PayloadId = 4 }), outcome);
     }
 
     [Theory]
@@ -77,7 +77,7 @@ public class IntegrityCheckerTests
     public void A_replay_that_overtakes_a_lost_original_may_deliver_it_once()
     {
         // The original d3 is dropped; a replay of it is the first copy to arrive: Delivered once is right.
-        var deliver = Find(Good, e => e.Kind == TraceKind.Deliver && e.Datagram == "d3");
+        var deliver = Find(Good, e => e is DeliverEvent && e.Datagram == "d3");
         var trace = InsertAfter(Good, deliver - 1, Fault("drop", "d3", null), Fault("replay", "d3", "d3"));
         AssertPasses(Checker, trace);
     }
@@ -85,7 +85,7 @@ public class IntegrityCheckerTests
     [Fact]
     public void After_a_rollback_a_replay_may_be_delivered_again()
     {
-        var restore = new TraceEvent(0, 0, TraceKind.Restore) { Party = "alice", Epoch = 3, Detail = "depth=4" };
+        var restore = new RestoreEvent { Party = "alice", Epoch = 3, Depth = 4 };
         AssertPasses(Checker, InsertAfter(Good, AfterPayload4, restore, Fault("replay", "d1", "d1"), Deliver("alice", "d1"), Outcome("alice", "Delivered", 3, 1)));
     }
 }

@@ -12,30 +12,33 @@ internal sealed class TraceScenario
     private readonly List<TraceEvent> _events = [];
     private long _t;
 
-    public TraceEvent Add(TraceKind kind, long dt = 10, string? party = null, Func<TraceEvent, TraceEvent>? with = null)
-    {
-        _t += dt;
-        var e = new TraceEvent(_t, _events.Count, kind) { Party = party };
-        if (with is not null) e = with(e);
-        _events.Add(e);
-        return e;
-    }
-
     public List<TraceEvent> Events => _events;
 
-    public static TraceEvent Send(string party, string dgram, ulong epoch, long payload, ulong? card = null) =>
-        new(0, 0, TraceKind.Send) { Party = party, Datagram = dgram, Epoch = epoch, PayloadId = payload, CardVersion = card, Detail = card is null ? null : "card_edit" };
-    public static TraceEvent Deliver(string party, string dgram) => new(0, 0, TraceKind.Deliver) { Party = party, Datagram = dgram };
-    public static TraceEvent Outcome(string party, string outcome, ulong? epoch, long? payload = null) =>
-        new(0, 0, TraceKind.Outcome) { Party = party, Outcome = outcome, Epoch = epoch, PayloadId = outcome == "Delivered" ? payload : null };
-    public static TraceEvent Epoch(string party, ulong epoch, string commit, string committer) =>
-        new(0, 0, TraceKind.Epoch) { Party = party, Epoch = epoch, CommitHash = commit, Detail = $"committer={committer}" };
-    public static TraceEvent Fault(string fault, string? dgram, string? newId) =>
-        new(0, 0, TraceKind.Fault) { Fault = fault, Datagram = dgram, Detail = newId is null ? null : $"deliver={newId}" };
-    public static TraceEvent Identity(string party, string peer, ulong card, string agent) =>
-        new(0, 0, TraceKind.Identity) { Party = party, Peer = peer, CardVersion = card, Agent = agent };
-    public static TraceEvent State(string party, ulong epoch, string auth, string tree, ulong card, ulong peerCard, string context, string agent, string peerAgent) =>
-        new(0, 0, TraceKind.State) { Party = party, Epoch = epoch, EpochAuth = auth, TreeHash = tree, CardVersion = card, Detail = $"peer_card={peerCard} gc_hash={context} agent={agent} peer_agent={peerAgent}" };
+    /// <summary>Appends an event 10 ms after the previous one, numbered.</summary>
+    public TraceEvent Add(TraceEvent e, long dt = 10)
+    {
+        Put(e, dt);
+        return _events[^1];
+    }
+
+    public static SendEvent Send(string party, string dgram, ulong epoch, long payload, ulong? card = null) =>
+        new() { Party = party, Datagram = dgram, Epoch = epoch, PayloadId = payload, CardVersion = card, CardEdit = card is not null };
+    public static DeliverEvent Deliver(string party, string dgram) => new() { Party = party, Datagram = dgram };
+    public static OutcomeEvent Outcome(string party, string outcome, ulong? epoch, long? payload = null, string? detail = null)
+    {
+        var parts = outcome.Split(':', 2);
+        return new() { Party = party, Result = parts[0], Reason = parts.Length > 1 ? parts[1] : null, Detail = detail, Epoch = epoch, PayloadId = outcome == "Delivered" ? payload : null };
+    }
+    public static EpochEvent Epoch(string party, ulong epoch, string commit, string? committer) =>
+        new() { Party = party, Epoch = epoch, CommitHash = commit, Committer = committer };
+    public static FaultEvent Fault(string fault, string? dgram, string? newId) => new() { Fault = fault, Datagram = dgram, DeliverId = newId };
+    public static IdentityEvent Identity(string party, string peer, ulong card, string agent) =>
+        new() { Party = party, Peer = peer, CardVersion = card, Agent = agent };
+    public static JoinedEvent Joined(string party, ulong epoch, ulong welcome, string role) =>
+        new() { Party = party, Epoch = epoch, WelcomeEpoch = welcome, Role = role };
+    public static PhaseEvent Phase(string phase) => new() { Phase = phase };
+    public static StateEvent State(string party, ulong epoch, string auth, string tree, ulong card, ulong peerCard, string context, string agent, string peerAgent) =>
+        new() { Party = party, Joined = true, Epoch = epoch, EpochAuth = auth, TreeHash = tree, CardVersion = card, PeerCardVersion = peerCard, GroupContextHash = context, Agent = agent, PeerAgent = peerAgent };
 
     private void Put(TraceEvent e, long dt = 10) { _t += dt; _events.Add(e with { T = _t, Seq = _events.Count }); }
 
@@ -48,22 +51,22 @@ internal sealed class TraceScenario
     public static List<TraceEvent> Clean(int retention = 2)
     {
         var s = new TraceScenario();
-        s.Put(new TraceEvent(0, 0, TraceKind.Options) { Detail = $"SEED=42 retention_window={retention} faults=none" }, 0);
-        s.Put(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "safety" }, 0);
-        s.Put(new TraceEvent(0, 0, TraceKind.Joined) { Party = "bob", Epoch = 3, Detail = "welcome_epoch=3 role=acceptor" });
+        s.Put(new OptionsEvent { Seed = "42", RetentionWindow = retention, Line = $"SEED=42 retention_window={retention} faults=none" }, 0);
+        s.Put(Phase(PhaseEvent.Safety), 0);
+        s.Put(Joined("bob", 3, 3, JoinedEvent.Acceptor));
         s.Put(Send("bob", "d1", 3, 1));
         s.Put(Deliver("alice", "d1"), 50);
         s.Put(Outcome("alice", "Delivered", 3, 1), 0);
-        s.Put(new TraceEvent(0, 0, TraceKind.Joined) { Party = "alice", Epoch = 3, Detail = "welcome_epoch=3 role=inviter" }, 0);
+        s.Put(Joined("alice", 3, 3, JoinedEvent.Inviter), 0);
         s.Put(Epoch("alice", 4, "c4", "alice"));
         s.Put(Send("alice", "d2", 4, 2, card: 2), 0);
         s.Put(Deliver("bob", "d2"), 50);
         s.Put(Outcome("bob", "Delivered", 4, 2), 0);
         s.Put(Epoch("bob", 4, "c4", "alice"), 0);
         s.Put(Identity("bob", "alice", 2, "a2"), 0);
-        s.Put(new TraceEvent(0, 0, TraceKind.State) { Party = "alice", Epoch = 4, EpochAuth = "e4", TreeHash = "t4", CardVersion = 2, Detail = "peer_card=1 gc_hash=x4 agent=a2 peer_agent=b1" });
-        s.Put(new TraceEvent(0, 0, TraceKind.State) { Party = "bob", Epoch = 4, EpochAuth = "e4", TreeHash = "t4", CardVersion = 1, Detail = "peer_card=2 gc_hash=x4 agent=b1 peer_agent=a2" }, 0);
-        s.Put(new TraceEvent(0, 0, TraceKind.Phase) { Detail = "liveness" }, 0);
+        s.Put(State("alice", 4, "e4", "t4", 2, 1, "x4", "a2", "b1"));
+        s.Put(State("bob", 4, "e4", "t4", 1, 2, "x4", "b1", "a2"), 0);
+        s.Put(Phase(PhaseEvent.Liveness), 0);
         s.Put(Epoch("bob", 5, "c5", "bob"));
         s.Put(Send("bob", "d3", 5, 3), 0);
         s.Put(Deliver("alice", "d3"), 50);
@@ -92,6 +95,10 @@ internal sealed class TraceScenario
         list[index] = change(list[index]) with { T = list[index].T, Seq = list[index].Seq };
         return list;
     }
+
+    /// <summary>Replaces the event at <paramref name="index"/>, of kind <typeparamref name="T"/>, by its changed copy.</summary>
+    public static List<TraceEvent> Replace<T>(IReadOnlyList<TraceEvent> trace, int index, Func<T, TraceEvent> change) where T : TraceEvent =>
+        Replace(trace, index, e => change((T)e));
 
     /// <summary>Inserts events after <paramref name="index"/> (at its time) and renumbers.</summary>
     public static List<TraceEvent> InsertAfter(IReadOnlyList<TraceEvent> trace, int index, params TraceEvent[] events)

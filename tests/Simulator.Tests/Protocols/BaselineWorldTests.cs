@@ -37,14 +37,14 @@ public sealed class BaselineWorldTests(WorldFixture fixture) : IClassFixture<Wor
     public void A_clean_chat_delivers_every_message_and_the_checkers_the_protocol_claims_hold(string protocol)
     {
         var r = fixture.Run(Chat(protocol, 11));
-        var sent = r.Safety().Where(e => e.Kind == TraceKind.Send && e.PayloadId is not null).Select(e => e.PayloadId!.Value).Distinct().ToList();
-        var delivered = r.Of(TraceKind.Outcome).Where(e => e.Outcome == "Delivered").Select(e => e.PayloadId!.Value).ToHashSet();
+        var sent = r.Safety().OfType<SendEvent>().Where(e => e.PayloadId is not null).Select(e => e.PayloadId!.Value).Distinct().ToList();
+        var delivered = r.Of(TraceKind.Outcome).OfType<OutcomeEvent>().Where(e => e.Result == OutcomeEvent.Delivered).Select(e => e.PayloadId!.Value).ToHashSet();
         Assert.Equal(12, sent.Count);
         Assert.All(sent, p => Assert.Contains(p, delivered));
         var verdicts = Checkers.Run(r.Trace.Events);
         Assert.Equal(Checkers.For(ProtocolCatalog.ClaimsOf(protocol)).Select(c => c.Name), verdicts.Select(v => v.Name));
         Assert.All(verdicts, v => Assert.True(v.Passed, v.ToString()));
-        Assert.Contains($"protocol={protocol}", r.Trace.Events[0].Detail);
+        Assert.Equal(protocol, ((OptionsEvent)r.Trace.Events[0]).Protocol);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class ProtocolSeamTests(ITestOutputHelper output) : Akka.TestKit.X
         bob.Tell(new PartyActor.Deliver([1, 2, 3]), TestActor);
         var released = ExpectMsg<PartyActor.PartyReply>(Wait);
         var o = Assert.Single(released.Datagrams);
-        var send = Assert.Single(released.Events, e => e.Kind == TraceKind.Send);
+        var send = Assert.IsType<SendEvent>(Assert.Single(released.Events, e => e.Kind == TraceKind.Send));
         Assert.Equal(7, send.PayloadId);
         Assert.Equal(TraceLog.IdOf(o.Datagram), send.Datagram);
         bob.Tell(new PartyActor.GetDisk(), TestActor);

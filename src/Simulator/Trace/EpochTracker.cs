@@ -1,13 +1,11 @@
-using Sim.Simulator.Trace;
-
-namespace Sim.Simulator.Checks;
+namespace Sim.Simulator.Trace;
 
 /// <summary>
 /// Each party's current epoch while walking a trace: set by its Joined and Epoch events; a Restart
-/// or Restore loads a saved state, so it sets the epoch that event names (Epoch field) or, when it
-/// names none, makes it unknown until the party's next Epoch event.
+/// or Restore loads a saved state, so it sets the epoch that event names or, when it names none,
+/// makes it unknown until the party's next Epoch event.
 /// </summary>
-internal sealed class EpochTracker
+public sealed class EpochTracker
 {
     private readonly Dictionary<string, ulong?> _epochs = new(StringComparer.Ordinal);
 
@@ -15,12 +13,12 @@ internal sealed class EpochTracker
     public void Observe(TraceEvent e)
     {
         if (e.Party is not { } p) return;
-        switch (e.Kind)
+        switch (e)
         {
-            case TraceKind.Joined or TraceKind.Epoch when e.Epoch is { } epoch:
+            case JoinedEvent or EpochEvent when e.Epoch is { } epoch:
                 _epochs[p] = epoch;
                 break;
-            case TraceKind.Restart or TraceKind.Restore:
+            case RestartEvent or RestoreEvent:
                 _epochs[p] = e.Epoch;
                 break;
         }

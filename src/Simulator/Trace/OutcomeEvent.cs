@@ -1,0 +1,27 @@
+namespace Sim.Simulator.Trace;
+
+/// <summary>
+/// What Receive returned at Party for the bytes of the Deliver event just before it (written after
+/// the Joined/Epoch/Identity events the datagram caused): <see cref="Result"/> Delivered, Duplicate,
+/// Expired, Rejected (or another outcome the engine defines), the rejection <see cref="Reason"/> and
+/// its <see cref="Detail"/> text (engine text: names fields, never secrets). Epoch is the datagram's
+/// epoch when known; PayloadId on Delivered.
+/// </summary>
+public sealed record OutcomeEvent : TraceEvent
+{
+    public const string Delivered = "Delivered";
+    public const string Duplicate = "Duplicate";
+    public const string Expired = "Expired";
+    public const string Rejected = "Rejected";
+
+    public override TraceKind Kind => TraceKind.Outcome;
+    public string Result { get; init; } = Rejected;
+    public string? Reason { get; init; }
+    public string? Detail { get; init; }
+    public long? PayloadId { get; init; }
+
+    /// <summary>"Delivered", "Duplicate", "Expired" or "Rejected:Reason": the name counts and tables use.</summary>
+    public string Name => Reason is null ? Result : $"{Result}:{Reason}";
+
+    public bool IsDelivered => Result == Delivered;
+}

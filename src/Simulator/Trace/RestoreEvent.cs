@@ -1,0 +1,11 @@
+namespace Sim.Simulator.Trace;
+
+/// <summary>A party was restored from an older save (a rollback): Epoch and <see cref="CommitHash"/> of the state loaded, <see cref="Depth"/> as the script gave it. No Epoch event is written for the move back.</summary>
+public sealed record RestoreEvent : TraceEvent
+{
+    public override TraceKind Kind => TraceKind.Restore;
+    public string? CommitHash { get; init; }
+    public int Depth { get; init; }
+    /// <summary>Saves discarded by the restore (the newer ones).</summary>
+    public int SavesLost { get; init; }
+}

@@ -1,0 +1,12 @@
+namespace Sim.Simulator.Trace;
+
+/// <summary>A party handed a datagram to the network (after persisting the state that made it): Epoch is the datagram's epoch.</summary>
+public sealed record SendEvent : TraceEvent
+{
+    public override TraceKind Kind => TraceKind.Send;
+    public long? PayloadId { get; init; }
+    /// <summary>The send asked for a card edit; <see cref="CardVersion"/> is the version it asks for (IdentityLiveness follows it to the peer).</summary>
+    public bool CardEdit { get; init; }
+    public bool RollOver { get; init; }
+    public ulong? CardVersion { get; init; }
+}
