@@ -237,22 +237,25 @@ internal static class HpkeLabels
     public static byte[] LabeledExtract(HashKdf kdf, ReadOnlySpan<byte> suiteId, ReadOnlySpan<byte> salt, string label, ReadOnlySpan<byte> ikm)
     {
         int labelLength = Encoding.ASCII.GetByteCount(label);
-        var labeled = new byte[Version.Length + suiteId.Length + labelLength + ikm.Length];
-        var s = labeled.AsSpan();
+        int total = Version.Length + suiteId.Length + labelLength + ikm.Length;
+        // The labelled IKM holds the secret IKM: zeroed after use (on the stack when small).
+        Span<byte> labeled = total <= 256 ? stackalloc byte[total] : new byte[total];
+        var s = labeled;
         Version.CopyTo(s); s = s[Version.Length..];
         suiteId.CopyTo(s); s = s[suiteId.Length..];
         Encoding.ASCII.GetBytes(label, s); s = s[labelLength..];
         ikm.CopyTo(s);
         var prk = kdf.Extract(salt, labeled);
-        Array.Clear(labeled);
+        labeled.Clear();
         return prk;
     }
 
     public static byte[] LabeledExpand(HashKdf kdf, ReadOnlySpan<byte> suiteId, ReadOnlySpan<byte> prk, string label, ReadOnlySpan<byte> info, int length)
     {
         int labelLength = Encoding.ASCII.GetByteCount(label);
-        var labeled = new byte[2 + Version.Length + suiteId.Length + labelLength + info.Length];
-        var s = labeled.AsSpan();
+        int total = 2 + Version.Length + suiteId.Length + labelLength + info.Length;
+        Span<byte> labeled = total <= 256 ? stackalloc byte[total] : new byte[total];
+        var s = labeled;
         s[0] = (byte)(length >> 8); s[1] = (byte)length; s = s[2..];
         Version.CopyTo(s); s = s[Version.Length..];
         suiteId.CopyTo(s); s = s[suiteId.Length..];

@@ -10,6 +10,8 @@ public sealed class Hpke
     private readonly HashKdf _kdf;
     private readonly Aead _aead;
     private readonly byte[] _suiteId;
+    // psk_id_hash = LabeledExtract("", "psk_id_hash", psk_id) with mode_base's empty psk_id: a constant of the suite.
+    private byte[]? _pskIdHash;
 
     public Hpke(IKem kem, HashKdf kdf, Aead aead)
     {
@@ -67,7 +69,7 @@ public sealed class Hpke
     {
         CryptoCounters.Count(CryptoOp.HpkeSetup);
         // RFC 9180 §5.1 with mode_base: psk = psk_id = "".
-        var pskIdHash = HpkeLabels.LabeledExtract(_kdf, _suiteId, default, "psk_id_hash", default);
+        var pskIdHash = _pskIdHash ??= HpkeLabels.LabeledExtract(_kdf, _suiteId, default, "psk_id_hash", default);
         var infoHash = HpkeLabels.LabeledExtract(_kdf, _suiteId, default, "info_hash", info);
         var context = new byte[1 + pskIdHash.Length + infoHash.Length];
         context[0] = 0x00;
@@ -77,9 +79,9 @@ public sealed class Hpke
         Array.Clear(sharedSecret);
         var key = HpkeLabels.LabeledExpand(_kdf, _suiteId, secret, "key", context, _aead.KeyLength);
         var baseNonce = HpkeLabels.LabeledExpand(_kdf, _suiteId, secret, "base_nonce", context, Aead.NonceLength);
-        var exporter = HpkeLabels.LabeledExpand(_kdf, _suiteId, secret, "exp", context, _kdf.Length);
-        Array.Clear(secret);
-        return new HpkeContext(_kdf, _aead, _suiteId, key, baseNonce, exporter);
+        // exporter_secret is derived on the first Export only (MLS never exports from its single-shot
+        // HPKE): the context keeps the secret until it is disposed.
+        return new HpkeContext(_kdf, _aead, _suiteId, key, baseNonce, secret, context);
     }
 }
 
@@ -91,17 +93,20 @@ public sealed class HpkeContext : IDisposable
     private readonly byte[] _suiteId;
     private readonly byte[] _key;
     private readonly byte[] _baseNonce;
-    private readonly byte[] _exporterSecret;
+    private readonly byte[] _secret;
+    private readonly byte[] _keyScheduleContext;
+    private byte[]? _exporterSecret;
     private ulong _sequence;
 
-    internal HpkeContext(HashKdf kdf, Aead aead, byte[] suiteId, byte[] key, byte[] baseNonce, byte[] exporterSecret)
+    internal HpkeContext(HashKdf kdf, Aead aead, byte[] suiteId, byte[] key, byte[] baseNonce, byte[] secret, byte[] keyScheduleContext)
     {
         _kdf = kdf;
         _aead = aead;
         _suiteId = suiteId;
         _key = key;
         _baseNonce = baseNonce;
-        _exporterSecret = exporterSecret;
+        _secret = secret;
+        _keyScheduleContext = keyScheduleContext;
     }
 
     private byte[] NextNonce()
@@ -126,13 +131,18 @@ public sealed class HpkeContext : IDisposable
     }
 
     /// <summary>Export(exporter_context, L) of RFC 9180 §5.3.</summary>
-    public byte[] Export(ReadOnlySpan<byte> exporterContext, int length) =>
-        HpkeLabels.LabeledExpand(_kdf, _suiteId, _exporterSecret, "sec", exporterContext, length);
+    public byte[] Export(ReadOnlySpan<byte> exporterContext, int length)
+    {
+        // RFC 9180 §5.1: exporter_secret = LabeledExpand(secret, "exp", key_schedule_context, Nh).
+        var exporter = _exporterSecret ??= HpkeLabels.LabeledExpand(_kdf, _suiteId, _secret, "exp", _keyScheduleContext, _kdf.Length);
+        return HpkeLabels.LabeledExpand(_kdf, _suiteId, exporter, "sec", exporterContext, length);
+    }
 
     public void Dispose()
     {
         Array.Clear(_key);
         Array.Clear(_baseNonce);
-        Array.Clear(_exporterSecret);
+        Array.Clear(_secret);
+        if (_exporterSecret is not null) Array.Clear(_exporterSecret);
     }
 }

@@ -91,7 +91,7 @@ public sealed class DeterministicRandomSource : IRandomSource
             if (_blockUsed == _block.Length)
             {
                 System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(counter, _counter++);
-                HMACSHA256.HashData(_key, counter, _block);
+                HashKdf.Sha256.Hmac(_key, counter, _block);
                 _blockUsed = 0;
             }
             int n = Math.Min(destination.Length, _block.Length - _blockUsed);

@@ -71,7 +71,7 @@ internal static class ProposalList
             diff.UpdateLeaf(leaf, update.LeafNode);
             if (leaf == state.OwnLeafIndex)
             {
-                if (p.Own is null || !Tls.Serialize(p.Own.LeafNode).AsSpan().SequenceEqual(Tls.Serialize(update.LeafNode)))
+                if (p.Own is null || !(ReferenceEquals(p.Own.LeafNode, update.LeafNode) || Tls.SameEncoding(p.Own.LeafNode, update.LeafNode)))
                     // Only our own cached Updates can name our leaf (§12.2 refuses an Update by the committer,
                     // and one of ours received back is refused on receipt), and each keeps its key: a bug.
                     throw new MlsInternalException("a Commit takes an Update of our leaf we hold no key for");

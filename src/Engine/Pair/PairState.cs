@@ -114,10 +114,8 @@ internal sealed record PairState
     public PairState Pruned(PairOptions options)
     {
         ulong oldest = Oldest(options.Horizon);
-        var keys = HeaderKeys;
-        foreach (var e in keys.Keys.Where(e => e < oldest).ToList()) keys = keys.Remove(e);
-        var hashes = StapleHashes;
-        foreach (var e in hashes.Keys.Where(e => e < oldest).ToList()) hashes = hashes.Remove(e);
+        var keys = DropBelow(HeaderKeys, oldest);
+        var hashes = DropBelow(StapleHashes, oldest);
         bool welcomeHeld = WelcomeEpoch >= Oldest(options.WelcomeHorizon);
         return this with
         {
@@ -126,6 +124,18 @@ internal sealed record PairState
             InvitationInitPrivateKey = welcomeHeld ? InvitationInitPrivateKey : null,
             InvitationInitKey = Epoch == WelcomeEpoch ? InvitationInitKey : null,
         };
+    }
+
+    /// <summary>The map without its epochs below <paramref name="oldest"/> (the same instance when none is).</summary>
+    private static ImmutableSortedDictionary<ulong, byte[]> DropBelow(ImmutableSortedDictionary<ulong, byte[]> map, ulong oldest)
+    {
+        List<ulong>? drop = null;
+        foreach (var (epoch, _) in map)
+        {
+            if (epoch >= oldest) break; // ascending epochs
+            (drop ??= []).Add(epoch);
+        }
+        return drop is null ? map : map.RemoveRange(drop);
     }
 
     private ulong Oldest(int horizon) => Epoch > (ulong)horizon ? Epoch - (ulong)horizon : 0;

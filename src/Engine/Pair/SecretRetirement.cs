@@ -22,19 +22,29 @@ internal static class SecretRetirement
     /// <summary>Zeroes what <paramref name="old"/> holds and <paramref name="next"/> does not; returns how many holders were zeroed.</summary>
     public static int Retire(PairState old, PairState next)
     {
-        // One set per thread, cleared after use (it holds only references, and keeps its capacity):
-        // a state holds ~70 holders (H header keys), so a fresh set per swap would be ~5 KB of garbage.
+        // One set per thread, cleared after use (it holds only references, and keeps its capacity).
         var seen = t_seen ??= new HashSet<object>(ReferenceEqualityComparer.Instance);
         try
         {
-            foreach (var holder in Holders(next)) seen.Add(holder);
+            foreach (var holder in Holders(next, headerKeys: false)) seen.Add(holder);
             int zeroed = 0;
-            foreach (var holder in Holders(old))
+            foreach (var holder in Holders(old, headerKeys: false))
             {
                 if (!seen.Add(holder)) continue;
                 Zero(holder);
                 zeroed++;
             }
+            // The H header keys (most of the holders) by epoch instead of through the set: a key the
+            // next state keeps is under the same epoch (or the map is the same one); only the rest is
+            // looked for anywhere else in the next state before it is zeroed.
+            if (!ReferenceEquals(old.HeaderKeys, next.HeaderKeys))
+                foreach (var (epoch, key) in old.HeaderKeys)
+                {
+                    if (next.HeaderKeys.TryGetValue(epoch, out var kept) && ReferenceEquals(kept, key)) continue;
+                    if (!seen.Add(key) || HoldsHeaderKey(next, key)) continue;
+                    Zero(key);
+                    zeroed++;
+                }
             return zeroed;
         }
         finally { seen.Clear(); }
@@ -42,8 +52,17 @@ internal static class SecretRetirement
 
     [ThreadStatic] private static HashSet<object>? t_seen;
 
+    private static bool HoldsHeaderKey(PairState s, byte[] key)
+    {
+        foreach (var (_, held) in s.HeaderKeys)
+            if (ReferenceEquals(held, key)) return true;
+        return false;
+    }
+
     /// <summary>Every object of a state that holds secret bytes.</summary>
-    internal static IEnumerable<object> Holders(PairState s)
+    internal static IEnumerable<object> Holders(PairState s) => Holders(s, headerKeys: true);
+
+    private static IEnumerable<object> Holders(PairState s, bool headerKeys)
     {
         var g = s.Group;
         yield return g.Secrets;
@@ -62,7 +81,8 @@ internal static class SecretRetirement
             yield return own.LeafPrivateKey;
             if (own.SignaturePrivateKey is { } key) yield return key;
         }
-        foreach (var key in s.HeaderKeys.Values) yield return key;
+        if (headerKeys)
+            foreach (var key in s.HeaderKeys.Values) yield return key;
         if (s.PendingAgentPrivateKey is { } agent) yield return agent;
         if (s.InvitationInitPrivateKey is { } init) yield return init;
     }

@@ -46,19 +46,19 @@ internal sealed class TreeKemPrivate
     public byte[]? PrivateKeyOf(uint node) =>
         node == 2 * LeafIndex ? _leafPrivateKey : _nodeKeys.TryGetValue(node, out var k) ? k : null;
 
-    public TreeKemPrivate Clone()
+    public TreeKemPrivate Clone() => CopyWithLeaf(_leafPrivateKey.ToArray());
+
+    /// <summary>A copy of the node keys with <paramref name="leafPrivateKey"/> (taken over) as the leaf key:
+    /// the old leaf key is not copied only to be dropped (an unzeroed copy of a secret).</summary>
+    private TreeKemPrivate CopyWithLeaf(byte[] leafPrivateKey)
     {
         var nodeKeys = new SortedDictionary<uint, byte[]>();
         foreach (var (node, key) in _nodeKeys) nodeKeys[node] = key.ToArray();
-        return new(LeafIndex, _leafPrivateKey.ToArray(), nodeKeys, new Dictionary<uint, byte[]>(_publicKeys));
+        return new(LeafIndex, leafPrivateKey, nodeKeys, new Dictionary<uint, byte[]>(_publicKeys));
     }
 
     /// <summary>A copy with a new leaf private key (after this member's Update proposal is committed).</summary>
-    public TreeKemPrivate WithLeafPrivateKey(ReadOnlySpan<byte> leafPrivateKey)
-    {
-        var copy = Clone();
-        return new TreeKemPrivate(LeafIndex, leafPrivateKey.ToArray(), copy._nodeKeys, copy._publicKeys);
-    }
+    public TreeKemPrivate WithLeafPrivateKey(ReadOnlySpan<byte> leafPrivateKey) => CopyWithLeaf(leafPrivateKey.ToArray());
 
     /// <summary>A copy where <paramref name="node"/>'s private key is derived from <paramref name="pathSecret"/> (§7.4); returns the derived public key too.</summary>
     public (TreeKemPrivate Private, byte[] PublicKey) WithPathSecret(CipherSuite suite, uint node, ReadOnlySpan<byte> pathSecret)
@@ -136,7 +136,7 @@ internal sealed class TreeKemPrivate
     /// <summary>A copy without the keys of <paramref name="dropped"/> and with the derived key pairs <paramref name="added"/> (private keys taken over).</summary>
     internal TreeKemPrivate WithNodeKeys(IEnumerable<uint> dropped, IEnumerable<(uint Node, KeyPair Pair)> added, byte[]? leafPrivateKey = null)
     {
-        var copy = Clone();
+        var copy = CopyWithLeaf(leafPrivateKey ?? _leafPrivateKey.ToArray());
         foreach (var d in dropped)
         {
             if (copy._nodeKeys.Remove(d, out var old)) CryptographicOperations.ZeroMemory(old);
@@ -147,8 +147,7 @@ internal sealed class TreeKemPrivate
             copy._nodeKeys[n] = pair.PrivateKey;
             copy._publicKeys[n] = pair.PublicKey;
         }
-        if (leafPrivateKey is null) return copy;
-        return new TreeKemPrivate(LeafIndex, leafPrivateKey, copy._nodeKeys, copy._publicKeys);
+        return copy;
     }
 
     private IEnumerable<(uint Node, byte[] Key)> AllKeys()
