@@ -8,7 +8,7 @@ namespace Sim.Engine.Crypto;
 /// one-shot HMACSHA256.HashData: on OpenSSL 3 that builds (fetches) a MAC context on every call, which
 /// measured about twice the cost of the two hashes, and a PairMLS datagram computes ~90 HMACs (HKDF).
 /// </summary>
-public sealed class HashKdf
+internal sealed class HashKdf
 {
     public static readonly HashKdf Sha256 = new(HashAlgorithmName.SHA256, 32, 0x0001);
     public static readonly HashKdf Sha384 = new(HashAlgorithmName.SHA384, 48, 0x0002);
