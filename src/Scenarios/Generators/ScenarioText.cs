@@ -155,6 +155,11 @@ public static class ScenarioText
             if (count is < 1 or > MaxBurst) throw new FormatException($"burst count {args[1]} is outside 1..{MaxBurst}");
             return new ScriptOp.Burst(PartyNamed(args[0]), count, args.Length == 3 ? PayloadSize(args[2]) : 8);
         }
+        if (name == "crashat")
+        {
+            if (args.Length != 2) throw new FormatException("crashat takes a party and a crash point (send_before_persist, send_after_persist, receive_before_persist)");
+            return new ScriptOp.CrashAt(PartyNamed(args[0]), CrashPoints.Parse(args[1]));
+        }
         if (args.Length != 2) throw new FormatException($"{name} takes a party and a number");
         var party = PartyNamed(args[0]);
         return name switch

@@ -28,6 +28,12 @@ public abstract record ScriptOp
     public sealed record Crash(Party Party, long DownMs) : ScriptOp;
 
     /// <summary>
+    /// The party's next Send (or next Receive that changes its state) crashes at <paramref name="Point"/>, inside
+    /// it: the party actor fails, its supervisor restarts it and it reloads its last persisted state.
+    /// </summary>
+    public sealed record CrashAt(Party Party, CrashPoint Point) : ScriptOp;
+
+    /// <summary>
     /// The party is rolled back to the state it saved <paramref name="Depth"/> saves (sends, deliveries) ago;
     /// newer saves are lost. This can make it commit twice for one epoch (a fork the checkers must catch).
     /// The depth counts from either end: 0 is the newest save, a negative depth counts from the oldest
@@ -53,6 +59,7 @@ public abstract record ScriptOp
         RollOverAgent s => $"rollover({s.Party.Name()},{I(s.PayloadBytes)})",
         GoOffline s => $"offline({s.Party.Name()},{I(s.DurationMs)})",
         Crash s => $"crash({s.Party.Name()},{I(s.DownMs)})",
+        CrashAt s => $"crashat({s.Party.Name()},{s.Point.Name()})",
         Restore s => $"restore({s.Party.Name()},{I(s.Depth)})",
         Wait s => $"wait({I(s.DurationMs)})",
         Burst s => s.PayloadBytes == 8 ? $"burst({s.Party.Name()},{I(s.Count)})" : $"burst({s.Party.Name()},{I(s.Count)},{I(s.PayloadBytes)})",

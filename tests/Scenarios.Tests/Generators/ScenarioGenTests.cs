@@ -29,6 +29,9 @@ public sealed class ScenarioGenTests
         Assert.True(Share(s => s.Faults.Partitions.Count > 0) > 0.3);
         Assert.True(Share(s => s.Faults.AliceToBob.CorruptProbability > 0 || s.Faults.AliceToBob.InjectProbability > 0 || s.Faults.AliceToBob.ReplayProbability > 0) > 0.2);
         Assert.True(Share(s => s.Faults == FaultProfile.None || Scenario.SameFaults(s.Faults, FaultProfile.None)) > 0.05);
+        // Crash points inside Send and Receive, of each kind.
+        foreach (var point in CrashPoints.All)
+            Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.CrashAt c && c.Point == point)) > 0.03, $"crash point {point}");
         // The insider who holds header keys and re-seals altered copies, in a good share of worlds.
         Assert.True(Share(s => s.Faults.CanInsider) > 0.15);
         Assert.True(Sample(GenOptions.Honest with { Hostile = false }).All(s => !s.Faults.CanInsider));

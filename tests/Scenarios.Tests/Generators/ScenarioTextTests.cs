@@ -38,6 +38,17 @@ public sealed class ScenarioTextTests
     }
 
     [Fact]
+    public void CrashPointsReadAndWriteByName()
+    {
+        var s = Scenario.Parse("seed=3 crashat(bob,send_after_persist) crashat(alice,receive_before_persist) crashat(bob,send_before_persist)");
+        Assert.Equal<ScriptOp>([new ScriptOp.CrashAt(Party.Bob, CrashPoint.SendAfterPersist), new ScriptOp.CrashAt(Party.Alice, CrashPoint.ReceiveBeforePersist),
+            new ScriptOp.CrashAt(Party.Bob, CrashPoint.SendBeforePersist)], s.Script);
+        Assert.Equal(s, Scenario.Parse(s.Format()));
+        var e = Assert.ThrowsAny<FormatException>(() => Scenario.Parse("seed=3 crashat(bob,mid_commit)"));
+        Assert.Contains("unknown crash point 'mid_commit'", e.Message);
+    }
+
+    [Fact]
     public void EveryCatalogScenarioRoundTrips()
     {
         foreach (var e in ScenarioCatalog.All) Assert.Equal(e.Scenario, Scenario.Parse(e.Scenario.Format()));
