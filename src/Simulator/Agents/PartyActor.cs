@@ -36,7 +36,11 @@ public sealed class PartyActor : ReceiveActor
     public sealed record Deliver(byte[] Datagram);
     public sealed record Crash(long DownMs);
     public sealed record Restart;
-    public sealed record Restore(int Depth);
+    /// <summary>
+    /// Rollback to an older save: <paramref name="Depth"/> saves back, or with <paramref name="ByEpoch"/> the newest save
+    /// at least <paramref name="Depth"/> epochs before the newest one (negative: counted from the oldest epoch on disk).
+    /// </summary>
+    public sealed record Restore(int Depth, bool ByEpoch = false);
     /// <summary>The party's next Send (or Receive that changes its state) crashes at <paramref name="Point"/>. Reply: <see cref="PartyReply"/> (Skipped when down or already armed).</summary>
     public sealed record ArmCrashPoint(CrashPoint Point);
     public sealed record GoOffline(long DurationMs);
@@ -333,6 +337,7 @@ public sealed class PartyActor : ReceiveActor
         if (_down) return new PartyReply([]) { Skipped = "down" };
         // Depth counts from either end (so generated scripts shrink well): 0 is the newest save, 1 the one
         // before; -1 is the oldest save the disk holds, -2 the one after it. Out of range: a no-op.
+        if (m.ByEpoch) return RestoreByEpoch(m.Depth);
         int fromNewest = m.Depth >= 0 ? m.Depth : _memory.Saves + m.Depth;
         if (fromNewest < 0 || fromNewest >= _memory.Saves) return new PartyReply([]) { Skipped = $"depth {m.Depth} beyond {_memory.Saves} saves" };
         if (fromNewest >= _memory.Disk.Count) throw new InvalidOperationException($"{_me}: restore depth {m.Depth} beyond the disk's reach {_config.DiskReach}");
@@ -340,8 +345,28 @@ public sealed class PartyActor : ReceiveActor
         var s = _session = Load(_memory.Disk[index]);
         // The newer saves are gone: the party now believes this is its latest state.
         _memory.Disk.RemoveRange(index + 1, _memory.Disk.Count - index - 1);
+        _memory.DiskEpochs.RemoveRange(index + 1, _memory.DiskEpochs.Count - index - 1);
         _memory.Saves -= fromNewest;
         return new PartyReply([Draft<RestoreEvent>() with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Depth = m.Depth, SavesLost = fromNewest }]);
+    }
+
+    /// <summary>
+    /// The newest save whose epoch is at least <paramref name="epochsBack"/> below the newest save's (0: the newest
+    /// save); negative counts from the oldest epoch the disk holds (-1: the newest save of that epoch). Out of range: a no-op.
+    /// </summary>
+    private object RestoreByEpoch(int epochsBack)
+    {
+        var epochs = _memory.DiskEpochs;
+        if (epochs.Count == 0) return new PartyReply([]) { Skipped = "nothing saved" };
+        long target = epochsBack >= 0 ? (long)epochs[^1] - epochsBack : (long)epochs.Min() + (-(long)epochsBack - 1);
+        int index = epochs.FindLastIndex(e => (long)e <= target);
+        if (index < 0 || target > (long)epochs[^1]) return new PartyReply([]) { Skipped = $"no save {epochsBack} epochs back (epochs {epochs.Min()}..{epochs[^1]} on disk)" };
+        int fromNewest = _memory.Disk.Count - 1 - index;
+        var s = _session = Load(_memory.Disk[index]);
+        _memory.Disk.RemoveRange(index + 1, _memory.Disk.Count - index - 1);
+        _memory.DiskEpochs.RemoveRange(index + 1, _memory.DiskEpochs.Count - index - 1);
+        _memory.Saves -= fromNewest;
+        return new PartyReply([Draft<RestoreEvent>() with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Depth = fromNewest, EpochsBack = epochsBack, SavesLost = fromNewest }]);
     }
 
     private object OnGoOffline(GoOffline m)
@@ -370,11 +395,17 @@ public sealed class PartyActor : ReceiveActor
 
     // ------------------------------------------------------------------ helpers
 
+    /// <summary>Stores a save on the disk, with the epoch of the session that made it (for restores by epoch).</summary>
     private void Persist(byte[] state)
     {
         int history = Math.Max(1, _config.DiskHistory);
         _memory.Disk.Add(state);
-        if (_memory.Disk.Count > Math.Clamp(_config.DiskReach ?? history, 1, history)) _memory.Disk.RemoveAt(0);
+        _memory.DiskEpochs.Add(_session?.Epoch ?? 0);
+        if (_memory.Disk.Count > Math.Clamp(_config.DiskReach ?? history, 1, history))
+        {
+            _memory.Disk.RemoveAt(0);
+            _memory.DiskEpochs.RemoveAt(0);
+        }
         _memory.Saves = Math.Min(_memory.Saves + 1, history);
     }
 

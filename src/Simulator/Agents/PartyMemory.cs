@@ -13,6 +13,9 @@ public sealed class PartyMemory
     /// <summary>The newest saves' bytes (at most <see cref="PartyConfig.DiskReach"/> of them), oldest first.</summary>
     public List<byte[]> Disk { get; } = [];
 
+    /// <summary>The epoch of the session that made each save in <see cref="Disk"/> (same order).</summary>
+    public List<ulong> DiskEpochs { get; } = [];
+
     /// <summary>How many saves the disk has (at most <see cref="PartyConfig.DiskHistory"/>); the oldest may hold no bytes.</summary>
     public int Saves { get; set; }
 

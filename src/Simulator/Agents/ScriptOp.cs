@@ -42,6 +42,13 @@ public abstract record ScriptOp
     public sealed record Restore(Party Party, int Depth) : ScriptOp;
 
     /// <summary>
+    /// The party is rolled back to the newest save at least <paramref name="EpochsBack"/> epochs older than its newest
+    /// save (0: the newest save; negative counts from the oldest epoch the disk holds, -1 being that epoch); newer saves
+    /// are lost; out of range is a no-op.
+    /// </summary>
+    public sealed record RestoreEpoch(Party Party, int EpochsBack) : ScriptOp;
+
+    /// <summary>
     /// The party sends <paramref name="Count"/> messages of <paramref name="PayloadBytes"/> bytes back to back, at
     /// one virtual instant: the way to a long epoch (more datagrams in one epoch than the maximum forward
     /// distance, RFC 9420 §9.2) without a script of thousands of ops.
@@ -61,6 +68,7 @@ public abstract record ScriptOp
         Crash s => $"crash({s.Party.Name()},{I(s.DownMs)})",
         CrashAt s => $"crashat({s.Party.Name()},{s.Point.Name()})",
         Restore s => $"restore({s.Party.Name()},{I(s.Depth)})",
+        RestoreEpoch s => $"restoreepoch({s.Party.Name()},{I(s.EpochsBack)})",
         Wait s => $"wait({I(s.DurationMs)})",
         Burst s => s.PayloadBytes == 8 ? $"burst({s.Party.Name()},{I(s.Count)})" : $"burst({s.Party.Name()},{I(s.Count)},{I(s.PayloadBytes)})",
         _ => throw new InvalidOperationException($"unknown op {GetType().Name}"),

@@ -105,6 +105,7 @@ public sealed class ScenarioGenTests
             ScriptOp.Crash x => x.DownMs,
             ScriptOp.GoOffline x => x.DurationMs,
             ScriptOp.Restore x => Math.Abs(x.Depth) * 10.0,
+            ScriptOp.RestoreEpoch x => Math.Abs(x.EpochsBack) * 10.0,
             ScriptOp.SendWithCardEdit x => 5000 + x.PayloadBytes,
             ScriptOp.RollOverAgent x => 5000 + x.PayloadBytes,
             ScriptOp.Send x => x.PayloadBytes,
