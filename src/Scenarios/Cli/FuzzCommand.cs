@@ -56,7 +56,10 @@ public static class FuzzCommand
         io.Say($"fuzz: {count:N0} mutated datagrams from seed {seed}, suites {suiteText}; {corpus.Count} honest datagrams of real conversations as starting points " +
                $"(paths {string.Join(", ", corpus.Select(e => e.Path).Distinct())})");
         var fuzzer = new DatagramFuzzer(corpus, seed);
-        var result = io.WithProgress("fuzz", report => fuzzer.Run(start, count, (done, total) => report((int)Math.Min(done, int.MaxValue), (int)Math.Min(total, int.MaxValue), $"{done:N0} datagrams")));
+        // A bar on a terminal only (the plain progress lines of a log count worlds, not datagrams).
+        var result = io.Interactive
+            ? io.WithProgress("fuzz", report => fuzzer.Run(start, count, (done, total) => report((int)Math.Min(done, int.MaxValue), (int)Math.Min(total, int.MaxValue), $"{done:N0} datagrams")))
+            : fuzzer.Run(start, count);
         string load1 = LoadAverage();
         string Replay(long i) => $"pairsim fuzz --seed {seed} --suites {suiteText} --start {i} --datagrams 1";
 

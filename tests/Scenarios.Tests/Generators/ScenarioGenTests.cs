@@ -24,8 +24,8 @@ public sealed class ScenarioGenTests
         double Share(Func<Scenario, bool> f) => all.Count(f) / (double)all.Count;
         Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.SendWithCardEdit)) > 0.4);
         Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.RollOverAgent)) > 0.3);
-        Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.Crash or ScriptOp.GoOffline)) > 0.3);
-        Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.Restore)) > 0.2);
+        Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.Crash or ScriptOp.CrashAt or ScriptOp.GoOffline)) > 0.3);
+        Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.Restore or ScriptOp.RestoreEpoch)) > 0.2);
         Assert.True(Share(s => s.Faults.Partitions.Count > 0) > 0.3);
         Assert.True(Share(s => s.Faults.AliceToBob.CorruptProbability > 0 || s.Faults.AliceToBob.InjectProbability > 0 || s.Faults.AliceToBob.ReplayProbability > 0) > 0.2);
         Assert.True(Share(s => s.Faults == FaultProfile.None || Scenario.SameFaults(s.Faults, FaultProfile.None)) > 0.05);
