@@ -79,7 +79,7 @@ public sealed class World
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new InvalidOperationException($"world failed at {_clock.NowMs} ms: {Options.Describe()}", e);
+            throw new InvalidOperationException(EngineBug.Describe("world", _clock.NowMs, Options.Describe(), e), e);
         }
         finally
         {
