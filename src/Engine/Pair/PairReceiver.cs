@@ -363,8 +363,13 @@ internal static class PairReceiver
         if (!byPeer) return false;
         try
         {
-            var context = Tls.Deserialize<GroupContext>(contextBytes);
-            return Framing.ContentAuthentication.Verify(s.Suite, message.ToAuthenticatedContent(), context, s.PeerView.AgentKey);
+            var reader = new TlsReader(contextBytes);
+            var context = Tls.Deserialize<GroupContext>(reader.ReadOpaqueSpan());
+            byte[] peerKey = reader.ReadOpaque();
+            reader.EnsureEnd();
+            // A resync Commit is signed by the new leaf's key: the peer's agent as we know it now.
+            byte[] key = parts.Staple.Kind == StapleKind.ExternalCommit ? s.PeerView.AgentKey : peerKey;
+            return Framing.ContentAuthentication.Verify(s.Suite, message.ToAuthenticatedContent(), context, key);
         }
         catch (MlsDecodeException) { return false; }
         catch (MlsProtocolException) { return false; }

@@ -181,7 +181,9 @@ public sealed class PairSession
         }
         else
         {
-            if (s.RecoveryRequest is not null || _askedSinceLoad) body = new RecoveryEnvelope(RecoveryKind.Request, null, body).Encode();
+            // (Not in w: the invitee may still have to join from this datagram, and nothing precedes w.)
+            if ((s.RecoveryRequest is not null || _askedSinceLoad) && s.Epoch > s.WelcomeEpoch)
+                body = new RecoveryEnvelope(RecoveryKind.Request, null, body).Encode();
             datagram = s.Role == PairRole.Acceptor && s.Epoch == s.WelcomeEpoch
                 ? HeaderSeal.SealToInvitation(suite, s.InvitationInitKey!, body, _random)
                 : HeaderSeal.Seal(suite, s.HeaderKeys[s.Epoch], body, _random);

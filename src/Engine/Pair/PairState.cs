@@ -62,9 +62,11 @@ internal sealed record PairState
     public ImmutableSortedDictionary<ulong, byte[]> HeaderKeys { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
 
     /// <summary>
-    /// The serialized GroupContext of each own epoch within the horizon: what the peer's Commit out of
-    /// it was signed under (RFC 9420 §6.1), so that a second Commit of the peer for a recorded epoch is
-    /// authentic evidence of a fork (docs/RECOVERY.md "Detection"), however old it is.
+    /// Per own epoch within the horizon: its serialized GroupContext and the peer's signature key in it
+    /// (<c>opaque context&lt;V&gt;; opaque peer_signature_key&lt;V&gt;</c>): what the peer's Commit out of it
+    /// was signed under and with (RFC 9420 §6.1; the key is the peer's agent of then, which a rollover
+    /// may have replaced since), so that a second Commit of the peer for a recorded epoch is authentic
+    /// evidence of a fork (docs/RECOVERY.md "Detection"), however old it is.
     /// </summary>
     public ImmutableSortedDictionary<ulong, byte[]> OwnContexts { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
 
@@ -167,7 +169,13 @@ internal sealed record PairState
     private ulong Oldest(int horizon) => Epoch > (ulong)horizon ? Epoch - (ulong)horizon : 0;
 
     /// <summary>After entering an own epoch: its GroupContext recorded (<see cref="OwnContexts"/>).</summary>
-    public PairState WithOwnContext() => this with { OwnContexts = OwnContexts.SetItem(Epoch, Codec.Tls.Serialize(Group.Context)) };
+    public PairState WithOwnContext()
+    {
+        var w = new Codec.TlsWriter();
+        w.WriteOpaque(Codec.Tls.Serialize(Group.Context));
+        w.WriteOpaque(Group.Tree.GetLeaf(PeerLeaf)?.SignatureKey ?? []);
+        return this with { OwnContexts = OwnContexts.SetItem(Epoch, w.ToArray()) };
+    }
 
     /// <summary>After entering a new epoch: the header key of the next one (RFC 9420 §8.5 exporter of this one).</summary>
     public PairState WithNextHeaderKey() =>

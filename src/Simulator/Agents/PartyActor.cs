@@ -216,7 +216,9 @@ public sealed class PartyActor : ReceiveActor
             {
                 // Persist before send: a datagram this receive released leaves only after its state is on disk.
                 Persist(s.Save());
-                EpochChanges(events, before, received.CommitByMe);
+                // A resync (docs/RECOVERY.md) enters the new epoch by our own external Commit; the peer's epoch
+                // before it is one we never were in (we only recorded its commit hash from the offer).
+                EpochChanges(events, received.Outcome is Resynced { Epoch: var rejoined } ? rejoined - 1 : before, received.CommitByMe);
             }
         }
         var outcome = received.Outcome;

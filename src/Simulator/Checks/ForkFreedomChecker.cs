@@ -6,9 +6,9 @@ namespace Sim.Simulator.Checks;
 /// PAIRMLS.md "Fork freedom": never two different commits for one epoch, unless a rollback made
 /// them; every rollback is detected. Across both parties' Epoch events one epoch has one commit
 /// hash, unless a Restore came before the second one (a rollback's fork: then some party must
-/// detect it, a Rejected:Fork or RollbackDetected outcome, before the trace ends); without any
-/// rollback no receiver ever reports Rejected:Fork or RollbackDetected (docs/RECOVERY.md: detection
-/// is from authentic evidence only).
+/// detect it, a Rejected:Fork, RollbackDetected or Resynced outcome, before the trace ends); without
+/// any rollback no receiver ever reports any of them (docs/RECOVERY.md: detection is from authentic
+/// evidence only, and only a party behind on an abandoned branch takes a resync offer).
 /// </summary>
 public sealed class ForkFreedomChecker : IChecker
 {
@@ -23,7 +23,7 @@ public sealed class ForkFreedomChecker : IChecker
         foreach (var e in trace.Events)
         {
             if (e is RestoreEvent r) rollback ??= r;
-            if (e is OutcomeEvent o && (o.Name == "Rejected:Fork" || o.Result == OutcomeEvent.RollbackDetected))
+            if (e is OutcomeEvent o && (o.Name == "Rejected:Fork" || o.Result is OutcomeEvent.RollbackDetected or OutcomeEvent.Resynced))
             {
                 if (rollback is null)
                     return Verdict.Fail(Name, e, $"{e.Party} reported {o.Name} for a datagram of epoch {Show(e.Epoch)}, with no rollback in the trace");
@@ -39,7 +39,7 @@ public sealed class ForkFreedomChecker : IChecker
             }
         }
         if (undetected is not null && !detected)
-            return Verdict.Fail(Name, undetected, $"the rollback at seq {rollback!.Seq} ({rollback.Party}) made a second commit for epoch {undetected.Epoch} and no party ever detected the split (no Rejected:Fork, no RollbackDetected)");
+            return Verdict.Fail(Name, undetected, $"the rollback at seq {rollback!.Seq} ({rollback.Party}) made a second commit for epoch {undetected.Epoch} and no party ever detected the split (no Rejected:Fork, RollbackDetected or Resynced)");
         return Verdict.Pass(Name, $"{commits.Count} epochs{(rollback is null ? ", one commit each; no Rejected:Fork" : undetected is null ? "; a rollback, but no second commit" : "; the rollback's fork was detected")}");
     }
 
