@@ -7,8 +7,10 @@ namespace Sim.Simulator.Checks;
 /// them; every rollback is detected. Across both parties' Epoch events one epoch has one commit
 /// hash, unless a Restore came before the second one (a rollback's fork: then some party must
 /// detect it, a Rejected:Fork, RollbackDetected or Resynced outcome, before the trace ends); without
-/// any rollback no receiver ever reports any of them (docs/RECOVERY.md: detection is from authentic
-/// evidence only, and only a party behind on an abandoned branch takes a resync offer).
+/// any rollback no receiver ever reports any of them for bytes a party sent (docs/RECOVERY.md:
+/// detection is from authentic evidence only, and only a party behind on an abandoned branch takes a
+/// resync offer; a Fork answering bytes the network altered, such as an insider's changed staple, is
+/// neither a fork nor a detection).
 /// </summary>
 public sealed class ForkFreedomChecker : IChecker
 {
@@ -23,7 +25,9 @@ public sealed class ForkFreedomChecker : IChecker
         foreach (var e in trace.Events)
         {
             if (e is RestoreEvent r) rollback ??= r;
-            if (e is OutcomeEvent o && (o.Name == "Rejected:Fork" || o.Result is OutcomeEvent.RollbackDetected or OutcomeEvent.Resynced))
+            // A "fork" the insider made (an altered staple of a known epoch) is refused, not entered: no second commit exists.
+            if (e is OutcomeEvent o && !MadeByNetwork(trace, o)
+                && (o.Name == "Rejected:Fork" || o.Result is OutcomeEvent.RollbackDetected or OutcomeEvent.Resynced))
             {
                 if (rollback is null)
                     return Verdict.Fail(Name, e, $"{e.Party} reported {o.Name} for a datagram of epoch {Show(e.Epoch)}, with no rollback in the trace");
@@ -42,6 +46,9 @@ public sealed class ForkFreedomChecker : IChecker
             return Verdict.Fail(Name, undetected, $"the rollback at seq {rollback!.Seq} ({rollback.Party}) made a second commit for epoch {undetected.Epoch} and no party ever detected the split (no Rejected:Fork, RollbackDetected or Resynced)");
         return Verdict.Pass(Name, $"{commits.Count} epochs{(rollback is null ? ", one commit each; no Rejected:Fork" : undetected is null ? "; a rollback, but no second commit" : "; the rollback's fork was detected")}");
     }
+
+    private static bool MadeByNetwork(TraceQuery trace, OutcomeEvent o) =>
+        trace.DeliverOf(o) is { Datagram: { } id } && trace.Altered.ContainsKey(id);
 
     private static string Show(ulong? epoch) => epoch?.ToString() ?? "?";
 }
