@@ -66,12 +66,12 @@ internal static class PairRecovery
             throw new PairRejection(RejectReason.Malformed, "the recovery offer names another Commit than its datagram staples");
         if (info.NextHeaderKey.Length != suite.Aead.KeyLength)
             throw new PairRejection(RejectReason.Malformed, "the recovery offer's header key has the wrong length");
-        // Only the peer, with the agent we know, can make an offer we act on (its signature covers the info).
         if (groupInfo.Signer != s.PeerLeaf) throw new PairRejection(RejectReason.WrongParity, "the recovery offer is not signed by the peer's leaf");
+        // A moot offer is not verified: a late one may be signed by an agent the peer has rolled over from since.
+        if (k <= s.Epoch || (k == s.Epoch + 1 && CanFollow(s, parts))) return null;
+        // Only the peer, with the agent we know, can make an offer we act on (its signature covers the info).
         try { GroupInfoSignature.Check(suite, groupInfo, s.PeerView.AgentKey); }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "recovery offer"); }
-
-        if (k <= s.Epoch || (k == s.Epoch + 1 && CanFollow(s, parts))) return null;
         return Resync(s, groupInfo, info, PairReceiver.ContentHash(suite, parts), sealedEpoch, options, random, out next);
     }
 
