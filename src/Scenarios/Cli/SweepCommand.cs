@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Sim.Scenarios.Cluster;
 using Sim.Scenarios.Reports;
 using Sim.Simulator;
 using Spectre.Console;
@@ -35,9 +36,11 @@ public static class SweepCommand
         var parallel = new Option<int>("--parallel") { Description = "Worlds run at once", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON (no progress bar, no tables)" };
         var strict = new Option<bool>("--fail-on-violation") { Description = "Exit 1 when any world broke an invariant (default: the report lists it and the exit code is 0)" };
+        var cluster = ClusterOptions.Cluster();
+        var clusterHost = ClusterOptions.ClusterHost();
         var command = new Command("sweep", "Run a grid of fault settings × retention windows; write per-world rows and a report with charts to results/sweep/<time>/ (and to --out DIR if given).")
         {
-            drop, duplicate, reorder, partition, retention, worlds, messages, seed, output, results, parallel, json, strict,
+            drop, duplicate, reorder, partition, retention, worlds, messages, seed, output, results, parallel, json, strict, cluster, clusterHost,
         };
         command.SetAction((parse, cancel) =>
         {
@@ -58,7 +61,8 @@ public static class SweepCommand
             var outDir = parse.GetValue(output);
             if (outDir is not null) OutputCheck.Directory(outDir, "--out");
             var folder = ResultsFolder.Create(parse.GetValue(results)!, "sweep", DateTime.UtcNow);
-            return Task.FromResult(Run(io, grid, folder, outDir, parse.GetValue(parallel), parse.GetValue(strict), cancel));
+            var target = parse.GetValue(cluster) is { } seeds ? new ClusterTarget(seeds) { Host = parse.GetValue(clusterHost)! } : null;
+            return Task.FromResult(Run(io, grid, folder, outDir, parse.GetValue(parallel), parse.GetValue(strict), target, cancel));
         });
         return command;
     }
@@ -87,8 +91,9 @@ public static class SweepCommand
     public static string ReplayCommand(SweepWorld world, string? property = null) =>
         Properties.Replay.Command(world.Scenario, property, world.Metrics.TraceHash);
 
-    private static int Run(CliIo io, SweepGrid grid, ResultsFolder folder, string? outDir, int parallel, bool failOnViolation, CancellationToken cancel)
+    private static int Run(CliIo io, SweepGrid grid, ResultsFolder folder, string? outDir, int parallel, bool failOnViolation, ClusterTarget? cluster, CancellationToken cancel)
     {
+        ClusterStats? clusterStats = null;
         var runner = new WorldRunnerOptions { MaxParallelism = parallel };
         io.Say($"sweep: {grid.Points().Count} grid points × {grid.WorldsPerPoint} worlds = {grid.WorldCount} worlds, {grid.Messages} messages each, seed {grid.Seed}");
         SweepResult? sweep = null;
@@ -97,21 +102,31 @@ public static class SweepCommand
         {
             try
             {
-                sweep = io.WithProgress("sweep", grid.WorldCount, progress => Sweep.Run(grid, w =>
+                sweep = io.WithProgress("sweep", grid.WorldCount, progress =>
                 {
-                    var m = w.Metrics;
-                    var failed = m.Verdicts.Where(v => !v.Passed && PointSummary.Judged(w.Point, v)).Select(v => v.Name).ToList();
-                    rows.Append(w.Point.DropProbability, w.Point.DuplicateProbability, w.Point.ReorderProbability, w.Point.PartitionMs, w.Point.RetentionWindow,
-                        w.Index, m.Seed.ToString(CultureInfo.InvariantCulture), m.TraceHash, failed.Count == 0, string.Join(",", failed),
-                        m.ConvergenceMs, m.ConvergenceRoundTrips, m.HonestArrived, m.HonestDecrypted, m.DecryptableFraction, m.Sent, m.Lost, m.Expired, m.Epochs,
-                        w.Scenario.Format(), ReplayCommand(w, failed.FirstOrDefault()));
-                    done++;
-                    progress.Advance(failed.Count > 0);
-                }, runner, cancel));
+                    void OnWorld(SweepWorld w)
+                    {
+                        var m = w.Metrics;
+                        var failed = m.Verdicts.Where(v => !v.Passed && PointSummary.Judged(w.Point, v)).Select(v => v.Name).ToList();
+                        rows.Append(w.Point.DropProbability, w.Point.DuplicateProbability, w.Point.ReorderProbability, w.Point.PartitionMs, w.Point.RetentionWindow,
+                            w.Index, m.Seed.ToString(CultureInfo.InvariantCulture), m.TraceHash, failed.Count == 0, string.Join(",", failed),
+                            m.ConvergenceMs, m.ConvergenceRoundTrips, m.HonestArrived, m.HonestDecrypted, m.DecryptableFraction, m.Sent, m.Lost, m.Expired, m.Epochs,
+                            w.Scenario.Format(), ReplayCommand(w, failed.FirstOrDefault()));
+                        done++;
+                        progress.Advance(failed.Count > 0);
+                    }
+                    if (cluster is null) return Sweep.Run(grid, OnWorld, runner, cancel);
+                    io.Error.WriteLine($"sweep: on the cluster at {cluster.SeedText} (this process is the coordinator at {cluster.Host})");
+                    return Sweep.Run(grid, ClusterSweep.Farm(cluster, io.Error.WriteLine, s => clusterStats = s), OnWorld, cancel);
+                });
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
                 // the rows of the finished worlds are kept
+            }
+            catch (TimeoutException e) when (cluster is not null)
+            {
+                throw CliError.InputOutput(e.Message, e);
             }
         }
         if (sweep is null)
@@ -123,9 +138,10 @@ public static class SweepCommand
         var files = SweepReport.Write(sweep, folder.Path);
         var written = outDir is null ? files : SweepReport.Write(sweep, outDir);
         var violations = Violations(sweep);
-        File.WriteAllText(folder.File("summary.json"), Json(sweep, written, violations, folder) + "\n");
-        if (io.Json) io.Output.WriteLine(Json(sweep, written, violations, folder));
+        File.WriteAllText(folder.File("summary.json"), Json(sweep, written, violations, folder, clusterStats) + "\n");
+        if (io.Json) io.Output.WriteLine(Json(sweep, written, violations, folder, clusterStats));
         else Summary(io, sweep, written, violations, folder);
+        if (clusterStats is not null && !io.Json) io.Output.WriteLine(ClusterLine(clusterStats));
         return failOnViolation && !sweep.AllHeld ? ExitCodes.Violation : ExitCodes.Held;
     }
 
@@ -168,7 +184,15 @@ public static class SweepCommand
         io.Output.WriteLine($"report written to {files.Markdown} and {files.Html} ({files.All.Count()} files) in {sweep.Elapsed.TotalSeconds:F0} s");
     }
 
-    private static string Json(SweepResult sweep, ReportFiles files, IReadOnlyList<(SweepWorld World, Sim.Simulator.Checks.Verdict Verdict)> violations, ResultsFolder folder)
+    /// <summary>What the cluster did (wall-clock figures: not part of the report, which is the same as a local sweep's).</summary>
+    public static string ClusterLine(ClusterStats s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return FormattableString.Invariant($"cluster: {s.Worlds} worlds on {s.WorldsByNode.Count} workers ({string.Join(", ", s.WorldsByNode.Select(n => $"{n.Node} {n.Worlds}"))}), ") +
+               FormattableString.Invariant($"{s.Reassigned} reassigned after a worker was lost; {s.WorldsPerSecond:F2} worlds/s over {s.Working.TotalSeconds:F1} s from the first worker's arrival ({s.Elapsed.TotalSeconds:F1} s with joining); coordinator CPU {s.CoordinatorCpuPerWorldMs:F3} ms per world");
+    }
+
+    private static string Json(SweepResult sweep, ReportFiles files, IReadOnlyList<(SweepWorld World, Sim.Simulator.Checks.Verdict Verdict)> violations, ResultsFolder folder, ClusterStats? cluster = null)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -232,6 +256,20 @@ public static class SweepCommand
             w.WriteStartArray("files");
             foreach (var f in files.All) w.WriteStringValue(f);
             w.WriteEndArray();
+            if (cluster is not null)
+            {
+                w.WriteStartObject("cluster");
+                w.WriteNumber("worlds", cluster.Worlds);
+                w.WriteNumber("reassigned", cluster.Reassigned);
+                w.WriteNumber("elapsed_s", cluster.Elapsed.TotalSeconds);
+                w.WriteNumber("working_s", cluster.Working.TotalSeconds);
+                w.WriteNumber("worlds_per_s", cluster.WorldsPerSecond);
+                w.WriteNumber("coordinator_cpu_ms_per_world", cluster.CoordinatorCpuPerWorldMs);
+                w.WriteStartObject("worlds_by_node");
+                foreach (var (node, n) in cluster.WorldsByNode) w.WriteNumber(node, n);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
