@@ -43,8 +43,8 @@ public sealed class PairSession
     /// PAIRMLS.md "Creating a conversation", step 2: a fresh agent creates the group (epoch 0), with
     /// probability 1/2 from <paramref name="random"/> commits an empty commit first (so the parity of
     /// w does not tell who invited whom), then commits Add(invitee) with a path and holds the Welcome
-    /// of epoch w as the staple of w. A bad invitation throws <see cref="MlsProtocolException"/>; so
-    /// does an expired one (or one not valid yet), with its lifetime in the message.
+    /// of epoch w as the staple of w. A bad invitation throws <see cref="InvitationException"/>; so
+    /// does an expired one (or one not valid yet: <see cref="InvitationError.OutsideLifetime"/>), with its lifetime in the message.
     /// </summary>
     public static PairSession Accept(InvitationPublic invitation, Card myCard, CipherSuite? suite, PairOptions options, IRandomSource random)
     {
@@ -54,19 +54,25 @@ public sealed class PairSession
         ArgumentNullException.ThrowIfNull(random);
         var keyPackage = invitation.KeyPackage;
         if (keyPackage.CipherSuite is < 1 or > 7)
-            throw new MlsProtocolException(MlsError.UnsupportedCipherSuite, $"invitation suite 0x{keyPackage.CipherSuite:x4}");
+            throw new InvitationException(InvitationError.UnsupportedCipherSuite, $"UnsupportedCipherSuite: invitation suite 0x{keyPackage.CipherSuite:x4}", null, null);
         if (suite is not null && suite.Id != keyPackage.CipherSuite)
             throw new ArgumentException($"the invitation is for suite {keyPackage.CipherSuite}, not {suite.Id}", nameof(suite));
         suite ??= CipherSuite.Get(keyPackage.CipherSuite);
         options.Validate();
         // RFC 9420 §7.3 / §10: an invitation outside its lifetime is refused, saying when it was valid.
         if (InvitationPublic.Expired(keyPackage, options.Now()) is { } expired)
-            throw new MlsProtocolException(MlsError.InvalidKeyPackage, expired);
-        KeyPackageValidation.Validate(suite, keyPackage, DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(options.Now(), (ulong)long.MaxValue / 2)));
-
-        byte[] groupId = random.NextBytes(16);
-        var As = new AuthenticationService(suite, groupId);
-        var peerView = As.ValidateInitial(keyPackage.LeafNode, invitation.CardAssertion);
+            throw new InvitationException(InvitationError.OutsideLifetime, expired, ValidationRule.LeafLifetime, null);
+        byte[] groupId;
+        IdentityView peerView;
+        AuthenticationService As;
+        try
+        {
+            KeyPackageValidation.Validate(suite, keyPackage, DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(options.Now(), (ulong)long.MaxValue / 2)));
+            groupId = random.NextBytes(16);
+            As = new AuthenticationService(suite, groupId);
+            peerView = As.ValidateInitial(keyPackage.LeafNode, invitation.CardAssertion);
+        }
+        catch (MlsProtocolException e) { throw InvitationException.From(e); }
 
         using var agent = Agent.Create(suite, random);
         var myAssertion = agent.AssertCard(myCard, groupId);

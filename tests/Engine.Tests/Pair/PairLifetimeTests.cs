@@ -31,17 +31,31 @@ public sealed class PairLifetimeTests
     }
 
     [Fact]
+    public void BadInvitations_AreRefusedAtAccept_WithTheirTypedReason()
+    {
+        var options = WithClock(new Clock(Start));
+        using var invitation = Invitation.Create(AliceCard, options, new DeterministicRandomSource(2));
+        using var other = Invitation.Create(Sim.Engine.Identity.Card.Create("Carol"), options, new DeterministicRandomSource(4));
+        InvitationError Refused(InvitationPublic bad) =>
+            Assert.Throws<InvitationException>(() => PairSession.Accept(bad, BobCard, null, options, new DeterministicRandomSource(3))).Reason;
+        Assert.Equal(InvitationError.UnsupportedCipherSuite, Refused(invitation.Public with { KeyPackage = invitation.Public.KeyPackage with { CipherSuite = 99 } }));
+        Assert.Equal(InvitationError.IdentityRejected, Refused(invitation.Public with { CardAssertion = other.Public.CardAssertion }));
+        var tampered = invitation.Public.KeyPackage with { Signature = new byte[invitation.Public.KeyPackage.Signature.Length] };
+        Assert.Equal(InvitationError.InvalidKeyPackage, Refused(invitation.Public with { KeyPackage = tampered }));
+    }
+
+    [Fact]
     public void ExpiredInvitation_IsRefusedAtAccept_WithWhenItExpired()
     {
         var clock = new Clock(Start);
         var options = WithClock(clock);
         using var invitation = Invitation.Create(AliceCard, options, new DeterministicRandomSource(2));
         clock.Now = Start + 91 * Day;
-        var e = Assert.Throws<MlsProtocolException>(() => PairSession.Accept(invitation.Public, BobCard, null, options, new DeterministicRandomSource(3)));
-        Assert.Equal(MlsError.InvalidKeyPackage, e.Error);
+        var e = Assert.Throws<InvitationException>(() => PairSession.Accept(invitation.Public, BobCard, null, options, new DeterministicRandomSource(3)));
+        Assert.Equal((InvitationError.OutsideLifetime, Sim.Engine.Messages.ValidationRule.LeafLifetime), (e.Reason, e.Rule));
         Assert.Contains("expired", e.Message);
         clock.Now = Start - 2 * 3600;
-        Assert.Contains("not valid before", Assert.Throws<MlsProtocolException>(
+        Assert.Contains("not valid before", Assert.Throws<InvitationException>(
             () => PairSession.Accept(invitation.Public, BobCard, null, options, new DeterministicRandomSource(3))).Message);
         // Within the lifetime it is accepted.
         clock.Now = Start + 89 * Day;
