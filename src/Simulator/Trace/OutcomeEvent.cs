@@ -13,6 +13,8 @@ public sealed record OutcomeEvent : TraceEvent
     public const string Duplicate = "Duplicate";
     public const string Expired = "Expired";
     public const string Rejected = "Rejected";
+    public const string RollbackDetected = "RollbackDetected";
+    public const string Resynced = "Resynced";
 
     public override TraceKind Kind => TraceKind.Outcome;
     public string Result { get; init; } = Rejected;
@@ -24,7 +26,7 @@ public sealed record OutcomeEvent : TraceEvent
     /// <summary>The outcome said nothing changed (always so for Rejected), but the receiver's saved state afterwards is not byte-identical to its state before.</summary>
     public bool StateAltered { get; init; }
 
-    /// <summary>"Delivered", "Duplicate", "Expired" or "Rejected:Reason": the name counts and tables use.</summary>
+    /// <summary>"Delivered", "Duplicate", "Expired", "Rejected:Reason", "RollbackDetected:Evidence", "Resynced" ...: the name counts and tables use.</summary>
     public string Name => Reason is null ? Result : $"{Result}:{Reason}";
 
     public bool IsDelivered => Result == Delivered;
