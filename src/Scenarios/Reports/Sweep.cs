@@ -23,6 +23,7 @@ public static class Sweep
             for (int k = 0; k < grid.WorldsPerPoint; k++)
                 scenarios.Add((point, k, SweepWorkload.Scenario(point, grid.WorldSeed(k), grid.Messages)));
         var worlds = scenarios.Select(s => s.Scenario.ToWorldOptions()).ToList();
+        var heals = scenarios.Select(s => SweepWorkload.HealMs(s.Point, s.Scenario.Seed, grid.Messages)).ToArray();
         var index = new Dictionary<WorldOptions, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < worlds.Count; i++) index[worlds[i]] = i;
 
@@ -31,7 +32,7 @@ public static class Sweep
         {
             if (p.Last is not { } result) return;
             int i = index[result.Options];
-            metrics[i] = WorldMetrics.Of(result);
+            metrics[i] = WorldMetrics.Of(result, heals[i]);
             onWorld?.Invoke(new SweepWorld(scenarios[i].Point, scenarios[i].K, scenarios[i].Scenario, metrics[i]));
         }, cancel).GetAwaiter().GetResult();
 

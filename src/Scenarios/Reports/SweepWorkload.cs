@@ -72,7 +72,24 @@ public static class SweepWorkload
         };
         var profile = FaultProfile.Symmetric(link);
         if (point.PartitionMs <= 0) return profile;
-        long start = script.DurationMs / 3;
+        long start = PartitionStartMs(script);
         return profile with { Partitions = [new Partition(start, start + point.PartitionMs)] };
+    }
+
+    /// <summary>When the partition starts: a third of the way into the chat.</summary>
+    public static long PartitionStartMs(UserScript script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return script.DurationMs / 3;
+    }
+
+    /// <summary>
+    /// The moment chart 1 measures recovery from: the partition heals (with no partition, the moment it
+    /// would have started), while the point's other faults go on.
+    /// </summary>
+    public static long HealMs(SweepPoint point, ulong seed, int messages)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        return PartitionStartMs(Script(seed, messages)) + Math.Max(0, point.PartitionMs);
     }
 }
