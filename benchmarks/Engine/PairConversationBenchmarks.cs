@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Sim.Engine.Crypto;
 using Sim.Engine.Pair;
 
 namespace Sim.Benchmarks.Engine;
@@ -13,7 +14,9 @@ namespace Sim.Benchmarks.Engine;
 /// other nine in an owned epoch (20 datagrams per invocation).</item>
 /// </list>
 /// The conversation runs on across invocations (its state does not grow: R past epochs, the
-/// proposals of one epoch). The crypto floor of the same scenarios: the <c>pair-floor</c> command.
+/// proposals of one epoch). The crypto floor of the same scenarios: the <c>pair-floor</c> command;
+/// the same allocation without BenchmarkDotNet: <c>pair-alloc</c>. Each crypto provider is a parameter
+/// (the sessions keep the provider they were made with).
 /// </summary>
 [MemoryDiagnoser]
 public class PairConversationBenchmarks
@@ -21,10 +24,14 @@ public class PairConversationBenchmarks
     private readonly byte[] _payload = new byte[100];
     private PairSession _alice = null!, _bob = null!;
 
+    [Params(CryptoProvider.BouncyCastleName, CryptoProvider.SodiumName)]
+    public string Provider { get; set; } = CryptoProvider.SodiumName;
+
     [GlobalSetup]
     public void Setup()
     {
-        (_alice, _bob) = PairBenchmarkConversation.Start("pair-conversation-benchmark", _payload);
+        using (CryptoProvider.Use(CryptoProvider.Parse(Provider)))
+            (_alice, _bob) = PairBenchmarkConversation.Start("pair-conversation-benchmark", _payload);
     }
 
     private void Turn(int burst)

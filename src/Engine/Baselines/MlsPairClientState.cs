@@ -53,7 +53,7 @@ internal sealed record MlsPairClientState
         w.WriteUInt8((byte)Rule);
         w.WriteUInt8(IsInviter ? (byte)1 : (byte)0);
         w.WriteUInt64(WelcomeEpoch);
-        w.WriteOpaque(Group.Save());
+        Group.SaveNested(w);
         MyCard.Encode(w);
         DesiredCard.Encode(w);
         w.WriteOptional(PeerCard, (x, c) => c.Encode(x));

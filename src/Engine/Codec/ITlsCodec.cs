@@ -24,6 +24,41 @@ public static class Tls
         finally { TlsWriter.Return(writer); }
     }
 
+    /// <summary>
+    /// Encodes <paramref name="value"/> into a pooled writer and hands its bytes to <paramref name="use"/>
+    /// (a hash, a MAC, a seal), for an encoding that is consumed at once: no array of its own. The
+    /// writer is zeroed afterwards; <paramref name="use"/> must not keep the span.
+    /// </summary>
+    public static TResult Encoded<T, TArg, TResult>(T value, TArg arg, Func<TArg, ReadOnlySpan<byte>, TResult> use)
+        where T : ITlsCodec<T>
+    {
+        var writer = TlsWriter.Rent();
+        try
+        {
+            value.Encode(writer);
+            return use(arg, writer.WrittenSpan);
+        }
+        finally { TlsWriter.Return(writer); }
+    }
+
+    /// <summary>True if <paramref name="a"/> and <paramref name="b"/> encode to the same bytes (compared in pooled writers).</summary>
+    public static bool SameEncoding<T>(T a, T b) where T : ITlsCodec<T>
+    {
+        var wa = TlsWriter.Rent();
+        var wb = TlsWriter.Rent();
+        try
+        {
+            a.Encode(wa);
+            b.Encode(wb);
+            return wa.WrittenSpan.SequenceEqual(wb.WrittenSpan);
+        }
+        finally
+        {
+            TlsWriter.Return(wa);
+            TlsWriter.Return(wb);
+        }
+    }
+
     /// <summary>Decodes a value that must occupy all of <paramref name="bytes"/>.</summary>
     public static T Deserialize<T>(ReadOnlySpan<byte> bytes) where T : ITlsCodec<T>
     {

@@ -46,12 +46,33 @@ internal static class StateEnvelope
     public static byte[] Seal(StateKind kind, Action<TlsWriter> writeBody)
     {
         ArgumentNullException.ThrowIfNull(writeBody);
-        var writer = new TlsWriter();
+        // A pooled writer (zeroed on return): a state is several KB and saved with every datagram, so
+        // growing a fresh buffer each time would allocate several times its size.
+        var writer = TlsWriter.Rent();
+        try
+        {
+            WriteSealed(writer, kind, writeBody);
+            return writer.ToArray();
+        }
+        finally { TlsWriter.Return(writer); }
+    }
+
+    /// <summary>Writes the same bytes as <see cref="Seal"/> as <c>opaque state&lt;V&gt;</c> into <paramref name="writer"/>
+    /// (a state nested in another state's body) without a copy of its own.</summary>
+    public static void SealNested(TlsWriter writer, StateKind kind, Action<TlsWriter> writeBody)
+    {
+        ArgumentNullException.ThrowIfNull(writeBody);
+        int mark = writer.BeginVector();
+        WriteSealed(writer, kind, writeBody);
+        writer.EndVector(mark);
+    }
+
+    private static void WriteSealed(TlsWriter writer, StateKind kind, Action<TlsWriter> writeBody)
+    {
         writer.WriteFixed(Magic);
         writer.WriteUInt16(FormatVersion);
         writer.WriteUInt16((ushort)kind);
         writeBody(writer);
-        return writer.ToArray();
     }
 
     /// <summary>Checks magic, version and <paramref name="kind"/>, reads the body with

@@ -64,7 +64,12 @@ public sealed class TlsWriter
         if (_length + count > _buffer.Length)
         {
             int size = Math.Max(_buffer.Length * 2, _length + count);
-            Array.Resize(ref _buffer, size);
+            // Not Array.Resize: the old buffer may hold secrets (saved state, labelled inputs), so it is
+            // zeroed before it is left to the collector.
+            var larger = new byte[size];
+            _buffer.AsSpan(0, _length).CopyTo(larger);
+            _buffer.AsSpan(0, _length).Clear();
+            _buffer = larger;
         }
         var span = _buffer.AsSpan(_length, count);
         _length += count;

@@ -1,4 +1,5 @@
 using Sim.Engine.Codec;
+using Sim.Engine.Crypto;
 using Sim.Engine.Messages;
 
 namespace Sim.Engine.Framing;
@@ -27,10 +28,35 @@ internal sealed record AuthenticatedContent(WireFormat WireFormat, FramedContent
     /// <summary>RFC 9420 §8.2 ConfirmedTranscriptHashInput: wire_format, content, signature.</summary>
     public byte[] ConfirmedTranscriptHashInput()
     {
-        var writer = new TlsWriter();
+        var writer = TlsWriter.Rent();
+        try
+        {
+            EncodeConfirmedTranscriptHashInput(writer);
+            return writer.ToArray();
+        }
+        finally { TlsWriter.Return(writer); }
+    }
+
+    /// <summary>
+    /// RFC 9420 §8.2: confirmed_transcript_hash_[epoch] = Hash(interim_transcript_hash_[epoch - 1] ||
+    /// ConfirmedTranscriptHashInput), both written into one pooled writer and hashed from there.
+    /// </summary>
+    public byte[] ConfirmedTranscriptHash(CipherSuite suite, ReadOnlySpan<byte> interimBefore)
+    {
+        var writer = TlsWriter.Rent();
+        try
+        {
+            writer.WriteFixed(interimBefore);
+            EncodeConfirmedTranscriptHashInput(writer);
+            return suite.Hash(writer.WrittenSpan);
+        }
+        finally { TlsWriter.Return(writer); }
+    }
+
+    private void EncodeConfirmedTranscriptHashInput(TlsWriter writer)
+    {
         writer.WriteUInt16((ushort)WireFormat);
         Content.Encode(writer);
         writer.WriteOpaque(Auth.Signature);
-        return writer.ToArray();
     }
 }

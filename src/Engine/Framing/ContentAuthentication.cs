@@ -1,3 +1,4 @@
+using Sim.Engine.Codec;
 using Sim.Engine.Crypto;
 using Sim.Engine.Messages;
 
@@ -15,13 +16,30 @@ internal static class ContentAuthentication
     /// <summary>signature = SignWithLabel(signature_key, "FramedContentTBS", FramedContentTBS).
     /// <paramref name="context"/> is required for member and new_member_commit senders.</summary>
     public static byte[] Sign(CipherSuite suite, FramedContent content, WireFormat wireFormat, GroupContext? context,
-        ReadOnlySpan<byte> signaturePrivateKey) =>
-        suite.SignWithLabel(signaturePrivateKey, SignatureLabel, content.ToBeSigned(wireFormat, context));
+        ReadOnlySpan<byte> signaturePrivateKey)
+    {
+        var tbs = TlsWriter.Rent();
+        try
+        {
+            content.EncodeTbs(tbs, wireFormat, context);
+            return suite.SignWithLabel(signaturePrivateKey, SignatureLabel, tbs.WrittenSpan);
+        }
+        finally { TlsWriter.Return(tbs); }
+    }
 
     /// <summary><see cref="Sign(CipherSuite, FramedContent, WireFormat, GroupContext?, ReadOnlySpan{byte})"/> with a kept key.</summary>
     public static byte[] Sign(CipherSuite suite, FramedContent content, WireFormat wireFormat, GroupContext? context,
-        Schedule.Secret signaturePrivateKey) =>
-        suite.SignWithLabel(signaturePrivateKey, SignatureLabel, content.ToBeSigned(wireFormat, context));
+        Schedule.Secret signaturePrivateKey)
+    {
+        // The FramedContentTBS is encoded into a pooled writer and signed from there (no copy of its own).
+        var tbs = TlsWriter.Rent();
+        try
+        {
+            content.EncodeTbs(tbs, wireFormat, context);
+            return suite.SignWithLabel(signaturePrivateKey, SignatureLabel, tbs.WrittenSpan);
+        }
+        finally { TlsWriter.Return(tbs); }
+    }
 
     /// <summary><see cref="SignContent(CipherSuite, FramedContent, WireFormat, GroupContext?, ReadOnlySpan{byte}, byte[])"/> with a kept key.</summary>
     public static AuthenticatedContent SignContent(CipherSuite suite, FramedContent content, WireFormat wireFormat,
@@ -45,8 +63,16 @@ internal static class ContentAuthentication
     }
 
     /// <summary>VerifyWithLabel(signature_key, "FramedContentTBS", FramedContentTBS, signature); false on any bad input.</summary>
-    public static bool Verify(CipherSuite suite, AuthenticatedContent content, GroupContext? context, ReadOnlySpan<byte> signaturePublicKey) =>
-        suite.VerifyWithLabel(signaturePublicKey, SignatureLabel, content.ToBeSigned(context), content.Auth.Signature);
+    public static bool Verify(CipherSuite suite, AuthenticatedContent content, GroupContext? context, ReadOnlySpan<byte> signaturePublicKey)
+    {
+        var tbs = TlsWriter.Rent();
+        try
+        {
+            content.Content.EncodeTbs(tbs, content.WireFormat, context);
+            return suite.VerifyWithLabel(signaturePublicKey, SignatureLabel, tbs.WrittenSpan, content.Auth.Signature);
+        }
+        finally { TlsWriter.Return(tbs); }
+    }
 
     /// <summary>Like <see cref="Verify"/>, throwing <see cref="MlsError.BadSignature"/> on failure.</summary>
     public static void VerifyOrThrow(CipherSuite suite, AuthenticatedContent content, GroupContext? context, ReadOnlySpan<byte> signaturePublicKey)

@@ -53,9 +53,13 @@ public sealed record FramedContent(
     /// </summary>
     public byte[] ToBeSigned(WireFormat wireFormat, GroupContext? context)
     {
-        var writer = new TlsWriter();
-        EncodeTbs(writer, wireFormat, context);
-        return writer.ToArray();
+        var writer = TlsWriter.Rent();
+        try
+        {
+            EncodeTbs(writer, wireFormat, context);
+            return writer.ToArray();
+        }
+        finally { TlsWriter.Return(writer); }
     }
 
     internal void EncodeTbs(TlsWriter writer, WireFormat wireFormat, GroupContext? context)

@@ -62,7 +62,17 @@ internal sealed class MessageProtection : IDisposable
     // ---------------------------------------------------------------- PublicMessage (§6.2)
 
     /// <summary>membership_tag = MAC(membership_key, AuthenticatedContentTBM).</summary>
-    public byte[] MembershipTag(PublicMessage message) => Suite.Mac(_membershipKey.Span, message.ToBeMacced(Context));
+    public byte[] MembershipTag(PublicMessage message)
+    {
+        // The AuthenticatedContentTBM is MACed from a pooled writer (no copy of its own).
+        var tbm = TlsWriter.Rent();
+        try
+        {
+            message.EncodeTbm(tbm, Context);
+            return Suite.Mac(_membershipKey.Span, tbm.WrittenSpan);
+        }
+        finally { TlsWriter.Return(tbm); }
+    }
 
     /// <summary>Wraps signed content as a PublicMessage, with a membership tag for a member sender.
     /// Application data may not travel as a PublicMessage (§6): that is an <see cref="InvalidOperationException"/>.</summary>
@@ -130,32 +140,41 @@ internal sealed class MessageProtection : IDisposable
         random.Fill(reuseGuard);
 
         // §6.3.1: PrivateMessageContent = content, auth, then zero padding.
-        var plaintext = new TlsWriter(256);
-        ContentBody.Encode(plaintext, nameof(PrivateMessageContent), framed.ContentType, framed.ApplicationData, framed.Proposal, framed.Commit);
-        content.Auth.Encode(plaintext, framed.ContentType);
-        int padding = Padding.PaddingFor(plaintext.Length);
-        if (padding > 0) plaintext.WriteFixed(new byte[padding]);
-
-        var aad = new PrivateContentAad(framed.GroupId, framed.Epoch, framed.ContentType, framed.AuthenticatedData);
-        byte[] ciphertext;
-        uint generation;
-        using (var key = tree.NextForEncryption(leaf, KindOf(framed.ContentType)))
+        var plaintext = TlsWriter.Rent();
+        var aad = TlsWriter.Rent();
+        try
         {
-            generation = key.Generation;
-            Span<byte> nonce = stackalloc byte[Aead.NonceLength];
-            ApplyReuseGuard(key, reuseGuard, nonce);
-            ciphertext = Suite.Aead.Seal(key.Key, nonce, Tls.Serialize(aad), plaintext.WrittenSpan);
-            nonce.Clear();
-        }
-        plaintext.Clear();
+            ContentBody.Encode(plaintext, nameof(PrivateMessageContent), framed.ContentType, framed.ApplicationData, framed.Proposal, framed.Commit);
+            content.Auth.Encode(plaintext, framed.ContentType);
+            int padding = Padding.PaddingFor(plaintext.Length);
+            if (padding > 0) plaintext.WriteFixed(new byte[padding]);
 
-        // §6.3.2: SenderData under keys derived from the ciphertext sample.
-        var senderData = new TlsWriter(16);
-        senderData.WriteUInt32(leaf);
-        senderData.WriteUInt32(generation);
-        senderData.WriteFixed(reuseGuard);
-        var encryptedSenderData = SealSenderData(framed.GroupId, framed.Epoch, framed.ContentType, ciphertext, senderData.WrittenSpan);
-        return new PrivateMessage(framed.GroupId, framed.Epoch, framed.ContentType, framed.AuthenticatedData, encryptedSenderData, ciphertext);
+            new PrivateContentAad(framed.GroupId, framed.Epoch, framed.ContentType, framed.AuthenticatedData).Encode(aad);
+            byte[] ciphertext;
+            uint generation;
+            using (var key = tree.NextForEncryption(leaf, KindOf(framed.ContentType)))
+            {
+                generation = key.Generation;
+                Span<byte> nonce = stackalloc byte[Aead.NonceLength];
+                ApplyReuseGuard(key, reuseGuard, nonce);
+                ciphertext = Suite.Aead.Seal(key.Key, nonce, aad.WrittenSpan, plaintext.WrittenSpan);
+                nonce.Clear();
+            }
+
+            // §6.3.2: SenderData under keys derived from the ciphertext sample.
+            var senderData = new TlsWriter(16);
+            senderData.WriteUInt32(leaf);
+            senderData.WriteUInt32(generation);
+            senderData.WriteFixed(reuseGuard);
+            var encryptedSenderData = SealSenderData(framed.GroupId, framed.Epoch, framed.ContentType, ciphertext, senderData.WrittenSpan);
+            return new PrivateMessage(framed.GroupId, framed.Epoch, framed.ContentType, framed.AuthenticatedData, encryptedSenderData, ciphertext);
+        }
+        finally
+        {
+            // Return zeroes them (the plaintext is secret).
+            TlsWriter.Return(plaintext);
+            TlsWriter.Return(aad);
+        }
     }
 
     /// <summary>Signs <paramref name="content"/> for PrivateMessage and encrypts it (see the other overload).</summary>
@@ -189,8 +208,13 @@ internal sealed class MessageProtection : IDisposable
             {
                 Span<byte> nonce = stackalloc byte[Aead.NonceLength];
                 ApplyReuseGuard(key, senderData.ReuseGuard, nonce);
-                var aad = Tls.Serialize(new PrivateContentAad(message.GroupId, message.Epoch, message.ContentType, message.AuthenticatedData));
-                plaintext = Suite.Aead.Open(key.Key, nonce, aad, message.Ciphertext);
+                var aad = TlsWriter.Rent();
+                try
+                {
+                    new PrivateContentAad(message.GroupId, message.Epoch, message.ContentType, message.AuthenticatedData).Encode(aad);
+                    plaintext = Suite.Aead.Open(key.Key, nonce, aad.WrittenSpan, message.Ciphertext);
+                }
+                finally { TlsWriter.Return(aad); }
                 nonce.Clear();
             }
 

@@ -36,9 +36,18 @@ public sealed record PublicMessage(FramedContent Content, FramedContentAuthData 
     /// </summary>
     public byte[] ToBeMacced(GroupContext context)
     {
-        var writer = new TlsWriter();
+        var writer = TlsWriter.Rent();
+        try
+        {
+            EncodeTbm(writer, context);
+            return writer.ToArray();
+        }
+        finally { TlsWriter.Return(writer); }
+    }
+
+    internal void EncodeTbm(TlsWriter writer, GroupContext context)
+    {
         Content.EncodeTbs(writer, WireFormat.PublicMessage, context);
         Auth.Encode(writer, Content.ContentType);
-        return writer.ToArray();
     }
 }

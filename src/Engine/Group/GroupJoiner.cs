@@ -124,7 +124,7 @@ internal static class GroupJoiner
         var signature = ContentAuthentication.Sign(suite, content, WireFormat.PublicMessage, context, signatureKey.PrivateKey);
         var unconfirmed = new AuthenticatedContent(WireFormat.PublicMessage, content, new FramedContentAuthData(signature, []));
         var interimBefore = TranscriptHash.InterimFromConfirmationTag(suite, context.ConfirmedTranscriptHash, groupInfo.ConfirmationTag);
-        var confirmed = TranscriptHash.Confirmed(suite, interimBefore, unconfirmed.ConfirmedTranscriptHashInput());
+        var confirmed = unconfirmed.ConfirmedTranscriptHash(suite, interimBefore);
         var newContext = provisional with { TreeHash = created.Tree.TreeHash(), ConfirmedTranscriptHash = confirmed };
 
         using var schedule = KeySchedule.Advance(suite, initSecret.Span, created.CommitSecret.Span, ReadOnlySpan<byte>.Empty, Tls.Serialize(newContext));

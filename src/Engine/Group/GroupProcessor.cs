@@ -106,7 +106,7 @@ internal static class GroupProcessor
             case ExternalInitProposal:
                 throw new MlsProtocolException(MlsError.InvalidProposalList, "ExternalInit may only be sent inline in an external Commit");
         }
-        var reference = state.Suite.MakeProposalRef(Tls.Serialize(authenticated));
+        var reference = Tls.Encoded(authenticated, state.Suite, static (suite, bytes) => suite.MakeProposalRef(bytes));
         if (state.FindProposal(reference) is not null)
             throw new MlsProtocolException(MlsError.InvalidProposalList, "proposal already received");
         var next = state with { Proposals = state.Proposals.Add(new CachedProposal(reference, proposal, sender)) };
@@ -193,7 +193,7 @@ internal static class GroupProcessor
         }
 
         // §8.2 transcript hashes and the new GroupContext.
-        var confirmed = TranscriptHash.Confirmed(suite, state.InterimTranscriptHash, authenticated.ConfirmedTranscriptHashInput());
+        var confirmed = authenticated.ConfirmedTranscriptHash(suite, state.InterimTranscriptHash);
         var newContext = provisional with { TreeHash = newTree.TreeHash(), ConfirmedTranscriptHash = confirmed };
 
         // §8 key schedule: init_secret (or the external one), commit_secret, psk_secret.

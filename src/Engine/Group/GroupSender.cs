@@ -30,7 +30,7 @@ internal static class GroupSender
         var content = FramedContent.OfProposal(state.GroupId, state.Epoch, Sender.Member(state.OwnLeafIndex), authenticatedData, proposal);
         var wireFormat = state.Options.HandshakeWireFormat;
         var authenticated = ContentAuthentication.SignContent(state.Suite, content, wireFormat, state.Context, state.SignaturePrivateKey);
-        var reference = state.Suite.MakeProposalRef(Tls.Serialize(authenticated));
+        var reference = Tls.Encoded(authenticated, state.Suite, static (suite, bytes) => suite.MakeProposalRef(bytes));
         // Deterministic signatures make a repeated proposal byte-identical: receivers would take it for a replay.
         if (state.FindProposal(reference) is not null)
             throw new InvalidOperationException("an identical proposal is already pending in this epoch");
@@ -128,7 +128,7 @@ internal static class GroupSender
         var content = FramedContent.OfCommit(state.GroupId, state.Epoch, me, options.AuthenticatedData, commit);
         var signature = ContentAuthentication.Sign(suite, content, wireFormat, state.Context, state.SignaturePrivateKey);
         var unconfirmed = new AuthenticatedContent(wireFormat, content, new FramedContentAuthData(signature, []));
-        var confirmed = TranscriptHash.Confirmed(suite, state.InterimTranscriptHash, unconfirmed.ConfirmedTranscriptHashInput());
+        var confirmed = unconfirmed.ConfirmedTranscriptHash(suite, state.InterimTranscriptHash);
         var newContext = provisional with { TreeHash = newTree.TreeHash(), ConfirmedTranscriptHash = confirmed };
 
         using var pskSecret = ProposalList.PskSecretOf(state, outcome.Psks, resumption);

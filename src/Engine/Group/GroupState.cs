@@ -104,6 +104,9 @@ public sealed record GroupState
     /// </summary>
     public byte[] Save() => StateEnvelope.Seal(StateKind.GroupState, w => GroupStateCodec.Save(this, w));
 
+    /// <summary>Writes <see cref="Save"/>'s bytes as <c>opaque group_state&lt;V&gt;</c> into <paramref name="writer"/> (no copy of their own).</summary>
+    internal void SaveNested(TlsWriter writer) => StateEnvelope.SealNested(writer, StateKind.GroupState, w => GroupStateCodec.Save(this, w));
+
     /// <summary>
     /// Loads what <see cref="Save"/> wrote. <paramref name="options"/> supplies what cannot be saved:
     /// the delegates <see cref="GroupOptions.AuthenticationService"/>, <see cref="GroupOptions.ExternalPsks"/>

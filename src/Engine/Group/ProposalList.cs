@@ -189,7 +189,12 @@ internal static class ProposalList
         if (external && removes > 1) return (MlsError.InvalidProposalList, "an external Commit removes at most one leaf");
 
         // No two Adds of one client, no Add of a client still in the group after the list's Removes and
-        // Updates (the application's notion of a client: its signature key).
+        // Updates (the application's notion of a client: its signature key). Without an Add there is nothing to check.
+        if (!proposals.Any(p => p.Proposal is AddProposal))
+        {
+            shape = new ListShape(gce, reinit, externalInit);
+            return null;
+        }
         var inGroup = new HashSet<string>();
         foreach (var (i, leaf) in tree.Leaves)
         {

@@ -35,9 +35,13 @@ public sealed record CardAssertion(Card Card, byte[] AgentKey, byte[] Conversati
     /// <summary>The encoded CardTBS.</summary>
     public byte[] ToBeSigned()
     {
-        var writer = new TlsWriter();
-        EncodeTbs(writer);
-        return writer.ToArray();
+        var writer = TlsWriter.Rent();
+        try
+        {
+            EncodeTbs(writer);
+            return writer.ToArray();
+        }
+        finally { TlsWriter.Return(writer); }
     }
 
     /// <summary>True if <see cref="Signature"/> is <see cref="AgentKey"/>'s signature over the CardTBS; false on any bad input.</summary>

@@ -34,9 +34,13 @@ public sealed record SuccessionAssertion(byte[] PredecessorKey, byte[] Successor
     /// <summary>The encoded SuccessionTBS.</summary>
     public byte[] ToBeSigned()
     {
-        var writer = new TlsWriter();
-        EncodeTbs(writer);
-        return writer.ToArray();
+        var writer = TlsWriter.Rent();
+        try
+        {
+            EncodeTbs(writer);
+            return writer.ToArray();
+        }
+        finally { TlsWriter.Return(writer); }
     }
 
     /// <summary>True if <see cref="Signature"/> is <see cref="PredecessorKey"/>'s signature over the SuccessionTBS.</summary>

@@ -32,10 +32,14 @@ public static class SuccessionChain
     {
         ArgumentNullException.ThrowIfNull(suite);
         ArgumentNullException.ThrowIfNull(link);
-        var writer = new TlsWriter();
-        writer.WriteOpaque(chainHash);
-        link.Encode(writer);
-        return suite.RefHash(HashLabel, writer.WrittenSpan);
+        var writer = TlsWriter.Rent();
+        try
+        {
+            writer.WriteOpaque(chainHash);
+            link.Encode(writer);
+            return suite.RefHash(HashLabel, writer.WrittenSpan);
+        }
+        finally { TlsWriter.Return(writer); }
     }
 
     /// <summary>The chain hash after appending every link of <paramref name="links"/>, in order.</summary>

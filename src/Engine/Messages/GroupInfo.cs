@@ -19,9 +19,13 @@ public sealed record GroupInfo(
     /// <summary>RFC 9420 §12.4.3 GroupInfoTBS: everything but the signature.</summary>
     public byte[] ToBeSigned()
     {
-        var writer = new TlsWriter();
-        EncodeTbs(writer);
-        return writer.ToArray();
+        var writer = TlsWriter.Rent();
+        try
+        {
+            EncodeTbs(writer);
+            return writer.ToArray();
+        }
+        finally { TlsWriter.Return(writer); }
     }
 
     private void EncodeTbs(TlsWriter writer)

@@ -27,9 +27,13 @@ public sealed record KeyPackage(
     /// <summary>RFC 9420 §10 KeyPackageTBS: everything but the signature.</summary>
     public byte[] ToBeSigned()
     {
-        var writer = new TlsWriter();
-        EncodeTbs(writer);
-        return writer.ToArray();
+        var writer = TlsWriter.Rent();
+        try
+        {
+            EncodeTbs(writer);
+            return writer.ToArray();
+        }
+        finally { TlsWriter.Return(writer); }
     }
 
     private void EncodeTbs(TlsWriter writer)

@@ -37,7 +37,18 @@ public sealed record LeafNode(
     /// </summary>
     public byte[] ToBeSigned(byte[]? groupId, uint? leafIndex)
     {
-        var writer = new TlsWriter();
+        var writer = TlsWriter.Rent();
+        try
+        {
+            EncodeTbs(writer, groupId, leafIndex);
+            return writer.ToArray();
+        }
+        finally { TlsWriter.Return(writer); }
+    }
+
+    /// <summary>Writes the LeafNodeTBS of <see cref="ToBeSigned"/> into <paramref name="writer"/>.</summary>
+    internal void EncodeTbs(TlsWriter writer, byte[]? groupId, uint? leafIndex)
+    {
         EncodeTbsPrefix(writer);
         if (LeafNodeSource is LeafNodeSource.Update or LeafNodeSource.Commit)
         {
@@ -46,7 +57,6 @@ public sealed record LeafNode(
             writer.WriteOpaque(groupId);
             writer.WriteUInt32(leafIndex.Value);
         }
-        return writer.ToArray();
     }
 
     private void EncodeTbsPrefix(TlsWriter writer)

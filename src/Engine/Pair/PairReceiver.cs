@@ -203,7 +203,7 @@ internal static class PairReceiver
     private static PairState CacheProposal(PairState s, DatagramBody parts, IdentityEvidence? evidence, uint generation)
     {
         if (s.PeerProposalsSuspended) return s;
-        byte[] reference = s.Suite.MakeProposalRef(Tls.Serialize(parts.ProposalMessage.ToAuthenticatedContent()));
+        byte[] reference = Tls.Encoded(parts.ProposalMessage.ToAuthenticatedContent(), s.Suite, static (suite, bytes) => suite.MakeProposalRef(bytes));
         if (s.PeerProposals.Any(p => p.Ref.AsSpan().SequenceEqual(reference))) return s;
         ProposalReceived received;
         try

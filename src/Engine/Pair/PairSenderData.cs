@@ -22,8 +22,9 @@ internal static class PairSenderData
         var nonce = SecretTree.SenderDataNonce(suite, senderDataSecret, message.Ciphertext);
         try
         {
-            var aad = Tls.Serialize(new SenderDataAad(message.GroupId, message.Epoch, message.ContentType));
-            if (suite.Aead.TryOpen(key, nonce, aad, message.EncryptedSenderData) is not { } plain) return null;
+            var plain = Tls.Encoded(new SenderDataAad(message.GroupId, message.Epoch, message.ContentType), (suite, key, nonce, message),
+                static (a, aad) => a.suite.Aead.TryOpen(a.key, a.nonce, aad, a.message.EncryptedSenderData));
+            if (plain is null) return null;
             try { return Tls.Deserialize<SenderData>(plain); }
             catch (MlsDecodeException) { return null; }
         }

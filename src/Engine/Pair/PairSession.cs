@@ -187,7 +187,7 @@ public sealed class PairSession
         return s with { Group = group, OwnProposals = s.OwnProposals.Add(new OwnProposal(reference, intended, Tls.Serialize(message), evidence)) };
     }
 
-    private static bool SameEvidence(IdentityEvidence a, IdentityEvidence b) => Tls.Serialize(a).AsSpan().SequenceEqual(Tls.Serialize(b));
+    private static bool SameEvidence(IdentityEvidence a, IdentityEvidence b) => Tls.SameEncoding(a, b);
 
     /// <summary>Our Commit e -&gt; e+1 (we own e+1): the peer's best-ranked update of e, always with a path.</summary>
     private PairState CommitIntoNextEpoch(PairState s, List<IdentityChange> committed, out uint? commitSender)

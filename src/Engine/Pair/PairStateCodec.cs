@@ -44,7 +44,7 @@ internal static class PairStateCodec
     {
         w.WriteUInt8(s.Role == PairRole.Inviter ? (byte)0 : (byte)1);
         w.WriteUInt64(s.WelcomeEpoch);
-        w.WriteOpaque(s.Group.Save());
+        s.Group.SaveNested(w);
         w.WriteUInt32(s.PeerLeaf);
         WriteView(w, s.MyView);
         WriteView(w, s.PeerView);

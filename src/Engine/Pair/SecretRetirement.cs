@@ -22,17 +22,25 @@ internal static class SecretRetirement
     /// <summary>Zeroes what <paramref name="old"/> holds and <paramref name="next"/> does not; returns how many holders were zeroed.</summary>
     public static int Retire(PairState old, PairState next)
     {
-        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        foreach (var holder in Holders(next)) seen.Add(holder);
-        int zeroed = 0;
-        foreach (var holder in Holders(old))
+        // One set per thread, cleared after use (it holds only references, and keeps its capacity):
+        // a state holds ~70 holders (H header keys), so a fresh set per swap would be ~5 KB of garbage.
+        var seen = t_seen ??= new HashSet<object>(ReferenceEqualityComparer.Instance);
+        try
         {
-            if (!seen.Add(holder)) continue;
-            Zero(holder);
-            zeroed++;
+            foreach (var holder in Holders(next)) seen.Add(holder);
+            int zeroed = 0;
+            foreach (var holder in Holders(old))
+            {
+                if (!seen.Add(holder)) continue;
+                Zero(holder);
+                zeroed++;
+            }
+            return zeroed;
         }
-        return zeroed;
+        finally { seen.Clear(); }
     }
+
+    [ThreadStatic] private static HashSet<object>? t_seen;
 
     /// <summary>Every object of a state that holds secret bytes.</summary>
     internal static IEnumerable<object> Holders(PairState s)

@@ -26,9 +26,14 @@ internal static class TranscriptHash
     /// InterimTranscriptHashInput is <c>struct { MAC confirmation_tag; }</c>, MAC being opaque&lt;V&gt;.</summary>
     public static byte[] InterimFromConfirmationTag(CipherSuite suite, ReadOnlySpan<byte> confirmed, ReadOnlySpan<byte> confirmationTag)
     {
-        var w = new TlsWriter(confirmationTag.Length + 4);
-        w.WriteOpaque(confirmationTag);
-        return HashConcat(suite, confirmed, w.WrittenSpan);
+        var w = TlsWriter.Rent();
+        try
+        {
+            w.WriteFixed(confirmed);
+            w.WriteOpaque(confirmationTag);
+            return suite.Hash(w.WrittenSpan);
+        }
+        finally { TlsWriter.Return(w); }
     }
 
     /// <summary>RFC 9420 §6.1: confirmation_tag = MAC(confirmation_key, confirmed_transcript_hash).</summary>
@@ -42,9 +47,13 @@ internal static class TranscriptHash
 
     private static byte[] HashConcat(CipherSuite suite, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
-        var buffer = new byte[a.Length + b.Length];
-        a.CopyTo(buffer);
-        b.CopyTo(buffer.AsSpan(a.Length));
-        return suite.Hash(buffer);
+        var w = TlsWriter.Rent();
+        try
+        {
+            w.WriteFixed(a);
+            w.WriteFixed(b);
+            return suite.Hash(w.WrittenSpan);
+        }
+        finally { TlsWriter.Return(w); }
     }
 }

@@ -43,7 +43,7 @@ internal static class LeafNodeValidator
         if (inGroup && leafIndex is null)
             throw new MlsProtocolException(Error, ValidationRule.LeafSource, $"a {leaf.LeafNodeSource} leaf must be validated at a leaf index");
         if (!signatureVerified &&
-            !context.Suite.VerifyWithLabel(leaf.SignatureKey, "LeafNodeTBS", leaf.ToBeSigned(inGroup ? context.GroupId : null, inGroup ? leafIndex : null), leaf.Signature))
+            !LeafNodeSignature.Verify(context.Suite, leaf, inGroup ? context.GroupId : null, inGroup ? leafIndex : null))
         {
             ValidationRules.SignatureKey(context.Suite, leaf.SignatureKey, "leaf");
             throw new MlsProtocolException(Error, ValidationRule.LeafSignature, "signature does not verify");

@@ -46,31 +46,43 @@ internal static class TreeHash
 
     private static byte[] LeafHash(CipherSuite suite, uint leafIndex, LeafNode? leaf)
     {
-        var w = new TlsWriter();
-        w.WriteUInt8((byte)NodeType.Leaf);
-        w.WriteUInt32(leafIndex);
-        w.WriteOptional(leaf, (w2, l) => l.Encode(w2));
-        return suite.Hash(w.WrittenSpan);
+        var w = TlsWriter.Rent();
+        try
+        {
+            w.WriteUInt8((byte)NodeType.Leaf);
+            w.WriteUInt32(leafIndex);
+            w.WriteOptional(leaf, (w2, l) => l.Encode(w2));
+            return suite.Hash(w.WrittenSpan);
+        }
+        finally { TlsWriter.Return(w); }
     }
 
     private static byte[] ParentHash(CipherSuite suite, ParentNode? parent, byte[] leftHash, byte[] rightHash)
     {
-        var w = new TlsWriter();
-        w.WriteUInt8((byte)NodeType.Parent);
-        w.WriteOptional(parent, (w2, p) => p.Encode(w2));
-        w.WriteOpaque(leftHash);
-        w.WriteOpaque(rightHash);
-        return suite.Hash(w.WrittenSpan);
+        var w = TlsWriter.Rent();
+        try
+        {
+            w.WriteUInt8((byte)NodeType.Parent);
+            w.WriteOptional(parent, (w2, p) => p.Encode(w2));
+            w.WriteOpaque(leftHash);
+            w.WriteOpaque(rightHash);
+            return suite.Hash(w.WrittenSpan);
+        }
+        finally { TlsWriter.Return(w); }
     }
 
     /// <summary>RFC 9420 §7.9 ParentHashInput { encryption_key&lt;V&gt;; parent_hash&lt;V&gt;; original_sibling_tree_hash&lt;V&gt; }, hashed.</summary>
     public static byte[] ParentHashOf(CipherSuite suite, ReadOnlySpan<byte> encryptionKey, ReadOnlySpan<byte> parentHash,
         ReadOnlySpan<byte> originalSiblingTreeHash)
     {
-        var w = new TlsWriter();
-        w.WriteOpaque(encryptionKey);
-        w.WriteOpaque(parentHash);
-        w.WriteOpaque(originalSiblingTreeHash);
-        return suite.Hash(w.WrittenSpan);
+        var w = TlsWriter.Rent();
+        try
+        {
+            w.WriteOpaque(encryptionKey);
+            w.WriteOpaque(parentHash);
+            w.WriteOpaque(originalSiblingTreeHash);
+            return suite.Hash(w.WrittenSpan);
+        }
+        finally { TlsWriter.Return(w); }
     }
 }

@@ -73,7 +73,7 @@ internal static class TreeKem
         var leafParentHash = MergePath(tree, diff, committerLeaf, fdp, nodeKeys.Select(k => k.PublicKey).ToArray());
         var unsigned = new LeafNode(leafKeys.PublicKey, leaf.SignatureKey, leaf.Credential, leaf.Capabilities,
             LeafNodeSource.Commit, null, leafParentHash, leaf.Extensions, []);
-        var signature = suite.SignWithLabel(signaturePrivateKey, "LeafNodeTBS", unsigned.ToBeSigned(provisionalContext.GroupId, committerLeaf));
+        var signature = LeafNodeSignature.SignatureOf(suite, unsigned, signaturePrivateKey, provisionalContext.GroupId, committerLeaf);
         var newLeaf = unsigned with { Signature = signature };
         diff.SetNode(2 * committerLeaf, Node.FromLeaf(newLeaf));
         var newTree = diff.ToTree();
