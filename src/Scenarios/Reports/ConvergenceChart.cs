@@ -70,6 +70,7 @@ public static class ConvergenceChart
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"drop {SweepPoint.F(drops[j])}", FillColor = palette.GetColor(j).WithAlpha(0.5), LineColor = palette.GetColor(j), LineWidth = 1 });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "box: quartiles, black line: median, whiskers: min–max; a dot per world (hollow: converged only after faults stopped)", LineColor = Colors.Black, LineWidth = 2.5f });
         plot.ShowLegend(Edge.Bottom);
+        plot.Legend.Orientation = Orientation.Horizontal;
         return ChartFile.Save(plot, directory, Name, Title, 1400, 720);
     }
 }
