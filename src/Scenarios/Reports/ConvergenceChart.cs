@@ -59,7 +59,7 @@ public static class ConvergenceChart
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray(), labels.ToArray());
         plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
         plot.Axes.SetLimitsX(-1, lengths.Length * groupWidth - 1);
-        plot.Axes.SetLimitsY(0, max * 1.15);
+        plot.Axes.SetLimitsY(0, max * 1.3);
         for (int g = 1; g < lengths.Length; g++)
         {
             var sep = plot.Add.VerticalLine(g * groupWidth - 1);
@@ -69,8 +69,8 @@ public static class ConvergenceChart
         for (int j = 0; j < drops.Length; j++)
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"drop {SweepPoint.F(drops[j])}", FillColor = palette.GetColor(j).WithAlpha(0.5), LineColor = palette.GetColor(j), LineWidth = 1 });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "box: quartiles, black line: median, whiskers: min–max; a dot per world (hollow: converged only after faults stopped)", LineColor = Colors.Black, LineWidth = 2.5f });
-        plot.ShowLegend(Edge.Bottom);
-        plot.Legend.Orientation = Orientation.Horizontal;
-        return ChartFile.Save(plot, directory, Name, Title, 1400, 720);
+        // Inside, across the top (the y axis leaves room above the highest world): an outside legend stacks its items and is cut off.
+        plot.ShowLegend(Alignment.UpperCenter, Orientation.Horizontal);
+        return ChartFile.Save(plot, directory, Name, Title, 1400, 680);
     }
 }

@@ -99,7 +99,6 @@ public static class DecryptabilityChart
             });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = "a dot per world; the line joins the medians", LineColor = Colors.Gray, LineWidth = 1 });
         plot.ShowLegend(Edge.Bottom);
-        plot.Legend.Orientation = Orientation.Horizontal;
         return ChartFile.Save(plot, directory, Name, Title, 1800, 720);
     }
 }
