@@ -180,6 +180,7 @@ public sealed class MlsPairClient
                 _ => (new Rejected(RejectReason.Invalid, $"unexpected {message.WireFormat}"), []),
             };
         }
+        catch (ProcessMessageException e) { return (Outcome(e), []); }
         catch (MlsProtocolException e) { return (Outcome(e), []); }
     }
 
@@ -265,6 +266,18 @@ public sealed class MlsPairClient
         MlsError.WrongGroup => new Rejected(RejectReason.NotForThisSession, e.Message),
         MlsError.Malformed => new Rejected(RejectReason.Malformed, e.Message),
         MlsError.DecryptionFailed or MlsError.BadSignature or MlsError.BadMembershipTag or MlsError.BadConfirmationTag => new Rejected(RejectReason.BadSignature, e.Message),
+        _ => new Rejected(RejectReason.Invalid, e.Message),
+    };
+
+    private static ReceiveOutcome Outcome(ProcessMessageException e) => e.Reason switch
+    {
+        ProcessMessageError.GenerationReused => new Duplicate(0),
+        ProcessMessageError.GenerationTooOld or ProcessMessageError.MissingKey => new Expired(0),
+        ProcessMessageError.WrongEpoch => new Rejected(RejectReason.UnknownEpoch, e.Message),
+        ProcessMessageError.WrongGroup => new Rejected(RejectReason.NotForThisSession, e.Message),
+        ProcessMessageError.Malformed => new Rejected(RejectReason.Malformed, e.Message),
+        ProcessMessageError.DecryptionFailed or ProcessMessageError.BadSignature or ProcessMessageError.BadMembershipTag
+            or ProcessMessageError.BadConfirmationTag => new Rejected(RejectReason.BadSignature, e.Message),
         _ => new Rejected(RejectReason.Invalid, e.Message),
     };
 

@@ -67,9 +67,14 @@ public sealed class MlsPairInvitation : IDisposable
             outcome = new HandshakeApplied(group.Epoch);
             return new MlsPairClient(state, _random);
         }
+        catch (WelcomeException e)
+        {
+            outcome = new Rejected(e.Reason == WelcomeError.NotForUs ? RejectReason.NotForThisSession : RejectReason.Invalid, e.Message);
+            return null;
+        }
         catch (MlsProtocolException e)
         {
-            outcome = new Rejected(e.Error == MlsError.WelcomeNotForUs ? RejectReason.NotForThisSession : RejectReason.Invalid, e.Message);
+            outcome = new Rejected(RejectReason.Invalid, e.Message);
             return null;
         }
     }

@@ -217,15 +217,41 @@ internal static class NistCurves
         domain.G.Multiply(d).Normalize().GetEncoded(false);
 
     /// <summary>An uncompressed point on the curve and not the identity, else <see cref="MlsError.InvalidKey"/>.</summary>
-    public static ECPoint DecodePublicKey(ECDomainParameters domain, ReadOnlySpan<byte> publicKey, int length)
+    public static ECPoint DecodePublicKey(ECDomainParameters domain, ReadOnlySpan<byte> publicKey, int length) =>
+        TryDecodePublicKey(domain, publicKey, length, out var q, out var why) ? q : throw new MlsProtocolException(MlsError.InvalidKey, why);
+
+    /// <summary>
+    /// SEC1 §2.3.4 for an uncompressed point, without exceptions (a check, not a probe): 0x04 ‖ x ‖ y
+    /// of <paramref name="length"/> bytes, both coordinates below the field prime, on the curve and of
+    /// the group's order (not the identity, which has no uncompressed encoding anyway).
+    /// </summary>
+    public static bool TryDecodePublicKey(ECDomainParameters domain, ReadOnlySpan<byte> publicKey, int length,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ECPoint? point, out string why)
     {
+        point = null;
         if (publicKey.Length != length || publicKey[0] != 0x04)
-            throw new MlsProtocolException(MlsError.InvalidKey, "public key is not an uncompressed point");
-        ECPoint q;
-        try { q = domain.Curve.DecodePoint(publicKey.ToArray()); }
-        catch (ArgumentException e) { throw new MlsProtocolException(MlsError.InvalidKey, "public key is not on the curve", e); }
-        if (q.IsInfinity || !q.IsValid()) throw new MlsProtocolException(MlsError.InvalidKey, "public key is not a valid point");
-        return q;
+        {
+            why = "public key is not an uncompressed point";
+            return false;
+        }
+        int n = (length - 1) / 2;
+        var x = new BigInteger(1, publicKey.Slice(1, n));
+        var y = new BigInteger(1, publicKey.Slice(1 + n, n));
+        var p = domain.Curve.Field.Characteristic;
+        if (x.CompareTo(p) >= 0 || y.CompareTo(p) >= 0)
+        {
+            why = "public key coordinate is not a field element";
+            return false;
+        }
+        var q = domain.Curve.CreatePoint(x, y);
+        if (q.IsInfinity || !q.IsValid())
+        {
+            why = "public key is not on the curve";
+            return false;
+        }
+        point = q;
+        why = "";
+        return true;
     }
 }
 

@@ -194,23 +194,14 @@ public static class SignatureSchemes
         }
 
         /// <summary>RFC 9420 §5.1.2: an uncompressed SEC1 point (0x04 ‖ x ‖ y) on the curve; compressed points are not allowed.</summary>
-        public bool IsValidPublicKey(ReadOnlySpan<byte> publicKey)
-        {
-            try
-            {
-                NistCurves.DecodePublicKey(_domain, publicKey, 1 + 2 * _scalarLength);
-                return true;
-            }
-            catch (MlsProtocolException) { return false; }
-        }
+        public bool IsValidPublicKey(ReadOnlySpan<byte> publicKey) =>
+            NistCurves.TryDecodePublicKey(_domain, publicKey, 1 + 2 * _scalarLength, out _, out _);
 
         public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
         {
             CryptoCounters.Count(CryptoOp.Verify, message.Length);
             if (!TryParseDer(signature, out var r, out var s)) return false;
-            ECPoint q;
-            try { q = NistCurves.DecodePublicKey(_domain, publicKey, 1 + 2 * _scalarLength); }
-            catch (MlsProtocolException) { return false; }
+            if (!NistCurves.TryDecodePublicKey(_domain, publicKey, 1 + 2 * _scalarLength, out var q, out _)) return false;
             var verifier = new ECDsaSigner();
             verifier.Init(false, new ECPublicKeyParameters(q, _domain));
             return verifier.VerifySignature(Digest(message), r, s);

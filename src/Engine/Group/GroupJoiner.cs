@@ -107,6 +107,7 @@ internal static class GroupJoiner
         var diff = tree.Stage();
         if (resyncRemove is { } r)
         {
+            if (tree.TryGetLeaf(r) is null) throw new ArgumentException($"leaf {r} is not a member of the GroupInfo's tree", nameof(resyncRemove));
             proposals.Add(new RemoveProposal(r));
             diff.RemoveLeaf(r);
         }

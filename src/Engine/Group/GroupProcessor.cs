@@ -97,18 +97,19 @@ internal static class GroupProcessor
         switch (proposal)
         {
             case UpdateProposal update:
-                if (sender.SenderType != SenderType.Member) throw new MlsProtocolException(MlsError.InvalidSender, "Update from a non-member");
+                if (sender.SenderType != SenderType.Member)
+                    throw new MlsProtocolException(MlsError.InvalidSender, ValidationRule.ProposalUpdateSender, $"Update from a {sender.SenderType} sender");
                 LeafNodeValidator.Validate(update.LeafNode, sender.LeafIndex, state.LeafContext(), state.Tree, LeafNodeSource.Update);
                 break;
             case AddProposal add:
                 KeyPackageValidation.Validate(state.Suite, add.KeyPackage, state.Now, null);
                 break;
             case ExternalInitProposal:
-                throw new MlsProtocolException(MlsError.InvalidProposalList, "ExternalInit may only be sent inline in an external Commit");
+                throw new MlsProtocolException(MlsError.InvalidProposalList, ValidationRule.ProposalExternalInitUse, "ExternalInit may only be sent inline in an external Commit");
         }
         var reference = Tls.Encoded(authenticated, state.Suite, static (suite, bytes) => suite.MakeProposalRef(bytes));
         if (state.FindProposal(reference) is not null)
-            throw new MlsProtocolException(MlsError.InvalidProposalList, "proposal already received");
+            throw new MlsProtocolException(MlsError.InvalidProposalList, ValidationRule.ProposalNotReplayed, "proposal already received");
         var next = state with { Proposals = state.Proposals.Add(new CachedProposal(reference, proposal, sender)) };
         return new ProposalReceived(reference, proposal, sender, content.AuthenticatedData, next);
     }
@@ -123,8 +124,6 @@ internal static class GroupProcessor
         bool external = sender.SenderType == SenderType.NewMemberCommit;
         if (sender.SenderType == SenderType.Member && sender.LeafIndex == state.OwnLeafIndex)
             throw new MlsProtocolException(MlsError.InvalidSender, "our own Commit: merge its CommitResult instead");
-        if (!external && sender.SenderType != SenderType.Member)
-            throw new MlsProtocolException(MlsError.InvalidSender, $"a {sender.SenderType} sender cannot commit");
 
         // Resolve the proposals.
         var resolved = new List<ResolvedProposal>(commit.Proposals.Count);
@@ -135,19 +134,19 @@ internal static class GroupProcessor
                 resolved.Add(new ResolvedProposal(por.Proposal!, null, sender));
                 continue;
             }
-            if (external) throw new MlsProtocolException(MlsError.InvalidProposalList, "an external Commit references a proposal");
+            if (external) throw new MlsProtocolException(MlsError.InvalidProposalList, ValidationRule.ExternalCommitByValue, "an external Commit references a proposal");
             var cached = state.FindProposal(por.Reference!)
-                ?? throw new MlsProtocolException(MlsError.InvalidProposalList, "Commit references an unknown proposal");
+                ?? throw new MlsProtocolException(MlsError.InvalidProposalList, ValidationRule.CommitProposalRefs, "Commit references an unknown proposal");
             if (resolved.Any(r => r.Ref is { } rr && rr.AsSpan().SequenceEqual(cached.Ref)))
-                throw new MlsProtocolException(MlsError.InvalidProposalList, "Commit references one proposal twice");
+                throw new MlsProtocolException(MlsError.InvalidProposalList, ValidationRule.CommitProposalRefs, "Commit references one proposal twice");
             resolved.Add(new ResolvedProposal(cached.Proposal, cached.Ref, cached.Sender, cached.Own));
         }
 
         var outcome = ProposalList.ValidateAndApply(state, resolved, sender);
         if (outcome.PathRequired && commit.Path is null)
-            throw new MlsProtocolException(MlsError.InvalidProposalList, "the Commit's proposals require a path");
+            throw new MlsProtocolException(MlsError.InvalidProposalList, ValidationRule.CommitPathRequired, "the Commit's proposals require a path");
         if (external && commit.Path is null)
-            throw new MlsProtocolException(MlsError.InvalidProposalList, "an external Commit needs a path");
+            throw new MlsProtocolException(MlsError.InvalidProposalList, ValidationRule.CommitPathRequired, "an external Commit needs a path");
         var applied = resolved.Select(r => new AppliedProposal(r.Proposal, r.Ref, r.Sender)).ToList();
 
         if (outcome.RemovesUs)

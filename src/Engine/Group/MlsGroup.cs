@@ -78,7 +78,8 @@ public sealed class MlsGroup
         ArgumentNullException.ThrowIfNull(keyPackage);
         ArgumentNullException.ThrowIfNull(signatureKey);
         ArgumentNullException.ThrowIfNull(random);
-        return new(GroupJoiner.FromWelcome(welcome, keyPackage, signatureKey, ratchetTreeIfNotInExtension, psks, options ?? GroupOptions.Default), random);
+        return new(OperationErrors.Run(() => GroupJoiner.FromWelcome(welcome, keyPackage, signatureKey, ratchetTreeIfNotInExtension, psks,
+            options ?? GroupOptions.Default), WelcomeException.From), random);
     }
 
     /// <summary>
@@ -95,8 +96,8 @@ public sealed class MlsGroup
         ArgumentNullException.ThrowIfNull(signatureKey);
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(random);
-        var (state, commit) = GroupJoiner.External(groupInfo, ratchetTree, signatureKey, credential, random, options ?? GroupOptions.Default,
-            capabilities, leafExtensions, resyncRemove, authenticatedData);
+        var (state, commit) = OperationErrors.Run(() => GroupJoiner.External(groupInfo, ratchetTree, signatureKey, credential, random,
+            options ?? GroupOptions.Default, capabilities, leafExtensions, resyncRemove, authenticatedData), ExternalJoinException.From);
         return (new MlsGroup(state, random), commit);
     }
 
@@ -129,8 +130,8 @@ public sealed class MlsGroup
         ArgumentNullException.ThrowIfNull(signatureKey);
         ArgumentNullException.ThrowIfNull(old);
         ArgumentNullException.ThrowIfNull(random);
-        return new(GroupJoiner.FromWelcome(welcome, keyPackage, signatureKey, ratchetTree, null, options ?? old.State.Options,
-            new ResumedFrom(usage, old.State)), random);
+        return new(OperationErrors.Run(() => GroupJoiner.FromWelcome(welcome, keyPackage, signatureKey, ratchetTree, null, options ?? old.State.Options,
+            new ResumedFrom(usage, old.State)), WelcomeException.From), random);
     }
 
     // ---------------------------------------------------------------- reinitialising and branching (§11)
@@ -160,7 +161,8 @@ public sealed class MlsGroup
         ArgumentNullException.ThrowIfNull(otherMembers);
         var reinit = State.PendingReInit ?? throw new InvalidOperationException("no ReInit was committed in this group (RFC 9420 §11.2)");
         var leaf = GroupResumption.NewLeaf.Resolve(State, CipherSuite.Get(reinit.CipherSuite), signatureKey, credential, capabilities, leafExtensions);
-        var (state, welcome) = GroupResumption.ReInit(State, otherMembers, leaf, options ?? State.Options, _random);
+        var (state, welcome) = OperationErrors.Run(() => GroupResumption.ReInit(State, otherMembers, leaf, options ?? State.Options, _random),
+            CreateCommitException.From);
         return new ResumedGroup(new MlsGroup(state, _random), MlsMessage.From(welcome));
     }
 
@@ -176,8 +178,8 @@ public sealed class MlsGroup
         ArgumentNullException.ThrowIfNull(groupId);
         ArgumentNullException.ThrowIfNull(otherMembers);
         var leaf = GroupResumption.NewLeaf.Resolve(State, State.Suite, signatureKey, credential, null, null);
-        var (state, welcome) = GroupResumption.Branch(State, groupId.ToArray(), otherMembers, groupContextExtensions ?? [], leaf,
-            options ?? State.Options, _random);
+        var (state, welcome) = OperationErrors.Run(() => GroupResumption.Branch(State, groupId.ToArray(), otherMembers, groupContextExtensions ?? [],
+            leaf, options ?? State.Options, _random), CreateCommitException.From);
         return new ResumedGroup(new MlsGroup(state, _random), MlsMessage.From(welcome));
     }
 
@@ -211,7 +213,8 @@ public sealed class MlsGroup
     {
         ArgumentNullException.ThrowIfNull(keyPackage);
         // §7.3: a client MUST check the lifetime of a leaf it sends (with GroupOptions.Clock).
-        KeyPackageValidation.Validate(State.Suite, keyPackage, State.Now, null);
+        try { KeyPackageValidation.Validate(State.Suite, keyPackage, State.Now, null); }
+        catch (MlsProtocolException e) { throw KeyPackageException.From(e); }
         return Propose(new AddProposal(keyPackage), authenticatedData);
     }
 
@@ -260,7 +263,10 @@ public sealed class MlsGroup
     /// </summary>
     public CommitResult Commit(CommitOptions? options = null)
     {
-        var (result, afterSending) = GroupSender.Commit(State, options ?? CommitOptions.Default, _random);
+        (CommitResult result, GroupState afterSending) committed;
+        try { committed = GroupSender.Commit(State, options ?? CommitOptions.Default, _random); }
+        catch (MlsProtocolException e) { throw CreateCommitException.From(e); }
+        var (result, afterSending) = committed;
         State = afterSending;
         return result;
     }
@@ -287,21 +293,24 @@ public sealed class MlsGroup
     /// <summary>
     /// Processes a PublicMessage or PrivateMessage. Application messages and proposals are applied at
     /// once; a Commit comes back as <see cref="StagedCommit"/> for <see cref="Merge"/>. Bad input throws
-    /// <see cref="MlsProtocolException"/> and changes nothing.
+    /// <see cref="ProcessMessageException"/> and changes nothing.
     /// </summary>
     public ProcessResult Process(MlsMessage message)
     {
-        var result = GroupProcessor.Process(State, message);
+        ArgumentNullException.ThrowIfNull(message);
+        ProcessResult result;
+        try { result = GroupProcessor.Process(State, message); }
+        catch (MlsProtocolException e) { throw ProcessMessageException.From(e); }
         if (result is not StagedCommit) State = result.NextState;
         return result;
     }
 
-    /// <summary>Decodes an MLSMessage (malformed: <see cref="MlsError.Malformed"/>) and processes it.</summary>
+    /// <summary>Decodes an MLSMessage (malformed: <see cref="ProcessMessageError.Malformed"/>) and processes it.</summary>
     public ProcessResult Process(ReadOnlySpan<byte> message)
     {
         MlsMessage decoded;
         try { decoded = Tls.Deserialize<MlsMessage>(message); }
-        catch (MlsDecodeException e) { throw new MlsProtocolException(MlsError.Malformed, "MLSMessage: " + e.Message, e); }
+        catch (MlsDecodeException e) { throw new ProcessMessageException(ProcessMessageError.Malformed, "Malformed: MLSMessage: " + e.Message, null, e); }
         return Process(decoded);
     }
 

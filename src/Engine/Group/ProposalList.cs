@@ -36,16 +36,12 @@ internal static class ProposalList
     public static ProposalListOutcome ValidateAndApply(GroupState state, IReadOnlyList<ResolvedProposal> proposals, Sender committer,
         ResumptionPskUsage? resumption = null)
     {
+        // ---- §6.1, §12.1, §12.2 list rules
+        if (ListRuleViolation(state, proposals, committer, resumption, out var shape) is { } violation)
+            throw violation.ToException();
         bool external = committer.SenderType == SenderType.NewMemberCommit;
-        if (!external && committer.SenderType != SenderType.Member)
-            throw new MlsProtocolException(MlsError.InvalidSender, $"a {committer.SenderType} sender cannot commit");
-        uint? committerLeaf = external ? null : committer.LeafIndex;
         var suite = state.Suite;
         var tree = state.Tree;
-
-        // ---- §12.2 list rules
-        if (ListRuleViolation(state, proposals, committer, resumption, out var shape) is { } violation)
-            throw new MlsProtocolException(violation.Error, violation.Why);
         var (gce, reinit, externalInit) = shape;
 
         // ---- §12.3 application, in the RFC's order
@@ -118,18 +114,22 @@ internal static class ProposalList
     internal sealed record ListShape(GroupContextExtensionsProposal? Gce, ReInitProposal? ReInit, ExternalInitProposal? ExternalInit);
 
     /// <summary>
-    /// RFC 9420 §12.2 list rules, the rules about the list as a whole (and §12.1.4 PSK ids): null when
-    /// <paramref name="proposals"/> passes, else the reason. It throws for no list, so the committer
-    /// chooses among cached proposals with it (no exception as a probe); the members processing a
-    /// Commit and the committer then apply the chosen list with <see cref="ValidateAndApply"/>, which
-    /// calls it first. Leaf, KeyPackage and extension-support rules are checked as the list is applied.
+    /// The rules about a proposal list as a whole, each a named <see cref="ValidationRule"/>: the sender
+    /// may commit (§6.1), each proposal is valid on its own as far as the list can tell (§12.1: Update
+    /// sender, Remove target, PSK id and availability, ReInit version, ExternalInit use) and the list
+    /// rules of §12.2 for a regular or an external Commit. Null when <paramref name="proposals"/>
+    /// passes, else the first rule broken. It throws for no list, so the committer chooses among cached
+    /// proposals with it (no exception as a probe); the members processing a Commit and the committer
+    /// then apply the chosen list with <see cref="ValidateAndApply"/>, which calls it first. Leaf,
+    /// KeyPackage and extension-support rules are checked as the list is applied.
     /// </summary>
-    internal static (MlsError Error, string Why)? ListRuleViolation(GroupState state, IReadOnlyList<ResolvedProposal> proposals, Sender committer,
+    internal static RuleBreach? ListRuleViolation(GroupState state, IReadOnlyList<ResolvedProposal> proposals, Sender committer,
         ResumptionPskUsage? resumption, out ListShape shape)
     {
         shape = new ListShape(null, null, null);
         bool external = committer.SenderType == SenderType.NewMemberCommit;
-        if (!external && committer.SenderType != SenderType.Member) return (MlsError.InvalidSender, $"a {committer.SenderType} sender cannot commit");
+        if (!external && committer.SenderType != SenderType.Member)
+            return new(MlsError.InvalidSender, ValidationRule.CommitSender, $"a {committer.SenderType} sender cannot commit");
         uint? committerLeaf = external ? null : committer.LeafIndex;
         var tree = state.Tree;
         GroupContextExtensionsProposal? gce = null;
@@ -140,61 +140,86 @@ internal static class ProposalList
         var pskIds = new HashSet<string>();
         foreach (var p in proposals)
         {
-            string? why = null;
+            if (ProposalViolation(state, p, committerLeaf, external, resumption, touched, pskIds) is { } breach) return breach;
             switch (p.Proposal)
             {
                 case ExternalInitProposal ei:
-                    why = !external ? "ExternalInit in a regular Commit" : externalInit is not null ? "more than one ExternalInit" : null;
+                    if (externalInit is not null)
+                        return new(MlsError.InvalidProposalList, ValidationRule.ExternalCommitOneExternalInit, "more than one ExternalInit");
                     externalInit = ei;
                     break;
-                case ReInitProposal r:
-                    why = external ? "ReInit in an external Commit" : null;
-                    reinit = r;
-                    break;
+                case ReInitProposal r: reinit = r; break;
                 case GroupContextExtensionsProposal g:
-                    why = external ? "GroupContextExtensions in an external Commit" : gce is not null ? "more than one GroupContextExtensions" : null;
+                    if (gce is not null)
+                        return new(MlsError.InvalidProposalList, ValidationRule.ProposalListOneGroupContextExtensions, "more than one GroupContextExtensions");
                     gce = g;
                     break;
-                case UpdateProposal:
-                    why = external ? "Update in an external Commit"
-                        : p.Sender.SenderType != SenderType.Member ? $"Update from a {p.Sender.SenderType} sender"
-                        : p.Sender.LeafIndex == committerLeaf ? "Update proposal generated by the committer"
-                        : tree.TryGetLeaf(p.Sender.LeafIndex) is null ? $"Update from blank leaf {p.Sender.LeafIndex}"
-                        : !touched.Add(p.Sender.LeafIndex) ? $"several Update/Remove proposals for leaf {p.Sender.LeafIndex}" : null;
-                    break;
-                case RemoveProposal rm:
-                    why = rm.Removed == committerLeaf ? "Remove of the committer"
-                        : tree.TryGetLeaf(rm.Removed) is null ? $"Remove of blank or absent leaf {rm.Removed}"
-                        : !touched.Add(rm.Removed) ? $"several Update/Remove proposals for leaf {rm.Removed}" : null;
-                    removes++;
-                    break;
-                case AddProposal:
-                    why = external ? "Add in an external Commit" : null;
-                    break;
-                case PreSharedKeyProposal psk:
-                    why = PskIdViolation(state, psk.Psk, resumption)
-                        ?? (!pskIds.Add(Convert.ToHexString(Tls.Serialize(psk.Psk))) ? "the same PreSharedKeyID twice" : null);
-                    if (why is null && psk.Psk.Usage != resumption && state.ResolvePsk(psk.Psk) is null)
-                        return (MlsError.MissingKey, $"PSK ({psk.Psk.PskType}) named by a PreSharedKey proposal is not available");
-                    break;
-                default:
-                    why = $"unsupported proposal type {p.Proposal.ProposalType}";
-                    break;
+                case RemoveProposal: removes++; break;
             }
-            if (why is not null) return (MlsError.InvalidProposalList, why);
         }
-        if (reinit is not null && proposals.Count > 1) return (MlsError.InvalidProposalList, "ReInit together with other proposals");
-        if (reinit is not null && reinit.Version < state.Context.Version) return (MlsError.InvalidProposalList, "ReInit to an older protocol version");
-        if (external && externalInit is null) return (MlsError.InvalidProposalList, "an external Commit needs exactly one ExternalInit");
-        if (external && removes > 1) return (MlsError.InvalidProposalList, "an external Commit removes at most one leaf");
+        if (reinit is not null && proposals.Count > 1)
+            return new(MlsError.InvalidProposalList, ValidationRule.ProposalListReInitAlone, "ReInit together with other proposals");
+        if (external && externalInit is null)
+            return new(MlsError.InvalidProposalList, ValidationRule.ExternalCommitOneExternalInit, "an external Commit needs exactly one ExternalInit");
+        if (external && removes > 1)
+            return new(MlsError.InvalidProposalList, ValidationRule.ExternalCommitOneRemove, "an external Commit removes at most one leaf");
+        if (AddViolation(tree, proposals) is { } addBreach) return addBreach;
+        shape = new ListShape(gce, reinit, externalInit);
+        return null;
+    }
 
-        // No two Adds of one client, no Add of a client still in the group after the list's Removes and
-        // Updates (the application's notion of a client: its signature key). Without an Add there is nothing to check.
-        if (!proposals.Any(p => p.Proposal is AddProposal))
+    /// <summary>The rules one proposal of the list breaks, given the committer and the leaves and PSK ids seen so far.</summary>
+    private static RuleBreach? ProposalViolation(GroupState state, ResolvedProposal p, uint? committerLeaf, bool external,
+        ResumptionPskUsage? resumption, HashSet<uint> touched, HashSet<string> pskIds)
+    {
+        var tree = state.Tree;
+        static RuleBreach Invalid(ValidationRule rule, string why) => new(MlsError.InvalidProposalList, rule, why);
+        // §12.2: an external Commit holds only ExternalInit, Remove and PreSharedKey proposals.
+        if (external && p.Proposal is not (ExternalInitProposal or RemoveProposal or PreSharedKeyProposal))
+            return Invalid(ValidationRule.ExternalCommitProposalTypes, $"{p.Proposal.ProposalType} in an external Commit");
+        switch (p.Proposal)
         {
-            shape = new ListShape(gce, reinit, externalInit);
-            return null;
+            case ExternalInitProposal when !external:
+                return Invalid(ValidationRule.ProposalExternalInitUse, "ExternalInit in a regular Commit");
+            case ReInitProposal r when r.Version < state.Context.Version:
+                return Invalid(ValidationRule.ProposalReInitVersion, "ReInit to an older protocol version");
+            case UpdateProposal:
+                if (p.Sender.SenderType != SenderType.Member)
+                    return Invalid(ValidationRule.ProposalUpdateSender, $"Update from a {p.Sender.SenderType} sender");
+                if (p.Sender.LeafIndex == committerLeaf)
+                    return Invalid(ValidationRule.ProposalListCommitterUpdate, "Update proposal generated by the committer");
+                if (tree.TryGetLeaf(p.Sender.LeafIndex) is null)
+                    return Invalid(ValidationRule.ProposalUpdateSender, $"Update from blank leaf {p.Sender.LeafIndex}");
+                if (!touched.Add(p.Sender.LeafIndex))
+                    return Invalid(ValidationRule.ProposalListOneChangePerLeaf, $"several Update/Remove proposals for leaf {p.Sender.LeafIndex}");
+                return null;
+            case RemoveProposal rm:
+                if (rm.Removed == committerLeaf) return Invalid(ValidationRule.ProposalListCommitterRemove, "Remove of the committer");
+                if (tree.TryGetLeaf(rm.Removed) is null) return Invalid(ValidationRule.ProposalRemoveTarget, $"Remove of blank or absent leaf {rm.Removed}");
+                if (!touched.Add(rm.Removed))
+                    return Invalid(ValidationRule.ProposalListOneChangePerLeaf, $"several Update/Remove proposals for leaf {rm.Removed}");
+                return null;
+            case PreSharedKeyProposal psk:
+                if (PskIdViolation(state, psk.Psk, resumption) is { } pskBreach) return pskBreach;
+                if (!pskIds.Add(Convert.ToHexString(Tls.Serialize(psk.Psk))))
+                    return Invalid(ValidationRule.ProposalListPskIdsDistinct, "the same PreSharedKeyID twice");
+                // The resumed group's own reinit/branch PSK is given to its initial Commit, not resolved (§11.2, §11.3).
+                bool given = resumption is not null && psk.Psk.Usage == resumption;
+                if (!given && state.ResolvePsk(psk.Psk) is null)
+                    return new(MlsError.MissingKey, ValidationRule.ProposalPskAvailable, $"PSK ({psk.Psk.PskType}) named by a PreSharedKey proposal is not available");
+                return null;
+            default:
+                // Add, GroupContextExtensions, ReInit, ExternalInit: judged as the list is applied. §12.2's rule
+                // on unsupported non-default proposal types holds at decoding: no other type decodes (Proposal is closed).
+                return null;
         }
+    }
+
+    /// <summary>§12.2: no two Adds of one client, no Add of a client still in the group after the list's
+    /// Removes and Updates (the application's notion of a client: its signature key).</summary>
+    private static RuleBreach? AddViolation(RatchetTree tree, IReadOnlyList<ResolvedProposal> proposals)
+    {
+        if (!proposals.Any(p => p.Proposal is AddProposal)) return null;
         var inGroup = new HashSet<string>();
         foreach (var (i, leaf) in tree.Leaves)
         {
@@ -207,20 +232,20 @@ internal static class ProposalList
         {
             if (p.Proposal is not AddProposal add) continue;
             var key = Convert.ToHexString(add.KeyPackage.LeafNode.SignatureKey);
-            if (!addKeys.Add(key)) return (MlsError.InvalidProposalList, "two Add proposals for the same client");
-            if (inGroup.Contains(key)) return (MlsError.InvalidProposalList, "Add of a client already in the group");
+            if (!addKeys.Add(key)) return new(MlsError.InvalidProposalList, ValidationRule.ProposalListAddsDistinct, "two Add proposals for the same client");
+            if (inGroup.Contains(key)) return new(MlsError.InvalidProposalList, ValidationRule.ProposalListAddOfMember, "Add of a client already in the group");
         }
-        shape = new ListShape(gce, reinit, externalInit);
         return null;
     }
 
-    /// <summary>RFC 9420 §12.1.4: psk_nonce of Nh bytes; §11.2, §11.3: a resumption PSK in a Commit has usage
-    /// application, except the one reinit/branch PSK of a resumed group's initial Commit.</summary>
-    private static string? PskIdViolation(GroupState state, PreSharedKeyId id, ResumptionPskUsage? resumption)
+    /// <summary><see cref="ValidationRule.ProposalPskNonce"/> (psk_nonce of Nh bytes) and <see cref="ValidationRule.ProposalPskUsage"/>
+    /// (§11.2, §11.3: a resumption PSK in a Commit has usage application, except the one reinit/branch PSK of a resumed group's initial Commit).</summary>
+    private static RuleBreach? PskIdViolation(GroupState state, PreSharedKeyId id, ResumptionPskUsage? resumption)
     {
-        if (id.PskNonce.Length != state.Suite.HashLength) return $"psk_nonce of {id.PskNonce.Length} bytes, not {state.Suite.HashLength}";
+        if (id.PskNonce.Length != state.Suite.HashLength)
+            return new(MlsError.InvalidProposalList, ValidationRule.ProposalPskNonce, $"psk_nonce of {id.PskNonce.Length} bytes, not {state.Suite.HashLength}");
         if (id.PskType == PskType.Resumption && id.Usage != ResumptionPskUsage.Application && id.Usage != resumption)
-            return $"resumption PSK with usage {id.Usage} in a Commit";
+            return new(MlsError.InvalidProposalList, ValidationRule.ProposalPskUsage, $"resumption PSK with usage {id.Usage} in a Commit");
         return null;
     }
 
@@ -246,11 +271,9 @@ internal static class ProposalList
         foreach (var id in psks)
         {
             var psk = (resumption is not null && resumption.Names(id) ? resumption.Psk.ToArray() : null) ?? state.ResolvePsk(id)
-                ?? throw new MlsProtocolException(MlsError.MissingKey, $"PSK ({id.PskType}) named by a PreSharedKey proposal is not available");
+                ?? throw new MlsProtocolException(MlsError.MissingKey, ValidationRule.ProposalPskAvailable, $"PSK ({id.PskType}) named by a PreSharedKey proposal is not available");
             inputs.Add((Tls.Serialize(id), psk));
         }
         return PskSecret.Compute(state.Suite, inputs);
     }
-
-    private static MlsProtocolException Invalid(string message) => new(MlsError.InvalidProposalList, message);
 }

@@ -115,7 +115,7 @@ public sealed partial class GroupMember
             if (fork.Process(message) is not StagedCommit s) { Reject(d, "not a commit"); return; }
             staged = s;
         }
-        catch (MlsProtocolException e) { Reject(d, e.Error.ToString()); return; }
+        catch (ProcessMessageException e) { Reject(d, e.ReasonName); return; }
         var theirs = old.Chain.Extend(hash);
         _seen.Add(new MemberObservation.ForkDetected(epoch + 1, "commits", d.Sender));
         if (_chain.Compare(theirs) != ChainRelation.ForkTheyWin || staged.Removed) return;
@@ -179,7 +179,7 @@ public sealed partial class GroupMember
         MlsGroup group;
         MlsMessage commit;
         try { (group, commit) = MlsGroup.JoinExternal(info, null, _signature, _credential, _random.Derive($"external/{info.GroupContext.Epoch}/{_now}"), _groupOptions, resyncRemove: old); }
-        catch (MlsProtocolException e) { Reject(d, e.Error.ToString()); return; }
+        catch (ExternalJoinException e) { Reject(d, e.ReasonName); return; }
         byte[] body = Tls.Serialize(commit);
         byte[] hash = _suite.Hash(body);
         ulong from = Epoch;
@@ -200,7 +200,7 @@ public sealed partial class GroupMember
         if (IsMember && _chain.Compare(theirs) is not (ChainRelation.Behind or ChainRelation.ForkTheyWin)) { Reject(d, "welcome to a branch that does not beat ours"); return; }
         MlsGroup? group;
         try { group = JoinWelcome(welcome); }
-        catch (MlsProtocolException e) { Reject(d, e.Error.ToString()); return; }
+        catch (WelcomeException e) { Reject(d, e.ReasonName); return; }
         if (group is null) { Reject(d, "welcome not for us"); return; }
         if (group.Epoch != theirs.Epoch) { Reject(d, "chain does not lead to the Welcome's epoch"); return; }
         ulong from = Epoch;

@@ -76,11 +76,11 @@ public sealed partial class GroupMember
             Hold(id, sender, app.Data);
             _seen.Add(new MemberObservation.Delivered(id, sender, messageId, app.Epoch, ViaKeyShare: false));
         }
-        catch (MlsProtocolException e)
+        catch (ProcessMessageException e)
         {
             // Another branch's keys (or an epoch whose keys are gone): key-share may recover it later.
             if (!_unreadable.ContainsKey(id)) _unreadable[id] = (d.Sender, 0);
-            Reject(d, e.Error.ToString());
+            Reject(d, e.ReasonName);
         }
     }
 
@@ -133,7 +133,7 @@ public sealed partial class GroupMember
             if (staged.Removed) { _seen.Add(new MemberObservation.EpochEntered(e + 1, hash, [], "removed", committer, [])); return; }
             Entered(d.Body, hash, "commit", committer);
         }
-        catch (MlsProtocolException ex) { Reject(d, ex.Error.ToString()); }
+        catch (ProcessMessageException ex) { Reject(d, ex.ReasonName); }
     }
 
     /// <summary>An external commit (RFC 9420 §12.4.3.2) is accepted only as a resync: it removes an earlier leaf with the joiner's own name.</summary>

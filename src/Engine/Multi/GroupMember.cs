@@ -218,7 +218,7 @@ public sealed partial class GroupMember
         foreach (var bundle in _keyPackages)
         {
             try { return MlsGroup.JoinFromWelcome(welcome, bundle, _signature, null, null, _random.Derive($"group/{_keyPackages.IndexOf(bundle)}"), _groupOptions); }
-            catch (MlsProtocolException e) when (e.Error == MlsError.WelcomeNotForUs) { }
+            catch (WelcomeException e) when (e.Reason == WelcomeError.NotForUs) { }
         }
         return null;
     }

@@ -116,19 +116,21 @@ internal sealed class TreeDiff
     {
         RequireLeaf(leafIndex);
         if (_nodes[2 * leafIndex] is null)
-            throw new MlsProtocolException(MlsError.InvalidProposalList, $"update of blank leaf {leafIndex}");
+            // ProposalList's rule ProposalUpdateSender refused such an Update before it is applied.
+            throw new MlsInternalException($"update of blank leaf {leafIndex}");
         SetNode(2 * leafIndex, Node.FromLeaf(leaf));
         BlankDirectPath(leafIndex);
     }
 
     /// <summary>
-    /// RFC 9420 §12.1.3 Remove: blanks the leaf and its direct path, then truncates. A Remove of a
-    /// blank or out-of-range leaf is invalid (<see cref="MlsError.InvalidProposalList"/>).
+    /// RFC 9420 §12.1.3 Remove: blanks the leaf and its direct path, then truncates. The leaf is a
+    /// member: a Remove of a blank or absent leaf was refused before (rule ProposalRemoveTarget), so
+    /// one reaching here is an engine bug.
     /// </summary>
     public void RemoveLeaf(uint leafIndex)
     {
         if (leafIndex >= LeafCount || _nodes[2 * leafIndex] is null)
-            throw new MlsProtocolException(MlsError.InvalidProposalList, $"remove of blank or absent leaf {leafIndex}");
+            throw new MlsInternalException($"remove of blank or absent leaf {leafIndex}");
         SetNode(2 * leafIndex, null);
         BlankDirectPath(leafIndex);
         Truncate();

@@ -12,7 +12,7 @@ public sealed record GenOptions
     /// <summary>Rollbacks (<c>restore(party,depth)</c>) in the crash-and-restore phase.</summary>
     public bool Restore { get; init; }
 
-    /// <summary>Tampering faults on the links: corruption, replay, injection.</summary>
+    /// <summary>Tampering faults on the links: corruption, replay, injection, the insider who re-seals altered copies.</summary>
     public bool Hostile { get; init; } = true;
 
     /// <summary>Cipher suites other than 1, now and then (slower: P-384, P-521, X448).</summary>

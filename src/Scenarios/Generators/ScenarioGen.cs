@@ -145,6 +145,7 @@ public static class ScenarioGen
         from order in Gen.Elements(HoldOrder.InOrder, HoldOrder.Reversed, HoldOrder.Shuffled)
         from foreign in hostile ? Gen.Elements(0, 0, 0, 0.1, 0.3) : Gen.Constant(0.0)
         from rivalP in hostile && rival ? Gen.Elements(0, 0, 0.3, 1.0) : Gen.Constant(0.0)
+        from insider in hostile ? Gen.Elements(0, 0, 0, 0.1, 0.3) : Gen.Constant(0.0)
         select new LinkFaults
         {
             DropProbability = drop, DuplicateProbability = dup, DuplicateCopies = dup > 0 ? copies : 1,
@@ -152,7 +153,7 @@ public static class ScenarioGen
             CorruptProbability = corrupt, CorruptBits = corrupt > 0 ? bits : 1, ReplayProbability = replay, InjectProbability = inject,
             DelayShape = mean > 0 ? shape : DelayShape.Exponential, RandomCounts = (dup > 0 || corrupt > 0) && counts,
             HoldProbability = hold, HoldMs = hold > 0 ? holdMs : 500, HoldOrder = hold > 0 ? order : HoldOrder.InOrder,
-            ForeignProbability = foreign, RivalProbability = rivalP,
+            ForeignProbability = foreign, RivalProbability = rivalP, InsiderProbability = insider,
         };
 
     /// <summary>A profile for a script of <paramref name="durationMs"/>: no faults, the same both ways, or each way its own; windows and partitions inside the script's time.</summary>

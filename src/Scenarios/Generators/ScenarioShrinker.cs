@@ -91,6 +91,7 @@ public static class ScenarioShrinker
         (f => f.HoldProbability, (f, v) => f with { HoldProbability = v }),
         (f => f.ForeignProbability, (f, v) => f with { ForeignProbability = v }),
         (f => f.RivalProbability, (f, v) => f with { RivalProbability = v }),
+        (f => f.InsiderProbability, (f, v) => f with { InsiderProbability = v }),
     ];
 
     /// <summary>A simpler version of one op: shorter waits and down times, smaller payloads, restore depth toward 0, an edit or rollover as a plain send.</summary>

@@ -19,7 +19,8 @@ namespace Sim.Scenarios.Generators;
 /// pairs: drop, dup, copies, delay (min ms), mean (ms), shape (exponential, uniform, heavy), reorder,
 /// extra (ms), corrupt, bits, counts (random: copies and bits drawn up to the given numbers), hold
 /// (probability), holdms, order (in, reversed, shuffled), replay, inject, foreign (a third session's
-/// datagrams), rival (a second acceptor's); "none" when all are defaults. Every value is checked when
+/// datagrams), rival (a second acceptor's), insider (a holder of header keys who re-seals altered
+/// copies); "none" when all are defaults. Every value is checked when
 /// /// read (probabilities in 0..1, counts and times in range, intervals in order): a bad one is an error naming it.
 /// settle is the quiet time (ms) after the script before the faults stop (written only when it is not
 /// the world's default). Directions: both, ab, ba. Times are virtual milliseconds.
@@ -65,6 +66,7 @@ public static class ScenarioText
         if (f.HoldOrder != d.HoldOrder) kv.Add("order:" + (f.HoldOrder == HoldOrder.Reversed ? "reversed" : "shuffled"));
         if (f.ForeignProbability != d.ForeignProbability) kv.Add("foreign:" + D(f.ForeignProbability));
         if (f.RivalProbability != d.RivalProbability) kv.Add("rival:" + D(f.RivalProbability));
+        if (f.InsiderProbability != d.InsiderProbability) kv.Add("insider:" + D(f.InsiderProbability));
         return kv.Count == 0 ? "none" : string.Join(",", kv);
     }
 
@@ -214,6 +216,7 @@ public static class ScenarioText
                 },
                 "foreign" => f with { ForeignProbability = Prob(v, k) },
                 "rival" => f with { RivalProbability = Prob(v, k) },
+                "insider" => f with { InsiderProbability = Prob(v, k) },
                 _ => throw new FormatException($"unknown fault '{k}'"),
             };
         }

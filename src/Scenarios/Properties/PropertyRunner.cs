@@ -71,7 +71,9 @@ public static class PropertyRunner
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new CaseOutcome(CaseStatus.Undecided, $"the world threw: {Flatten(e)}", null);
+            // An engine bug decides nothing about the protocol: undecided, and said so (the replay command follows in the report).
+            return new CaseOutcome(CaseStatus.Undecided, EngineBug.In(e) is not null
+                ? $"engine bug (no verdict on the protocol): {Flatten(e)}" : $"the world threw: {Flatten(e)}", null);
         }
         try
         {

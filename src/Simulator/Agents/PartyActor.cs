@@ -46,6 +46,13 @@ public sealed class PartyActor : ReceiveActor
     /// <summary>Reply: <see cref="DiskReport"/>.</summary>
     public sealed record GetDisk;
     public sealed record DiskReport(int Saves, string? LastStateId);
+    /// <summary>
+    /// The header keys the party's session holds now, for the network's insider (PAIRMLS.md "Fault model": a
+    /// compromised transport knows them). Reply: <see cref="HeaderKeys"/>.
+    /// </summary>
+    public sealed record LeakHeaderKeys;
+    /// <summary>An insider holding copies of the session's header keys; null when the party has no PairMLS session (not joined, down, a baseline).</summary>
+    public sealed record HeaderKeys(PairInsider? Insider);
     /// <summary>A copy of the last saved state (what a thief of the disk gets). Reply: <see cref="LastSave"/>.</summary>
     public sealed record CopyLastSave;
     /// <summary>The copied bytes; null if nothing was saved yet. Secret material: never log it.</summary>
@@ -105,6 +112,7 @@ public sealed class PartyActor : ReceiveActor
         Handle<ComeBack>(_ => OnComeBack());
         Handle<Revive>(_ => OnRevive());
         Handle<GetSummary>(_ => Summary());
+        Handle<LeakHeaderKeys>(_ => new HeaderKeys(_session is PairMlsConversation pair ? PairInsider.Of(pair.Session) : null));
         Handle<CopyLastSave>(_ => new LastSave(_disk.Count == 0 ? null : (byte[])_disk[^1].Clone()));
         Handle<GetDisk>(_ => new DiskReport(_saves, _disk.Count == 0 ? null : TraceLog.IdOf(_disk[^1])));
     }
@@ -180,6 +188,7 @@ public sealed class PartyActor : ReceiveActor
     {
         Datagram = TraceLog.IdOf(o.Datagram), Epoch = o.Epoch,
         PayloadId = payloadId ?? (o.Payload is { } p ? Payload.IdOf(p) : null),
+        PayloadHash = o.Payload is { } bytes ? TraceLog.IdOf(bytes) : null,
         CardEdit = flags?.CardEdit ?? o.CardVersion is not null,
         RollOver = flags?.RollOver ?? false,
         CardVersion = o.CardVersion,
@@ -242,6 +251,7 @@ public sealed class PartyActor : ReceiveActor
                 _ => null,
             },
             PayloadId = outcome is Delivered p ? Payload.IdOf(p.Payload) : null,
+            PayloadHash = outcome is Delivered dp ? TraceLog.IdOf(dp.Payload) : null,
         });
         foreach (var o in received.Datagrams) events.Add(SendDraft(o, null, null));
         return new PartyReply(events) { Outcome = name, Datagrams = received.Datagrams };

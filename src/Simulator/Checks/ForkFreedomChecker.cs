@@ -7,7 +7,8 @@ namespace Sim.Simulator.Checks;
 /// them; every rollback is detected. Across both parties' Epoch events one epoch has one commit
 /// hash, unless a Restore came before the second one (a rollback's fork: then some party must
 /// detect it, a Rejected:Fork outcome or the recovery the engine reports, before the trace ends);
-/// without any rollback no receiver ever reports Rejected:Fork.
+/// without any rollback no receiver ever reports Rejected:Fork for bytes a party sent (a Fork answering
+/// bytes the network altered, such as an insider's changed staple, is neither a fork nor a detection).
 /// </summary>
 public sealed class ForkFreedomChecker : IChecker
 {
@@ -22,7 +23,8 @@ public sealed class ForkFreedomChecker : IChecker
         foreach (var e in trace.Events)
         {
             if (e is RestoreEvent r) rollback ??= r;
-            if (e is OutcomeEvent { Result: OutcomeEvent.Rejected, Reason: "Fork" } o)
+            // A "fork" the insider made (an altered staple of a known epoch) is refused, not entered: no second commit exists.
+            if (e is OutcomeEvent { Result: OutcomeEvent.Rejected, Reason: "Fork" } o && !MadeByNetwork(trace, o))
             {
                 if (rollback is null)
                     return Verdict.Fail(Name, e, $"{e.Party} received a datagram of epoch {Show(e.Epoch)} whose commit differs from the one it recorded (Rejected:Fork), with no rollback in the trace");
@@ -41,6 +43,9 @@ public sealed class ForkFreedomChecker : IChecker
             return Verdict.Fail(Name, undetected, $"the rollback at seq {rollback!.Seq} ({rollback.Party}) made a second commit for epoch {undetected.Epoch} and no party ever detected the split (no Rejected:Fork)");
         return Verdict.Pass(Name, $"{commits.Count} epochs{(rollback is null ? ", one commit each; no Rejected:Fork" : undetected is null ? "; a rollback, but no second commit" : "; the rollback's fork was detected")}");
     }
+
+    private static bool MadeByNetwork(TraceQuery trace, OutcomeEvent o) =>
+        trace.DeliverOf(o) is { Datagram: { } id } && trace.Altered.ContainsKey(id);
 
     private static string Show(ulong? epoch) => epoch?.ToString() ?? "?";
 }

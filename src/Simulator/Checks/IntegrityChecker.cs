@@ -3,7 +3,9 @@ using Sim.Simulator.Trace;
 namespace Sim.Simulator.Checks;
 
 /// <summary>
-/// PAIRMLS.md "Integrity": a tampered, forged, replayed or cross-session datagram is never Delivered.
+/// PAIRMLS.md "Integrity": a tampered, forged, replayed or cross-session datagram is never Delivered,
+/// including one an insider re-sealed with a valid header key; and every delivered payload's bytes
+/// (their hash, <see cref="OutcomeEvent.PayloadHash"/>) are the bytes its Send carried.
 /// A Delivered outcome must answer a Deliver of bytes the peer sent in this session, unaltered: not
 /// the new bytes of a corrupt or inject Fault, not bytes no Send produced (forged or from another
 /// session), not the receiver's own datagram, and with the payload id that Send carried. A replayed
@@ -40,11 +42,14 @@ public sealed class IntegrityChecker : IChecker
 
             checkedCount++;
             if (trace.Altered.TryGetValue(id, out var fault))
-                return Verdict.Fail(Name, e, $"{party} Delivered datagram {id}, which the network made by {fault.Fault}{(fault.Why is { } w ? $" ({w})" : "")} at seq {fault.Seq} (from {fault.Datagram ?? "nothing"})");
+                return Verdict.Fail(Name, e, $"{party} Delivered datagram {id}, which the network made by {fault.Fault}{(fault.Why is { } w ? $" ({w})" : "")} at seq {fault.Seq} (from {fault.Datagram ?? "nothing"}){PayloadVersus(o, fault.Datagram is { } orig && sends.TryGetValue(orig, out var os) ? os : null)}");
             if (!sends.TryGetValue(id, out var send))
                 return Verdict.Fail(Name, e, $"{party} Delivered datagram {id} (Deliver seq {deliver.Seq}), which no party of this session sent: forged or cross-session");
             if (send.Party == party)
                 return Verdict.Fail(Name, e, $"{party} Delivered its own datagram {id} (sent at seq {send.Seq}) reflected back to it");
+            // Judged from the messages: the payload bytes delivered are the bytes that Send carried.
+            if (o.PayloadHash is { } gotBytes && send.PayloadHash is { } sentBytes && gotBytes != sentBytes)
+                return Verdict.Fail(Name, e, $"{party} Delivered payload bytes {gotBytes} from datagram {id}, but that datagram was sent with payload bytes {sentBytes} (seq {send.Seq})");
             if (o.PayloadId is { } got && send.PayloadId is { } sent && got != sent)
                 return Verdict.Fail(Name, e, $"{party} Delivered payload {got} from datagram {id}, but that datagram was sent with payload {sent} (seq {send.Seq})");
 
@@ -56,4 +61,12 @@ public sealed class IntegrityChecker : IChecker
         }
         return Verdict.Pass(Name, $"{checkedCount} Delivered outcomes, each from unaltered bytes the peer sent; no replayed payload Delivered twice");
     }
+
+    /// <summary>What the altered datagram's delivery carried compared with the payload its original was sent with.</summary>
+    private static string PayloadVersus(OutcomeEvent o, SendEvent? original) => (o.PayloadHash, original?.PayloadHash) switch
+    {
+        ({ } got, { } sent) when got == sent => $"; its payload bytes are those of the original ({sent})",
+        ({ } got, { } sent) => $"; payload bytes {got}, not the original's {sent}",
+        _ => "",
+    };
 }

@@ -65,7 +65,7 @@ public sealed partial class GroupWorld
         try { return await RunIn(system, ct).ConfigureAwait(false); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new InvalidOperationException($"group world failed at {_now} ms: {Options.Describe()}", e);
+            throw new InvalidOperationException(EngineBug.Describe("group world", _now, Options.Describe(), e), e);
         }
         finally
         {

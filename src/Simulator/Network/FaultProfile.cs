@@ -77,6 +77,12 @@ public sealed record LinkFaults
     public double ForeignProbability { get; init; }
     /// <summary>Probability, per datagram sent, that the network also injects a datagram of a rival who accepted the same invitation (only the inviter's link carries it).</summary>
     public double RivalProbability { get; init; }
+    /// <summary>
+    /// Probability, per datagram sent, that an insider who holds the session's header keys (a compromised transport,
+    /// PAIRMLS.md "Fault model") also delivers a copy it opened, changed in one layer or field (<c>InsiderMutation</c>)
+    /// and re-sealed: only MLS verification can stop it.
+    /// </summary>
+    public double InsiderProbability { get; init; }
 
     public bool IsNone => this == None;
 
@@ -90,7 +96,8 @@ public sealed record LinkFaults
         (RandomCounts ? " random_counts=true" : "") +
         (HoldProbability > 0 ? $" hold_probability={D(HoldProbability)} hold_ms={HoldMs} hold_order={HoldOrder}" : "") +
         (ForeignProbability > 0 ? $" foreign_probability={D(ForeignProbability)}" : "") +
-        (RivalProbability > 0 ? $" rival_probability={D(RivalProbability)}" : "");
+        (RivalProbability > 0 ? $" rival_probability={D(RivalProbability)}" : "") +
+        (InsiderProbability > 0 ? $" insider_probability={D(InsiderProbability)}" : "");
 
     internal static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }
@@ -125,6 +132,9 @@ public sealed record FaultProfile
     /// <summary>True if some setting may inject another session's or a rival acceptor's datagrams: only then does the world make them.</summary>
     public bool CanInjectForeign =>
         Links().Any(f => f.ForeignProbability > 0 || f.RivalProbability > 0);
+
+    /// <summary>True if some setting may have the insider alter datagrams: only then does the world give the network header keys.</summary>
+    public bool CanInsider => Links().Any(f => f.InsiderProbability > 0);
 
     private IEnumerable<LinkFaults> Links() => Windows.Select(w => w.Faults).Append(AliceToBob).Append(BobToAlice);
 

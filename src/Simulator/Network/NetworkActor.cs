@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Sim.Engine.Crypto;
+using Sim.Engine.Pair;
 using Sim.Simulator.Trace;
 
 namespace Sim.Simulator.Network;
@@ -21,7 +22,11 @@ public sealed class NetworkActor : ReceiveActor
     // ------------------------------------------------------------------ messages
 
     /// <summary>A party hands <paramref name="Datagram"/> to the network at <paramref name="NowMs"/>. Reply: <see cref="Transmitted"/>.</summary>
-    public sealed record Transmit(long NowMs, LinkDirection Link, byte[] Datagram);
+    public sealed record Transmit(long NowMs, LinkDirection Link, byte[] Datagram)
+    {
+        /// <summary>The header keys the sender holds, for the insider (only when the profile has one); the network keeps what it learns.</summary>
+        public PairInsider? Keys { get; init; }
+    }
 
     /// <summary>What became of a transmission: the deliveries to schedule, in order, and the faults applied (trace drafts: the world stamps time, sequence, sender and receiver).</summary>
     public sealed record Transmitted(IReadOnlyList<Delivery> Deliveries, IReadOnlyList<FaultEvent> Faults);
@@ -62,6 +67,8 @@ public sealed class NetworkActor : ReceiveActor
     private FaultProfile _profile;
     private long _transmissions;
     private ForeignDatagrams _foreign = ForeignDatagrams.None;
+    /// <summary>The insider: every header key the parties' sends taught it (one transport carries both links).</summary>
+    private PairInsider? _insider;
     /// <summary>Per link: when the current hold spell releases, and how many datagrams it holds.</summary>
     private readonly Dictionary<LinkDirection, (long Until, int Held)> _hold = [];
     /// <summary>A hold spell releases at most this many datagrams in order (one virtual ms apart); more are released together.</summary>
@@ -198,6 +205,30 @@ public sealed class NetworkActor : ReceiveActor
                 Inject(_foreign.ThirdSession[(int)foreign.NextUInt64((ulong)_foreign.ThirdSession.Count)], "third_session");
             if (uRival < f.RivalProbability && m.Link == LinkDirection.BobToAlice && _foreign.Rival.Count > 0)
                 Inject(_foreign.Rival[(int)foreign.NextUInt64((ulong)_foreign.Rival.Count)], "second_acceptor");
+        }
+        // The insider: its own stream, so turning it on changes no other decision.
+        if (m.Keys is { } keys)
+        {
+            if (_insider is null || _insider.Suite.Id != keys.Suite.Id) _insider = keys;
+            else _insider.Learn(keys);
+        }
+        if (f.InsiderProbability > 0 && _insider is { } insider)
+        {
+            var r = _faults.Derive($"insider/{k}");
+            if (r.NextDouble() < f.InsiderProbability)
+            {
+                var first = PairInsider.Mutations[(int)r.NextUInt64((ulong)PairInsider.Mutations.Count)];
+                if (insider.MutateAny(m.Datagram, first, r) is var (bytes, mutation))
+                {
+                    string iid = TraceLog.IdOf(bytes);
+                    // Half the time it front-runs the original (1 ms ahead of its first copy, so the receiver checks the altered
+                    // commit while it still misses it); otherwise its copy travels on its own delay (often after: a known commit).
+                    long own = m.NowMs + Delay(f, delays);
+                    long at = r.NextDouble() < 0.5 && deliveries.FirstOrDefault(d => d.Via is null) is { } original ? Math.Max(m.NowMs, original.AtMs - 1) : own;
+                    faults.Add(new FaultEvent { Fault = FaultNames.Insider, Datagram = id, DeliverId = iid, Why = mutation.ToString() });
+                    deliveries.Add(new Delivery(at, m.Link, bytes, iid, m.NowMs, FaultNames.Insider));
+                }
+            }
         }
         void Inject(byte[] bytes, string source)
         {

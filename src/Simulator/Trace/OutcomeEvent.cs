@@ -19,6 +19,8 @@ public sealed record OutcomeEvent : TraceEvent
     public string? Reason { get; init; }
     public string? Detail { get; init; }
     public long? PayloadId { get; init; }
+    /// <summary>On Delivered: id of the payload bytes the engine delivered (a hash), compared by Integrity with the Send's.</summary>
+    public string? PayloadHash { get; init; }
 
     /// <summary>"Delivered", "Duplicate", "Expired" or "Rejected:Reason": the name counts and tables use.</summary>
     public string Name => Reason is null ? Result : $"{Result}:{Reason}";

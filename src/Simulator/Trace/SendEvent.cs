@@ -5,6 +5,8 @@ public sealed record SendEvent : TraceEvent
 {
     public override TraceKind Kind => TraceKind.Send;
     public long? PayloadId { get; init; }
+    /// <summary>Id of the payload bytes sent (as <see cref="TraceLog.IdOf"/>: a hash, never the bytes): what Integrity compares a delivery with.</summary>
+    public string? PayloadHash { get; init; }
     /// <summary>The send asked for a card edit; <see cref="CardVersion"/> is the version it asks for (IdentityLiveness follows it to the peer).</summary>
     public bool CardEdit { get; init; }
     public bool RollOver { get; init; }

@@ -67,6 +67,7 @@ public static class TraceJson
                 break;
             case SendEvent s:
                 Num(w, "payload", s.PayloadId);
+                Str(w, "payload_hash", s.PayloadHash);
                 Flag(w, "card_edit", s.CardEdit);
                 Flag(w, "rollover", s.RollOver);
                 Num(w, "card_version", s.CardVersion);
@@ -90,6 +91,7 @@ public static class TraceJson
                 Str(w, "reason", o.Reason);
                 Str(w, "detail", o.Detail);
                 Num(w, "payload", o.PayloadId);
+                Str(w, "payload_hash", o.PayloadHash);
                 break;
             case EpochEvent ep:
                 Str(w, "commit", ep.CommitHash);
@@ -170,7 +172,7 @@ public static class TraceJson
                     CardVersion = U64(o, "card_version"),
                     Agent = Str(o, "agent"),
                 },
-                TraceKind.Send => new SendEvent { PayloadId = I64(o, "payload"), CardEdit = Bool(o, "card_edit"), RollOver = Bool(o, "rollover"), CardVersion = U64(o, "card_version") },
+                TraceKind.Send => new SendEvent { PayloadId = I64(o, "payload"), PayloadHash = Str(o, "payload_hash"), CardEdit = Bool(o, "card_edit"), RollOver = Bool(o, "rollover"), CardVersion = U64(o, "card_version") },
                 TraceKind.Fault => new FaultEvent
                 {
                     Fault = Str(o, "fault") ?? throw new FormatException("fault without \"fault\""),
@@ -189,6 +191,7 @@ public static class TraceJson
                     Reason = Str(o, "reason"),
                     Detail = Str(o, "detail"),
                     PayloadId = I64(o, "payload"),
+                    PayloadHash = Str(o, "payload_hash"),
                 },
                 TraceKind.Epoch => new EpochEvent { CommitHash = Str(o, "commit"), Committer = Str(o, "committer") },
                 TraceKind.Identity => new IdentityEvent { CardVersion = U64(o, "card_version"), Agent = Str(o, "agent"), Change = Str(o, "change") ?? "identity" },

@@ -77,7 +77,7 @@ public sealed class World
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new InvalidOperationException($"world failed at {_clock.NowMs} ms: {Options.Describe()}", e);
+            throw new InvalidOperationException(EngineBug.Describe("world", _clock.NowMs, Options.Describe(), e), e);
         }
         finally
         {
@@ -281,7 +281,9 @@ public sealed class World
             Append(new FaultEvent { Party = party.Name(), Peer = party.Peer().Name(), Datagram = TraceLog.IdOf(datagram), Fault = FaultNames.Offline, Side = "sender", Why = why });
             return;
         }
-        var sent = await _network.Ask<NetworkActor.Transmitted>(new NetworkActor.Transmit(_clock.NowMs, party.LinkFrom(), datagram), AskTimeout).ConfigureAwait(false);
+        // The insider learns the sender's header keys as a compromised transport would (only when the profile has one).
+        var keys = Options.FaultProfile.CanInsider ? (await Ask<PartyActor.HeaderKeys>(party, new PartyActor.LeakHeaderKeys()).ConfigureAwait(false)).Insider : null;
+        var sent = await _network.Ask<NetworkActor.Transmitted>(new NetworkActor.Transmit(_clock.NowMs, party.LinkFrom(), datagram) { Keys = keys }, AskTimeout).ConfigureAwait(false);
         foreach (var f in sent.Faults) Append(f with { Party = party.Name(), Peer = party.Peer().Name() });
         // With a delivery service, the party's link ends at the service (which forwards on the link toward the receiver).
         foreach (var d in sent.Deliveries)

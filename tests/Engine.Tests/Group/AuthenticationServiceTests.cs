@@ -50,7 +50,7 @@ public sealed class AuthenticationServiceTests
         var bad = g[1].Commit(new CommitOptions { NewLeaf = parts });
         recorder.Reject = "mallory";
         var before = g[0].State;
-        Assert.Equal(MlsError.InvalidLeafNode, Assert.Throws<MlsProtocolException>(() => g[0].Process(bad.Commit)).Error);
+        Assert.Equal(ProcessMessageError.InvalidLeafNode, Assert.Throws<ProcessMessageException>(() => g[0].Process(bad.Commit)).Reason);
         Assert.Same(before, g[0].State);
     }
 
@@ -74,7 +74,8 @@ public sealed class AuthenticationServiceTests
         var forgedState = g[1].State;
         var (message, _, _) = GroupSender.Propose(forgedState, tampered, [], kit.Random);
         var before = g[0].State;
-        Assert.Equal(MlsError.InvalidLeafNode, Assert.Throws<MlsProtocolException>(() => g[0].Process(message)).Error);
+        var refused = Assert.Throws<ProcessMessageException>(() => g[0].Process(message));
+        Assert.Equal((ProcessMessageError.InvalidLeafNode, ValidationRule.LeafSignature), (refused.Reason, refused.Rule));
         Assert.Same(before, g[0].State);
     }
 }

@@ -17,14 +17,16 @@ public sealed class CommitValidationTests
 
     public CommitValidationTests() => _g = _kit.Group(4);
 
-    /// <summary>Member 1 sends <paramref name="commit"/> to member 0, which must reject it with <paramref name="expected"/> and stay unchanged.</summary>
-    private void AssertRejected(MlsMessage commit, MlsError expected)
+    /// <summary>Member 1 sends <paramref name="commit"/> to member 0, which must reject it with <paramref name="expected"/>
+    /// (by <paramref name="rule"/>, when given) and stay unchanged.</summary>
+    private void AssertRejected(MlsMessage commit, ProcessMessageError expected, ValidationRule? rule = null)
     {
         var receiver = _g[0];
         var before = receiver.State;
         var (epoch, auth, hash) = (receiver.Epoch, receiver.EpochAuthenticator, receiver.TreeHash);
-        var error = Assert.Throws<MlsProtocolException>(() => receiver.Process(Encode(commit)));
-        Assert.Equal(expected, error.Error);
+        var error = Assert.Throws<ProcessMessageException>(() => receiver.Process(Encode(commit)));
+        Assert.Equal(expected, error.Reason);
+        if (rule is not null) Assert.Equal(rule, error.Rule);
         Assert.Same(before, receiver.State);
         Assert.Equal(epoch, receiver.Epoch);
         Assert.Equal(auth, receiver.EpochAuthenticator);
@@ -44,16 +46,17 @@ public sealed class CommitValidationTests
     public void UpdateByTheCommitter()
     {
         var (update, _) = GroupSender.MakeUpdate(Committer, null, _kit.Random);
-        AssertRejected(ForgeCommit(Committer, [Inline(update)]), MlsError.InvalidProposalList);
+        AssertRejected(ForgeCommit(Committer, [Inline(update)]), ProcessMessageError.InvalidProposal, ValidationRule.ProposalListCommitterUpdate);
     }
 
     [Fact]
     public void RemoveOfTheCommitter() =>
-        AssertRejected(ForgeCommit(Committer, [Inline(new RemoveProposal(1))]), MlsError.InvalidProposalList);
+        AssertRejected(ForgeCommit(Committer, [Inline(new RemoveProposal(1))]), ProcessMessageError.InvalidProposal, ValidationRule.ProposalListCommitterRemove);
 
     [Fact]
     public void TwoRemovesOfOneLeaf() =>
-        AssertRejected(ForgeCommit(Committer, [Inline(new RemoveProposal(2)), Inline(new RemoveProposal(2))]), MlsError.InvalidProposalList);
+        AssertRejected(ForgeCommit(Committer, [Inline(new RemoveProposal(2)), Inline(new RemoveProposal(2))]), ProcessMessageError.InvalidProposal,
+            ValidationRule.ProposalListOneChangePerLeaf);
 
     [Fact]
     public void UpdateAndRemoveOfOneLeaf()
@@ -63,7 +66,8 @@ public sealed class CommitValidationTests
         _g[0].Process(update);
         _g[1].Process(update);
         _g[3].Process(update);
-        AssertRejected(ForgeCommit(Committer, [ProposalOrRef.ByReference(updateRef), Inline(new RemoveProposal(2))]), MlsError.InvalidProposalList);
+        AssertRejected(ForgeCommit(Committer, [ProposalOrRef.ByReference(updateRef), Inline(new RemoveProposal(2))]), ProcessMessageError.InvalidProposal,
+            ValidationRule.ProposalListOneChangePerLeaf);
     }
 
     [Fact]
@@ -72,7 +76,8 @@ public sealed class CommitValidationTests
         var erin = _kit.NewClient("erin");
         var kp1 = _kit.KeyPackage(erin).KeyPackage;
         var kp2 = _kit.KeyPackage(erin).KeyPackage;
-        AssertRejected(ForgeCommit(Committer, [Inline(new AddProposal(kp1)), Inline(new AddProposal(kp2))]), MlsError.InvalidProposalList);
+        AssertRejected(ForgeCommit(Committer, [Inline(new AddProposal(kp1)), Inline(new AddProposal(kp2))]), ProcessMessageError.InvalidProposal,
+            ValidationRule.ProposalListAddsDistinct);
     }
 
     [Fact]
@@ -81,40 +86,41 @@ public sealed class CommitValidationTests
         var existing = _g[2].Tree.GetLeaf(2)!;
         var again = KeyPackageBundle.Create(_kit.Suite, new Sim.Engine.Crypto.KeyPair(_g[2].State.SignaturePrivateKey.ToArray(), existing.SignatureKey),
             existing.Credential, new Lifetime(0, ulong.MaxValue), _kit.Random);
-        AssertRejected(ForgeCommit(Committer, [Inline(new AddProposal(again.KeyPackage))]), MlsError.InvalidProposalList);
+        AssertRejected(ForgeCommit(Committer, [Inline(new AddProposal(again.KeyPackage))]), ProcessMessageError.InvalidProposal, ValidationRule.ProposalListAddOfMember);
     }
 
     [Fact]
     public void TwoGroupContextExtensions() =>
         AssertRejected(ForgeCommit(Committer, [Inline(new GroupContextExtensionsProposal([])), Inline(new GroupContextExtensionsProposal([]))]),
-            MlsError.InvalidProposalList);
+            ProcessMessageError.InvalidProposal, ValidationRule.ProposalListOneGroupContextExtensions);
 
     [Fact]
     public void ReInitWithOtherProposals() =>
         AssertRejected(ForgeCommit(Committer, [Inline(new ReInitProposal(Bytes("new"), 1, 1, [])), Inline(new RemoveProposal(3))]),
-            MlsError.InvalidProposalList);
+            ProcessMessageError.InvalidProposal, ValidationRule.ProposalListReInitAlone);
 
     [Fact]
     public void ExternalInitInARegularCommit() =>
-        AssertRejected(ForgeCommit(Committer, [Inline(new ExternalInitProposal(new byte[32]))]), MlsError.InvalidProposalList);
+        AssertRejected(ForgeCommit(Committer, [Inline(new ExternalInitProposal(new byte[32]))]), ProcessMessageError.InvalidProposal,
+            ValidationRule.ProposalExternalInitUse);
 
     [Fact]
     public void MissingPathWhenRequired()
     {
-        AssertRejected(ForgeCommit(Committer, [Inline(new RemoveProposal(3))]), MlsError.InvalidProposalList);
-        AssertRejected(ForgeCommit(Committer, []), MlsError.InvalidProposalList);
+        AssertRejected(ForgeCommit(Committer, [Inline(new RemoveProposal(3))]), ProcessMessageError.InvalidProposal, ValidationRule.CommitPathRequired);
+        AssertRejected(ForgeCommit(Committer, []), ProcessMessageError.InvalidProposal, ValidationRule.CommitPathRequired);
     }
 
     [Fact]
     public void UnknownProposalReference() =>
-        AssertRejected(ForgeCommit(Committer, [ProposalOrRef.ByReference(new byte[32])]), MlsError.InvalidProposalList);
+        AssertRejected(ForgeCommit(Committer, [ProposalOrRef.ByReference(new byte[32])]), ProcessMessageError.InvalidProposal, ValidationRule.CommitProposalRefs);
 
     [Fact]
     public void BadConfirmationTag()
     {
         var commit = _g[1].Commit();
         var tampered = Retag(_g[1].State, commit.Commit, tag => { var t = tag.ToArray(); t[0] ^= 1; return t; });
-        AssertRejected(tampered, MlsError.BadConfirmationTag);
+        AssertRejected(tampered, ProcessMessageError.BadConfirmationTag);
     }
 
     [Fact]
@@ -124,7 +130,7 @@ public sealed class CommitValidationTests
         var pm = commit.PublicMessage!;
         var tag = pm.MembershipTag!.ToArray();
         tag[^1] ^= 1;
-        AssertRejected(MlsMessage.From(pm with { MembershipTag = tag }), MlsError.BadMembershipTag);
+        AssertRejected(MlsMessage.From(pm with { MembershipTag = tag }), ProcessMessageError.BadMembershipTag);
     }
 
     [Fact]
@@ -133,7 +139,7 @@ public sealed class CommitValidationTests
         var valid = _g[1].Commit();
         foreach (var i in new[] { 0, 2, 3 }) _g[i].Merge(Assert.IsType<StagedCommit>(_g[i].Process(valid.Commit)));
         _g[1].MergeCommit(valid);
-        AssertRejected(valid.Commit, MlsError.WrongEpoch);   // a replay of the Commit that is already merged
+        AssertRejected(valid.Commit, ProcessMessageError.WrongEpoch);   // a replay of the Commit that is already merged
     }
 
     [Fact]
@@ -142,7 +148,7 @@ public sealed class CommitValidationTests
         var other = new GroupTestKit(seed: 99).Group(2);
         var commit = other[1].Commit().Commit;
         var pm = commit.PublicMessage!;
-        AssertRejected(MlsMessage.From(pm with { Content = pm.Content with { GroupId = Bytes("elsewhere") } }), MlsError.WrongGroup);
+        AssertRejected(MlsMessage.From(pm with { Content = pm.Content with { GroupId = Bytes("elsewhere") } }), ProcessMessageError.WrongGroup);
     }
 
     [Fact]
@@ -156,7 +162,7 @@ public sealed class CommitValidationTests
             EncryptedPathSecret = n.EncryptedPathSecret.Select(c => c with { Ciphertext = Flip(c.Ciphertext) }).ToList(),
         }).ToList();
         var forged = ForgeCommit(Committer, [], path with { Nodes = nodes });
-        AssertRejected(forged, MlsError.DecryptionFailed);
+        AssertRejected(forged, ProcessMessageError.DecryptionFailed);
     }
 
     [Fact]
@@ -165,7 +171,8 @@ public sealed class CommitValidationTests
         var update = _g[2].ProposeUpdate();
         _g[0].Process(update);
         var before = _g[0].State;
-        Assert.Equal(MlsError.InvalidProposalList, Assert.Throws<MlsProtocolException>(() => _g[0].Process(update)).Error);
+        var replay = Assert.Throws<ProcessMessageException>(() => _g[0].Process(update));
+        Assert.Equal((ProcessMessageError.InvalidProposal, ValidationRule.ProposalNotReplayed), (replay.Reason, replay.Rule));
         Assert.Same(before, _g[0].State);
     }
 
@@ -177,7 +184,7 @@ public sealed class CommitValidationTests
         // Membership-tagged correctly, so the failure is the unknown signer, not the MAC.
         using var protection = MessageProtection.ForEpoch(Committer.Context, Committer.Secrets);
         var forged = pm.ToAuthenticatedContent() with { Content = pm.Content with { Sender = Sender.Member(9) } };
-        AssertRejected(MlsMessage.From(protection.ProtectPublic(forged)), MlsError.UnknownSender);
+        AssertRejected(MlsMessage.From(protection.ProtectPublic(forged)), ProcessMessageError.UnknownSender);
     }
 
     private static byte[] Flip(byte[] b)

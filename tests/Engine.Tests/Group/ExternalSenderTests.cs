@@ -108,11 +108,11 @@ public sealed class ExternalSenderTests
 
     // ---------------------------------------------------------------- refused
 
-    private void AssertRefused(MlsMessage message, MlsError expected)
+    private void AssertRefused(MlsMessage message, ProcessMessageError expected)
     {
         var receiver = _g[0];
         var before = receiver.State;
-        Assert.Equal(expected, Assert.Throws<MlsProtocolException>(() => receiver.Process(Encode(message))).Error);
+        Assert.Equal(expected, Assert.Throws<ProcessMessageException>(() => receiver.Process(Encode(message))).Reason);
         Assert.Same(before, receiver.State);
     }
 
@@ -130,21 +130,21 @@ public sealed class ExternalSenderTests
     {
         var (update, _) = GroupSender.MakeUpdate(_g[1].State, null, _kit.Random);
         Assert.Throws<ArgumentException>(() => External(update));
-        AssertRefused(Forge(FramedContent.OfProposal(_g[0].GroupId, _g[0].Epoch, Sender.External(1), [], update)), MlsError.InvalidSender);
+        AssertRefused(Forge(FramedContent.OfProposal(_g[0].GroupId, _g[0].Epoch, Sender.External(1), [], update)), ProcessMessageError.InvalidSender);
     }
 
     [Fact]
     public void ExternalCommit_FromAnExternalSender_IsRefused() =>
-        AssertRefused(Forge(FramedContent.OfCommit(_g[0].GroupId, _g[0].Epoch, Sender.External(1), [], new Commit([], null))), MlsError.InvalidSender);
+        AssertRefused(Forge(FramedContent.OfCommit(_g[0].GroupId, _g[0].Epoch, Sender.External(1), [], new Commit([], null))), ProcessMessageError.InvalidSender);
 
     [Fact]
-    public void SenderIndexOutOfRange_IsAnUnknownSender() => AssertRefused(External(new RemoveProposal(2), index: 2), MlsError.UnknownSender);
+    public void SenderIndexOutOfRange_IsAnUnknownSender() => AssertRefused(External(new RemoveProposal(2), index: 2), ProcessMessageError.UnknownSender);
 
     [Fact]
-    public void SignedByAnotherListedSendersKey_IsABadSignature() => AssertRefused(External(new RemoveProposal(2), index: 0), MlsError.BadSignature);
+    public void SignedByAnotherListedSendersKey_IsABadSignature() => AssertRefused(External(new RemoveProposal(2), index: 0), ProcessMessageError.BadSignature);
 
     [Fact]
-    public void ForAnotherEpoch_IsRefused() => AssertRefused(External(new RemoveProposal(2), epoch: _g[0].Epoch + 1), MlsError.WrongEpoch);
+    public void ForAnotherEpoch_IsRefused() => AssertRefused(External(new RemoveProposal(2), epoch: _g[0].Epoch + 1), ProcessMessageError.WrongEpoch);
 
     [Fact]
     public void GroupWithoutExternalSenders_RefusesEveryExternalSender()
@@ -153,7 +153,7 @@ public sealed class ExternalSenderTests
         var g = kit.Group(2);
         var before = g[1].State;
         var proposal = ExternalProposal.FromExternalSender(kit.Suite, g[1].GroupId, g[1].Epoch, 0, new RemoveProposal(0), _ds.PrivateKey);
-        Assert.Equal(MlsError.UnknownSender, Assert.Throws<MlsProtocolException>(() => g[1].Process(Encode(proposal))).Error);
+        Assert.Equal(ProcessMessageError.UnknownSender, Assert.Throws<ProcessMessageException>(() => g[1].Process(Encode(proposal))).Reason);
         Assert.Same(before, g[1].State);
     }
 
@@ -161,7 +161,7 @@ public sealed class ExternalSenderTests
     public void SenderDroppedByGroupContextExtensions_IsRefusedAfterwards()
     {
         DeliverAndCommit(External(new GroupContextExtensionsProposal([])));
-        AssertRefused(External(new RemoveProposal(2)), MlsError.UnknownSender);
+        AssertRefused(External(new RemoveProposal(2)), ProcessMessageError.UnknownSender);
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed class ExternalSenderTests
         // Signed by someone else than the KeyPackage's key: refused.
         var forged = ExternalProposal.NewMemberAdd(_g[0].GroupId, _g[0].Epoch, _kit.KeyPackage(_kit.NewClient("eve")).KeyPackage, dave.Signature.PrivateKey);
         var before = _g[0].State;
-        Assert.Equal(MlsError.BadSignature, Assert.Throws<MlsProtocolException>(() => _g[0].Process(Encode(forged))).Error);
+        Assert.Equal(ProcessMessageError.BadSignature, Assert.Throws<ProcessMessageException>(() => _g[0].Process(Encode(forged))).Reason);
         Assert.Same(before, _g[0].State);
     }
 }

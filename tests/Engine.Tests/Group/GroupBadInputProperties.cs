@@ -19,7 +19,7 @@ namespace Sim.Engine.Tests.Group;
 /// mutation of one message to a receiver loaded from that state: a bit flipped anywhere in the message,
 /// a wrong epoch or a wrong sender (re-framed: re-signed, re-tagged, re-encrypted with the sender's own
 /// keys), a replay (the same message a second time, after the first was accepted), a truncation, or
-/// random bytes. Each must be rejected with <see cref="MlsProtocolException"/> and nothing else, and the
+/// random bytes. Each must be rejected with <see cref="ProcessMessageException"/> and nothing else, and the
 /// receiver's <see cref="MlsGroup.Save"/> must be byte-identical before and after. Counts per mutation
 /// kind are printed.
 /// </summary>
@@ -188,7 +188,8 @@ public sealed class GroupBadInputProperties(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Delivers one mutation to a freshly loaded receiver; fails unless it is rejected with MlsProtocolException and the saved state is byte-identical.</summary>
+    /// <summary>Delivers one mutation to a freshly loaded receiver; fails unless it is rejected with <see cref="ProcessMessageException"/>
+    /// (<c>MlsGroup.Process</c>'s typed refusal) and the saved state is byte-identical.</summary>
     private static void Run(Case c)
     {
         var e = Corpus.Value[c.Entry];
@@ -201,7 +202,7 @@ public sealed class GroupBadInputProperties(ITestOutputHelper output)
             var accepted = receiver.Process(bytes);
             throw new Xunit.Sdk.XunitException($"{e} with {c.Kind} ({label}) was accepted as {accepted.GetType().Name}");
         }
-        catch (MlsProtocolException) { }
+        catch (ProcessMessageException) { }
         catch (Exception x) when (x is not Xunit.Sdk.XunitException)
         {
             throw new Xunit.Sdk.XunitException($"{e} with {c.Kind} ({label}) threw {x.GetType().Name}: {x.Message}\n{x.StackTrace}");
@@ -223,7 +224,7 @@ public sealed class GroupBadInputProperties(ITestOutputHelper output)
     }
 
     [Fact]
-    public void EveryMutationOfAValidMessage_IsRejectedWithMlsProtocolException_AndLeavesTheSavedStateIdentical()
+    public void EveryMutationOfAValidMessage_IsRejectedWithProcessMessageException_AndLeavesTheSavedStateIdentical()
     {
         var counts = Enum.GetValues<Mutation>().ToDictionary(k => k, _ => 0);
         var bySuite = new Dictionary<ushort, int>();

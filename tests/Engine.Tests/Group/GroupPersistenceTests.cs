@@ -199,8 +199,8 @@ public sealed class GroupPersistenceTests(ITestOutputHelper output)
         Assert.Equal("skipped"u8.ToArray(), ((ApplicationMessage)Deliver(g[0], skipped, Retaining)).Data);
         var before = g[0].Save();
         var loaded = MlsGroup.Load(before, kit.Random, Retaining);
-        Assert.Equal(MlsError.GenerationReused, Assert.Throws<MlsProtocolException>(() => g[0].Process(skipped)).Error);
-        Assert.Equal(MlsError.GenerationReused, Assert.Throws<MlsProtocolException>(() => loaded.Process(skipped)).Error);
+        Assert.Equal(ProcessMessageError.GenerationReused, Assert.Throws<ProcessMessageException>(() => g[0].Process(skipped)).Reason);
+        Assert.Equal(ProcessMessageError.GenerationReused, Assert.Throws<ProcessMessageException>(() => loaded.Process(skipped)).Reason);
         Assert.Equal(before, g[0].Save());
     }
 

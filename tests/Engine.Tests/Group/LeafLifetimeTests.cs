@@ -22,7 +22,7 @@ public sealed class LeafLifetimeTests
         KeyPackageBundle.Create(kit.Suite, c.Signature, c.Credential, lifetime, kit.Random);
 
     private static void AssertLifetime(Action act) =>
-        Assert.Equal(ValidationRule.LeafLifetime, Assert.Throws<MlsProtocolException>(act).Rule);
+        Assert.Equal(ValidationRule.LeafLifetime, Assert.ThrowsAny<MlsOperationException>(act).Rule);
 
     [Fact]
     public void SendingAnExpiredKeyPackage_IsRefused()
@@ -32,6 +32,9 @@ public sealed class LeafLifetimeTests
         var expired = KeyPackage(kit, kit.NewClient("bob"), new Lifetime(0, 999)).KeyPackage;
         var before = alice.State;
         AssertLifetime(() => alice.ProposeAdd(expired));
+        Assert.Equal(KeyPackageError.InvalidLifetime, Assert.Throws<KeyPackageException>(() => alice.ProposeAdd(expired)).Reason);
+        Assert.Equal(CreateCommitError.InvalidKeyPackage,
+            Assert.Throws<CreateCommitException>(() => alice.Commit(new CommitOptions { InlineProposals = [new AddProposal(expired)] })).Reason);
         AssertLifetime(() => alice.Commit(new CommitOptions { InlineProposals = [new AddProposal(expired)] }));
         Assert.Same(before, alice.State);
         var notYet = KeyPackage(kit, kit.NewClient("carol"), new Lifetime(1_001, 2_000)).KeyPackage;
@@ -83,7 +86,7 @@ public sealed class LeafLifetimeTests
         var kp = KeyPackageBundle.Create(kit.Suite, bob.Signature, bob.Credential, new Lifetime(0, ulong.MaxValue), kit.Random, caps).KeyPackage;
         var strict = kit.Create(kit.NewClient("strict"), GroupOptions.Default with { RequireCipherSuiteInCapabilities = true });
         Assert.Equal(ValidationRule.LeafCipherSuite,
-            Assert.Throws<MlsProtocolException>(() => strict.Commit(new CommitOptions { InlineProposals = [new AddProposal(kp)] })).Rule);
+            Assert.Throws<CreateCommitException>(() => strict.Commit(new CommitOptions { InlineProposals = [new AddProposal(kp)] })).Rule);
         var result = alice.Commit(new CommitOptions { InlineProposals = [new AddProposal(kp)] });
         alice.MergeCommit(result);
         Assert.Equal(2, alice.Members.Count);

@@ -48,9 +48,9 @@ public sealed class MlsGroupTests
         var bundle = kit.KeyPackage(bob);
         var result = alice.Commit(new CommitOptions { InlineProposals = [new AddProposal(bundle.KeyPackage)], RatchetTreeInWelcome = false });
         alice.MergeCommit(result);
-        var noTree = Assert.Throws<MlsProtocolException>(() =>
+        var noTree = Assert.Throws<WelcomeException>(() =>
             MlsGroup.JoinFromWelcome(result.Welcome!.Welcome!, bundle, bob.Signature, null, null, kit.Random, kit.Options));
-        Assert.Equal(MlsError.InvalidWelcome, noTree.Error);
+        Assert.Equal(WelcomeError.InvalidWelcome, noTree.Reason);
         var joined = MlsGroup.JoinFromWelcome(result.Welcome!.Welcome!, bundle, bob.Signature, alice.Tree.ToWire(), null, kit.Random, kit.Options);
         AssertAgree([alice, joined]);
     }
@@ -171,8 +171,8 @@ public sealed class MlsGroupTests
         // Member 2 without the PSK cannot follow: rejected, nothing changed.
         var before = g[2].State;
         var blind = MlsGroup.FromState(before with { Options = GroupOptions.Default }, kit.Random);
-        var error = Assert.Throws<MlsProtocolException>(() => blind.Process(commit.Commit));
-        Assert.Equal(MlsError.MissingKey, error.Error);
+        var error = Assert.Throws<ProcessMessageException>(() => blind.Process(commit.Commit));
+        Assert.Equal((ProcessMessageError.MissingKey, ValidationRule.ProposalPskAvailable), (error.Reason, error.Rule));
 
         foreach (var i in new[] { 1, 2 }) g[i].Merge(Assert.IsType<StagedCommit>(g[i].Process(commit.Commit)));
         g[0].MergeCommit(commit);
@@ -279,9 +279,9 @@ public sealed class MlsGroupTests
         Assert.Equal(2UL, app.Epoch);
         Assert.Equal("epoch2"u8.ToArray(), app.Data);
         var before = g[0].State;
-        Assert.Equal(MlsError.GenerationReused, Assert.Throws<MlsProtocolException>(() => g[0].Process(late2)).Error);
+        Assert.Equal(ProcessMessageError.GenerationReused, Assert.Throws<ProcessMessageException>(() => g[0].Process(late2)).Reason);
         Assert.Same(before, g[0].State);
-        Assert.Equal(MlsError.WrongEpoch, Assert.Throws<MlsProtocolException>(() => g[0].Process(late1)).Error);
+        Assert.Equal(ProcessMessageError.WrongEpoch, Assert.Throws<ProcessMessageException>(() => g[0].Process(late1)).Reason);
         Assert.Same(before, g[0].State);
     }
 
@@ -292,7 +292,7 @@ public sealed class MlsGroupTests
         var g = kit.Group(2);
         var late = g[1].EncryptApplication("x"u8);
         Advance(g);
-        Assert.Equal(MlsError.WrongEpoch, Assert.Throws<MlsProtocolException>(() => g[0].Process(late)).Error);
+        Assert.Equal(ProcessMessageError.WrongEpoch, Assert.Throws<ProcessMessageException>(() => g[0].Process(late)).Reason);
     }
 
     [Fact]

@@ -100,8 +100,8 @@ public sealed class ReInitAndBranchTests
         g[1].MergeCommit(commit);
         AssertAgree(g);
         var carol = FreshKeyPackage(kit, g[2], suite);
-        var notForCarol = Assert.Throws<MlsProtocolException>(() => MlsGroup.JoinBranch(WelcomeOf(welcome), carol.Bundle, carol.Key, g[2], null, kit.Random));
-        Assert.Equal(MlsError.WelcomeNotForUs, notForCarol.Error);
+        var notForCarol = Assert.Throws<WelcomeException>(() => MlsGroup.JoinBranch(WelcomeOf(welcome), carol.Bundle, carol.Key, g[2], null, kit.Random));
+        Assert.Equal(WelcomeError.NotForUs, notForCarol.Reason);
     }
 
     [Fact]
@@ -183,8 +183,8 @@ public sealed class ReInitAndBranchTests
     private static void AssertJoinRefused(Func<MlsGroup> join, MlsGroup old, string reason)
     {
         var before = old.State;
-        var error = Assert.Throws<MlsProtocolException>(join);
-        Assert.Equal(MlsError.InvalidWelcome, error.Error);
+        var error = Assert.Throws<WelcomeException>(join);
+        Assert.Equal(WelcomeError.InvalidWelcome, error.Reason);
         Assert.True(error.Message.Contains(reason), error.Message);
         Assert.Same(before, old.State);
     }
@@ -297,8 +297,8 @@ public sealed class ReInitAndBranchTests
         var welcome = Craft(kit, g[0], 1, Bytes("sub"), [], Psk(g[0], ResumptionPskUsage.Branch), [bob.Bundle.KeyPackage]);
         var commit = g[0].Commit();
         g[1].Merge(Assert.IsType<StagedCommit>(g[1].Process(Encode(commit.Commit))));
-        var error = Assert.Throws<MlsProtocolException>(() => MlsGroup.JoinBranch(welcome, bob.Bundle, bob.Key, g[1], null, kit.Random));
-        Assert.Equal(MlsError.MissingKey, error.Error);
+        var error = Assert.Throws<WelcomeException>(() => MlsGroup.JoinBranch(welcome, bob.Bundle, bob.Key, g[1], null, kit.Random));
+        Assert.Equal(WelcomeError.MissingPsk, error.Reason);
     }
 
     [Fact]
@@ -325,8 +325,8 @@ public sealed class ReInitAndBranchTests
         var g = kit.Group(2);
         var before = g[1].State;
         var commit = ForgeCommit(g[0].State, [ProposalOrRef.Inline(new PreSharedKeyProposal(Psk(g[0], usage)))]);
-        var error = Assert.Throws<MlsProtocolException>(() => g[1].Process(Encode(commit)));
-        Assert.Equal(MlsError.InvalidProposalList, error.Error);
+        var error = Assert.Throws<ProcessMessageException>(() => g[1].Process(Encode(commit)));
+        Assert.Equal((ProcessMessageError.InvalidProposal, ValidationRule.ProposalPskUsage), (error.Reason, error.Rule));
         Assert.Same(before, g[1].State);
     }
 
@@ -345,9 +345,9 @@ public sealed class ReInitAndBranchTests
         var before = g[1].State;
         // A Commit the old group would have taken before the ReInit (made by lifting the committer's own shutdown).
         var afterReInit = GroupSender.Commit(g[0].State with { PendingReInit = null }, CommitOptions.Default with { ForcePath = true }, kit.Random).Result.Commit;
-        Assert.Equal(MlsError.WrongEpoch, Assert.Throws<MlsProtocolException>(() => g[1].Process(Encode(afterReInit))).Error);
+        Assert.Equal(ProcessMessageError.WrongEpoch, Assert.Throws<ProcessMessageException>(() => g[1].Process(Encode(afterReInit))).Reason);
         var update = GroupSender.Propose(g[0].State with { PendingReInit = null }, new RemoveProposal(2), [], kit.Random).Message;
-        Assert.Equal(MlsError.WrongEpoch, Assert.Throws<MlsProtocolException>(() => g[1].Process(Encode(update))).Error);
+        Assert.Equal(ProcessMessageError.WrongEpoch, Assert.Throws<ProcessMessageException>(() => g[1].Process(Encode(update))).Reason);
         Assert.Same(before, g[1].State);
         Assert.Equal("late"u8.ToArray(), Assert.IsType<ApplicationMessage>(g[1].Process(late)).Data);
     }
@@ -358,6 +358,7 @@ public sealed class ReInitAndBranchTests
         var kit = new GroupTestKit();
         var g = kit.Group(2);
         var commit = ForgeCommit(g[0].State, [ProposalOrRef.Inline(new ReInitProposal(Bytes("next"), 0, 1, []))]);
-        Assert.Equal(MlsError.InvalidProposalList, Assert.Throws<MlsProtocolException>(() => g[1].Process(Encode(commit))).Error);
+        var error = Assert.Throws<ProcessMessageException>(() => g[1].Process(Encode(commit)));
+        Assert.Equal((ProcessMessageError.InvalidProposal, ValidationRule.ProposalReInitVersion), (error.Reason, error.Rule));
     }
 }

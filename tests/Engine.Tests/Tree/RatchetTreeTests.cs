@@ -45,7 +45,7 @@ public sealed class RatchetTreeTests
         Assert.Equal(2u, diff.LeafCount);
         diff.RemoveLeaf(1);
         Assert.Equal(1u, diff.LeafCount);
-        Assert.Throws<MlsProtocolException>(() => diff.RemoveLeaf(1));
+        Assert.Throws<MlsInternalException>(() => diff.RemoveLeaf(1));   // a Remove of a blank leaf is refused before it is applied
     }
 
     [Fact]

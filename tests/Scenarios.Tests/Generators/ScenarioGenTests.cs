@@ -29,6 +29,9 @@ public sealed class ScenarioGenTests
         Assert.True(Share(s => s.Faults.Partitions.Count > 0) > 0.3);
         Assert.True(Share(s => s.Faults.AliceToBob.CorruptProbability > 0 || s.Faults.AliceToBob.InjectProbability > 0 || s.Faults.AliceToBob.ReplayProbability > 0) > 0.2);
         Assert.True(Share(s => s.Faults == FaultProfile.None || Scenario.SameFaults(s.Faults, FaultProfile.None)) > 0.05);
+        // The insider who holds header keys and re-seals altered copies, in a good share of worlds.
+        Assert.True(Share(s => s.Faults.CanInsider) > 0.15);
+        Assert.True(Sample(GenOptions.Honest with { Hostile = false }).All(s => !s.Faults.CanInsider));
         // Every script opens with the warm-up: Bob first (Alice joins from his Welcome).
         Assert.All(all, s => Assert.Equal(new ScriptOp.Send(Party.Bob), s.Script[0]));
     }
@@ -115,7 +118,7 @@ public sealed class ScenarioGenTests
 
     private static double Link(LinkFaults l) =>
         (l.DropProbability + l.DuplicateProbability + l.ReorderProbability + l.CorruptProbability + l.ReplayProbability + l.InjectProbability
-         + l.HoldProbability + l.ForeignProbability + l.RivalProbability) * 1e6
+         + l.HoldProbability + l.ForeignProbability + l.RivalProbability + l.InsiderProbability) * 1e6
         + Math.Abs(l.DuplicateCopies - 1) + Math.Abs(l.CorruptBits - 1) + l.DelayMeanMs + Math.Abs(l.DelayMinMs - 10) + Math.Abs(l.ReorderExtraMs - 200)
         + (l.DelayShape == DelayShape.Exponential ? 0 : 1) + (l.RandomCounts ? 1 : 0) + (l.HoldOrder == HoldOrder.InOrder ? 0 : 1) + Math.Abs(l.HoldMs - 500);
 }

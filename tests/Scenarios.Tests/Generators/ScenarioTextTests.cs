@@ -26,6 +26,18 @@ public sealed class ScenarioTextTests
     }
 
     [Fact]
+    public void TheInsiderReadsAndWritesAsAProbability()
+    {
+        var s = Scenario.Parse("seed=3 ab=insider:0.25 send(bob,32)");
+        Assert.Equal(0.25, s.Faults.AliceToBob.InsiderProbability);
+        Assert.True(s.Faults.CanInsider);
+        Assert.Contains(" ab=insider:0.25 ", s.Format());
+        Assert.Equal(s, Scenario.Parse(s.Format()));
+        var e = Assert.ThrowsAny<FormatException>(() => Scenario.Parse("seed=3 ab=insider:2 send(bob,32)"));
+        Assert.Contains("insider 2", e.Message);
+    }
+
+    [Fact]
     public void EveryCatalogScenarioRoundTrips()
     {
         foreach (var e in ScenarioCatalog.All) Assert.Equal(e.Scenario, Scenario.Parse(e.Scenario.Format()));

@@ -54,4 +54,16 @@ public class ForkFreedomCheckerTests
         var trace = InsertAfter(Good, at, Deliver("bob", "d9"), Outcome("bob", "Rejected:Fork", 6));
         AssertFailsAt(Checker, trace, at + 2);
     }
+
+    [Fact]
+    public void A_fork_refusal_of_bytes_the_insider_altered_is_no_fork_and_no_detection()
+    {
+        var at = Find(Good, e => e is OutcomeEvent { PayloadId: 4 });
+        var trace = InsertAfter(Good, at, Fault("insider", "d4", "ins4") with { Why = "CommitSignature" }, Deliver("bob", "ins4"), Outcome("bob", "Rejected:Fork", 6));
+        AssertPasses(Checker, trace);
+        // It does not count as detecting a real rollback's fork either.
+        var restore = new RestoreEvent { Party = "alice", Epoch = 5, Depth = 1 };
+        var rollback = InsertAfter(trace, trace.Count - 1, restore, Epoch("alice", 6, "c6-again", "alice"));
+        Assert.Contains("no party ever detected", AssertFailsAt(Checker, rollback, rollback.Count - 1).Detail);
+    }
 }

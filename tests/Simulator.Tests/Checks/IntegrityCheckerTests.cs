@@ -88,4 +88,32 @@ public class IntegrityCheckerTests
         var restore = new RestoreEvent { Party = "alice", Epoch = 3, Depth = 4 };
         AssertPasses(Checker, InsertAfter(Good, AfterPayload4, restore, Fault("replay", "d1", "d1"), Deliver("alice", "d1"), Outcome("alice", "Delivered", 3, 1)));
     }
+
+    [Fact]
+    public void An_insider_copy_that_is_refused_is_fine() =>
+        AssertPasses(Checker, InsertAfter(Good, AfterPayload4, Fault("insider", "d4", "ins4") with { Why = "CommitSignature" }, Deliver("bob", "ins4"), Outcome("bob", "Rejected:BadSignature", 6)));
+
+    [Fact]
+    public void An_insider_copy_that_is_delivered_fails_and_says_what_its_payload_was()
+    {
+        var send = Find(Good, e => e is SendEvent { PayloadId: 4 });
+        var hashed = Replace<SendEvent>(Good, send, e => e with { PayloadHash = "p4" });
+        var trace = InsertAfter(hashed, AfterPayload4, Fault("insider", "d4", "ins4") with { Why = "ApplicationCiphertext" }, Deliver("bob", "ins4"),
+            Outcome("bob", "Delivered", 6, 4) with { PayloadHash = "forged" });
+        var v = AssertFailsAt(Checker, trace, AfterPayload4 + 3);
+        Assert.Contains("insider (ApplicationCiphertext)", v.Detail);
+        Assert.Contains("payload bytes forged, not the original's p4", v.Detail);
+    }
+
+    [Fact]
+    public void Delivered_payload_bytes_other_than_those_sent_fail()
+    {
+        // Same datagram id, same payload id, but the bytes delivered are not the bytes sent: judged from the hashes.
+        var send = Find(Good, e => e is SendEvent { PayloadId: 3 });
+        var outcome = Find(Good, e => e is OutcomeEvent { PayloadId: 3 });
+        var hashed = Replace<SendEvent>(Good, send, e => e with { PayloadHash = "p3" });
+        AssertPasses(Checker, Replace<OutcomeEvent>(hashed, outcome, e => e with { PayloadHash = "p3" }));
+        var v = AssertFailsAt(Checker, Replace<OutcomeEvent>(hashed, outcome, e => e with { PayloadHash = "other" }), outcome);
+        Assert.Contains("payload bytes other", v.Detail);
+    }
 }
