@@ -9,7 +9,7 @@ namespace Sim.Engine.Crypto;
 /// key for nearly every message, so each call keys afresh: libsodium takes the key per call, .NET
 /// builds a key object per call. Tags are 16 bytes and checked in constant time by the library.
 /// </summary>
-public sealed class Aead
+internal sealed class Aead
 {
     public static readonly Aead Aes128Gcm = new(AeadAlgorithm.Aes128Gcm, 16, 0x0001, sodium: false);
     public static readonly Aead Aes256Gcm = new(AeadAlgorithm.Aes256Gcm, 32, 0x0002, sodium: false);

@@ -45,11 +45,26 @@ public sealed class CipherSuite
     public string Name { get; }
     /// <summary>The provider this instance was built on (the same suite on another provider is another instance).</summary>
     public CryptoProvider Provider { get; }
-    public IKem Kem { get; }
-    public HashKdf Kdf { get; }
-    public Aead Aead { get; }
+    internal IKem Kem { get; }
+    internal HashKdf Kdf { get; }
+    internal Aead Aead { get; }
+    /// <summary>The signature scheme: public, because a user makes its signature key pair with it (<see cref="ISignatureScheme.GenerateKeyPair"/>).</summary>
     public ISignatureScheme Signature { get; }
-    public Hpke Hpke { get; }
+    internal Hpke Hpke { get; }
+
+    /// <summary>A fresh key pair of the suite's KEM (an HPKE init key, RFC 9180 §4).</summary>
+    public KeyPair GenerateKemKeyPair(IRandomSource random) => Kem.GenerateKeyPair(random);
+
+    /// <summary>Nk and Nn of the suite's AEAD.</summary>
+    public (int KeyLength, int NonceLength) AeadLengths => (Aead.KeyLength, Crypto.Aead.NonceLength);
+
+    /// <summary>The suite's AEAD (RFC 9420 §5.1) on its own, for checking the suite (<c>pairsim suites</c>); Open throws on a bad tag.</summary>
+    public byte[] AeadSeal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext) =>
+        Aead.Seal(key, nonce, aad, plaintext);
+
+    /// <inheritdoc cref="AeadSeal"/>
+    public byte[] AeadOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext) =>
+        Aead.Open(key, nonce, aad, ciphertext);
 
     /// <summary>Nh: the hash length, also the KDF extract size.</summary>
     public int HashLength => Kdf.Length;
@@ -132,7 +147,7 @@ public sealed class CipherSuite
     /// SignWithLabel with a private key held as a <see cref="Schedule.Secret"/>: the key is parsed (and its
     /// public key computed) once and kept attached to the secret, which disposes it when cleared.
     /// </summary>
-    public byte[] SignWithLabel(Schedule.Secret signaturePrivateKey, string label, ReadOnlySpan<byte> content)
+    internal byte[] SignWithLabel(Schedule.Secret signaturePrivateKey, string label, ReadOnlySpan<byte> content)
     {
         ArgumentNullException.ThrowIfNull(signaturePrivateKey);
         SigningKey key;
@@ -154,7 +169,7 @@ public sealed class CipherSuite
     }
 
     /// <summary>The parsed signing key attached to <paramref name="signaturePrivateKey"/> (made and attached on first use).</summary>
-    public SigningKey SigningKeyOf(Schedule.Secret signaturePrivateKey)
+    internal SigningKey SigningKeyOf(Schedule.Secret signaturePrivateKey)
     {
         ArgumentNullException.ThrowIfNull(signaturePrivateKey);
         if (signaturePrivateKey.Attachment is SigningKey kept && kept.Scheme == Signature) return kept;

@@ -10,7 +10,7 @@ namespace Sim.Engine.Crypto;
 /// DHKEM of RFC 9180 §4.1 over X25519, X448 (RFC 7748) and the NIST curves P-256, P-384, P-521,
 /// with the KDF the RFC pairs with each curve. The Diffie-Hellman runs on BouncyCastle.
 /// </summary>
-public abstract class Dhkem : IKem
+internal abstract class Dhkem : IKem
 {
     public static readonly IKem X25519 = new MontgomeryDhkem(0x0020, HashKdf.Sha256, 32, 32, isX25519: true);
     public static readonly IKem X448 = new MontgomeryDhkem(0x0021, HashKdf.Sha512, 56, 64, isX25519: false);

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Sim.Engine.Crypto;
 
 /// <summary>Hash and HKDF of one suite (RFC 5869), on .NET's own SHA-2 and HMAC.</summary>
-public sealed class HashKdf
+internal sealed class HashKdf
 {
     public static readonly HashKdf Sha256 = new(HashAlgorithmName.SHA256, 32, 0x0001);
     public static readonly HashKdf Sha384 = new(HashAlgorithmName.SHA384, 48, 0x0002);

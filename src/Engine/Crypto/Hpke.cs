@@ -4,7 +4,7 @@ namespace Sim.Engine.Crypto;
 /// HPKE base mode (RFC 9180 §5.1, mode_base = 0x00) for one (KEM, KDF, AEAD) triple:
 /// single-shot seal/open, and a context for several messages and for Export.
 /// </summary>
-public sealed class Hpke
+internal sealed class Hpke
 {
     private readonly IKem _kem;
     private readonly HashKdf _kdf;
@@ -84,7 +84,7 @@ public sealed class Hpke
 }
 
 /// <summary>An HPKE encryption context (RFC 9180 §5.2): sequence-numbered AEAD and the exporter.</summary>
-public sealed class HpkeContext : IDisposable
+internal sealed class HpkeContext : IDisposable
 {
     private readonly HashKdf _kdf;
     private readonly Aead _aead;

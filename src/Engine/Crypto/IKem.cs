@@ -21,7 +21,7 @@ public sealed record KeyPair(byte[] PrivateKey, byte[] PublicKey)
 }
 
 /// <summary>A DHKEM of RFC 9180 §4.1 (X25519, X448, P-256, P-384, P-521).</summary>
-public interface IKem
+internal interface IKem
 {
     /// <summary>The HPKE KEM identifier (RFC 9180 §7.1).</summary>
     ushort Id { get; }

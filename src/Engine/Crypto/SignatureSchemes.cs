@@ -10,7 +10,7 @@ using Rfc8032 = Org.BouncyCastle.Math.EC.Rfc8032;
 namespace Sim.Engine.Crypto;
 
 /// <summary>The signature schemes of RFC 9420's suites, on BouncyCastle.</summary>
-public static class SignatureSchemes
+internal static class SignatureSchemes
 {
     public static readonly ISignatureScheme Ed25519 = new EdDsa(0x0807, is25519: true);
     public static readonly ISignatureScheme Ed448 = new EdDsa(0x0808, is25519: false);

@@ -10,7 +10,7 @@ namespace Sim.Engine.Group;
 /// signature_key, <see cref="SignaturePrivateKey"/> is its private key: the group signs with it
 /// once a Commit takes this Update.
 /// </summary>
-public sealed record OwnUpdate(Secret LeafPrivateKey, LeafNode LeafNode, Secret? SignaturePrivateKey = null)
+internal sealed record OwnUpdate(Secret LeafPrivateKey, LeafNode LeafNode, Secret? SignaturePrivateKey = null)
 {
     public override string ToString() => "OwnUpdate(<key redacted>)";
 }
@@ -19,7 +19,7 @@ public sealed record OwnUpdate(Secret LeafPrivateKey, LeafNode LeafNode, Secret?
 /// A proposal received (or sent) in the current epoch, stored by its ProposalRef (RFC 9420 §5.2,
 /// §12.4): the proposal, who sent it, and for our own Update proposals the new leaf's private key.
 /// </summary>
-public sealed record CachedProposal(byte[] Ref, Proposal Proposal, Sender Sender, OwnUpdate? Own = null)
+internal sealed record CachedProposal(byte[] Ref, Proposal Proposal, Sender Sender, OwnUpdate? Own = null)
 {
     public bool RefEquals(ReadOnlySpan<byte> reference) => Ref.AsSpan().SequenceEqual(reference);
 }

@@ -22,13 +22,13 @@ public sealed record GroupState
     public required GroupContext Context { get; init; }
 
     /// <summary>RFC 9420 §7 the public ratchet tree.</summary>
-    public required RatchetTree Tree { get; init; }
+    internal RatchetTree Tree { get; init; } = null!;
 
     /// <summary>Our private view of the tree; its leaf index is ours.</summary>
     internal TreeKemPrivate Private { get; init; } = null!;
 
     /// <summary>Our signature private key (the public half is our leaf's signature_key).</summary>
-    public required Secret SignaturePrivateKey { get; init; }
+    internal Secret SignaturePrivateKey { get; init; } = null!;
 
     /// <summary>RFC 9420 §8.2 interim_transcript_hash of the current epoch.</summary>
     public required byte[] InterimTranscriptHash { get; init; }
@@ -42,7 +42,7 @@ public sealed record GroupState
     internal SecretTree SecretTree { get; init; } = null!;
 
     /// <summary>Proposals of the current epoch, in the order they arrived (RFC 9420 §12.4 by reference).</summary>
-    public ImmutableList<CachedProposal> Proposals { get; init; } = [];
+    internal ImmutableList<CachedProposal> Proposals { get; init; } = [];
 
     /// <summary>Up to <see cref="GroupOptions.PastEpochsRetained"/> past epochs, oldest first.</summary>
     internal ImmutableList<PastEpoch> PastEpochs { get; init; } = [];

@@ -189,7 +189,10 @@ public sealed class MlsGroup
     public ulong Epoch => State.Epoch;
     public byte[] GroupId => State.GroupId;
     public GroupContext Context => State.Context;
-    public RatchetTree Tree => State.Tree;
+    internal RatchetTree Tree => State.Tree;
+
+    /// <summary>RFC 9420 §12.4.3.3: the ratchet tree in its wire form, for a joiner whose Welcome or GroupInfo carries none.</summary>
+    public RatchetTreeWire ExportRatchetTree() => State.Tree.ToWire();
     public byte[] TreeHash => State.Tree.TreeHash();
     public byte[] EpochAuthenticator => State.EpochAuthenticator;
     public uint OwnLeafIndex => State.OwnLeafIndex;
@@ -199,7 +202,7 @@ public sealed class MlsGroup
     public IReadOnlyDictionary<uint, LeafNode> Members => State.Tree.Leaves.ToDictionary(l => l.LeafIndex, l => l.Leaf);
 
     /// <summary>The cached proposals of the current epoch.</summary>
-    public IReadOnlyList<CachedProposal> PendingProposals => State.Proposals;
+    internal IReadOnlyList<CachedProposal> PendingProposals => State.Proposals;
 
     /// <summary>RFC 9420 §8.5 MLS-Exporter(label, context, length).</summary>
     public byte[] Export(string label, ReadOnlySpan<byte> context, int length) => State.Secrets.MlsExporter(label, context, length);

@@ -74,7 +74,7 @@ public sealed class Agent : IDisposable
     public CardAssertion AssertCard(Card card, byte[] conversationId) => CardAssertion.Create(this, card, conversationId);
 
     /// <summary>Hands over to <paramref name="successorPublicKey"/> in <paramref name="conversationId"/>.</summary>
-    public SuccessionAssertion Succeed(byte[] successorPublicKey, byte[] conversationId) =>
+    internal SuccessionAssertion Succeed(byte[] successorPublicKey, byte[] conversationId) =>
         SuccessionAssertion.Create(this, successorPublicKey, conversationId);
 
     /// <summary>Overwrites the private key with zeros; the agent can no longer sign.</summary>

@@ -25,7 +25,7 @@ namespace Sim.Engine.Identity;
 /// <item>same agent and same card: a leaf update.</item>
 /// </list>
 /// </summary>
-public sealed class AuthenticationService
+internal sealed class AuthenticationService
 {
     private readonly byte[] _conversationId;
 

@@ -16,7 +16,7 @@ namespace Sim.Engine.Identity;
 /// leaf or changed in transit. The extension type must also be listed in the leaf's capabilities
 /// (RFC 9420 §7.2): <see cref="Bind"/> does both.
 /// </summary>
-public sealed record IdentityBinding(byte[] CardAssertionHash, byte[] SuccessionHash) : ITlsCodec<IdentityBinding>
+internal sealed record IdentityBinding(byte[] CardAssertionHash, byte[] SuccessionHash) : ITlsCodec<IdentityBinding>
 {
     /// <summary>The private-use extension type of the binding.</summary>
     public const ushort ExtensionType = 0xFF01;

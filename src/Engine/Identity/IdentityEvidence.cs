@@ -13,7 +13,7 @@ namespace Sim.Engine.Identity;
 /// </code>
 /// A leaf update carries <see cref="None"/>.
 /// </summary>
-public sealed record IdentityEvidence(CardAssertion? CardAssertion, IReadOnlyList<SuccessionAssertion> Successions)
+internal sealed record IdentityEvidence(CardAssertion? CardAssertion, IReadOnlyList<SuccessionAssertion> Successions)
     : ITlsCodec<IdentityEvidence>
 {
     public static IdentityEvidence None { get; } = new(null, []);

@@ -1,4 +1,4 @@
 namespace Sim.Engine.Identity;
 
 /// <summary>The outcome of an accepted leaf change: its kind (for ranking) and the member's new verified identity.</summary>
-public sealed record IdentityUpdate(UpdateKind Kind, IdentityView View);
+internal sealed record IdentityUpdate(UpdateKind Kind, IdentityView View);

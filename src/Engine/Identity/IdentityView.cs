@@ -16,7 +16,7 @@ public sealed record IdentityView(byte[] AgentKey, AgentId AgentId, CardAssertio
     public ulong CardVersion => CardAssertion.Card.Version;
 
     /// <summary>The IdentityBinding a leaf of this member must carry.</summary>
-    public IdentityBinding Binding => new(CardAssertionHash, SuccessionHash);
+    internal IdentityBinding Binding => new(CardAssertionHash, SuccessionHash);
 
     /// <summary>Builds a view, computing the agent id and card assertion hash under <paramref name="suite"/>.</summary>
     public static IdentityView Create(CipherSuite suite, byte[] agentKey, CardAssertion cardAssertion, byte[] successionHash) =>

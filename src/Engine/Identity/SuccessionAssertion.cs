@@ -17,7 +17,7 @@ namespace Sim.Engine.Identity;
 /// A chain of these from the first accepted agent to the current one is checked by
 /// <see cref="SuccessionChain"/>.
 /// </summary>
-public sealed record SuccessionAssertion(byte[] PredecessorKey, byte[] SuccessorKey, byte[] ConversationId, byte[] Signature)
+internal sealed record SuccessionAssertion(byte[] PredecessorKey, byte[] SuccessorKey, byte[] ConversationId, byte[] Signature)
     : ITlsCodec<SuccessionAssertion>
 {
     public const string Label = "PairMLS SuccessionTBS";

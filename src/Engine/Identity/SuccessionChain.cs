@@ -20,7 +20,7 @@ namespace Sim.Engine.Identity;
 /// running hash an update presents only its new links.
 /// </para>
 /// </summary>
-public static class SuccessionChain
+internal static class SuccessionChain
 {
     public const string HashLabel = "PairMLS SuccessionChain";
 

@@ -5,7 +5,7 @@ namespace Sim.Engine.Identity;
 /// <see cref="UpdateKind"/> rank, then the newest wins (<see cref="Sequence"/> is the caller's
 /// sequence number or timestamp: larger is newer). <see cref="BestFirst"/> sorts the winner first.
 /// </summary>
-public readonly record struct UpdatePriority(UpdateKind Kind, ulong Sequence)
+internal readonly record struct UpdatePriority(UpdateKind Kind, ulong Sequence)
 {
     /// <summary>Orders higher rank first, then (same rank) larger sequence first.</summary>
     public static IComparer<UpdatePriority> BestFirst { get; } = Comparer<UpdatePriority>.Create(static (a, b) =>

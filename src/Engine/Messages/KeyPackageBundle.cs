@@ -16,12 +16,12 @@ public sealed class KeyPackageBundle : IDisposable
     /// <summary>KeyPackageRef (§5.2): how a Welcome names this package in <c>new_member</c>.</summary>
     public byte[] Ref { get; }
     /// <summary>HPKE private key for <see cref="KeyPackage.InitKey"/>.</summary>
-    public Secret InitPrivateKey { get; }
+    internal Secret InitPrivateKey { get; }
     /// <summary>HPKE private key for the leaf's <see cref="LeafNode.EncryptionKey"/>.</summary>
-    public Secret EncryptionPrivateKey { get; }
+    internal Secret EncryptionPrivateKey { get; }
 
     /// <summary>Takes ownership of both secrets (e.g. a bundle restored from storage).</summary>
-    public KeyPackageBundle(KeyPackage keyPackage, Secret initPrivateKey, Secret encryptionPrivateKey)
+    internal KeyPackageBundle(KeyPackage keyPackage, Secret initPrivateKey, Secret encryptionPrivateKey)
     {
         KeyPackage = keyPackage ?? throw new ArgumentNullException(nameof(keyPackage));
         Suite = CipherSuite.Get(keyPackage.CipherSuite);

@@ -8,7 +8,7 @@ namespace Sim.Engine.Schedule;
 /// (RFC 9420 §9.2 deletion schedule), compares in constant time, and never prints its bytes.
 /// Reading a cleared secret is a programming error (<see cref="ObjectDisposedException"/>).
 /// </summary>
-public sealed class Secret : IDisposable, IEquatable<Secret>
+internal sealed class Secret : IDisposable, IEquatable<Secret>
 {
     private readonly byte[] _bytes;
     private bool _cleared;

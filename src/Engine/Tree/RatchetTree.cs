@@ -15,7 +15,7 @@ namespace Sim.Engine.Tree;
 /// Two trees are equal when their suite, size and root tree hash are equal (the tree hash covers
 /// every node's full contents and position).
 /// </summary>
-public sealed class RatchetTree : IEquatable<RatchetTree>
+internal sealed class RatchetTree : IEquatable<RatchetTree>
 {
     private readonly Node?[] _nodes;
     private readonly byte[]?[] _hashes;

@@ -43,7 +43,7 @@ public static class SuitesCommand
         foreach (var suite in CipherSuite.All)
         {
             var random = new DeterministicRandomSource(seed, suite.Name);
-            var kem = suite.Kem.GenerateKeyPair(random);
+            var kem = suite.GenerateKemKeyPair(random);
             var sig = suite.Signature.GenerateKeyPair(random);
             var payload = random.NextBytes(100);
             bool ok = true;
@@ -58,12 +58,12 @@ public static class SuitesCommand
                 var s = suite.SignWithLabel(sig.PrivateKey, "check", payload);
                 ok &= suite.VerifyWithLabel(sig.PublicKey, "check", payload, s);
             });
-            var key = random.NextBytes(suite.Aead.KeyLength);
-            var nonce = random.NextBytes(Aead.NonceLength);
+            var key = random.NextBytes(suite.AeadLengths.KeyLength);
+            var nonce = random.NextBytes(suite.AeadLengths.NonceLength);
             double aead = Time(iterations, () =>
             {
-                var ct = suite.Aead.Seal(key, nonce, default, payload);
-                ok &= suite.Aead.Open(key, nonce, default, ct).AsSpan().SequenceEqual(payload);
+                var ct = suite.AeadSeal(key, nonce, default, payload);
+                ok &= suite.AeadOpen(key, nonce, default, ct).AsSpan().SequenceEqual(payload);
             });
             allOk &= ok;
             string verdict = ok ? "ok" : "FAILED";
