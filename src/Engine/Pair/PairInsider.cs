@@ -79,6 +79,25 @@ public sealed class PairInsider
         return body is null ? null : HeaderSeal.Seal(Suite, _keys[opened.Epoch], body, random);
     }
 
+    /// <summary>
+    /// <paramref name="datagram"/> opened, <paramref name="bits"/> random bits of its body flipped (anywhere: lengths,
+    /// tags, fields of any layer) and re-sealed under the same header key; null when no key the insider holds opens it.
+    /// </summary>
+    public byte[]? FlipBodyBits(ReadOnlySpan<byte> datagram, int bits, IRandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bits, 1);
+        if (Open(datagram) is not { } opened) return null;
+        var body = opened.Body;
+        var flipped = new HashSet<ulong>();
+        while (flipped.Count < Math.Min(bits, body.Length * 8))
+        {
+            ulong bit = random.NextUInt64((ulong)body.Length * 8);
+            if (flipped.Add(bit)) body[bit / 8] ^= (byte)(1 << (int)(bit % 8));
+        }
+        return HeaderSeal.Seal(Suite, _keys[opened.Epoch], body, random);
+    }
+
     /// <summary>The first mutation that applies, trying <see cref="Mutations"/> cyclically from <paramref name="first"/>; null if none does.</summary>
     public (byte[] Datagram, InsiderMutation Mutation)? MutateAny(ReadOnlySpan<byte> datagram, InsiderMutation first, IRandomSource random)
     {

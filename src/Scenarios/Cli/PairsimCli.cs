@@ -22,6 +22,7 @@ public static class PairsimCli
         root.Subcommands.Add(SweepCommand.Build());
         root.Subcommands.Add(GroupsCommand.Build());
         root.Subcommands.Add(CompareCommand.Build());
+        root.Subcommands.Add(FuzzCommand.Build());
         foreach (var option in root.Options)
             if (option is HelpOption help && help.Action is HelpAction original) help.Action = new HelpWithExitCodes(original);
         return root;

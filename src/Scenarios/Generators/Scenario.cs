@@ -49,7 +49,7 @@ public sealed record Scenario(ulong Seed, FaultProfile Faults, IReadOnlyList<Scr
     };
 
     /// <summary>True when the script rolls a party back (<see cref="ScriptOp.Restore"/>): forks are then expected.</summary>
-    public bool HasRestore => Script.Any(o => o is ScriptOp.Restore);
+    public bool HasRestore => Script.Any(o => o is ScriptOp.Restore or ScriptOp.RestoreEpoch);
 
     /// <summary>The one-line text form (<see cref="ScenarioText"/>).</summary>
     public string Format() => ScenarioText.Format(this);

@@ -88,9 +88,13 @@ public static class ScenarioGen
         {
             (3, from p in AnyParty() from d in Gen.Choose(0, 800) select (ScriptOp)new ScriptOp.Crash(p, d)),
             (2, from p in AnyParty() from d in Gen.Choose(0, 800) select (ScriptOp)new ScriptOp.GoOffline(p, d)),
+            // A crash inside the party's next Send or Receive (PAIRMLS.md "Crash points"): supervised restart from the disk.
+            (3, from p in AnyParty() from point in Gen.Elements(CrashPoints.All.ToArray()) select (ScriptOp)new ScriptOp.CrashAt(p, point)),
         };
         // Depth counts from either end: 0..4 saves back from the newest, or -1..-3 from the oldest.
         if (restore) ops.Add((3, from p in AnyParty() from d in Gen.Elements(1, 1, 2, 3, 4, 0, -1, -2, -3) select (ScriptOp)new ScriptOp.Restore(p, d)));
+        // By epoch: back to the newest save of 1 or 2 epochs ago, or of the oldest epoch on disk.
+        if (restore) ops.Add((2, from p in AnyParty() from d in Gen.Elements(1, 1, 2, -1) select (ScriptOp)new ScriptOp.RestoreEpoch(p, d)));
         var single = from op in Gen.Frequency(ops.ToArray())
                      from w in Wait(0, 400)
                      from p in AnyParty()

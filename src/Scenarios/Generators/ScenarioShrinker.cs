@@ -102,6 +102,7 @@ public static class ScenarioShrinker
             case ScriptOp.Wait w when w.DurationMs > 1: yield return w with { DurationMs = w.DurationMs / 2 }; break;
             case ScriptOp.Crash c when c.DownMs > 1: yield return c with { DownMs = c.DownMs / 2 }; break;
             case ScriptOp.GoOffline o when o.DurationMs > 1: yield return o with { DurationMs = o.DurationMs / 2 }; break;
+            case ScriptOp.RestoreEpoch r when r.EpochsBack != 0: yield return r with { EpochsBack = r.EpochsBack > 0 ? r.EpochsBack - 1 : r.EpochsBack + 1 }; break;
             case ScriptOp.Restore r when r.Depth != 0:
                 yield return r with { Depth = r.Depth / 2 };
                 if (Math.Abs(r.Depth) > 1) yield return r with { Depth = r.Depth - Math.Sign(r.Depth) };

@@ -67,6 +67,7 @@ public static class ScenarioText
         if (f.ForeignProbability != d.ForeignProbability) kv.Add("foreign:" + D(f.ForeignProbability));
         if (f.RivalProbability != d.RivalProbability) kv.Add("rival:" + D(f.RivalProbability));
         if (f.InsiderProbability != d.InsiderProbability) kv.Add("insider:" + D(f.InsiderProbability));
+        if (f.ReplayWholeHistory) kv.Add("history:all");
         return kv.Count == 0 ? "none" : string.Join(",", kv);
     }
 
@@ -84,7 +85,7 @@ public static class ScenarioText
         var partitions = new List<Partition>();
         var ops = new List<ScriptOp>();
 
-        foreach (var token in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var token in ScenarioRepeat.Expand(text))
         {
             try
             {
@@ -155,6 +156,11 @@ public static class ScenarioText
             if (count is < 1 or > MaxBurst) throw new FormatException($"burst count {args[1]} is outside 1..{MaxBurst}");
             return new ScriptOp.Burst(PartyNamed(args[0]), count, args.Length == 3 ? PayloadSize(args[2]) : 8);
         }
+        if (name == "crashat")
+        {
+            if (args.Length != 2) throw new FormatException("crashat takes a party and a crash point (send_before_persist, send_after_persist, receive_before_persist)");
+            return new ScriptOp.CrashAt(PartyNamed(args[0]), CrashPoints.Parse(args[1]));
+        }
         if (args.Length != 2) throw new FormatException($"{name} takes a party and a number");
         var party = PartyNamed(args[0]);
         return name switch
@@ -165,6 +171,7 @@ public static class ScenarioText
             "offline" => new ScriptOp.GoOffline(party, NonNegative(Long(args[1]), "offline duration")),
             "crash" => new ScriptOp.Crash(party, NonNegative(Long(args[1]), "crash down time")),
             "restore" => new ScriptOp.Restore(party, Int(args[1])),
+            "restoreepoch" => new ScriptOp.RestoreEpoch(party, Int(args[1])),
             _ => throw new FormatException($"unknown op '{name}'"),
         };
     }
@@ -217,6 +224,7 @@ public static class ScenarioText
                 "foreign" => f with { ForeignProbability = Prob(v, k) },
                 "rival" => f with { RivalProbability = Prob(v, k) },
                 "insider" => f with { InsiderProbability = Prob(v, k) },
+                "history" => v == "all" ? f with { ReplayWholeHistory = true } : throw new FormatException($"history {v} is not 'all' (replays pick from the whole history; the default is the newest datagrams)"),
                 _ => throw new FormatException($"unknown fault '{k}'"),
             };
         }

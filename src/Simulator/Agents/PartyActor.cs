@@ -36,7 +36,13 @@ public sealed class PartyActor : ReceiveActor
     public sealed record Deliver(byte[] Datagram);
     public sealed record Crash(long DownMs);
     public sealed record Restart;
-    public sealed record Restore(int Depth);
+    /// <summary>
+    /// Rollback to an older save: <paramref name="Depth"/> saves back, or with <paramref name="ByEpoch"/> the newest save
+    /// at least <paramref name="Depth"/> epochs before the newest one (negative: counted from the oldest epoch on disk).
+    /// </summary>
+    public sealed record Restore(int Depth, bool ByEpoch = false);
+    /// <summary>The party's next Send (or Receive that changes its state) crashes at <paramref name="Point"/>. Reply: <see cref="PartyReply"/> (Skipped when down or already armed).</summary>
+    public sealed record ArmCrashPoint(CrashPoint Point);
     public sealed record GoOffline(long DurationMs);
     public sealed record ComeBack;
     /// <summary>Liveness phase: restart if down, come back if offline.</summary>
@@ -83,21 +89,17 @@ public sealed class PartyActor : ReceiveActor
     private readonly PartyConfig _config;
     private readonly string _me;
     private readonly string _peer;
-    /// <summary>The newest saves' bytes (at most <see cref="PartyConfig.DiskReach"/> of them), oldest first.</summary>
-    private readonly List<byte[]> _disk = [];
-    /// <summary>How many saves the disk has (at most <see cref="PartyConfig.DiskHistory"/>); the oldest may hold no bytes (see <see cref="PartyConfig.DiskReach"/>).</summary>
-    private int _saves;
+    /// <summary>What survives a restart: disk, invitation, offline, forks (<see cref="PartyConfig.Memory"/>).</summary>
+    private readonly PartyMemory _memory;
     private readonly IConversationProtocol _protocol;
-    private IProtocolInvitation? _invitation;
     private IProtocolSession? _session;
     private bool _down;
-    private bool _offline;
-    private int _forks;
 
     public PartyActor(PartyConfig config)
     {
         _config = config ?? throw new ArgumentNullException(nameof(config));
         _protocol = config.Protocol;
+        _memory = config.Memory;
         _me = config.Party.Name();
         _peer = config.Party.Peer().Name();
 
@@ -108,13 +110,14 @@ public sealed class PartyActor : ReceiveActor
         Handle<Crash>(OnCrash);
         Handle<Restart>(_ => OnRestart(byLiveness: false));
         Handle<Restore>(OnRestore);
+        Handle<ArmCrashPoint>(OnArm);
         Handle<GoOffline>(OnGoOffline);
         Handle<ComeBack>(_ => OnComeBack());
         Handle<Revive>(_ => OnRevive());
         Handle<GetSummary>(_ => Summary());
         Handle<LeakHeaderKeys>(_ => new HeaderKeys(_session is PairMlsConversation pair ? PairInsider.Of(pair.Session) : null));
-        Handle<CopyLastSave>(_ => new LastSave(_disk.Count == 0 ? null : (byte[])_disk[^1].Clone()));
-        Handle<GetDisk>(_ => new DiskReport(_saves, _disk.Count == 0 ? null : TraceLog.IdOf(_disk[^1])));
+        Handle<CopyLastSave>(_ => new LastSave(_memory.Disk.Count == 0 ? null : (byte[])_memory.Disk[^1].Clone()));
+        Handle<GetDisk>(_ => new DiskReport(_memory.Saves, _memory.Disk.Count == 0 ? null : TraceLog.IdOf(_memory.Disk[^1])));
     }
 
     public static Props Props(PartyConfig config) => Akka.Actor.Props.Create(() => new PartyActor(config));
@@ -127,19 +130,55 @@ public sealed class PartyActor : ReceiveActor
     {
         object reply;
         try { reply = handler(message); }
-        catch (Exception e) { reply = new Status.Failure(e); }
+        catch (Exception e) when (e is not CrashPointReached) { reply = new Status.Failure(e); }
         Sender.Tell(reply);
     });
 
-    protected override void PostStop() => _invitation?.Dispose();
+    protected override void PostStop() => _memory.Invitation?.Dispose();
+
+    /// <summary>A restart keeps the invitation (it lives outside the conversation, in <see cref="PartyMemory"/>).</summary>
+    protected override void PreRestart(Exception reason, object message) { }
+
+    /// <summary>
+    /// After a crash point: the new instance reloads the last persisted state, as a restarted process
+    /// does, and answers the request that crashed with what stays of it, the Crash and the Restart.
+    /// </summary>
+    protected override void PostRestart(Exception reason)
+    {
+        if (reason is not CrashPointReached crash) return;
+        var events = new List<TraceEvent>(crash.Kept) { Draft<CrashEvent>() with { Point = crash.Point.Name() } };
+        if (_memory.Disk.Count == 0) events.Add(Draft<RestartEvent>() with { NotJoined = true });
+        else
+        {
+            var s = _session = Load(_memory.Disk[^1]);
+            events.Add(Draft<RestartEvent>() with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch) });
+        }
+        crash.ReplyTo.Tell(new PartyReply(events) { Lost = _memory.Offline ? "offline" : null });
+    }
+
+    private object OnArm(ArmCrashPoint m)
+    {
+        if (_down) return new PartyReply([]) { Skipped = "down" };
+        if (_memory.Armed is not null) return new PartyReply([]) { Skipped = "a crash point is armed already" };
+        _memory.Armed = m.Point;
+        return new PartyReply([]);
+    }
+
+    /// <summary>Crashes here if <paramref name="point"/> is armed (disarming it): the supervisor restarts the actor.</summary>
+    private void CrashIfArmed(CrashPoint point, IReadOnlyList<TraceEvent> kept)
+    {
+        if (_memory.Armed != point) return;
+        _memory.Armed = null;
+        throw new CrashPointReached(point, Sender, kept);
+    }
 
     // ------------------------------------------------------------------ joining
 
     private object OnCreateInvitation()
     {
-        if (_invitation is not null || _session is not null) throw new InvalidOperationException($"{_me} already has a conversation");
-        _invitation = _protocol.CreateInvitation(_config.Card, _config.Random);
-        return new InvitationCreated(_invitation.Public);
+        if (_memory.Invitation is not null || _session is not null) throw new InvalidOperationException($"{_me} already has a conversation");
+        _memory.Invitation = _protocol.CreateInvitation(_config.Card, _config.Random);
+        return new InvitationCreated(_memory.Invitation.Public);
     }
 
     private object OnAccept(AcceptInvitation m)
@@ -160,12 +199,15 @@ public sealed class PartyActor : ReceiveActor
         if (_session is not { } s) return new PartyReply([]) { Skipped = "not joined" };
         ulong before = s.Epoch;
         var sent = s.Send(m.Payload, m.CardEdit, m.RollOver);
+        CrashIfArmed(CrashPoint.SendBeforePersist, []);
         // Persist before send: the disk holds the state that made this datagram before anyone sees it.
         Persist(sent.State);
 
         var events = new List<TraceEvent>();
         EpochChanges(events, before, sent.CommitByMe);
         IdentityChanges(events, sent.Committed);
+        // Persisted, not transmitted: the epoch and identity changes stay (they are on disk), the datagram is lost.
+        CrashIfArmed(CrashPoint.SendAfterPersist, events);
         (bool, bool) flags = (m.CardEdit, m.RollOver);
         foreach (var o in sent.Datagrams)
         {
@@ -175,7 +217,7 @@ public sealed class PartyActor : ReceiveActor
         return new PartyReply(events)
         {
             Datagrams = sent.Datagrams,
-            Lost = _offline ? "offline" : null,
+            Lost = _memory.Offline ? "offline" : null,
             PersistedStateId = TraceLog.IdOf(sent.State),
         };
     }
@@ -199,19 +241,20 @@ public sealed class PartyActor : ReceiveActor
     private object OnDeliver(Deliver m)
     {
         if (_down) return new PartyReply([]) { Lost = "crashed" };
-        if (_offline) return new PartyReply([]) { Lost = "offline" };
+        if (_memory.Offline) return new PartyReply([]) { Lost = "offline" };
         var events = new List<TraceEvent>();
         ProtocolReceive received;
         if (_session is not { } s)
         {
-            var invitation = _invitation ?? throw new InvalidOperationException($"{_me} has neither a session nor an invitation");
+            var invitation = _memory.Invitation ?? throw new InvalidOperationException($"{_me} has neither a session nor an invitation");
             var joined = invitation.TryJoin(m.Datagram, out received);
             if (joined is not null)
             {
+                CrashIfArmed(CrashPoint.ReceiveBeforePersist, []);
                 _session = joined;
                 // Joined: every later state comes from the session or the disk, never the invitation again.
-                _invitation.Dispose();
-                _invitation = null;
+                _memory.Invitation.Dispose();
+                _memory.Invitation = null;
                 Persist(joined.Save());
                 events.Add(JoinedDraft(joined, JoinedEvent.Inviter));
                 EpochChanges(events, null, null);
@@ -223,6 +266,7 @@ public sealed class PartyActor : ReceiveActor
             received = s.Receive(m.Datagram);
             if (received.Changed)
             {
+                CrashIfArmed(CrashPoint.ReceiveBeforePersist, []);
                 // Persist before send: a datagram this receive released leaves only after its state is on disk.
                 Persist(s.Save());
                 EpochChanges(events, before, received.CommitByMe);
@@ -231,7 +275,7 @@ public sealed class PartyActor : ReceiveActor
         var outcome = received.Outcome;
         if (outcome is Delivered d) IdentityChanges(events, d.Committed);
         if (outcome is HandshakeApplied h) IdentityChanges(events, h.Committed);
-        if (outcome is Rejected { Reason: RejectReason.Fork }) _forks++;
+        if (outcome is Rejected { Reason: RejectReason.Fork }) _memory.Forks++;
 
         string name = OutcomeName(outcome);
         events.Add(Draft<OutcomeEvent>() with
@@ -283,8 +327,8 @@ public sealed class PartyActor : ReceiveActor
     {
         if (!_down) return new PartyReply([]) { Skipped = "not down" };
         _down = false;
-        if (_disk.Count == 0) return new PartyReply([Draft<RestartEvent>() with { NotJoined = true, ByLiveness = byLiveness }]);
-        var s = _session = Load(_disk[^1]);
+        if (_memory.Disk.Count == 0) return new PartyReply([Draft<RestartEvent>() with { NotJoined = true, ByLiveness = byLiveness }]);
+        var s = _session = Load(_memory.Disk[^1]);
         return new PartyReply([Draft<RestartEvent>() with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), ByLiveness = byLiveness }]);
     }
 
@@ -293,47 +337,76 @@ public sealed class PartyActor : ReceiveActor
         if (_down) return new PartyReply([]) { Skipped = "down" };
         // Depth counts from either end (so generated scripts shrink well): 0 is the newest save, 1 the one
         // before; -1 is the oldest save the disk holds, -2 the one after it. Out of range: a no-op.
-        int fromNewest = m.Depth >= 0 ? m.Depth : _saves + m.Depth;
-        if (fromNewest < 0 || fromNewest >= _saves) return new PartyReply([]) { Skipped = $"depth {m.Depth} beyond {_saves} saves" };
-        if (fromNewest >= _disk.Count) throw new InvalidOperationException($"{_me}: restore depth {m.Depth} beyond the disk's reach {_config.DiskReach}");
-        int index = _disk.Count - 1 - fromNewest;
-        var s = _session = Load(_disk[index]);
+        if (m.ByEpoch) return RestoreByEpoch(m.Depth);
+        int fromNewest = m.Depth >= 0 ? m.Depth : _memory.Saves + m.Depth;
+        if (fromNewest < 0 || fromNewest >= _memory.Saves) return new PartyReply([]) { Skipped = $"depth {m.Depth} beyond {_memory.Saves} saves" };
+        if (fromNewest >= _memory.Disk.Count) throw new InvalidOperationException($"{_me}: restore depth {m.Depth} beyond the disk's reach {_config.DiskReach}");
+        int index = _memory.Disk.Count - 1 - fromNewest;
+        var s = _session = Load(_memory.Disk[index]);
         // The newer saves are gone: the party now believes this is its latest state.
-        _disk.RemoveRange(index + 1, _disk.Count - index - 1);
-        _saves -= fromNewest;
+        _memory.Disk.RemoveRange(index + 1, _memory.Disk.Count - index - 1);
+        _memory.DiskEpochs.RemoveRange(index + 1, _memory.DiskEpochs.Count - index - 1);
+        _memory.Saves -= fromNewest;
         return new PartyReply([Draft<RestoreEvent>() with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Depth = m.Depth, SavesLost = fromNewest }]);
+    }
+
+    /// <summary>
+    /// The newest save whose epoch is at least <paramref name="epochsBack"/> below the newest save's (0: the newest
+    /// save); negative counts from the oldest epoch the disk holds (-1: the newest save of that epoch). Out of range: a no-op.
+    /// </summary>
+    private object RestoreByEpoch(int epochsBack)
+    {
+        var epochs = _memory.DiskEpochs;
+        if (epochs.Count == 0) return new PartyReply([]) { Skipped = "nothing saved" };
+        long target = epochsBack >= 0 ? (long)epochs[^1] - epochsBack : (long)epochs.Min() + (-(long)epochsBack - 1);
+        int index = epochs.FindLastIndex(e => (long)e <= target);
+        if (index < 0 || target > (long)epochs[^1]) return new PartyReply([]) { Skipped = $"no save {epochsBack} epochs back (epochs {epochs.Min()}..{epochs[^1]} on disk)" };
+        int fromNewest = _memory.Disk.Count - 1 - index;
+        var s = _session = Load(_memory.Disk[index]);
+        _memory.Disk.RemoveRange(index + 1, _memory.Disk.Count - index - 1);
+        _memory.DiskEpochs.RemoveRange(index + 1, _memory.DiskEpochs.Count - index - 1);
+        _memory.Saves -= fromNewest;
+        return new PartyReply([Draft<RestoreEvent>() with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Depth = fromNewest, EpochsBack = epochsBack, SavesLost = fromNewest }]);
     }
 
     private object OnGoOffline(GoOffline m)
     {
-        if (_offline) return new PartyReply([]) { Skipped = "already offline" };
-        _offline = true;
+        if (_memory.Offline) return new PartyReply([]) { Skipped = "already offline" };
+        _memory.Offline = true;
         return new PartyReply([Draft<OfflineEvent>() with { DurationMs = m.DurationMs }]);
     }
 
     private object OnComeBack()
     {
-        if (!_offline) return new PartyReply([]) { Skipped = "not offline" };
-        _offline = false;
+        if (!_memory.Offline) return new PartyReply([]) { Skipped = "not offline" };
+        _memory.Offline = false;
         return new PartyReply([Draft<OnlineEvent>()]);
     }
 
     private object OnRevive()
     {
+        // Faults stop: an armed crash point that never fired is dropped.
+        _memory.Armed = null;
         var events = new List<TraceEvent>();
         if (_down) events.AddRange(((PartyReply)OnRestart(byLiveness: true)).Events);
-        if (_offline) events.AddRange(((PartyReply)OnComeBack()).Events);
+        if (_memory.Offline) events.AddRange(((PartyReply)OnComeBack()).Events);
         return new PartyReply(events);
     }
 
     // ------------------------------------------------------------------ helpers
 
+    /// <summary>Stores a save on the disk, with the epoch of the session that made it (for restores by epoch).</summary>
     private void Persist(byte[] state)
     {
         int history = Math.Max(1, _config.DiskHistory);
-        _disk.Add(state);
-        if (_disk.Count > Math.Clamp(_config.DiskReach ?? history, 1, history)) _disk.RemoveAt(0);
-        _saves = Math.Min(_saves + 1, history);
+        _memory.Disk.Add(state);
+        _memory.DiskEpochs.Add(_session?.Epoch ?? 0);
+        if (_memory.Disk.Count > Math.Clamp(_config.DiskReach ?? history, 1, history))
+        {
+            _memory.Disk.RemoveAt(0);
+            _memory.DiskEpochs.RemoveAt(0);
+        }
+        _memory.Saves = Math.Min(_memory.Saves + 1, history);
     }
 
     private IProtocolSession Load(byte[] state) => _protocol.Load(state, _config.Random);
@@ -390,8 +463,8 @@ public sealed class PartyActor : ReceiveActor
     private PartySummary Summary()
     {
         var s = _session;
-        if (s is null && _down && _disk.Count > 0) s = _protocol.Load(_disk[^1], new DeterministicRandomSource(0, "summary"));
-        var summary = new PartySummary(_me, s is not null) { Down = _down, Offline = _offline, Saves = _saves, ForksDetected = _forks };
+        if (s is null && _down && _memory.Disk.Count > 0) s = _protocol.Load(_memory.Disk[^1], new DeterministicRandomSource(0, "summary"));
+        var summary = new PartySummary(_me, s is not null) { Down = _down, Offline = _memory.Offline, Saves = _memory.Saves, ForksDetected = _memory.Forks };
         return s is null ? summary : s.Describe(summary);
     }
 }

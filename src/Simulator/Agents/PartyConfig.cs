@@ -28,4 +28,7 @@ public sealed record PartyConfig(Party Party, Card Card, PairOptions Options, IR
         get => _protocol ?? new PairMlsProtocol(Options);
         init => _protocol = value;
     }
+
+    /// <summary>What survives the party actor's restarts (disk, invitation, offline): one per party per world.</summary>
+    public PartyMemory Memory { get; init; } = new();
 }

@@ -28,12 +28,25 @@ public abstract record ScriptOp
     public sealed record Crash(Party Party, long DownMs) : ScriptOp;
 
     /// <summary>
+    /// The party's next Send (or next Receive that changes its state) crashes at <paramref name="Point"/>, inside
+    /// it: the party actor fails, its supervisor restarts it and it reloads its last persisted state.
+    /// </summary>
+    public sealed record CrashAt(Party Party, CrashPoint Point) : ScriptOp;
+
+    /// <summary>
     /// The party is rolled back to the state it saved <paramref name="Depth"/> saves (sends, deliveries) ago;
     /// newer saves are lost. This can make it commit twice for one epoch (a fork the checkers must catch).
     /// The depth counts from either end: 0 is the newest save, a negative depth counts from the oldest
     /// save the disk holds (-1 is the oldest); out of range is a no-op.
     /// </summary>
     public sealed record Restore(Party Party, int Depth) : ScriptOp;
+
+    /// <summary>
+    /// The party is rolled back to the newest save at least <paramref name="EpochsBack"/> epochs older than its newest
+    /// save (0: the newest save; negative counts from the oldest epoch the disk holds, -1 being that epoch); newer saves
+    /// are lost; out of range is a no-op.
+    /// </summary>
+    public sealed record RestoreEpoch(Party Party, int EpochsBack) : ScriptOp;
 
     /// <summary>
     /// The party sends <paramref name="Count"/> messages of <paramref name="PayloadBytes"/> bytes back to back, at
@@ -53,7 +66,9 @@ public abstract record ScriptOp
         RollOverAgent s => $"rollover({s.Party.Name()},{I(s.PayloadBytes)})",
         GoOffline s => $"offline({s.Party.Name()},{I(s.DurationMs)})",
         Crash s => $"crash({s.Party.Name()},{I(s.DownMs)})",
+        CrashAt s => $"crashat({s.Party.Name()},{s.Point.Name()})",
         Restore s => $"restore({s.Party.Name()},{I(s.Depth)})",
+        RestoreEpoch s => $"restoreepoch({s.Party.Name()},{I(s.EpochsBack)})",
         Wait s => $"wait({I(s.DurationMs)})",
         Burst s => s.PayloadBytes == 8 ? $"burst({s.Party.Name()},{I(s.Count)})" : $"burst({s.Party.Name()},{I(s.Count)},{I(s.PayloadBytes)})",
         _ => throw new InvalidOperationException($"unknown op {GetType().Name}"),

@@ -60,6 +60,8 @@ public sealed record LinkFaults
     public int CorruptBits { get; init; } = 1;
     /// <summary>Probability, per datagram sent, that the network also replays an older datagram of this link.</summary>
     public double ReplayProbability { get; init; }
+    /// <summary>Replays pick from every datagram the link ever carried (the whole history), not only the newest ones the network remembers by default.</summary>
+    public bool ReplayWholeHistory { get; init; }
     /// <summary>Probability, per datagram sent, that the network also injects a forged datagram (random bytes of a plausible length).</summary>
     public double InjectProbability { get; init; }
     /// <summary>The distribution of the delay above <see cref="DelayMinMs"/> (mean <see cref="DelayMeanMs"/>).</summary>
@@ -97,7 +99,8 @@ public sealed record LinkFaults
         (HoldProbability > 0 ? $" hold_probability={D(HoldProbability)} hold_ms={HoldMs} hold_order={HoldOrder}" : "") +
         (ForeignProbability > 0 ? $" foreign_probability={D(ForeignProbability)}" : "") +
         (RivalProbability > 0 ? $" rival_probability={D(RivalProbability)}" : "") +
-        (InsiderProbability > 0 ? $" insider_probability={D(InsiderProbability)}" : "");
+        (InsiderProbability > 0 ? $" insider_probability={D(InsiderProbability)}" : "") +
+        (ReplayWholeHistory ? " replay_whole_history=true" : "");
 
     internal static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }
@@ -137,6 +140,9 @@ public sealed record FaultProfile
     public bool CanInsider => Links().Any(f => f.InsiderProbability > 0);
 
     private IEnumerable<LinkFaults> Links() => Windows.Select(w => w.Faults).Append(AliceToBob).Append(BobToAlice);
+
+    /// <summary>True if some setting replays from the whole history: then the network remembers every datagram.</summary>
+    public bool ReplaysWholeHistory => Links().Any(f => f.ReplayWholeHistory && f.ReplayProbability > 0);
 
     public bool CanReplay =>
         AliceToBob.ReplayProbability > 0 || BobToAlice.ReplayProbability > 0 || Windows.Any(w => w.Faults.ReplayProbability > 0);

@@ -59,6 +59,8 @@ public sealed class NetworkActor : ReceiveActor
     private readonly DeterministicRandomSource _faults;
     private readonly DeterministicRandomSource _latency;
     private readonly int _memory;
+    /// <summary>How many of the newest datagrams of a link an ordinary replay picks from (a whole-history replay picks from all it remembers).</summary>
+    private readonly int _recent;
     private readonly Dictionary<LinkDirection, List<byte[]>> _history = new()
     {
         [LinkDirection.AliceToBob] = [],
@@ -74,12 +76,13 @@ public sealed class NetworkActor : ReceiveActor
     /// <summary>A hold spell releases at most this many datagrams in order (one virtual ms apart); more are released together.</summary>
     private const int HoldSlots = 1000;
 
-    public NetworkActor(FaultProfile profile, DeterministicRandomSource faults, DeterministicRandomSource latency, int memory = 32)
+    public NetworkActor(FaultProfile profile, DeterministicRandomSource faults, DeterministicRandomSource latency, int memory = 32, int recent = 32)
     {
         _profile = profile ?? throw new ArgumentNullException(nameof(profile));
         _faults = faults ?? throw new ArgumentNullException(nameof(faults));
         _latency = latency ?? throw new ArgumentNullException(nameof(latency));
         _memory = Math.Max(0, memory);
+        _recent = Math.Max(1, recent);
 
         Receive<Transmit>(m =>
         {
@@ -104,8 +107,8 @@ public sealed class NetworkActor : ReceiveActor
         });
     }
 
-    public static Props Props(FaultProfile profile, DeterministicRandomSource faults, DeterministicRandomSource latency, int memory = 32) =>
-        Akka.Actor.Props.Create(() => new NetworkActor(profile, faults, latency, memory));
+    public static Props Props(FaultProfile profile, DeterministicRandomSource faults, DeterministicRandomSource latency, int memory = 32, int recent = 32) =>
+        Akka.Actor.Props.Create(() => new NetworkActor(profile, faults, latency, memory, recent));
 
     private Transmitted OnTransmit(Transmit m)
     {
@@ -183,7 +186,9 @@ public sealed class NetworkActor : ReceiveActor
 
         if (uReplay < f.ReplayProbability && history.Count > 0)
         {
-            var old = history[(int)decide.NextUInt64((ulong)history.Count)];
+            // The newest datagrams the network remembers by default, or (whole history) every one it carried on this link.
+            int window = f.ReplayWholeHistory ? history.Count : Math.Min(history.Count, _recent);
+            var old = history[history.Count - window + (int)decide.NextUInt64((ulong)window)];
             string oldId = TraceLog.IdOf(old);
             faults.Add(new FaultEvent { Fault = FaultNames.Replay, Datagram = id, DeliverId = oldId });
             deliveries.Add(new Delivery(m.NowMs + Delay(f, delays), m.Link, old, oldId, m.NowMs, FaultNames.Replay));

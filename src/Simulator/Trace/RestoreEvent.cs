@@ -6,6 +6,8 @@ public sealed record RestoreEvent : TraceEvent
     public override TraceKind Kind => TraceKind.Restore;
     public string? CommitHash { get; init; }
     public int Depth { get; init; }
+    /// <summary>For a restore by epoch: the epochs back the script asked for (Depth is then the saves back it came to).</summary>
+    public int? EpochsBack { get; init; }
     /// <summary>Saves discarded by the restore (the newer ones).</summary>
     public int SavesLost { get; init; }
 }

@@ -35,6 +35,8 @@ public sealed class World
     private readonly WorldCounts.Counter _counter = new();
     private readonly HashSet<(Party To, long PayloadId)> _delivered = [];
     private readonly Dictionary<Party, IActorRef> _parties = [];
+    /// <summary>Each party's supervisor (it restarts the party at a crash point); stopping it stops the party.</summary>
+    private readonly List<IActorRef> _supervisors = [];
     private IActorRef _network = ActorRefs.Nobody;
     private IActorRef? _service;
     private readonly List<ServiceObservation> _observations = [];
@@ -81,7 +83,7 @@ public sealed class World
         }
         finally
         {
-            foreach (var actor in _parties.Values.Append(_network)) system.Stop(actor);
+            foreach (var actor in _supervisors.Append(_network)) system.Stop(actor);
             if (_service is { } ds) system.Stop(ds);
             if (_system is null) await system.Terminate().ConfigureAwait(false);
         }
@@ -94,11 +96,15 @@ public sealed class World
         Func<ulong> virtualSeconds = () => (ulong)Math.Max(0, _clock.NowMs / 1000);
         var pairOptions = PairOptions.Default with { Suite = Options.Suite, RetentionWindow = Options.RetentionWindow, Clock = virtualSeconds };
         var protocol = Protocols.ProtocolCatalog.Create(Options.Protocol, Options.Suite, Options.RetentionWindow, virtualSeconds);
-        _parties[Party.Alice] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), pairOptions, _seeds.Alice, Options.DiskHistory, DiskReach(Party.Alice)) { Protocol = protocol }), $"world-{n}-alice");
-        _parties[Party.Bob] = system.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), pairOptions, _seeds.Bob, Options.DiskHistory, DiskReach(Party.Bob)) { Protocol = protocol }), $"world-{n}-bob");
+        foreach (var (party, card, random) in new[] { (Party.Alice, "Alice", _seeds.Alice), (Party.Bob, "Bob", _seeds.Bob) })
+        {
+            var supervisor = system.ActorOf(PartySupervisor.Props(new PartyConfig(party, Card.Create(card), pairOptions, random, Options.DiskHistory, DiskReach(party)) { Protocol = protocol }), $"world-{n}-{party.Name()}");
+            _supervisors.Add(supervisor);
+            _parties[party] = await supervisor.Ask<IActorRef>(new PartySupervisor.GetParty(), AskTimeout).ConfigureAwait(false);
+        }
         // Memory for replays only when the profile can replay (the liveness phase has no faults at all).
-        int networkMemory = Options.FaultProfile.CanReplay ? Math.Max(1, Options.NetworkMemory) : 0;
-        _network = system.ActorOf(NetworkActor.Props(Options.FaultProfile, _seeds.Faults, _seeds.Network, networkMemory), $"world-{n}-network");
+        int networkMemory = !Options.FaultProfile.CanReplay ? 0 : Options.FaultProfile.ReplaysWholeHistory ? int.MaxValue : Math.Max(1, Options.NetworkMemory);
+        _network = system.ActorOf(NetworkActor.Props(Options.FaultProfile, _seeds.Faults, _seeds.Network, networkMemory, Math.Max(1, Options.NetworkMemory)), $"world-{n}-network");
         if (Options.DeliveryService is { } policy || protocol.UsesDeliveryService)
             _service = system.ActorOf(DeliveryServiceActor.Props(Options.DeliveryService ?? DeliveryServicePolicy.Honest), $"world-{n}-ds");
 
@@ -171,7 +177,9 @@ public sealed class World
     /// (see <see cref="PartyConfig.DiskReach"/>); a depth counted from the oldest save (negative) needs the whole history.</summary>
     private int DiskReach(Party party)
     {
-        if (Options.UserScript.Ops.OfType<ScriptOp.Restore>().Any(r => r.Party == party && r.Depth < 0)) return Math.Max(1, Options.DiskHistory);
+        // A depth counted from the oldest save, or in epochs, needs the whole history.
+        if (Options.UserScript.Ops.OfType<ScriptOp.Restore>().Any(r => r.Party == party && r.Depth < 0)
+            || Options.UserScript.Ops.OfType<ScriptOp.RestoreEpoch>().Any(r => r.Party == party)) return Math.Max(1, Options.DiskHistory);
         long depths = Options.UserScript.Ops.OfType<ScriptOp.Restore>().Where(r => r.Party == party).Sum(r => (long)Math.Max(0, r.Depth));
         return (int)Math.Min(1 + depths, Math.Max(1, Options.DiskHistory));
     }
@@ -214,6 +222,8 @@ public sealed class World
                     _queue.Schedule(_clock.NowMs + Math.Max(0, s.DownMs), new WorldEvent.RestartDue(s.Party));
                 break;
             case ScriptOp.Restore s: await Command(s.Party, new PartyActor.Restore(s.Depth), countSkip: true).ConfigureAwait(false); break;
+            case ScriptOp.RestoreEpoch s: await Command(s.Party, new PartyActor.Restore(s.EpochsBack, ByEpoch: true), countSkip: true).ConfigureAwait(false); break;
+            case ScriptOp.CrashAt s: await Command(s.Party, new PartyActor.ArmCrashPoint(s.Point), countSkip: true).ConfigureAwait(false); break;
             case ScriptOp.Burst s:
                 for (int i = 0; i < s.Count; i++) await UserSend(s.Party, s.PayloadBytes, cardEdit: false, rollOver: false).ConfigureAwait(false);
                 break;

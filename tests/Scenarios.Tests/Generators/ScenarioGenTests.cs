@@ -24,11 +24,14 @@ public sealed class ScenarioGenTests
         double Share(Func<Scenario, bool> f) => all.Count(f) / (double)all.Count;
         Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.SendWithCardEdit)) > 0.4);
         Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.RollOverAgent)) > 0.3);
-        Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.Crash or ScriptOp.GoOffline)) > 0.3);
-        Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.Restore)) > 0.2);
+        Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.Crash or ScriptOp.CrashAt or ScriptOp.GoOffline)) > 0.3);
+        Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.Restore or ScriptOp.RestoreEpoch)) > 0.2);
         Assert.True(Share(s => s.Faults.Partitions.Count > 0) > 0.3);
         Assert.True(Share(s => s.Faults.AliceToBob.CorruptProbability > 0 || s.Faults.AliceToBob.InjectProbability > 0 || s.Faults.AliceToBob.ReplayProbability > 0) > 0.2);
         Assert.True(Share(s => s.Faults == FaultProfile.None || Scenario.SameFaults(s.Faults, FaultProfile.None)) > 0.05);
+        // Crash points inside Send and Receive, of each kind.
+        foreach (var point in CrashPoints.All)
+            Assert.True(Share(s => s.Script.Any(o => o is ScriptOp.CrashAt c && c.Point == point)) > 0.03, $"crash point {point}");
         // The insider who holds header keys and re-seals altered copies, in a good share of worlds.
         Assert.True(Share(s => s.Faults.CanInsider) > 0.15);
         Assert.True(Sample(GenOptions.Honest with { Hostile = false }).All(s => !s.Faults.CanInsider));
@@ -102,6 +105,7 @@ public sealed class ScenarioGenTests
             ScriptOp.Crash x => x.DownMs,
             ScriptOp.GoOffline x => x.DurationMs,
             ScriptOp.Restore x => Math.Abs(x.Depth) * 10.0,
+            ScriptOp.RestoreEpoch x => Math.Abs(x.EpochsBack) * 10.0,
             ScriptOp.SendWithCardEdit x => 5000 + x.PayloadBytes,
             ScriptOp.RollOverAgent x => 5000 + x.PayloadBytes,
             ScriptOp.Send x => x.PayloadBytes,

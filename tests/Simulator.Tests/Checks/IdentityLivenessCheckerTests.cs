@@ -65,4 +65,46 @@ public class IdentityLivenessCheckerTests
         var trace = Replace<SendEvent>(Good, Edit, e => e with { CardEdit = false, CardVersion = null });
         Assert.Contains("no card edits", AssertPasses(Checker, trace).Detail);
     }
+
+    /// <summary>
+    /// Good, with bob's Epoch 4 event (from the stapled commit) before his Outcome, as the world writes it,
+    /// and the Identity event moved by <paramref name="placeIdentity"/> (after the event at that index, in the trace without it).
+    /// </summary>
+    private static List<TraceEvent> Delivered4ThenIdentityAfter(Func<List<TraceEvent>, int> placeIdentity)
+    {
+        int outcome = Find(Good, e => e is OutcomeEvent { PayloadId: 2 });
+        int epoch = Find(Good, e => e is EpochEvent { Party: "bob", Epoch: 4 });
+        var swapped = Replace(Replace(Good, outcome, _ => Good[epoch]), epoch, _ => Good[outcome]);
+        var without = Remove(swapped, Seen);
+        return InsertAfter(without, placeIdentity(without), Good[Seen]);
+    }
+
+    [Fact]
+    public void An_edit_the_peers_next_commit_covers_is_within_one_round_trip()
+    {
+        // bob Delivered alice's edit in epoch 4; his next commit (epoch 5) commits it: the Identity event before his Send.
+        var trace = Delivered4ThenIdentityAfter(t => Find(t, e => e is EpochEvent { Party: "bob", Epoch: 5 }));
+        Assert.Contains("each by the peer's first commit after it was delivered", AssertPasses(Checker, trace).Detail);
+    }
+
+    [Fact]
+    public void An_edit_the_peers_next_commit_leaves_out_fails_even_if_seen_later()
+    {
+        var trace = Delivered4ThenIdentityAfter(t => Find(t, e => e is SendEvent { PayloadId: 3 }));
+        int commit = Find(trace, e => e is EpochEvent { Party: "bob", Epoch: 5 });
+        var v = AssertFailsAt(Checker, trace, commit);
+        Assert.Contains("did not commit it", v.Detail);
+        Assert.Contains("not within one round trip", v.Detail);
+        // The old rule ("by the end of the trace") alone would have passed it: the edit is seen.
+        Assert.NotNull(IdentityLivenessChecker.Latencies(new TraceQuery(trace)).Single().SeenAt);
+    }
+
+    [Fact]
+    public void A_crash_of_the_peer_after_the_delivery_starts_the_wait_again()
+    {
+        var late = Delivered4ThenIdentityAfter(t => Find(t, e => e is SendEvent { PayloadId: 3 }));
+        int commit = Find(late, e => e is EpochEvent { Party: "bob", Epoch: 5 });
+        var crashed = InsertAfter(late, commit - 1, new CrashEvent { Party = "bob", DownMs = 10 }, new RestartEvent { Party = "bob", Epoch = 4 });
+        AssertPasses(Checker, crashed);
+    }
 }
