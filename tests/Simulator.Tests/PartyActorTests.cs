@@ -107,7 +107,8 @@ public sealed class PartyActorTests(ITestOutputHelper output) : Akka.TestKit.Xun
         Assert.Equal(firstCommit.Epoch, secondCommit.Epoch);
         Assert.NotEqual(firstCommit.CommitHash, secondCommit.CommitHash);
         Assert.Equal("Delivered", Ask(bob, new PartyActor.Deliver(first.Datagram!), probe).Outcome);
-        Assert.Equal("Rejected:Fork", Ask(bob, new PartyActor.Deliver(second.Datagram!), probe).Outcome);
+        // Signed by her agent: an authentic fork, and Bob offers her a resync (docs/RECOVERY.md).
+        Assert.Equal("RollbackDetected:Fork", Ask(bob, new PartyActor.Deliver(second.Datagram!), probe).Outcome);
         // Out of range is a no-op.
         Assert.NotNull(Ask(alice, new PartyActor.Restore(9), probe).Skipped);
     }

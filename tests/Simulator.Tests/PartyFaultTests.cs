@@ -73,9 +73,9 @@ public sealed class PartyFaultTests(WorldFixture fixture) : IClassFixture<WorldF
         var forked = r.Of<EpochEvent>().Where(e => e.Party == "alice").GroupBy(e => e.Epoch)
             .Single(g => g.Select(e => e.CommitHash).Distinct().Count() == 2);
         Assert.Equal(restore.Epoch + 1, forked.Key);
-        // Bob, who holds the first commit for that epoch, refuses the second as a fork.
+        // Bob, who holds the first commit for that epoch, detects the second (signed by Alice's agent of then) as a fork.
         var second = r.Of<SendEvent>().Last(e => e.Party == "alice" && e.Epoch == forked.Key);
-        Assert.Equal("Rejected:Fork", r.Trace.Events.OfType<OutcomeEvent>().First(e => e.Datagram == second.Datagram).Name);
+        Assert.Equal("RollbackDetected:Fork", r.Trace.Events.OfType<OutcomeEvent>().First(e => e.Datagram == second.Datagram).Name);
         Assert.True(r.Bob.ForksDetected >= 1);
     }
 

@@ -63,10 +63,10 @@ public sealed class WorldCheckersTests(WorldFixture fixture, ITestOutputHelper o
         var r = fixture.Run(new WorldOptions { Seed = 77, UserScript = script });
         var fork = Checkers.Run(r.Trace.Events).Single(v => v.Name == new ForkFreedomChecker().Name);
         output.WriteLine(fork.ToString());
-        // Bob holds the first commit for w+1 and refuses Alice's second one: the rollback's fork is detected.
+        // Bob holds the first commit for w+1 and detects Alice's second one: the rollback's fork is detected.
         Assert.True(fork.Passed, fork.ToString());
         Assert.Contains("detected", fork.Detail);
-        Assert.Contains(r.Trace.Events.OfType<Trace.OutcomeEvent>(), o => o.Name == "Rejected:Fork");
+        Assert.Contains(r.Trace.Events.OfType<Trace.OutcomeEvent>(), o => o.Name == "RollbackDetected:Fork");
         // Without the rollback, the same second commit is a fork no one may make.
         var noRollback = r.Trace.Events.Where(e => e is not Trace.RestoreEvent).Select((e, i) => e with { Seq = i }).ToList();
         Assert.False(Checkers.Run(noRollback).Single(v => v.Name == fork.Name).Passed);

@@ -49,6 +49,13 @@ internal sealed record DatagramBody(
                     if (app.Epoch == 0 || cm.Content.Epoch != app.Epoch - 1 || !cm.Content.GroupId.AsSpan().SequenceEqual(app.GroupId))
                         throw Malformed("the stapled Commit does not start the datagram's epoch");
                     break;
+                case StapleKind.ExternalCommit:
+                    if (stapled.PublicMessage is not { } ec || ec.Content.ContentType != ContentType.Commit
+                        || ec.Content.Sender.SenderType != SenderType.NewMemberCommit)
+                        throw Malformed("an external commit staple does not hold a new_member_commit Commit PublicMessage");
+                    if (app.Epoch == 0 || ec.Content.Epoch != app.Epoch - 1 || !ec.Content.GroupId.AsSpan().SequenceEqual(app.GroupId))
+                        throw Malformed("the stapled external Commit does not start the datagram's epoch");
+                    break;
                 case StapleKind.Welcome:
                     if (stapled.Welcome is null) throw Malformed("a welcome staple does not hold a Welcome");
                     break;

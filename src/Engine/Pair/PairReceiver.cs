@@ -15,7 +15,8 @@ namespace Sim.Engine.Pair;
 internal static class PairReceiver
 {
     /// <summary>Opens, parses and processes a datagram for a joined session.</summary>
-    public static ReceiveOutcome Receive(PairState state, ReadOnlySpan<byte> datagram, PairOptions options, out PairState next, out bool fork)
+    public static ReceiveOutcome Receive(PairState state, ReadOnlySpan<byte> datagram, PairOptions options, IRandomSource random,
+        out PairState next, out bool fork)
     {
         next = state;
         fork = false;
@@ -23,12 +24,11 @@ internal static class PairReceiver
         {
             var (body, sealedEpoch) = Open(state, datagram)
                 ?? throw new PairRejection(RejectReason.NotForThisSession, "no header key of this session opens it");
-            var parts = DatagramBody.Parse(body);
-            if (!parts.GroupId.AsSpan().SequenceEqual(state.Group.GroupId))
-                throw new PairRejection(RejectReason.NotForThisSession, "it names another group");
-            if (parts.Epoch != sealedEpoch)
-                throw new PairRejection(RejectReason.Malformed, $"sealed under the header key of epoch {sealedEpoch} but in epoch {parts.Epoch}");
-            return Process(state, parts, options, out next);
+            var outcome = RecoveryEnvelope.IsEnvelope(body)
+                ? ReceiveEnvelope(state, RecoveryEnvelope.Parse(body), sealedEpoch, options, random, out next)
+                : Process(state, ParseFor(state, body, sealedEpoch), options, out next, sealedEpoch);
+            fork = outcome is RollbackDetected { Evidence: RollbackEvidence.Fork };
+            return outcome;
         }
         catch (PairRejection r)
         {
@@ -41,6 +41,44 @@ internal static class PairReceiver
             next = state;
             return found.Outcome;
         }
+    }
+
+    /// <summary>An ordinary body of this group, sealed under the header key of its own epoch.</summary>
+    private static DatagramBody ParseFor(PairState state, ReadOnlySpan<byte> body, ulong? sealedEpoch)
+    {
+        var parts = DatagramBody.Parse(body);
+        if (!parts.GroupId.AsSpan().SequenceEqual(state.Group.GroupId))
+            throw new PairRejection(RejectReason.NotForThisSession, "it names another group");
+        if (sealedEpoch is { } sealedIn && parts.Epoch != sealedIn)
+            throw new PairRejection(RejectReason.Malformed, $"sealed under the header key of epoch {sealedIn} but in epoch {parts.Epoch}");
+        return parts;
+    }
+
+    /// <summary>
+    /// docs/RECOVERY.md "Resync": an offer (sealed under an older header key both hold) is taken when
+    /// we cannot follow the peer otherwise, else its ordinary body is processed as usual; a request
+    /// makes us offer once its ordinary body was accepted.
+    /// </summary>
+    private static ReceiveOutcome ReceiveEnvelope(PairState s, RecoveryEnvelope envelope, ulong sealedEpoch, PairOptions options,
+        IRandomSource random, out PairState next)
+    {
+        next = s;
+        if (envelope.Kind == RecoveryKind.Offer)
+        {
+            var parts = ParseFor(s, envelope.Body, null);
+            if (s.IsOwner(parts.Epoch)) throw new PairRejection(RejectReason.WrongParity, $"epoch {parts.Epoch} is ours, the peer cannot offer it");
+            if (parts.ProposalSender != s.PeerLeaf) throw new PairRejection(RejectReason.WrongParity, "the proposal is not the peer's");
+            return PairRecovery.TakeOffer(s, envelope, parts, sealedEpoch, options, random, out next)
+                ?? Process(s, parts, options, out next, sealedEpoch);
+        }
+        var request = ParseFor(s, envelope.Body, sealedEpoch);
+        var outcome = Process(s, request, options, out next, sealedEpoch);
+        // The peer cannot follow our Commit out of the epoch it sends in: offer, if that Commit is ours and we made it.
+        ulong asked = request.Epoch + 1;
+        if (outcome is Rejected || next.OfferSealEpoch is not null || !next.IsOwner(asked) || asked > next.Epoch || !next.StapleHashes.ContainsKey(asked))
+            return outcome;
+        next = PairRecovery.Offering(next, sealedEpoch);
+        return outcome with { StateChanged = true, RecoveryOffered = true };
     }
 
     /// <summary>The epochs whose header keys a receiver tries, in order: newest first.</summary>
@@ -56,8 +94,12 @@ internal static class PairReceiver
         return null;
     }
 
-    /// <summary>The rest of the pipeline on a parsed datagram of epoch k (throws <see cref="PairRejection"/>).</summary>
-    public static ReceiveOutcome Process(PairState s, DatagramBody parts, PairOptions options, out PairState next)
+    /// <summary>
+    /// The rest of the pipeline on a parsed datagram of epoch k (throws <see cref="PairRejection"/>).
+    /// <paramref name="sealedEpoch"/>: the epoch whose header key opened it, the key a recovery offer
+    /// made on its evidence is sealed under (null: no offer is made on it).
+    /// </summary>
+    public static ReceiveOutcome Process(PairState s, DatagramBody parts, PairOptions options, out PairState next, ulong? sealedEpoch = null)
     {
         next = s;
         ulong k = parts.Epoch;
@@ -70,9 +112,17 @@ internal static class PairReceiver
         byte[] stapleHash = parts.Staple.Hash(suite);
         bool stapleTaken = false;
         if (k > s.Epoch + 1) throw new PairRejection(RejectReason.UnknownEpoch, $"epoch {k} is more than one ahead of {s.Epoch}");
+        uint? commitSender = null;
         if (k == s.Epoch + 1)
         {
-            s = ProcessPeerCommit(s, parts, stapleHash, committed);
+            try { s = ProcessPeerCommit(s, parts, stapleHash, committed, out commitSender); }
+            catch (RollbackEvidenceFound found) when (found.Outcome.Evidence == RollbackEvidence.UnknownOwnProposal)
+            {
+                // docs/RECOVERY.md "Resync": from now on every datagram we send asks the peer for an offer.
+                if (s.RecoveryRequest == k) return found.Outcome;
+                next = s with { RecoveryRequest = k };
+                return found.Outcome with { StateChanged = true };
+            }
             stapleTaken = true;
         }
         else
@@ -81,14 +131,25 @@ internal static class PairReceiver
             if (s.StapleHashes.TryGetValue(k, out var recorded))
             {
                 if (!CipherSuite.FixedTimeEquals(recorded, stapleHash))
+                {
+                    // docs/RECOVERY.md: an authentic second Commit of the peer is a rollback; we offer a resync.
+                    if (sealedEpoch is not null && ForkIsAuthentic(s, parts))
+                    {
+                        bool offer = s.OfferSealEpoch is null;
+                        if (offer) next = PairRecovery.Offering(s, sealedEpoch.Value);
+                        return new RollbackDetected(k, RollbackEvidence.Fork,
+                            $"a second, different Commit of the peer for epoch {k}: the peer was restored from an older state")
+                        { StateChanged = offer, RecoveryOffered = offer };
+                    }
                     throw new PairRejection(RejectReason.Fork, $"a second, different {parts.Staple.Kind} for epoch {k}");
+                }
             }
             else if (k < s.Epoch) return new Expired(k);
             else throw new PairRejection(RejectReason.UnknownEpoch, $"no commit recorded for epoch {k}");
             // Recognised by its header key and staple, but its application secrets are deleted (older than R).
             if (k < s.Epoch && !s.Group.PastEpochs.Any(p => p.Epoch == k)) return new Expired(k);
         }
-        uint? commitSender = stapleTaken ? parts.StapledMessage.PublicMessage!.Content.Sender.LeafIndex : null;
+        bool resynced = stapleTaken && parts.Staple.Kind == StapleKind.ExternalCommit;
 
         // The application message (current epoch, or a retained past one). If it cannot be opened,
         // the staple and the proposal still count (PAIRMLS.md "A datagram stands alone").
@@ -102,9 +163,16 @@ internal static class PairReceiver
         {
             if (e.Error == MlsError.GenerationReused && ReusedByRollback(s, k, parts) is { } reuse)
             {
-                // docs/RECOVERY.md "Generation reuse": stop taking the peer's proposals of k (it may have lost their keys).
-                next = k == s.Epoch ? s with { PeerProposals = [], PeerProposalsSuspended = true } : s;
-                return new RollbackDetected(k, RollbackEvidence.GenerationReused, reuse) { StateChanged = k == s.Epoch };
+                // docs/RECOVERY.md "Within an epoch": stop taking the peer's proposals of k (it may have lost their keys).
+                if (k == s.Epoch)
+                {
+                    next = s with { PeerProposals = [], PeerProposalsSuspended = true };
+                    return new RollbackDetected(k, RollbackEvidence.GenerationReused, reuse) { StateChanged = true };
+                }
+                // A past epoch: our Commit out of it may cover a proposal the peer lost; we offer a resync.
+                bool offer = sealedEpoch is not null && s.OfferSealEpoch is null;
+                if (offer) next = PairRecovery.Offering(s, sealedEpoch!.Value);
+                return new RollbackDetected(k, RollbackEvidence.GenerationReused, reuse) { StateChanged = offer, RecoveryOffered = offer };
             }
             ReceiveOutcome payloadOutcome = e.Error switch
             {
@@ -115,7 +183,7 @@ internal static class PairReceiver
             var after = k == s.Epoch ? CacheProposal(s, parts, null, 0) : s;
             bool changed = stapleTaken || !ReferenceEquals(after, s);
             if (changed) next = after.Pruned(options);
-            return payloadOutcome with { StapleTaken = stapleTaken, StateChanged = changed, CommitSender = commitSender };
+            return payloadOutcome with { StapleTaken = stapleTaken, StateChanged = changed, CommitSender = commitSender, RecoveryCompleted = resynced };
         }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "application message"); }
         if (app.SenderLeaf != s.PeerLeaf) throw new PairRejection(RejectReason.WrongParity, "the application message is not the peer's");
@@ -128,13 +196,30 @@ internal static class PairReceiver
         if (k == s.Epoch) s = CacheProposal(s, parts, content.Evidence, app.Generation);
 
         next = s.Pruned(options);
-        return new Delivered(content.Payload, k, s.PeerView, committed) { StapleTaken = stapleTaken, StateChanged = true, CommitSender = commitSender };
+        return new Delivered(content.Payload, k, s.PeerView, committed)
+        {
+            StapleTaken = stapleTaken, StateChanged = true, CommitSender = commitSender, RecoveryCompleted = resynced,
+        };
     }
 
-    /// <summary>The peer's Commit k-1 -&gt; k: by the owner of k, with a path, covering at most our own update.</summary>
-    private static PairState ProcessPeerCommit(PairState s, DatagramBody parts, byte[] stapleHash, List<IdentityChange> committed)
+    /// <summary>
+    /// The peer's Commit k-1 -&gt; k: by the owner of k, with a path, covering at most our own update; or
+    /// the peer's resync external Commit while we offer one (docs/RECOVERY.md). <paramref name="committerLeaf"/>:
+    /// the leaf the Commit's sender holds (RFC 9420 §6: FramedContent.sender, or the leaf an external Commit fills).
+    /// </summary>
+    internal static PairState ProcessPeerCommit(PairState s, DatagramBody parts, byte[] stapleHash, List<IdentityChange> committed, out uint? committerLeaf)
     {
         ulong k = s.Epoch + 1;
+        committerLeaf = null;
+        StagedCommit staged;
+        IdentityUpdate peerUpdate;
+        if (parts.Staple.Kind == StapleKind.ExternalCommit)
+        {
+            GroupState resumed;
+            (resumed, peerUpdate) = PairRecovery.ProcessExternalCommit(s, parts);
+            committerLeaf = s.PeerLeaf;
+            return Entered(s, resumed, s.MyView, peerUpdate, stapleHash, ContentHash(s.Suite, parts), committed, k);
+        }
         if (parts.Staple.Kind != StapleKind.Commit)
             throw new PairRejection(RejectReason.Malformed, $"epoch {k} must be started by a Commit");
         var content = parts.StapledMessage.PublicMessage!.Content;
@@ -155,7 +240,6 @@ internal static class PairReceiver
             throw new RollbackEvidenceFound(new RollbackDetected(k, RollbackEvidence.UnknownOwnProposal,
                 $"the peer's Commit into epoch {k} covers an update proposal of ours we do not hold: we were restored from an older state"));
         }
-        StagedCommit staged;
         try
         {
             staged = GroupProcessor.Process(s.Group, parts.StapledMessage) as StagedCommit
@@ -163,9 +247,9 @@ internal static class PairReceiver
         }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "stapled Commit"); }
         if (staged.Removed) throw new PairRejection(RejectReason.Invalid, "the Commit removes us");
+        committerLeaf = content.Sender.LeafIndex;
         var As = new AuthenticationService(s.Suite, s.Group.GroupId);
         var peerLeaf = staged.NewState.Tree.GetLeaf(s.PeerLeaf) ?? throw new PairRejection(RejectReason.Invalid, "the peer's leaf is blank");
-        IdentityUpdate peerUpdate;
         try { peerUpdate = As.Validate(s.PeerView, peerLeaf, parts.Staple.Evidence); }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "committer's leaf"); }
 
@@ -176,11 +260,17 @@ internal static class PairReceiver
             myView = own.Intended.View;
             if (own.Intended.Kind != UpdateKind.Leaf) committed.Add(new IdentityChange(PairMember.Self, own.Intended.Kind, myView, k));
         }
-        if (peerUpdate.Kind != UpdateKind.Leaf) committed.Add(new IdentityChange(PairMember.Peer, peerUpdate.Kind, peerUpdate.View, k));
+        return Entered(s, staged.NewState, myView, peerUpdate, stapleHash, ContentHash(s.Suite, parts), committed, k);
+    }
 
+    /// <summary>The state in the peer's epoch k: its views, its Commit recorded, our offer or request done with.</summary>
+    private static PairState Entered(PairState s, GroupState group, IdentityView myView, IdentityUpdate peerUpdate, byte[] stapleHash,
+        byte[] contentHash, List<IdentityChange> committed, ulong k)
+    {
+        if (peerUpdate.Kind != UpdateKind.Leaf) committed.Add(new IdentityChange(PairMember.Peer, peerUpdate.Kind, peerUpdate.View, k));
         var next = s with
         {
-            Group = staged.NewState,
+            Group = group,
             MyView = myView,
             PeerView = peerUpdate.View,
             PeerProposals = [],
@@ -189,6 +279,9 @@ internal static class PairReceiver
             OwnStaple = null,
             OwnStapleBytes = null,
             StapleHashes = s.StapleHashes.SetItem(k, stapleHash),
+            PeerCommitContents = s.PeerCommitContents.SetItem(k, contentHash),
+            OfferSealEpoch = null,
+            RecoveryRequest = null,
         };
         return PairSession.TrimPending(next).WithNextHeaderKey();
     }
@@ -246,6 +339,45 @@ internal static class PairReceiver
         if (seen is null || seen.Guard == PairSenderData.Guard(data)) return null;
         return $"generation {data.Generation} of epoch {k} came again with a different reuse_guard: the peer was restored from an older state";
     }
+
+    /// <summary>
+    /// RFC 9420 §6.1: the second Commit for epoch k is signed by the peer's agent under the GroupContext
+    /// of k-1 (an own epoch, recorded in <see cref="PairState.OwnContexts"/>): a bit flipped by an
+    /// insider who re-sealed the datagram is not a fork to act on.
+    /// </summary>
+    private static bool ForkIsAuthentic(PairState s, DatagramBody parts)
+    {
+        var message = parts.StapledMessage.PublicMessage;
+        if (message is null || !s.OwnContexts.TryGetValue(message.Content.Epoch, out var contextBytes)) return false;
+        // The same signed content with other tags or evidence around it is tampering, not a second Commit.
+        if (!s.PeerCommitContents.TryGetValue(parts.Epoch, out var recorded) || CipherSuite.FixedTimeEquals(recorded, ContentHash(s.Suite, parts)))
+            return false;
+        var sender = message.Content.Sender;
+        bool byPeer = parts.Staple.Kind switch
+        {
+            StapleKind.Commit => sender.SenderType == Framing.SenderType.Member && sender.LeafIndex == s.PeerLeaf,
+            // A second resync Commit of the peer (rolled back again during recovery), signed by its agent.
+            StapleKind.ExternalCommit => sender.SenderType == Framing.SenderType.NewMemberCommit,
+            _ => false,
+        };
+        if (!byPeer) return false;
+        try
+        {
+            var reader = new TlsReader(contextBytes);
+            var context = Tls.Deserialize<GroupContext>(reader.ReadOpaqueSpan());
+            byte[] peerKey = reader.ReadOpaque();
+            reader.EnsureEnd();
+            // A resync Commit is signed by the new leaf's key: the peer's agent as we know it now.
+            byte[] key = parts.Staple.Kind == StapleKind.ExternalCommit ? s.PeerView.AgentKey : peerKey;
+            return Framing.ContentAuthentication.Verify(s.Suite, message.ToAuthenticatedContent(), context, key);
+        }
+        catch (MlsDecodeException) { return false; }
+        catch (MlsProtocolException) { return false; }
+    }
+
+    /// <summary>RefHash("PairMLS Commit content", FramedContent): what the stapled Commit's signature covers besides the context (RFC 9420 §6.1).</summary>
+    internal static byte[] ContentHash(CipherSuite suite, DatagramBody parts) =>
+        suite.RefHash("PairMLS Commit content", Tls.Serialize(parts.StapledMessage.PublicMessage!.Content));
 
     /// <summary>RFC 9420 §6.1/§6.2: the stapled Commit's membership tag and signature verify in the current epoch.</summary>
     private static bool CommitIsAuthentic(PairState s, DatagramBody parts)

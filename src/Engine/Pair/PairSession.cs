@@ -20,6 +20,14 @@ public sealed class PairSession
     private readonly IRandomSource _random;
     private PairState _state;
 
+    /// <summary>
+    /// docs/RECOVERY.md "Loaded states ask": set by <see cref="Load"/>, until the peer's next Commit
+    /// (or a resync) takes us into a new epoch. A loaded state may be an older copy (a rollback no
+    /// datagram would ever show), so every datagram sent meanwhile asks the peer for a resync offer,
+    /// which it makes only if it is ahead and which we take only if we cannot follow it. Not saved.
+    /// </summary>
+    private bool _askedSinceLoad;
+
     internal PairSession(PairState state, PairOptions options, IRandomSource random)
     {
         _state = state;
@@ -90,7 +98,7 @@ public sealed class PairSession
             OwnStapleBytes = Tls.Serialize(staple),
             StapleHashes = System.Collections.Immutable.ImmutableSortedDictionary<ulong, byte[]>.Empty.Add(group.Epoch, staple.Hash(suite)),
             InvitationInitKey = keyPackage.InitKey,
-        }.WithNextHeaderKey();
+        }.WithOwnContext().WithNextHeaderKey();
         return new PairSession(state, options, random);
     }
 
@@ -128,7 +136,11 @@ public sealed class PairSession
     public Card DesiredCard => _state.DesiredCard;
     /// <summary>Epochs whose header key is held, oldest first.</summary>
     public IReadOnlyList<ulong> HeldEpochs => _state.HeaderKeys.Keys.ToList();
-    /// <summary>How many datagrams were rejected as a fork (a second, different commit for one epoch). Not part of the saved state.</summary>
+    /// <summary>docs/RECOVERY.md "Resync": while set, every datagram we send offers the peer a resync (sealed under this epoch's header key).</summary>
+    public ulong? OfferingResyncUnder => _state.OfferSealEpoch;
+    /// <summary>docs/RECOVERY.md "Resync": while set, we cannot follow the peer's Commit into this epoch and every datagram we send asks for an offer.</summary>
+    public ulong? RequestingResyncFor => _state.RecoveryRequest;
+    /// <summary>How many datagrams showed a fork (a second, different commit for one epoch: RollbackDetected(Fork) or Rejected(Fork)). Not part of the saved state.</summary>
     public int ForksDetected { get; private set; }
 
     // ---------------------------------------------------------------- sending
@@ -160,9 +172,22 @@ public sealed class PairSession
         s = s with { Group = group };
 
         byte[] body = Tls.Serialize(application);
-        byte[] datagram = s.Role == PairRole.Acceptor && s.Epoch == s.WelcomeEpoch
-            ? HeaderSeal.SealToInvitation(suite, s.InvitationInitKey!, body, _random)
-            : HeaderSeal.Seal(suite, s.HeaderKeys[s.Epoch], body, _random);
+        byte[] datagram;
+        if (s.OfferSealEpoch is { } sealEpoch && s.Epoch > s.WelcomeEpoch && s.HeaderKeys.TryGetValue(sealEpoch, out var offerKey))
+        {
+            // docs/RECOVERY.md "Resync": the offer, under the header key that opened the peer's evidence (the peer holds it).
+            body = new RecoveryEnvelope(RecoveryKind.Offer, PairRecovery.MakeOffer(s), body).Encode();
+            datagram = HeaderSeal.Seal(suite, offerKey, body, _random);
+        }
+        else
+        {
+            // (Not in w: the invitee may still have to join from this datagram, and nothing precedes w.)
+            if ((s.RecoveryRequest is not null || _askedSinceLoad) && s.Epoch > s.WelcomeEpoch)
+                body = new RecoveryEnvelope(RecoveryKind.Request, null, body).Encode();
+            datagram = s.Role == PairRole.Acceptor && s.Epoch == s.WelcomeEpoch
+                ? HeaderSeal.SealToInvitation(suite, s.InvitationInitKey!, body, _random)
+                : HeaderSeal.Seal(suite, s.HeaderKeys[s.Epoch], body, _random);
+        }
         Swap(s);
         return new SendResult(datagram, Save()) { Epoch = s.Epoch, Committed = committed, CommitSender = commitSender };
     }
@@ -238,7 +263,7 @@ public sealed class PairSession
             PeerProposalsSuspended = false,
             OwnProposals = [],
         };
-        return TrimPending(after).WithNextHeaderKey().Pruned(Options);
+        return TrimPending(after).WithOwnContext().WithNextHeaderKey().Pruned(Options);
     }
 
     /// <summary>The leaf we want: the desired agent, its credential, and the binding to the pending evidence.</summary>
@@ -301,9 +326,10 @@ public sealed class PairSession
     /// </summary>
     public ReceiveOutcome Receive(ReadOnlySpan<byte> datagram)
     {
-        var outcome = PairReceiver.Receive(_state, datagram, Options, out var next, out bool fork);
+        var outcome = PairReceiver.Receive(_state, datagram, Options, _random, out var next, out bool fork);
         if (fork) ForksDetected++;
         if (outcome.StateChanged) Swap(next);
+        if (outcome.StapleTaken || outcome is Resynced) _askedSinceLoad = false;
         return outcome;
     }
 
@@ -330,14 +356,18 @@ public sealed class PairSession
 
     /// <summary>
     /// A session restored from <see cref="Save"/>'s bytes (after a crash, or an older copy for a
-    /// rollback). Throws only <see cref="MlsDecodeException"/> on malformed bytes.
+    /// rollback). Throws only <see cref="MlsDecodeException"/> on malformed bytes. Until the peer's
+    /// next Commit arrives, the datagrams it sends ask the peer for a resync offer (docs/RECOVERY.md).
     /// </summary>
     public static PairSession Load(ReadOnlySpan<byte> bytes, PairOptions options, IRandomSource random)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
-        return new PairSession(PairStateCodec.Load(bytes, options.ToGroupOptions()), options, random);
+        return new PairSession(PairStateCodec.Load(bytes, options.ToGroupOptions()), options, random) { _askedSinceLoad = true };
     }
+
+    /// <summary>docs/RECOVERY.md "Loaded states ask": whether the datagrams we send ask the peer for a resync offer (after a load, until the peer's next Commit).</summary>
+    public bool AskingForResync => _askedSinceLoad || _state.RecoveryRequest is not null;
 
     /// <summary>For tests and benchmarks: the current state value.</summary>
     internal PairState State => _state;

@@ -62,6 +62,22 @@ internal sealed record PairState
     public ImmutableSortedDictionary<ulong, byte[]> HeaderKeys { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
 
     /// <summary>
+    /// Per own epoch within the horizon: its serialized GroupContext and the peer's signature key in it
+    /// (<c>opaque context&lt;V&gt;; opaque peer_signature_key&lt;V&gt;</c>): what the peer's Commit out of it
+    /// was signed under and with (RFC 9420 §6.1; the key is the peer's agent of then, which a rollover
+    /// may have replaced since), so that a second Commit of the peer for a recorded epoch is authentic
+    /// evidence of a fork (docs/RECOVERY.md "Detection"), however old it is.
+    /// </summary>
+    public ImmutableSortedDictionary<ulong, byte[]> OwnContexts { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
+
+    /// <summary>
+    /// Per peer epoch within the horizon, the hash of the signed content of the peer's Commit into it
+    /// (<see cref="PairReceiver.ContentHash"/>): a second Commit is a fork only if its signed content
+    /// differs, not if an insider flipped a tag outside the signature.
+    /// </summary>
+    public ImmutableSortedDictionary<ulong, byte[]> PeerCommitContents { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
+
+    /// <summary>
     /// PAIRMLS.md "State stays bounded": at most this many own update proposals per epoch. A party
     /// makes a new proposal only for the first datagram of an epoch and for an identity change (card
     /// edit, agent rollover) that its newest proposal does not carry yet, while fewer than this many
@@ -86,6 +102,22 @@ internal sealed record PairState
     /// its update proposals of this epoch is cached or committed, since it may have lost their keys.
     /// </summary>
     public bool PeerProposalsSuspended { get; init; }
+
+    /// <summary>
+    /// docs/RECOVERY.md "Resync": set when we hold evidence that the peer fell behind on another branch
+    /// (a fork, a generation reused in a past epoch, or its request): the epoch whose header key both
+    /// hold (the one that opened the evidence). While set, every datagram we send in an epoch we own
+    /// carries a recovery offer and is sealed under that key, and we accept the peer's external Commit
+    /// into our next epoch. Cleared when the peer's Commit (external or not) takes us into a new epoch.
+    /// </summary>
+    public ulong? OfferSealEpoch { get; init; }
+
+    /// <summary>
+    /// docs/RECOVERY.md "Resync": set when the peer's authentic Commit into this epoch covers an own
+    /// proposal we do not hold (we were rolled back): every datagram we send asks the peer for an offer.
+    /// Cleared when we enter a new epoch.
+    /// </summary>
+    public ulong? RecoveryRequest { get; init; }
 
     /// <summary>The acceptor seals epoch w to this init key (while in w).</summary>
     public byte[]? InvitationInitKey { get; init; }
@@ -118,17 +150,32 @@ internal sealed record PairState
         foreach (var e in keys.Keys.Where(e => e < oldest).ToList()) keys = keys.Remove(e);
         var hashes = StapleHashes;
         foreach (var e in hashes.Keys.Where(e => e < oldest).ToList()) hashes = hashes.Remove(e);
+        var contexts = OwnContexts;
+        foreach (var e in contexts.Keys.Where(e => e < oldest).ToList()) contexts = contexts.Remove(e);
+        var contents = PeerCommitContents;
+        foreach (var e in contents.Keys.Where(e => e < oldest).ToList()) contents = contents.Remove(e);
         bool welcomeHeld = WelcomeEpoch >= Oldest(options.WelcomeHorizon);
         return this with
         {
             HeaderKeys = keys,
             StapleHashes = hashes,
+            OwnContexts = contexts,
+            PeerCommitContents = contents,
             InvitationInitPrivateKey = welcomeHeld ? InvitationInitPrivateKey : null,
             InvitationInitKey = Epoch == WelcomeEpoch ? InvitationInitKey : null,
         };
     }
 
     private ulong Oldest(int horizon) => Epoch > (ulong)horizon ? Epoch - (ulong)horizon : 0;
+
+    /// <summary>After entering an own epoch: its GroupContext recorded (<see cref="OwnContexts"/>).</summary>
+    public PairState WithOwnContext()
+    {
+        var w = new Codec.TlsWriter();
+        w.WriteOpaque(Codec.Tls.Serialize(Group.Context));
+        w.WriteOpaque(Group.Tree.GetLeaf(PeerLeaf)?.SignatureKey ?? []);
+        return this with { OwnContexts = OwnContexts.SetItem(Epoch, w.ToArray()) };
+    }
 
     /// <summary>After entering a new epoch: the header key of the next one (RFC 9420 §8.5 exporter of this one).</summary>
     public PairState WithNextHeaderKey() =>

@@ -29,6 +29,10 @@ namespace Sim.Engine.Pair;
 /// optional&lt;opaque invitation_init_private_key&lt;V&gt;&gt;;   // secret
 /// DeliveredGuard delivered_guards&lt;V&gt;;       // oldest first
 /// uint8 peer_proposals_suspended;               // 0 or 1
+/// optional&lt;uint64&gt; offer_seal_epoch;         // docs/RECOVERY.md "Resync"
+/// optional&lt;uint64&gt; recovery_request;
+/// EpochBytes own_contexts&lt;V&gt;;              // ascending epoch: serialized GroupContext of own epochs
+/// EpochBytes peer_commit_contents&lt;V&gt;;      // ascending epoch: hash of the signed content of the peer's Commit
 ///
 /// struct { uint64 epoch; uint32 generation; uint32 reuse_guard; } DeliveredGuard;
 /// struct { opaque agent_key&lt;V&gt;; CardAssertion card_assertion; opaque succession_hash&lt;V&gt;; } SavedView;
@@ -79,7 +83,17 @@ internal static class PairStateCodec
             w2.WriteUInt32(g.Guard);
         });
         w.WriteUInt8(s.PeerProposalsSuspended ? (byte)1 : (byte)0);
+        WriteOptionalEpoch(w, s.OfferSealEpoch);
+        WriteOptionalEpoch(w, s.RecoveryRequest);
+        WriteEpochBytes(w, s.OwnContexts);
+        WriteEpochBytes(w, s.PeerCommitContents);
     });
+
+    private static void WriteOptionalEpoch(TlsWriter w, ulong? epoch)
+    {
+        w.WriteUInt8(epoch is null ? (byte)0 : (byte)1);
+        if (epoch is { } e) w.WriteUInt64(e);
+    }
 
     /// <summary>Loads what <see cref="Save"/> wrote; only <see cref="MlsDecodeException"/> on bad bytes.</summary>
     public static PairState Load(ReadOnlySpan<byte> bytes, GroupOptions groupOptions) =>
@@ -135,6 +149,10 @@ internal static class PairStateCodec
             1 => true,
             var b => throw new MlsDecodeException($"saved PairMLS state: peer_proposals_suspended {b}"),
         };
+        ulong? offerSealEpoch = r.ReadPresence() ? r.ReadUInt64() : null;
+        ulong? recoveryRequest = r.ReadPresence() ? r.ReadUInt64() : null;
+        var ownContexts = ReadEpochBytes(ref r);
+        var peerCommitContents = ReadEpochBytes(ref r);
 
         if (group.Epoch < welcomeEpoch) throw new MlsDecodeException("saved PairMLS state: the group is older than the Welcome");
         if (ownProposals.Count > PairState.MaxOwnProposals)
@@ -170,6 +188,10 @@ internal static class PairStateCodec
             InvitationInitPrivateKey = initPrivateKey,
             DeliveredGuards = guards,
             PeerProposalsSuspended = suspended,
+            OfferSealEpoch = offerSealEpoch,
+            RecoveryRequest = recoveryRequest,
+            OwnContexts = ownContexts,
+            PeerCommitContents = peerCommitContents,
         };
     }
 

@@ -19,9 +19,19 @@ public abstract record ReceiveOutcome
 
     /// <summary>
     /// The MLS leaf index of the sender of the Commit that was taken, read from the Commit itself
-    /// (RFC 9420 §6: FramedContent.sender), when <see cref="StapleTaken"/>; null otherwise.
+    /// (RFC 9420 §6: FramedContent.sender, or the leaf an external Commit fills), when <see cref="StapleTaken"/>;
+    /// for <see cref="Resynced"/> our own leaf (our external Commit started the new epoch); null otherwise.
     /// </summary>
     public uint? CommitSender { get; init; }
+
+    /// <summary>
+    /// docs/RECOVERY.md "Resync": this datagram showed that the peer fell behind on another branch
+    /// (or asked for it), and the session now offers it a resync with every datagram it sends.
+    /// </summary>
+    public bool RecoveryOffered { get; init; }
+
+    /// <summary>docs/RECOVERY.md "Resync": the staple taken was the peer's external Commit that ended a resync.</summary>
+    public bool RecoveryCompleted { get; init; }
 }
 
 /// <summary>
@@ -65,6 +75,8 @@ public enum RollbackEvidence
     GenerationReused,
     /// <summary>The peer's authentic Commit covers an update proposal of ours we do not hold: we were restored from an older state.</summary>
     UnknownOwnProposal,
+    /// <summary>A second, different Commit (or Welcome) for an epoch we hold: the peer was restored from an older state and committed it again.</summary>
+    Fork,
 }
 
 /// <summary>
@@ -77,6 +89,19 @@ public enum RollbackEvidence
 public sealed record RollbackDetected(ulong Epoch, RollbackEvidence Evidence, string Detail) : ReceiveOutcome
 {
     public override string ToString() => $"RollbackDetected(epoch {Epoch}, {Evidence}: {Detail})";
+}
+
+/// <summary>
+/// docs/RECOVERY.md "Resync": the peer's recovery offer showed that we were on an abandoned branch
+/// (restored from an older state), and we rejoined the conversation with an external Commit into
+/// <paramref name="Epoch"/> (RFC 9420 §12.4.3.2), keeping our agent and card. The state of the
+/// abandoned branch (<paramref name="AbandonedEpoch"/> and everything after the last common epoch)
+/// is deleted; the datagram's payload (sent in <paramref name="Epoch"/> − 1, whose keys we never had)
+/// is lost. The next datagrams we send staple the external Commit.
+/// </summary>
+public sealed record Resynced(ulong Epoch, ulong AbandonedEpoch) : ReceiveOutcome
+{
+    public override string ToString() => $"Resynced(epoch {Epoch}, abandoned epoch {AbandonedEpoch})";
 }
 
 /// <summary>Refused, and nothing changed.</summary>

@@ -9,14 +9,17 @@ internal enum StapleKind : byte
 {
     Commit = 1,
     Welcome = 2,
+    /// <summary>docs/RECOVERY.md "Resync": the recovering party's external Commit k -&gt; k+1 (RFC 9420 §12.4.3.2).</summary>
+    ExternalCommit = 3,
 }
 
 /// <summary>
 /// PAIRMLS.md "Framing", item 1: what started the sender's epoch k, stapled to every datagram of k.
 /// <code>
 /// struct {
-///     uint8 kind;                 // commit(1), welcome(2)
-///     opaque message&lt;V&gt;;        // the encoded MLSMessage: the Commit k-1 -&gt; k, or the Welcome (k = w)
+///     uint8 kind;                 // commit(1), welcome(2), external_commit(3)
+///     opaque message&lt;V&gt;;        // the encoded MLSMessage: the Commit k-1 -&gt; k, the Welcome (k = w),
+///                                 // or the resync external Commit k-1 -&gt; k (docs/RECOVERY.md)
 ///     IdentityEvidence evidence;  // justifies the sender's leaf this message sets (see below)
 /// } Staple;
 /// </code>
@@ -41,7 +44,7 @@ internal sealed record Staple(StapleKind Kind, byte[] Message, IdentityEvidence 
     public static Staple Decode(ref TlsReader reader)
     {
         byte kind = reader.ReadUInt8();
-        if (kind is not ((byte)StapleKind.Commit or (byte)StapleKind.Welcome))
+        if (kind is not ((byte)StapleKind.Commit or (byte)StapleKind.Welcome or (byte)StapleKind.ExternalCommit))
             throw new MlsDecodeException($"Staple.kind {kind} is unknown");
         var message = reader.ReadOpaque();
         return new Staple((StapleKind)kind, message, IdentityEvidence.Decode(ref reader));

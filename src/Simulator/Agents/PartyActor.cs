@@ -269,21 +269,23 @@ public sealed class PartyActor : ReceiveActor
                 CrashIfArmed(CrashPoint.ReceiveBeforePersist, []);
                 // Persist before send: a datagram this receive released leaves only after its state is on disk.
                 Persist(s.Save());
-                EpochChanges(events, before, received.CommitByMe);
+                // A resync (docs/RECOVERY.md) enters the new epoch by our own external Commit; the peer's epoch
+                // before it is one we never were in (we only recorded its commit hash from the offer).
+                EpochChanges(events, received.Outcome is Resynced { Epoch: var rejoined } ? rejoined - 1 : before, received.CommitByMe);
             }
         }
         var outcome = received.Outcome;
         if (outcome is Delivered d) IdentityChanges(events, d.Committed);
         if (outcome is HandshakeApplied h) IdentityChanges(events, h.Committed);
-        if (outcome is Rejected { Reason: RejectReason.Fork }) _memory.Forks++;
+        if (outcome is Rejected { Reason: RejectReason.Fork } or RollbackDetected { Evidence: RollbackEvidence.Fork }) _memory.Forks++;
 
         string name = OutcomeName(outcome);
         events.Add(Draft<OutcomeEvent>() with
         {
             Datagram = TraceLog.IdOf(m.Datagram),
             Result = ResultName(outcome),
-            Reason = outcome is Rejected rj ? rj.Reason.ToString() : null,
-            Detail = outcome is Rejected rd ? rd.Detail : null,
+            Reason = outcome switch { Rejected rj => rj.Reason.ToString(), RollbackDetected rb => rb.Evidence.ToString(), _ => null },
+            Detail = outcome switch { Rejected rd => rd.Detail, RollbackDetected rb => rb.Detail, _ => null },
             Epoch = outcome switch
             {
                 Delivered x => x.Epoch,
@@ -292,6 +294,7 @@ public sealed class PartyActor : ReceiveActor
                 HandshakeApplied x => x.Epoch,
                 Undecryptable x => x.Epoch,
                 RollbackDetected x => x.Epoch,
+                Resynced x => x.Epoch,
                 _ => null,
             },
             PayloadId = outcome is Delivered p ? Payload.IdOf(p.Payload) : null,
@@ -301,8 +304,13 @@ public sealed class PartyActor : ReceiveActor
         return new PartyReply(events) { Outcome = name, Datagrams = received.Datagrams };
     }
 
-    /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired, Handshake (a baseline's commit-only datagram) or Rejected:Reason (as <see cref="OutcomeEvent.Name"/>).</summary>
-    public static string OutcomeName(ReceiveOutcome outcome) => outcome is Rejected r ? "Rejected:" + r.Reason : ResultName(outcome);
+    /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired, Handshake (a baseline's commit-only datagram), Rejected:Reason, RollbackDetected:Evidence, Resynced (as <see cref="OutcomeEvent.Name"/>).</summary>
+    public static string OutcomeName(ReceiveOutcome outcome) => outcome switch
+    {
+        Rejected r => "Rejected:" + r.Reason,
+        RollbackDetected r => "RollbackDetected:" + r.Evidence,
+        _ => ResultName(outcome),
+    };
 
     /// <summary>The outcome's kind as the trace names it: its record's name (Delivered, Duplicate, Expired, Rejected, or any outcome the engine adds), Handshake for HandshakeApplied.</summary>
     public static string ResultName(ReceiveOutcome outcome) => outcome switch

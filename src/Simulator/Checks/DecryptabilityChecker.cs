@@ -19,7 +19,10 @@ namespace Sim.Simulator.Checks;
 /// Not judged: datagrams in or after an epoch with two different commits (a fork, see
 /// <see cref="ForkFreedomChecker"/>), receipts while the receiver's epoch is unknown (after a reload
 /// that names none), generations a rollback made uncertain (a Restore of the sender in or before
-/// that epoch, of the receiver for the epochs it held). With no fault at all every sent payload is
+/// that epoch, of the receiver for the epochs it held), and the recovery from a rollback
+/// (docs/RECOVERY.md): a RollbackDetected outcome (authentic evidence; ForkFreedom fails one
+/// without a rollback), a Resynced one, and, once a party resynced into epoch k + 1, what it gets of
+/// the peer's epochs up to k, which it never held. With no fault at all every sent payload is
 /// Delivered exactly once to the peer.
 /// </summary>
 public sealed class DecryptabilityChecker : IChecker
@@ -74,6 +77,12 @@ public sealed class DecryptabilityChecker : IChecker
             {
                 delivered.Add((party, pid));
                 deliveredCount[(party, pid)] = deliveredCount.GetValueOrDefault((party, pid)) + 1;
+            }
+            if (o.Result is OutcomeEvent.RollbackDetected or OutcomeEvent.Resynced)
+            {
+                if (o.Result == OutcomeEvent.Resynced && o.Epoch is { } rejoined)
+                    uncertainReceiver[party] = Math.Max(uncertainReceiver.GetValueOrDefault(party), rejoined - 1);
+                continue;
             }
             if (trace.DeliverOf(o) is not { Datagram: { } did } deliver) continue;
             if (!trace.IsHonest(did) || trace.Sends[did] is not { Party: { } sender, Epoch: { } epoch } send || sender == party) continue;

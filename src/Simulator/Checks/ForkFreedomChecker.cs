@@ -6,9 +6,11 @@ namespace Sim.Simulator.Checks;
 /// PAIRMLS.md "Fork freedom": never two different commits for one epoch, unless a rollback made
 /// them; every rollback is detected. Across both parties' Epoch events one epoch has one commit
 /// hash, unless a Restore came before the second one (a rollback's fork: then some party must
-/// detect it, a Rejected:Fork outcome or the recovery the engine reports, before the trace ends);
-/// without any rollback no receiver ever reports Rejected:Fork for bytes a party sent (a Fork answering
-/// bytes the network altered, such as an insider's changed staple, is neither a fork nor a detection).
+/// detect it, a Rejected:Fork, RollbackDetected or Resynced outcome, before the trace ends); without
+/// any rollback no receiver ever reports any of them for bytes a party sent (docs/RECOVERY.md:
+/// detection is from authentic evidence only, and only a party behind on an abandoned branch takes a
+/// resync offer; a Fork answering bytes the network altered, such as an insider's changed staple, is
+/// neither a fork nor a detection).
 /// </summary>
 public sealed class ForkFreedomChecker : IChecker
 {
@@ -24,10 +26,11 @@ public sealed class ForkFreedomChecker : IChecker
         {
             if (e is RestoreEvent r) rollback ??= r;
             // A "fork" the insider made (an altered staple of a known epoch) is refused, not entered: no second commit exists.
-            if (e is OutcomeEvent { Result: OutcomeEvent.Rejected, Reason: "Fork" } o && !MadeByNetwork(trace, o))
+            if (e is OutcomeEvent o && !MadeByNetwork(trace, o)
+                && (o.Name == "Rejected:Fork" || o.Result is OutcomeEvent.RollbackDetected or OutcomeEvent.Resynced))
             {
                 if (rollback is null)
-                    return Verdict.Fail(Name, e, $"{e.Party} received a datagram of epoch {Show(e.Epoch)} whose commit differs from the one it recorded (Rejected:Fork), with no rollback in the trace");
+                    return Verdict.Fail(Name, e, $"{e.Party} reported {o.Name} for a datagram of epoch {Show(e.Epoch)}, with no rollback in the trace");
                 detected = true;
             }
             if (e is not EpochEvent { Epoch: { } epoch, CommitHash: { } hash } ep) continue;
@@ -40,7 +43,7 @@ public sealed class ForkFreedomChecker : IChecker
             }
         }
         if (undetected is not null && !detected)
-            return Verdict.Fail(Name, undetected, $"the rollback at seq {rollback!.Seq} ({rollback.Party}) made a second commit for epoch {undetected.Epoch} and no party ever detected the split (no Rejected:Fork)");
+            return Verdict.Fail(Name, undetected, $"the rollback at seq {rollback!.Seq} ({rollback.Party}) made a second commit for epoch {undetected.Epoch} and no party ever detected the split (no Rejected:Fork, RollbackDetected or Resynced)");
         return Verdict.Pass(Name, $"{commits.Count} epochs{(rollback is null ? ", one commit each; no Rejected:Fork" : undetected is null ? "; a rollback, but no second commit" : "; the rollback's fork was detected")}");
     }
 

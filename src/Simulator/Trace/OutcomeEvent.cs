@@ -13,6 +13,8 @@ public sealed record OutcomeEvent : TraceEvent
     public const string Duplicate = "Duplicate";
     public const string Expired = "Expired";
     public const string Rejected = "Rejected";
+    public const string RollbackDetected = "RollbackDetected";
+    public const string Resynced = "Resynced";
 
     public override TraceKind Kind => TraceKind.Outcome;
     public string Result { get; init; } = Rejected;
@@ -22,7 +24,7 @@ public sealed record OutcomeEvent : TraceEvent
     /// <summary>On Delivered: id of the payload bytes the engine delivered (a hash), compared by Integrity with the Send's.</summary>
     public string? PayloadHash { get; init; }
 
-    /// <summary>"Delivered", "Duplicate", "Expired" or "Rejected:Reason": the name counts and tables use.</summary>
+    /// <summary>"Delivered", "Duplicate", "Expired", "Rejected:Reason", "RollbackDetected:Evidence", "Resynced" ...: the name counts and tables use.</summary>
     public string Name => Reason is null ? Result : $"{Result}:{Reason}";
 
     public bool IsDelivered => Result == Delivered;

@@ -22,6 +22,9 @@ namespace Sim.Engine.Tests.Pair;
 /// mutation of those is Rejected with the state unchanged, or (when the bit lands where the
 /// original already could not be read) gives the original's outcome with exactly the original's
 /// effect on the saved state, never more; a replay gives the same outcome again and changes nothing.
+/// The recovery messages of docs/RECOVERY.md are in it too: an authentic fork, a resync offer (taken:
+/// Resynced), the external Commit that completes a resync, and a request for an offer; a mutation
+/// of any of them is Rejected with the state byte-identical, or has exactly the original's effect.
 /// </summary>
 public sealed class PairBadInputProperties(ITestOutputHelper output)
 {
@@ -29,14 +32,17 @@ public sealed class PairBadInputProperties(ITestOutputHelper output)
 
     public enum Mutation { OuterBitFlip, InnerBitFlip, Truncation, RandomBytes, OtherConversation, Replay }
 
-    private sealed record Entry(string Name, byte[] Datagram, byte[] Receiver, PairOptions Options, Type? Expected = null)
+    private sealed record Entry(string Name, byte[] Datagram, byte[] Receiver, PairOptions Options, Type? Expected = null, Type? Replayed = null)
     {
         public Type Outcome => Expected ?? typeof(Delivered);
 
-        /// <summary>The receiver's saved state after the unmutated datagram.</summary>
-        public byte[] AfterOriginal()
+        /// <summary>What the datagram gives once it was taken: Duplicate for a delivered one, the same outcome for evidence.</summary>
+        public Type ReplayOutcome => Replayed ?? (Outcome == typeof(Delivered) ? typeof(Duplicate) : Outcome);
+
+        /// <summary>The receiver's saved state after the unmutated datagram (with the same randomness as the mutated run).</summary>
+        public byte[] AfterOriginal(ulong seed)
         {
-            var receiver = PairSession.Load(Receiver, Options, new DeterministicRandomSource(1));
+            var receiver = PairSession.Load(Receiver, Options, new DeterministicRandomSource(seed, "receiver"));
             Assert.IsType(Outcome, receiver.Receive(Datagram));
             return receiver.Save();
         }
@@ -107,6 +113,39 @@ public sealed class PairBadInputProperties(ITestOutputHelper output)
         entries.Add(new("rollback: generation reused", restored.Send(Bytes("a2'")).Datagram, rb.Save(), rk.Options, typeof(RollbackDetected)));
         var commit = rb.Send(Bytes("takes the lost edit"));
         entries.Add(new("rollback: unknown own proposal", commit.Datagram, backup.State, rk.Options, typeof(RollbackDetected)));
+        AddResyncEntries(entries);
+    }
+
+    /// <summary>docs/RECOVERY.md "Resync": a fork, the offer, the recovery Commit, and a request.</summary>
+    private static void AddResyncEntries(List<Entry> entries)
+    {
+        var kit = new PairTestKit(seed: 45).Joined();
+        var (a, b) = (kit.A, kit.Bob);
+        Exchange(a, b, "start");
+        var backup = b.Save();
+        Exchange(b, a, "bob commits e");
+        Exchange(a, b, "alice commits e+1");
+        var bob = PairSession.Load(backup, kit.Options, new DeterministicRandomSource(6, "bob-restored"));
+        var fork = bob.Send(Bytes("fork"));
+        entries.Add(new("rollback: fork", fork.Datagram, a.Save(), kit.Options, typeof(RollbackDetected)));
+        Assert.IsType<RollbackDetected>(a.Receive(fork.Datagram));
+        var offer = a.Send(Bytes("offer"));
+        // Taken once, the offer is moot: its body is of an epoch whose keys the resynced party never had.
+        entries.Add(new("resync: offer", offer.Datagram, bob.Save(), kit.Options, typeof(Resynced), typeof(Expired)));
+        Assert.IsType<Resynced>(bob.Receive(offer.Datagram));
+        var back = bob.Send(Bytes("back"));
+        entries.Add(new("resync: external Commit", back.Datagram, a.Save(), kit.Options));
+
+        var rk = new PairTestKit(seed: 46).Joined();
+        var (ra, rb) = (rk.A, rk.Bob);
+        Exchange(ra, rb, "start");
+        Exchange(rb, ra, "ok");
+        var saved = ra.Send(Bytes("a0")).State;
+        // 40 datagrams after the copy: the restored party's generations are older than the peer's window (no reuse evidence).
+        for (int i = 0; i < 40; i++) Assert.IsType<Delivered>(rb.Receive(ra.Send(Bytes("lost " + i), i == 0 ? new CardEdit("Alice lost") : null).Datagram));
+        var restored = PairSession.Load(saved, rk.Options, new DeterministicRandomSource(7, "alice-restored"));
+        Assert.IsType<RollbackDetected>(restored.Receive(rb.Send(Bytes("taken")).Datagram));
+        entries.Add(new("resync: request", restored.Send(Bytes("asking")).Datagram, rb.Save(), rk.Options, typeof(Expired)));
     }
 
     private static void Run(Case c)
@@ -146,12 +185,12 @@ public sealed class PairBadInputProperties(ITestOutputHelper output)
         }
         if (c.Kind == Mutation.Replay)
         {
-            Assert.IsType(e.Outcome == typeof(Delivered) ? typeof(Duplicate) : e.Outcome, outcome);
+            Assert.IsType(e.ReplayOutcome, outcome);
         }
         else if (outcome is not Rejected)
         {
             // Only where the original was not Delivered, and only with exactly the original's effect.
-            if (outcome.GetType() != e.Outcome || e.Outcome == typeof(Delivered) || !receiver.Save().AsSpan().SequenceEqual(e.AfterOriginal()))
+            if (outcome.GetType() != e.Outcome || e.Outcome == typeof(Delivered) || !receiver.Save().AsSpan().SequenceEqual(e.AfterOriginal((ulong)c.B)))
                 throw new Xunit.Sdk.XunitException($"{e.Name} with {c.Kind} gave {outcome}");
             return;
         }

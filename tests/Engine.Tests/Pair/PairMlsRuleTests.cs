@@ -457,9 +457,16 @@ public sealed class PairMlsRuleTests
         var second = rolledBack.Send(Bytes("second commit"));
         Assert.Equal(first.Epoch, second.Epoch);
         Assert.NotEqual(b.CommitHash(first.Epoch), rolledBack.CommitHash(first.Epoch));
-        var before = a.Save();
-        Assert.Equal(RejectReason.Fork, Assert.IsType<Rejected>(a.Receive(second.Datagram)).Reason);
+        // It is signed by Bob's agent: a rollback (docs/RECOVERY.md), and Alice offers a resync from now on.
+        var detected = Assert.IsType<RollbackDetected>(a.Receive(second.Datagram));
+        Assert.Equal(RollbackEvidence.Fork, detected.Evidence);
+        Assert.True(detected.RecoveryOffered);
         Assert.Equal(1, a.ForksDetected);
+        Assert.Equal(first.Epoch, a.OfferingResyncUnder);
+        // The same fork again: detected and counted again, nothing more changes.
+        var before = a.Save();
+        Assert.False(a.Receive(second.Datagram).StateChanged);
+        Assert.Equal(2, a.ForksDetected);
         Assert.Equal(before, a.Save());
     }
 

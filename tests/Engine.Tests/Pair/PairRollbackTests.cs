@@ -64,11 +64,12 @@ public sealed class PairRollbackTests
         // Bob's commit takes the edit, whose keys exist only in the lost state.
         var reply = b.Send(Bytes("taken"));
         var restored = Restore(backup, kit, "alice-restored");
-        var before = restored.Save();
         var detected = Assert.IsType<RollbackDetected>(restored.Receive(reply.Datagram));
         Assert.Equal(RollbackEvidence.UnknownOwnProposal, detected.Evidence);
-        Assert.False(detected.StateChanged);
-        Assert.Equal(before, restored.Save());
+        // The only change: from now on Alice asks Bob for a resync offer (PairResyncTests follows it to the end).
+        Assert.True(detected.StateChanged);
+        Assert.Equal(b.Epoch, restored.RequestingResyncFor);
+        Assert.Equal(backup.Length + 8, restored.Save().Length);
         // The Alice who kept her state holds the proposal and follows the same commit.
         Assert.IsType<Delivered>(a.Receive(reply.Datagram));
     }
@@ -85,8 +86,9 @@ public sealed class PairRollbackTests
         // Bob restored from before his commit of e commits e again, differently.
         var restored = Restore(backup, kit, "bob-restored");
         var fork = restored.Send(Bytes("second commit for e"));
-        var outcome = Assert.IsType<Rejected>(a.Receive(fork.Datagram));
-        Assert.Equal(RejectReason.Fork, outcome.Reason);
+        var outcome = Assert.IsType<RollbackDetected>(a.Receive(fork.Datagram));
+        Assert.Equal(RollbackEvidence.Fork, outcome.Evidence);
+        Assert.True(outcome.RecoveryOffered);
         Assert.Equal(1, a.ForksDetected);
     }
 

@@ -1,0 +1,202 @@
+using Sim.Engine.Codec;
+using Sim.Engine.Crypto;
+using Sim.Engine.Framing;
+using Sim.Engine.Group;
+using Sim.Engine.Identity;
+using Sim.Engine.Messages;
+
+namespace Sim.Engine.Pair;
+
+/// <summary>
+/// docs/RECOVERY.md "Resync by external Commit": the party that is ahead (Y) offers its epoch k;
+/// the party that fell behind on an abandoned branch (X) rejoins with the RFC 9420 §12.4.3.2
+/// external Commit k -&gt; k+1 that removes its old leaf (a resync), keeping its agent and card; Y
+/// takes that Commit only while its offer stands and only for X's leaf and agent. Pure functions of
+/// states, like the rest of the receive pipeline.
+/// </summary>
+internal static class PairRecovery
+{
+    // ---------------------------------------------------------------- Y: the offer
+
+    /// <summary>
+    /// The signed GroupInfo of our current epoch k (which we own) with the ratchet tree, external_pub
+    /// and <see cref="RecoveryInfo"/>: the header key of k+1, the hash of our Commit into k, our card
+    /// assertion and the peer's card as we committed it.
+    /// </summary>
+    public static GroupInfo MakeOffer(PairState s)
+    {
+        var group = s.Group;
+        var info = new RecoveryInfo(s.HeaderKeys[s.Epoch + 1], s.StapleHashes[s.Epoch], IdentityEvidence.ForCard(s.MyView.CardAssertion),
+            s.PeerView.CardAssertion);
+        var extensions = new List<Extension>
+        {
+            new(Extension.RatchetTree, group.Tree.Encode()),
+            GroupExtensions.MakeExternalPub(group.Secrets.ExternalPublicKey()),
+            info.ToExtension(),
+        };
+        var unsigned = new GroupInfo(group.Context, extensions, group.ConfirmationTag, group.OwnLeafIndex, []);
+        return GroupInfoSignature.Sign(s.Suite, unsigned, group.SignaturePrivateKey.Span);
+    }
+
+    /// <summary>The evidence or request in a datagram sealed under <paramref name="sealedEpoch"/>'s header key makes us offer.</summary>
+    public static PairState Offering(PairState s, ulong sealedEpoch) => s with { OfferSealEpoch = sealedEpoch };
+
+    // ---------------------------------------------------------------- X: taking an offer
+
+    /// <summary>
+    /// A recovery offer for the peer's epoch k arrived with the peer's ordinary datagram of k. Returns
+    /// null when we can follow the peer without it (k is not newer than our epoch, or k is our next
+    /// epoch and its Commit applies to our state): the caller processes the datagram as usual. Otherwise
+    /// (k is more than one ahead, which no honest history allows without a rollback, or its authentic
+    /// Commit does not apply: a fork or an own proposal we lost) we rejoin by external Commit into k+1
+    /// and return <see cref="Resynced"/>. Throws <see cref="PairRejection"/> for an offer that does not verify.
+    /// </summary>
+    public static ReceiveOutcome? TakeOffer(PairState s, RecoveryEnvelope envelope, DatagramBody parts, ulong sealedEpoch, PairOptions options,
+        IRandomSource random, out PairState next)
+    {
+        next = s;
+        var suite = s.Suite;
+        var groupInfo = envelope.Offer!;
+        ulong k = parts.Epoch;
+        var context = groupInfo.GroupContext;
+        if (context.CipherSuite != suite.Id || !context.GroupId.AsSpan().SequenceEqual(s.Group.GroupId) || context.Epoch != k)
+            throw new PairRejection(RejectReason.Malformed, "the recovery offer is for another group or epoch than its datagram");
+        var info = RecoveryInfo.From(groupInfo);
+        if (!CipherSuite.FixedTimeEquals(info.StapleHash, parts.Staple.Hash(suite)))
+            throw new PairRejection(RejectReason.Malformed, "the recovery offer names another Commit than its datagram staples");
+        if (info.NextHeaderKey.Length != suite.Aead.KeyLength)
+            throw new PairRejection(RejectReason.Malformed, "the recovery offer's header key has the wrong length");
+        if (groupInfo.Signer != s.PeerLeaf) throw new PairRejection(RejectReason.WrongParity, "the recovery offer is not signed by the peer's leaf");
+        // A moot offer is not verified: a late one may be signed by an agent the peer has rolled over from since.
+        if (k <= s.Epoch || (k == s.Epoch + 1 && CanFollow(s, parts))) return null;
+        // Only the peer, with the agent we know, can make an offer we act on (its signature covers the info).
+        try { GroupInfoSignature.Check(suite, groupInfo, s.PeerView.AgentKey); }
+        catch (MlsProtocolException e) { throw PairRejection.From(e, "recovery offer"); }
+        return Resync(s, groupInfo, info, PairReceiver.ContentHash(suite, parts), sealedEpoch, options, random, out next);
+    }
+
+    private static bool CanFollow(PairState s, DatagramBody parts)
+    {
+        try
+        {
+            PairReceiver.ProcessPeerCommit(s, parts, parts.Staple.Hash(s.Suite), [], out _);
+            return true;
+        }
+        catch (PairRejection) { return false; }
+        catch (RollbackEvidenceFound) { return false; }
+    }
+
+    /// <summary>The external Commit into k+1 with a resync Remove of our old leaf (RFC 9420 §12.4.3.2).</summary>
+    private static ReceiveOutcome Resync(PairState s, GroupInfo groupInfo, RecoveryInfo info, byte[] contentHash, ulong common, PairOptions options,
+        IRandomSource random, out PairState next)
+    {
+        var suite = s.Suite;
+        ulong k = groupInfo.GroupContext.Epoch;
+        var As = new AuthenticationService(suite, s.Group.GroupId);
+        var wire = GroupExtensions.RatchetTree(groupInfo.Extensions)
+            ?? throw new PairRejection(RejectReason.Malformed, "the recovery offer carries no ratchet tree");
+        LeafNode? LeafOf(uint i) => 2 * (long)i < wire.Nodes.Count ? wire.Nodes[(int)(2 * i)]?.Leaf : null;
+
+        // The peer's identity, validated against the one we know (its agent signed the offer).
+        var peerLeaf = LeafOf(s.PeerLeaf) ?? throw new PairRejection(RejectReason.Invalid, "the recovery offer's tree has no peer leaf");
+        IdentityView peerView;
+        try { peerView = As.Validate(s.PeerView, peerLeaf, info.Offerer).View; }
+        catch (MlsProtocolException e) { throw PairRejection.From(e, "offerer's leaf"); }
+
+        // Our identity as the peer committed it: the same agent (a later one we lost cannot sign), and
+        // its card, which may be a newer card of ours that we lost (signed by our agent: the peer cannot forge it).
+        var ownLeaf = LeafOf(s.OwnLeaf) ?? throw new PairRejection(RejectReason.Invalid, "the recovery offer's tree has no leaf for us");
+        if (!ownLeaf.SignatureKey.AsSpan().SequenceEqual(s.MyView.AgentKey))
+            throw new PairRejection(RejectReason.IdentityRejected,
+                "the peer has committed another agent of ours than the one we hold: restored from before an agent rollover, we need a new invitation");
+        var myView = s.MyView;
+        var card = info.PeerCard;
+        if (!CipherSuite.FixedTimeEquals(card.Hash(suite), myView.CardAssertionHash))
+        {
+            if (!card.AgentKey.AsSpan().SequenceEqual(myView.AgentKey) || !card.ConversationId.AsSpan().SequenceEqual(s.Group.GroupId)
+                || card.Card.Version <= myView.CardVersion || !card.Verify(suite))
+                throw new PairRejection(RejectReason.IdentityRejected, "the recovery offer's card for us is not a newer card of our agent");
+            myView = IdentityView.Create(suite, myView.AgentKey, card, myView.SuccessionHash);
+        }
+        IdentityBinding bound;
+        try { bound = IdentityBinding.FromLeaf(ownLeaf); }
+        catch (MlsProtocolException e) { throw PairRejection.From(e, "our leaf in the recovery offer"); }
+        if (!bound.CardAssertionHash.AsSpan().SequenceEqual(myView.Binding.CardAssertionHash) || !bound.SuccessionHash.AsSpan().SequenceEqual(myView.Binding.SuccessionHash))
+            throw new PairRejection(RejectReason.IdentityRejected, "our leaf in the recovery offer binds another identity than its card for us");
+
+        var own = s.Group.OwnLeaf;
+        var signatureKey = new KeyPair(s.Group.SignaturePrivateKey.ToArray(), (byte[])own.SignatureKey.Clone());
+        GroupState group;
+        MlsMessage commit;
+        try
+        {
+            (group, commit) = GroupJoiner.External(groupInfo, null, signatureKey, own.Credential, random, options.ToGroupOptions(), own.Capabilities,
+                IdentityBinding.WithBinding(own.Extensions, myView.Binding), s.OwnLeaf, null);
+        }
+        catch (MlsProtocolException e) { throw PairRejection.From(e, "recovery offer"); }
+        finally { signatureKey.Clear(); }
+        if (group.OwnLeafIndex != s.OwnLeaf) throw new PairRejection(RejectReason.Invalid, "the resync would move us to another leaf");
+
+        // Keep what both branches share: header keys up to the one that opened the offer (both hold it:
+        // the offerer sealed with the key that opened our evidence) and commit hashes before it (that
+        // key is the exporter of the epoch before); then the peer's Commit into k and ours into k+1.
+        var staple = new Staple(StapleKind.ExternalCommit, Tls.Serialize(commit), IdentityEvidence.None);
+        var headerKeys = s.HeaderKeys;
+        foreach (var e in headerKeys.Keys.Where(e => e > common).ToList()) headerKeys = headerKeys.Remove(e);
+        var hashes = s.StapleHashes;
+        foreach (var e in hashes.Keys.Where(e => e >= common).ToList()) hashes = hashes.Remove(e);
+        var desired = s.DesiredCard.Version > myView.CardVersion ? s.DesiredCard : myView.Card;
+        var after = s with
+        {
+            Group = group,
+            MyView = myView,
+            PeerView = peerView,
+            DesiredCard = desired,
+            OwnStaple = staple,
+            OwnStapleBytes = Tls.Serialize(staple),
+            StapleHashes = hashes.SetItem(k, info.StapleHash).SetItem(k + 1, staple.Hash(suite)),
+            OwnContexts = s.OwnContexts.RemoveRange(s.OwnContexts.Keys.Where(e => e >= common)),
+            PeerCommitContents = s.PeerCommitContents.RemoveRange(s.PeerCommitContents.Keys.Where(e => e >= common)).SetItem(k, contentHash),
+            HeaderKeys = headerKeys.SetItem(k + 1, (byte[])info.NextHeaderKey.Clone()),
+            PeerProposals = [],
+            PeerProposalsSuspended = false,
+            OwnProposals = [],
+            DeliveredGuards = [],
+            OfferSealEpoch = null,
+            RecoveryRequest = null,
+            InvitationInitKey = null,
+        };
+        next = PairSession.TrimPending(after).WithOwnContext().WithNextHeaderKey().Pruned(options);
+        return new Resynced(k + 1, s.Epoch) { StateChanged = true, CommitSender = s.OwnLeaf };
+    }
+
+    // ---------------------------------------------------------------- Y: taking the recovery Commit
+
+    /// <summary>
+    /// The peer's external Commit k -&gt; k+1 (k ours): taken only as a resync of the peer's leaf
+    /// (ExternalInit and a Remove of its old leaf, nothing else), and only if the new leaf is the
+    /// peer's agent (or a successor, with evidence) with the card we committed or a newer one. Only
+    /// our offers carry the external_pub of k, so such a Commit exists only if we offered k; it is
+    /// taken even by a copy of ours restored from before the offer.
+    /// </summary>
+    public static (GroupState Group, IdentityUpdate PeerUpdate) ProcessExternalCommit(PairState s, DatagramBody parts)
+    {
+        var commit = parts.StapledMessage.PublicMessage!.Content.Commit!;
+        bool resyncOfPeer = commit.Proposals.Count == 2
+            && commit.Proposals.All(p => p.Type == ProposalOrRefType.Proposal)
+            && commit.Proposals.Count(p => p.Proposal is ExternalInitProposal) == 1
+            && commit.Proposals.Any(p => p.Proposal is RemoveProposal r && r.Removed == s.PeerLeaf);
+        if (!resyncOfPeer) throw new PairRejection(RejectReason.Invalid, "a PairMLS external Commit is a resync of the peer's leaf: ExternalInit and Remove only");
+        StagedCommit staged;
+        try
+        {
+            staged = GroupProcessor.Process(s.Group, parts.StapledMessage) as StagedCommit
+                ?? throw new PairRejection(RejectReason.Malformed, "the staple is not a Commit");
+        }
+        catch (MlsProtocolException e) { throw PairRejection.From(e, "stapled external Commit"); }
+        if (staged.CommitterLeaf != s.PeerLeaf) throw new PairRejection(RejectReason.Invalid, "the external Commit puts the peer in another leaf");
+        var leaf = staged.NewState.Tree.GetLeaf(s.PeerLeaf) ?? throw new PairRejection(RejectReason.Invalid, "the peer's leaf is blank");
+        try { return (staged.NewState, new AuthenticationService(s.Suite, s.Group.GroupId).Validate(s.PeerView, leaf, parts.Staple.Evidence)); }
+        catch (MlsProtocolException e) { throw PairRejection.From(e, "resynced peer's leaf"); }
+    }
+}

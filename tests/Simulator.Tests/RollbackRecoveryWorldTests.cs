@@ -1,0 +1,123 @@
+using Sim.Simulator.Agents;
+using Sim.Simulator.Checks;
+using Sim.Simulator.Network;
+using Sim.Simulator.Trace;
+using Xunit.Abstractions;
+using static Sim.Simulator.Tests.WorldKit;
+
+namespace Sim.Simulator.Tests;
+
+/// <summary>
+/// docs/RECOVERY.md in worlds: a party restored from an older save inside a running world (a
+/// rollback) is detected (a RollbackDetected outcome in the trace, or a Resynced one at the party
+/// that fell behind), and after faults stop the two converge within the Liveness bound; every
+/// checker, Liveness included, passes on the trace alone. Nothing a party sent on its abandoned
+/// branch is Delivered after the recovery; the messages lost are counted (and printed).
+/// </summary>
+public sealed class RollbackRecoveryWorldTests(WorldFixture fixture, ITestOutputHelper output) : IClassFixture<WorldFixture>
+{
+    private static readonly ScriptOp[] Start =
+    [
+        new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100),
+        new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100),
+    ];
+
+    private WorldResult RunJudged(ulong seed, FaultProfile faults, params ScriptOp[] ops)
+    {
+        var r = fixture.Run(new WorldOptions { Seed = seed, FaultProfile = faults, UserScript = new UserScript([.. Start, .. ops]) });
+        var verdicts = Checkers.Run(r.Trace.Events);
+        foreach (var v in verdicts) output.WriteLine($"seed {seed}: {v}");
+        Assert.All(verdicts, v => Assert.True(v.Passed, v.ToString()));
+        Assert.True(r.Converged, "the world did not converge");
+        return r;
+    }
+
+    /// <summary>Detected, recovered, nothing of the abandoned branch delivered after; returns the messages the rollback lost.</summary>
+    private int AssertRecovered(WorldResult r, string rolledBack)
+    {
+        string peer = rolledBack == "alice" ? "bob" : "alice";
+        var events = r.Trace.Events;
+        var restore = r.Of<RestoreEvent>().First(e => e.Party == rolledBack);
+        Assert.Contains(r.Of<OutcomeEvent>(), o => o.Seq > restore.Seq && (o.Result == OutcomeEvent.RollbackDetected || o.Result == OutcomeEvent.Resynced));
+        var resynced = r.Outcomes(rolledBack).FirstOrDefault(o => o.Seq > restore.Seq && o.Result == OutcomeEvent.Resynced);
+        var abandoned = r.Of<SendEvent>().Where(s => s.Party == rolledBack && s.Seq > restore.Seq && (resynced is null || s.Seq < resynced.Seq))
+            .Select(s => s.Datagram).ToHashSet();
+        if (resynced is not null)
+        {
+            // After the peer delivered the first datagram of the rejoined party, nothing it sent on the abandoned branch is delivered.
+            var rejoined = r.Of<SendEvent>().Where(s => s.Party == rolledBack && s.Seq > resynced.Seq).Select(s => s.Datagram).ToHashSet();
+            var back = r.Outcomes(peer).First(o => o.IsDelivered && rejoined.Contains(o.Datagram));
+            Assert.DoesNotContain(r.Outcomes(peer), o => o.Seq > back.Seq && o.IsDelivered && abandoned.Contains(o.Datagram));
+        }
+        var sent = r.Of<SendEvent>().Where(s => s.Seq > restore.Seq).ToList();
+        var delivered = r.Of<OutcomeEvent>().Where(o => o.IsDelivered).Select(o => o.Datagram).ToHashSet();
+        int lost = sent.Count(s => !delivered.Contains(s.Datagram));
+        output.WriteLine($"{rolledBack} rolled back at seq {restore.Seq}: {sent.Count} messages sent after it, {lost} lost; " +
+                         $"outcomes: {string.Join(", ", r.Of<OutcomeEvent>().Where(o => o.Seq > restore.Seq && !o.IsDelivered).Select(o => o.Name).GroupBy(n => n).Select(g => $"{g.Key} x{g.Count()}"))}");
+        return lost;
+    }
+
+    [Fact]
+    public void AcrossEpochs_TheForkIsDetectedAndTheRolledBackPartyRejoins()
+    {
+        // Bob is rolled back to before his last commit and commits that epoch again.
+        var r = RunJudged(31, FaultProfile.None,
+            new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100),
+            new ScriptOp.Restore(Party.Bob, 2), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100),
+            new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100));
+        Assert.Contains(r.Outcomes("alice"), o => o.Name == "RollbackDetected:Fork");
+        Assert.Contains(r.Outcomes("bob"), o => o.Result == OutcomeEvent.Resynced);
+        AssertRecovered(r, "bob");
+    }
+
+    [Fact]
+    public void IntoItsOwnEpoch_TheLostCardEditIsKept()
+    {
+        // Alice edits her card, Bob commits it, Alice is restored to before the edit.
+        var r = RunJudged(32, FaultProfile.None,
+            new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100), new ScriptOp.SendWithCardEdit(Party.Alice), new ScriptOp.Wait(100),
+            new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100),
+            new ScriptOp.Restore(Party.Alice, 2), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100),
+            new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100));
+        Assert.Contains(r.Outcomes("alice"), o => o.Result == OutcomeEvent.Resynced);
+        Assert.Equal(r.Alice.CardVersion, r.Bob.PeerCardVersion);
+        Assert.True(r.Alice.CardVersion >= 2, $"Alice's card version {r.Alice.CardVersion}: the edit Bob committed was lost");
+        AssertRecovered(r, "alice");
+    }
+
+    [Fact]
+    public void ARollbackDuringAPartition_RecoversAfterItHeals()
+    {
+        var faults = FaultProfile.None with { Partitions = [new Partition(900, 1800)] };
+        var r = RunJudged(33, faults,
+            new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100),
+            new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(200),
+            new ScriptOp.Restore(Party.Bob, 3), new ScriptOp.Send(Party.Bob), new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(300),
+            new ScriptOp.Send(Party.Bob), new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(600));
+        AssertRecovered(r, "bob");
+    }
+
+    [Fact]
+    public void ASecondRollbackDuringRecovery_RestartsIt()
+    {
+        var r = RunJudged(34, FaultProfile.None,
+            new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100),
+            new ScriptOp.Restore(Party.Bob, 2), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100),
+            new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100),
+            new ScriptOp.Restore(Party.Bob, 2), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100),
+            new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100));
+        Assert.Equal(2, r.Of<RestoreEvent>().Count(e => e.Party == "bob"));
+        AssertRecovered(r, "bob");
+    }
+
+    [Fact]
+    public void BothRolledBackToDifferentPoints_Converge()
+    {
+        var r = RunJudged(35, Both(new LinkFaults { DelayMeanMs = 40, ReorderProbability = 0.2 }),
+            new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100),
+            new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100),
+            new ScriptOp.Restore(Party.Alice, 4), new ScriptOp.Restore(Party.Bob, 1), new ScriptOp.Wait(100),
+            new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100));
+        AssertRecovered(r, "alice");
+    }
+}
