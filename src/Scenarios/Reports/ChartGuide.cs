@@ -12,9 +12,11 @@ public static class ChartGuide
         "partition would have started: recovery from loss alone. One group per L, one colour per drop rate; each box spans the " +
         "middle half of the worlds (quartiles), the black line is the median, the whiskers reach the fastest and the slowest " +
         "world, and every world is a dot (hollow: the parties agreed only after the faults had stopped; worlds that never did are " +
-        "counted above the box). Time grows with the drop rate because a lost message must wait for the next one from its sender; " +
-        "if it also grew with L, what was lost during the partition would have to be rebuilt, but the first datagram each way " +
-        "after the heal staples the commit the peer missed.";
+        "counted above the box). Time grows with the drop rate because a lost message must wait for the next one from its sender. " +
+        "Compare each L group with the L = 0 group at the same drop rate: the first datagram each way after the heal staples the " +
+        "commit the peer missed, so a box at the height of its L = 0 box means the partition cost nothing beyond its own length; " +
+        "a higher box (typically long partitions at high drop rates, where the first datagrams after the heal are lost too) is " +
+        "the extra time the partition cost.";
 
     public const string Decryptability =
         "Of the honest datagrams sent while faults were on (not corrupted or forged) that reached the peer at all, the share each " +
