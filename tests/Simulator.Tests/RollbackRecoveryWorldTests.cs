@@ -120,4 +120,57 @@ public sealed class RollbackRecoveryWorldTests(WorldFixture fixture, ITestOutput
             new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100));
         AssertRecovered(r, "alice");
     }
+
+    [Fact]
+    public void WithinAnEpoch_TheReusedGenerationIsDetected_AndTheNextCommitLetsTheRolledBackPartyFollow()
+    {
+        // Bob sends three datagrams in his epoch, is restored to after the second and sends the third generation again.
+        var r = RunJudged(36, FaultProfile.None,
+            new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Bob), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100),
+            new ScriptOp.Restore(Party.Bob, 1), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100),
+            new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100));
+        Assert.Contains(r.Outcomes("alice"), o => o.Name == "RollbackDetected:GenerationReused");
+        AssertRecovered(r, "bob");
+    }
+
+    [Fact]
+    public void ASecondRollbackOfTheOfferingParty_ToBeforeItsCommitIntoTheOfferedEpoch_IsDetectedByTheRejoinedParty()
+    {
+        // Bob forks (restored to before his commit), Alice offers, Bob rejoins; then Alice is restored to before her
+        // Commit into the epoch she offered (her saves: Bob's commit received, her commit, the fork received, the offer).
+        var r = RunJudged(37, FaultProfile.None,
+            new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100),
+            new ScriptOp.Restore(Party.Bob, 2), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100),
+            new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100),
+            new ScriptOp.Restore(Party.Alice, 3), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100),
+            new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100));
+        Assert.Contains(r.Outcomes("bob"), o => o.Result == OutcomeEvent.Resynced);
+        var aliceRestore = r.Of<RestoreEvent>().Single(e => e.Party == "alice");
+        Assert.Contains(r.Outcomes("bob"), o => o.Seq > aliceRestore.Seq && o.Name == "RollbackDetected:Fork");
+        AssertRecovered(r, "alice");
+    }
+
+    [Fact]
+    public void ARestoreToBeforeTheInviteesAgentRollover_IsExemptFromLiveness_AndSaysWhy()
+    {
+        // Alice (the invitee) rolls over her invitation agent in her first Commit; restored to the state she joined with,
+        // her copy holds only the invitation agent, which Bob no longer accepts: unrecoverable by design (docs/RECOVERY.md).
+        var r = fixture.Run(new WorldOptions
+        {
+            Seed = 38, FaultProfile = FaultProfile.None,
+            UserScript = new UserScript([
+                new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100),
+                new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100), new ScriptOp.Restore(Party.Alice, 2), new ScriptOp.Wait(100),
+                new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100)]),
+        });
+        var verdicts = Checkers.Run(r.Trace.Events);
+        foreach (var v in verdicts) output.WriteLine(v.ToString());
+        output.WriteLine(string.Join(", ", r.Of<OutcomeEvent>().Where(o => !o.IsDelivered).Select(o => $"{o.Party}: {o.Name}")));
+        var liveness = verdicts.Single(v => v.Name == "Liveness");
+        Assert.True(liveness.Exempt, liveness.ToString());
+        Assert.Contains("alice was restored", liveness.Detail);
+        Assert.False(r.Converged);
+        var found = Assert.Single(RollbackPastRollover.In(new TraceQuery(r.Trace.Events)));
+        Assert.True(found.OwnAgent);
+    }
 }

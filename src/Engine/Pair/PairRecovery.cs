@@ -21,13 +21,14 @@ internal static class PairRecovery
     /// <summary>
     /// The signed GroupInfo of our current epoch k (which we own) with the ratchet tree, external_pub
     /// and <see cref="RecoveryInfo"/>: the header key of k+1, the hash of our Commit into k, our card
-    /// assertion and the peer's card as we committed it.
+    /// assertion, the peer's card as we committed it, and what a copy of ours restored to before that
+    /// Commit would be recognised by (the header key of k, the context our Commit was signed under).
     /// </summary>
     public static GroupInfo MakeOffer(PairState s)
     {
         var group = s.Group;
         var info = new RecoveryInfo(s.HeaderKeys[s.Epoch + 1], s.StapleHashes[s.Epoch], IdentityEvidence.ForCard(s.MyView.CardAssertion),
-            s.PeerView.CardAssertion);
+            s.PeerView.CardAssertion, s.HeaderKeys.TryGetValue(s.Epoch, out var headerKey) ? headerKey : Array.Empty<byte>(), s.CommitBase);
         var extensions = new List<Extension>
         {
             new(Extension.RatchetTree, group.Tree.Encode()),
@@ -64,7 +65,7 @@ internal static class PairRecovery
         var info = RecoveryInfo.From(groupInfo);
         if (!CipherSuite.FixedTimeEquals(info.StapleHash, parts.Staple.Hash(suite)))
             throw new PairRejection(RejectReason.Malformed, "the recovery offer names another Commit than its datagram staples");
-        if (info.NextHeaderKey.Length != suite.Aead.KeyLength)
+        if (info.NextHeaderKey.Length != suite.Aead.KeyLength || (info.HeaderKey.Length != 0 && info.HeaderKey.Length != suite.Aead.KeyLength))
             throw new PairRejection(RejectReason.Malformed, "the recovery offer's header key has the wrong length");
         if (groupInfo.Signer != s.PeerLeaf) throw new PairRejection(RejectReason.WrongParity, "the recovery offer is not signed by the peer's leaf");
         // A moot offer is not verified: a late one may be signed by an agent the peer has rolled over from since.
@@ -140,9 +141,14 @@ internal static class PairRecovery
         // Keep what both branches share: header keys up to the one that opened the offer (both hold it:
         // the offerer sealed with the key that opened our evidence) and commit hashes before it (that
         // key is the exporter of the epoch before); then the peer's Commit into k and ours into k+1.
+        // Also the header key of k and the context of k-1 the offer names: a copy of the peer restored to
+        // before its Commit into k commits k again under them, and that second Commit is then a fork we can prove.
         var staple = new Staple(StapleKind.ExternalCommit, Tls.Serialize(commit), IdentityEvidence.None);
         var headerKeys = s.HeaderKeys;
         foreach (var e in headerKeys.Keys.Where(e => e > common).ToList()) headerKeys = headerKeys.Remove(e);
+        if (info.HeaderKey.Length != 0 && k > common) headerKeys = headerKeys.SetItem(k, (byte[])info.HeaderKey.Clone());
+        var ownContexts = s.OwnContexts.RemoveRange(s.OwnContexts.Keys.Where(e => e >= common));
+        if (info.CommitBase is { } commitBase && k > 0 && k - 1 >= common) ownContexts = ownContexts.SetItem(k - 1, (byte[])commitBase.Clone());
         var hashes = s.StapleHashes;
         foreach (var e in hashes.Keys.Where(e => e >= common).ToList()) hashes = hashes.Remove(e);
         var desired = s.DesiredCard.Version > myView.CardVersion ? s.DesiredCard : myView.Card;
@@ -155,7 +161,8 @@ internal static class PairRecovery
             OwnStaple = staple,
             OwnStapleBytes = Tls.Serialize(staple),
             StapleHashes = hashes.SetItem(k, info.StapleHash).SetItem(k + 1, staple.Hash(suite)),
-            OwnContexts = s.OwnContexts.RemoveRange(s.OwnContexts.Keys.Where(e => e >= common)),
+            OwnContexts = ownContexts,
+            CommitBase = PairState.ContextEntry(groupInfo.GroupContext, (byte[])ownLeaf.SignatureKey.Clone()),
             PeerCommitContents = s.PeerCommitContents.RemoveRange(s.PeerCommitContents.Keys.Where(e => e >= common)).SetItem(k, contentHash),
             HeaderKeys = headerKeys.SetItem(k + 1, (byte[])info.NextHeaderKey.Clone()),
             PeerProposals = [],

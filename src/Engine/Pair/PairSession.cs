@@ -268,6 +268,8 @@ public sealed class PairSession
             PeerProposals = [],
             PeerProposalsSuspended = false,
             OwnProposals = [],
+            // What the peer records for epoch k-1 (docs/RECOVERY.md "Resync": an offer of ours carries it).
+            CommitBase = PairState.ContextEntry(s.Group.Context, (byte[])s.Group.OwnLeaf.SignatureKey.Clone()),
         };
         return TrimPending(after).WithOwnContext().WithNextHeaderKey().Pruned(Options);
     }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Sim.Engine.Crypto;
 using Sim.Engine.Group;
 using Sim.Engine.Identity;
+using Sim.Engine.Messages;
 using Sim.Engine.Schedule;
 
 namespace Sim.Engine.Pair;
@@ -76,6 +77,14 @@ internal sealed record PairState
     /// differs, not if an insider flipped a tag outside the signature.
     /// </summary>
     public ImmutableSortedDictionary<ulong, byte[]> PeerCommitContents { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
+
+    /// <summary>
+    /// The <see cref="OwnContexts"/> entry the peer holds for the epoch our newest Commit left (that
+    /// epoch's GroupContext and our signature key in it; same encoding), or null before our first
+    /// Commit. docs/RECOVERY.md "Resync": an offer carries it, so that the party who rejoins can
+    /// authenticate a second Commit of ours for the offered epoch (we were restored to before it).
+    /// </summary>
+    public byte[]? CommitBase { get; init; }
 
     /// <summary>
     /// PAIRMLS.md "State stays bounded": at most this many own update proposals per epoch. A party
@@ -177,12 +186,16 @@ internal sealed record PairState
     private ulong Oldest(int horizon) => Epoch > (ulong)horizon ? Epoch - (ulong)horizon : 0;
 
     /// <summary>After entering an own epoch: its GroupContext recorded (<see cref="OwnContexts"/>).</summary>
-    public PairState WithOwnContext()
+    public PairState WithOwnContext() =>
+        this with { OwnContexts = OwnContexts.SetItem(Epoch, ContextEntry(Group.Context, Group.Tree.GetLeaf(PeerLeaf)?.SignatureKey ?? [])) };
+
+    /// <summary>An <see cref="OwnContexts"/> entry: <c>opaque context&lt;V&gt;; opaque signature_key&lt;V&gt;</c>.</summary>
+    public static byte[] ContextEntry(GroupContext context, byte[] signatureKey)
     {
         var w = new Codec.TlsWriter();
-        w.WriteOpaque(Codec.Tls.Serialize(Group.Context));
-        w.WriteOpaque(Group.Tree.GetLeaf(PeerLeaf)?.SignatureKey ?? []);
-        return this with { OwnContexts = OwnContexts.SetItem(Epoch, w.ToArray()) };
+        w.WriteOpaque(Codec.Tls.Serialize(context));
+        w.WriteOpaque(signatureKey);
+        return w.ToArray();
     }
 
     /// <summary>After entering a new epoch: the header key of the next one (RFC 9420 §8.5 exporter of this one).</summary>

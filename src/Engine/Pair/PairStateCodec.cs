@@ -33,6 +33,7 @@ namespace Sim.Engine.Pair;
 /// optional&lt;uint64&gt; recovery_request;
 /// EpochBytes own_contexts&lt;V&gt;;              // ascending epoch: serialized GroupContext of own epochs
 /// EpochBytes peer_commit_contents&lt;V&gt;;      // ascending epoch: hash of the signed content of the peer's Commit
+/// optional&lt;opaque commit_base&lt;V&gt;&gt;;         // the own_contexts entry the peer holds for the epoch our Commit left
 ///
 /// struct { uint64 epoch; uint32 generation; uint32 reuse_guard; } DeliveredGuard;
 /// struct { opaque agent_key&lt;V&gt;; CardAssertion card_assertion; opaque succession_hash&lt;V&gt;; } SavedView;
@@ -87,6 +88,7 @@ internal static class PairStateCodec
         WriteOptionalEpoch(w, s.RecoveryRequest);
         WriteEpochBytes(w, s.OwnContexts);
         WriteEpochBytes(w, s.PeerCommitContents);
+        w.WriteOptional(s.CommitBase, (w2, b) => w2.WriteOpaque(b));
     });
 
     private static void WriteOptionalEpoch(TlsWriter w, ulong? epoch)
@@ -153,6 +155,7 @@ internal static class PairStateCodec
         ulong? recoveryRequest = r.ReadPresence() ? r.ReadUInt64() : null;
         var ownContexts = ReadEpochBytes(ref r);
         var peerCommitContents = ReadEpochBytes(ref r);
+        var commitBase = r.ReadPresence() ? r.ReadOpaque() : null;
 
         if (group.Epoch < welcomeEpoch) throw new MlsDecodeException("saved PairMLS state: the group is older than the Welcome");
         if (ownProposals.Count > PairState.MaxOwnProposals)
@@ -192,6 +195,7 @@ internal static class PairStateCodec
             RecoveryRequest = recoveryRequest,
             OwnContexts = ownContexts,
             PeerCommitContents = peerCommitContents,
+            CommitBase = commitBase,
         };
     }
 

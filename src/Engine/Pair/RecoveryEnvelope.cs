@@ -89,10 +89,17 @@ internal sealed record RecoveryEnvelope(RecoveryKind Kind, GroupInfo? Offer, byt
 ///     opaque staple_hash&lt;V&gt;;       // RefHash("PairMLS Staple") of the offerer's Commit into k
 ///     IdentityEvidence offerer;      // the offerer's card assertion (its leaf in the tree binds it)
 ///     CardAssertion peer_card;       // the recovering party's card, as the offerer has committed it
+///     opaque header_key&lt;V&gt;;        // header key of epoch k (MLS-Exporter of k-1), empty if not held
+///     optional&lt;opaque commit_base&lt;V&gt;&gt;; // GroupContext of k-1 and the offerer's signature key in it
 /// } PairRecoveryInfo;
 /// </code>
+/// The last two let the party who rejoins recognise and authenticate a second Commit of the offerer
+/// for k, made by a copy of the offerer restored to before its Commit into k (a second rollback
+/// during recovery): it is sealed under the header key of k and signed under the GroupContext of k-1,
+/// which the rejoining party, restored to before k-1 itself, never held.
 /// </summary>
-internal sealed record RecoveryInfo(byte[] NextHeaderKey, byte[] StapleHash, IdentityEvidence Offerer, CardAssertion PeerCard) : ITlsCodec<RecoveryInfo>
+internal sealed record RecoveryInfo(byte[] NextHeaderKey, byte[] StapleHash, IdentityEvidence Offerer, CardAssertion PeerCard,
+    byte[] HeaderKey, byte[]? CommitBase) : ITlsCodec<RecoveryInfo>
 {
     public const ushort ExtensionType = 0xFF50;
 
@@ -102,10 +109,13 @@ internal sealed record RecoveryInfo(byte[] NextHeaderKey, byte[] StapleHash, Ide
         writer.WriteOpaque(StapleHash);
         Offerer.Encode(writer);
         PeerCard.Encode(writer);
+        writer.WriteOpaque(HeaderKey);
+        writer.WriteOptional(CommitBase, (w, b) => w.WriteOpaque(b));
     }
 
     public static RecoveryInfo Decode(ref TlsReader reader) =>
-        new(reader.ReadOpaque(), reader.ReadOpaque(), IdentityEvidence.Decode(ref reader), CardAssertion.Decode(ref reader));
+        new(reader.ReadOpaque(), reader.ReadOpaque(), IdentityEvidence.Decode(ref reader), CardAssertion.Decode(ref reader),
+            reader.ReadOpaque(), reader.ReadPresence() ? reader.ReadOpaque() : null);
 
     public Extension ToExtension() => new(ExtensionType, Tls.Serialize(this));
 

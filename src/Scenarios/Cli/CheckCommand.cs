@@ -208,6 +208,7 @@ public static class CheckCommand
             Simulator.Trace.TraceCoverage.LongEpoch, Simulator.Trace.TraceCoverage.OneWayPartition, Simulator.Trace.TraceCoverage.LongPartition,
             Simulator.Trace.TraceCoverage.InFlightCut, Simulator.Trace.TraceCoverage.CardEditStorm, Simulator.Trace.TraceCoverage.Insider,
             Simulator.Trace.TraceCoverage.Crash, Simulator.Trace.TraceCoverage.RollbackInEpoch, Simulator.Trace.TraceCoverage.RollbackAcrossEpochs,
+            Simulator.Trace.TraceCoverage.RollbackPastAgentRollover,
         ];
         var states = always.Concat(report.Cases.SelectMany(c => c.Outcome.Coverage).Order(StringComparer.Ordinal)).Distinct().ToList();
         return states.Select(s => (s, properties.Select(p => report.Cases.Count(c => c.Property == p.Name && c.Outcome.Coverage.Contains(s))).ToArray())).ToList();

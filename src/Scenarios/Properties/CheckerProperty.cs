@@ -31,10 +31,10 @@ public sealed class CheckerProperty : ScenarioProperty
         var trace = new TraceQuery(result.Trace.Events);
         var context = CheckContext.FromTrace(trace.Events);
         var v = _checker.Check(trace, context);
-        if (!v.Passed || !JudgesLiveness) return new PropertyVerdict(v.Passed, v.Detail, v.FirstViolation);
+        if (!v.Passed || !JudgesLiveness) return new PropertyVerdict(v.Passed, v.Exempt ? $"exempt: {v.Detail}" : v.Detail, v.FirstViolation);
         var live = Liveness.Check(trace, context);
         return live.Passed
-            ? new PropertyVerdict(true, $"{v.Detail}; Liveness: {live.Detail}")
+            ? new PropertyVerdict(true, $"{v.Detail}; Liveness: {(live.Exempt ? "exempt: " : "")}{live.Detail}")
             : new PropertyVerdict(false, $"Liveness: {live.Detail}", live.FirstViolation);
     }
 }

@@ -9,6 +9,13 @@ namespace Sim.Simulator.Checks;
 /// Delivered a liveness message of the other) within <see cref="MaxRoundTrips"/> of those
 /// exchanges, and their final states must agree. Otherwise the verdict says why each party is
 /// stuck: its epoch and what it last refused, with the engine's reason and detail.
+/// <para>
+/// One documented exemption (docs/RECOVERY.md): a world that does not converge because a party was
+/// restored to a state older than an agent rollover (its own, which its peer committed, or its
+/// peer's, which it never learned; <see cref="RollbackPastRollover"/>, judged from the trace) cannot
+/// recover by design and needs a new invitation. Its verdict is <see cref="Verdict.Exempt"/>, naming
+/// the restore and the rollover, with why each party is stuck. Every other stuck world fails.
+/// </para>
 /// </summary>
 public sealed class LivenessChecker : IChecker
 {
@@ -16,6 +23,9 @@ public sealed class LivenessChecker : IChecker
     public const int MaxRoundTrips = 2;
 
     public string Name => "Liveness";
+
+    /// <summary>How an exempt verdict starts (the check command counts them).</summary>
+    public const string ExemptReason = "rollback to before an agent rollover, unrecoverable by design";
 
     public Verdict Check(TraceQuery trace, CheckContext context)
     {
@@ -33,7 +43,10 @@ public sealed class LivenessChecker : IChecker
         string how = point is { } late
             ? $"converged only after {late.RoundTrips} round trips (at most {MaxRoundTrips})"
             : $"not converged after the liveness probe ({Exchanges(trace, start)} exchange(s) begun)";
-        return Verdict.Fail(Name, point?.At ?? at, $"{how}: {Stuck(trace, TraceQuery.Alice, states)}; {Stuck(trace, TraceQuery.Bob, states)}");
+        string why = $"{how}: {Stuck(trace, TraceQuery.Alice, states)}; {Stuck(trace, TraceQuery.Bob, states)}";
+        if (RollbackPastRollover.In(trace) is { Count: > 0 } byDesign)
+            return Verdict.Exempted(Name, $"{ExemptReason}: {string.Join("; ", byDesign)}; {why}");
+        return Verdict.Fail(Name, point?.At ?? at, why);
     }
 
     private static int Exchanges(TraceQuery trace, PhaseEvent start) =>

@@ -5,7 +5,8 @@ namespace Sim.Simulator.Trace;
 /// check run shows what it exercised (the check command's coverage table): a long epoch (a party
 /// sent more datagrams in one epoch than the forward distance), a one-way or a long partition, a
 /// card-edit storm (three or more card edits in flight before the peer committed one), insider
-/// tampering, every crash point, every rollback kind, and each outcome name (Rejected:Reason, Expired...).
+/// tampering, every crash point, every rollback kind (and a rollback to before an agent rollover,
+/// which Liveness exempts), and each outcome name (Rejected:Reason, Expired...).
 /// </summary>
 public static class TraceCoverage
 {
@@ -19,6 +20,8 @@ public static class TraceCoverage
     public const string Rollback = "rollback (restore)";
     public const string RollbackInEpoch = "rollback within the party's own epoch";
     public const string RollbackAcrossEpochs = "rollback across epochs";
+    /// <summary><see cref="Sim.Simulator.Trace.RollbackPastRollover"/>: unrecoverable by design, so the world is exempt from Liveness (its verdict says so).</summary>
+    public const string RollbackPastAgentRollover = "rollback to before an agent rollover (Liveness exempt)";
 
     /// <summary>The states reached and outcomes seen, each once.</summary>
     public static IReadOnlySet<string> Of(TraceQuery trace, long forwardDistance = 1000)
@@ -58,6 +61,7 @@ public static class TraceCoverage
             }
             epochs.Observe(e);
         }
+        if (RollbackPastRollover.In(trace).Count > 0) seen.Add(RollbackPastAgentRollover);
         foreach (var p in trace.Options?.Partitions ?? [])
         {
             if (p.Direction != "both") seen.Add(OneWayPartition);

@@ -12,7 +12,7 @@ namespace Sim.Engine.Tests.Pair;
 /// of the abandoned branch Delivered afterwards, nothing Delivered twice, cards and agents kept,
 /// and the messages lost counted. Every suite where it is cheap.
 /// </summary>
-public sealed class PairResyncTests
+public sealed partial class PairResyncTests
 {
     public static TheoryData<ushort> Suites => [1, 2, 3, 4, 5, 6, 7];
 
