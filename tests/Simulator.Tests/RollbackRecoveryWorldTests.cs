@@ -171,6 +171,6 @@ public sealed class RollbackRecoveryWorldTests(WorldFixture fixture, ITestOutput
         Assert.Contains("alice was restored", liveness.Detail);
         Assert.False(r.Converged);
         var found = Assert.Single(RollbackPastRollover.In(new TraceQuery(r.Trace.Events)));
-        Assert.True(found.OwnAgent);
+        Assert.Equal("alice", found.Party);
     }
 }

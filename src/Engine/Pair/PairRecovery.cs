@@ -27,7 +27,7 @@ internal static class PairRecovery
     public static GroupInfo MakeOffer(PairState s)
     {
         var group = s.Group;
-        var info = new RecoveryInfo(s.HeaderKeys[s.Epoch + 1], s.StapleHashes[s.Epoch], IdentityEvidence.ForCard(s.MyView.CardAssertion),
+        var info = new RecoveryInfo(s.HeaderKeys[s.Epoch + 1], s.StapleHashes[s.Epoch], new IdentityEvidence(s.MyView.CardAssertion, s.CommittedSuccessions),
             s.PeerView.CardAssertion, s.HeaderKeys.TryGetValue(s.Epoch, out var headerKey) ? headerKey : Array.Empty<byte>(), s.CommitBase);
         var extensions = new List<Extension>
         {
@@ -70,10 +70,26 @@ internal static class PairRecovery
         if (groupInfo.Signer != s.PeerLeaf) throw new PairRejection(RejectReason.WrongParity, "the recovery offer is not signed by the peer's leaf");
         // A moot offer is not verified: a late one may be signed by an agent the peer has rolled over from since.
         if (k <= s.Epoch || (k == s.Epoch + 1 && CanFollow(s, parts))) return null;
-        // Only the peer, with the agent we know, can make an offer we act on (its signature covers the info).
-        try { GroupInfoSignature.Check(suite, groupInfo, s.PeerView.AgentKey); }
+        // Only the peer can make an offer we act on (its signature covers the info): with the agent we know, or
+        // a successor along the links the offer carries from it (the peer rolled over after our copy was made).
+        var offerer = FromKnownAgent(info.Offerer, s.PeerView.AgentKey);
+        byte[] signer = s.PeerView.AgentKey;
+        try
+        {
+            if (offerer.Successions.Count > 0) signer = SuccessionChain.Verify(suite, s.PeerView.AgentKey, offerer.Successions, s.Group.GroupId);
+            GroupInfoSignature.Check(suite, groupInfo, signer);
+        }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "recovery offer"); }
-        return Resync(s, groupInfo, info, PairReceiver.ContentHash(suite, parts), sealedEpoch, options, random, out next);
+        return Resync(s, groupInfo, info with { Offerer = offerer }, PairReceiver.ContentHash(suite, parts), sealedEpoch, options, random, out next);
+    }
+
+    /// <summary>The offerer's evidence from the agent we know on: its committed links after that agent (none if we know its current one).</summary>
+    private static IdentityEvidence FromKnownAgent(IdentityEvidence offered, byte[] knownAgent)
+    {
+        var links = offered.Successions;
+        for (int i = 0; i < links.Count; i++)
+            if (links[i].PredecessorKey.AsSpan().SequenceEqual(knownAgent)) return new IdentityEvidence(offered.CardAssertion, links.Skip(i).ToList());
+        return new IdentityEvidence(offered.CardAssertion, []);
     }
 
     private static bool CanFollow(PairState s, DatagramBody parts)

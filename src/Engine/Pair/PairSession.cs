@@ -308,6 +308,7 @@ public sealed class PairSession
     internal static PairState TrimPending(PairState s)
     {
         var links = s.PendingSuccessions;
+        var committedLinks = s.CommittedSuccessions;
         byte[]? agentKey = s.PendingAgentPrivateKey;
         if (links.Count > 0)
         {
@@ -315,14 +316,21 @@ public sealed class PairSession
             if (from < 0)
             {
                 // The committed agent is the desired one (or none of the chain: keep nothing stale).
+                if (links[^1].SuccessorKey.AsSpan().SequenceEqual(s.MyView.AgentKey)) committedLinks = committedLinks.AddRange(links);
                 links = [];
                 agentKey = null;
             }
-            else links = links.RemoveRange(0, from);
+            else
+            {
+                committedLinks = committedLinks.AddRange(links.Take(from));
+                links = links.RemoveRange(0, from);
+            }
+            if (committedLinks.Count > PairState.MaxCommittedSuccessions)
+                committedLinks = committedLinks.RemoveRange(0, committedLinks.Count - PairState.MaxCommittedSuccessions);
         }
         var card = s.PendingCardAssertion;
         if (card is not null && s.MyView.CardVersion >= s.DesiredCard.Version) card = null;
-        return s with { PendingSuccessions = links, PendingAgentPrivateKey = agentKey, PendingCardAssertion = card };
+        return s with { PendingSuccessions = links, CommittedSuccessions = committedLinks, PendingAgentPrivateKey = agentKey, PendingCardAssertion = card };
     }
 
     // ---------------------------------------------------------------- receiving

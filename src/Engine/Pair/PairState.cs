@@ -54,6 +54,17 @@ internal sealed record PairState
     /// <summary>Succession links from our committed agent to the desired one.</summary>
     public ImmutableList<SuccessionAssertion> PendingSuccessions { get; init; } = [];
 
+    /// <summary>
+    /// Our newest committed succession links (at most <see cref="MaxCommittedSuccessions"/>, oldest
+    /// first, ending at our committed agent). docs/RECOVERY.md "Resync": an offer carries them, so a
+    /// peer restored from before our rollover can follow the chain from the agent it knows to the one
+    /// that signs the offer (each link is signed by its predecessor: nothing it could not verify).
+    /// </summary>
+    public ImmutableList<SuccessionAssertion> CommittedSuccessions { get; init; } = [];
+
+    /// <summary>How many committed succession links an offer carries at most (rollovers a restored peer may have missed).</summary>
+    public const int MaxCommittedSuccessions = 16;
+
     /// <summary>The staple of the current epoch, if we own it (our Commit into it, or the Welcome of w).</summary>
     public Staple? OwnStaple { get; init; }
     public byte[]? OwnStapleBytes { get; init; }

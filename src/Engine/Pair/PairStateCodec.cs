@@ -34,6 +34,7 @@ namespace Sim.Engine.Pair;
 /// EpochBytes own_contexts&lt;V&gt;;              // ascending epoch: serialized GroupContext of own epochs
 /// EpochBytes peer_commit_contents&lt;V&gt;;      // ascending epoch: hash of the signed content of the peer's Commit
 /// optional&lt;opaque commit_base&lt;V&gt;&gt;;         // the own_contexts entry the peer holds for the epoch our Commit left
+/// SuccessionAssertion committed_successions&lt;V&gt;;  // our newest committed links, oldest first
 ///
 /// struct { uint64 epoch; uint32 generation; uint32 reuse_guard; } DeliveredGuard;
 /// struct { opaque agent_key&lt;V&gt;; CardAssertion card_assertion; opaque succession_hash&lt;V&gt;; } SavedView;
@@ -89,6 +90,7 @@ internal static class PairStateCodec
         WriteEpochBytes(w, s.OwnContexts);
         WriteEpochBytes(w, s.PeerCommitContents);
         w.WriteOptional(s.CommitBase, (w2, b) => w2.WriteOpaque(b));
+        w.WriteVector(s.CommittedSuccessions, (w2, l) => l.Encode(w2));
     });
 
     private static void WriteOptionalEpoch(TlsWriter w, ulong? epoch)
@@ -156,6 +158,9 @@ internal static class PairStateCodec
         var ownContexts = ReadEpochBytes(ref r);
         var peerCommitContents = ReadEpochBytes(ref r);
         var commitBase = r.ReadPresence() ? r.ReadOpaque() : null;
+        var committedSuccessions = r.ReadVector(SuccessionAssertion.Decode).ToImmutableList();
+        if (committedSuccessions.Count > PairState.MaxCommittedSuccessions)
+            throw new MlsDecodeException($"saved PairMLS state: {committedSuccessions.Count} committed succession links");
 
         if (group.Epoch < welcomeEpoch) throw new MlsDecodeException("saved PairMLS state: the group is older than the Welcome");
         if (ownProposals.Count > PairState.MaxOwnProposals)
@@ -196,6 +201,7 @@ internal static class PairStateCodec
             OwnContexts = ownContexts,
             PeerCommitContents = peerCommitContents,
             CommitBase = commitBase,
+            CommittedSuccessions = committedSuccessions,
         };
     }
 

@@ -11,9 +11,9 @@ namespace Sim.Simulator.Checks;
 /// stuck: its epoch and what it last refused, with the engine's reason and detail.
 /// <para>
 /// One documented exemption (docs/RECOVERY.md): a world that does not converge because a party was
-/// restored to a state older than an agent rollover (its own, which its peer committed, or its
-/// peer's, which it never learned; <see cref="RollbackPastRollover"/>, judged from the trace) cannot
-/// recover by design and needs a new invitation. Its verdict is <see cref="Verdict.Exempt"/>, naming
+/// restored to a state older than its own agent rollover, which its peer committed
+/// (<see cref="RollbackPastRollover"/>, judged from the trace), cannot recover by design and needs a
+/// new invitation. Its verdict is <see cref="Verdict.Exempt"/>, naming
 /// the restore and the rollover, with why each party is stuck. Every other stuck world fails.
 /// </para>
 /// </summary>

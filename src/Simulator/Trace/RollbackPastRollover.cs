@@ -2,41 +2,30 @@ namespace Sim.Simulator.Trace;
 
 /// <summary>
 /// A rollback that cannot recover by design (docs/RECOVERY.md, "What an attacker who caused the
-/// rollback can and cannot do"): <see cref="Party"/> was restored to a state older than an agent
-/// rollover, so its copy and its peer no longer agree on an agent, and the copy holds no key that
-/// could prove the newer one. Either <see cref="Party"/>'s own agent (<see cref="OwnAgent"/>): its
-/// peer committed a successor agent <see cref="Agent"/> whose private key the copy never had, and
-/// accepting the old agent again would hand the conversation to whoever holds the old copy; or the
-/// peer's (the offering side): the peer rolled over to <see cref="Agent"/> after the copy, and the
-/// restored party, which knows only the older agent, cannot verify the peer's signed recovery offer.
-/// Both need a new invitation. Judged from the trace alone: the Restore, the Identity events that
-/// name the agents, and the final states (each party's own agent and its view of the peer's).
+/// rollback can and cannot do"): <see cref="Party"/> was restored to a state older than its own agent
+/// rollover, which its peer has committed: the copy holds no key of the agent <see cref="Agent"/> the
+/// peer now accepts, and accepting the old agent again would hand the conversation to whoever holds
+/// the old copy. A new invitation is needed. Judged from the trace alone: the Restore, the Identity
+/// events that name the agents, and the final states (each party's own agent and its view of the
+/// peer's). (A rollover of the peer after the copy is recoverable: the peer's offer carries its
+/// succession links.)
 /// </summary>
-public sealed record RollbackPastRollover(RestoreEvent Restore, string Whose, string Agent, IdentityEvent Rollover)
+public sealed record RollbackPastRollover(RestoreEvent Restore, string Agent, IdentityEvent Rollover)
 {
     /// <summary>The party that was restored.</summary>
     public string Party => Restore.Party!;
 
-    /// <summary>Whether the lost rollover is the restored party's own (else the peer's).</summary>
-    public bool OwnAgent => Whose == Party;
-
-    public override string ToString() => OwnAgent
-        ? $"{Party} was restored (seq {Restore.Seq}) to a state of epoch {Restore.Epoch}, older than its own agent rollover to {Agent} " +
-          $"(committed in epoch {Rollover.Epoch}, seq {Rollover.Seq}), which its peer holds and the copy has no key for: the peer refuses the old agent, a new invitation is needed (docs/RECOVERY.md)"
-        : $"{Party} was restored (seq {Restore.Seq}) to a state of epoch {Restore.Epoch}, older than {Whose}'s agent rollover to {Agent} " +
-          $"(committed in epoch {Rollover.Epoch}, seq {Rollover.Seq}), which it never learned: it cannot verify {Whose}'s recovery offer, a new invitation is needed (docs/RECOVERY.md)";
+    public override string ToString() =>
+        $"{Party} was restored (seq {Restore.Seq}) to a state of epoch {Restore.Epoch}, older than its own agent rollover to {Agent} " +
+        $"(committed in epoch {Rollover.Epoch}, seq {Rollover.Seq}), which its peer holds and the copy has no key for: the peer refuses the old agent, a new invitation is needed (docs/RECOVERY.md)";
 
     /// <summary>
     /// Every such rollback in the trace, judged on its final states (the last State events after the
-    /// liveness phase starts; none without them). A restore of X (peer Y) to a state of epoch e counts when:
-    /// <list type="bullet">
-    /// <item>own agent: Y ends up holding an agent A of X that X does not hold, A was introduced by a
-    /// rollover committed in an epoch after e (an Identity event naming A for X; the copy of epoch e
-    /// cannot hold it), that rollover was made by X before the restore (its first mention precedes the
-    /// Restore, or reaches Y later with no rollover asked by X after the restore), and X never holds A after it;</item>
-    /// <item>peer's agent: X lost state (the restore discarded saves), X's final view of Y's agent is not
-    /// Y's final agent, and Y rolled over in an epoch after e to an agent X never learns after the restore.</item>
-    /// </list>
+    /// liveness phase starts; none without them). A restore of X (peer Y) to a state of epoch e counts when
+    /// Y ends up holding an agent A of X that X does not hold, A was introduced by a rollover committed in
+    /// an epoch after e (an Identity event naming A for X; the copy of epoch e cannot hold it), that
+    /// rollover was made by X before the restore (its first mention precedes the Restore, or reaches Y
+    /// later with no rollover asked by X after the restore), and X never holds A after it.
     /// A world without such a restore is judged as usual: any other stuck rollback world still fails Liveness.
     /// </summary>
     public static IReadOnlyList<RollbackPastRollover> In(TraceQuery trace)
@@ -55,12 +44,7 @@ public sealed record RollbackPastRollover(RestoreEvent Restore, string Whose, st
                 && identities.FirstOrDefault(i => i.Peer == x && i.Agent == held) is { } first && first.Epoch > copied
                 && MadeBeforeRestore(events, r, x, first)
                 && !identities.Any(i => i.Party == x && i.Peer == x && i.Agent == held && i.Seq > r.Seq))
-                found.Add(new RollbackPastRollover(r, x, held, first));
-
-            if (r.SavesLost > 0 && xs.PeerAgent is { } seen && ys.Agent is { } actual && seen != actual
-                && identities.FirstOrDefault(i => i.Peer == y && i.Agent != seen && i.Epoch > copied
-                    && !identities.Any(k => k.Party == x && k.Peer == y && k.Agent == i.Agent && k.Seq > r.Seq)) is { } theirs)
-                found.Add(new RollbackPastRollover(r, y, theirs.Agent!, theirs));
+                found.Add(new RollbackPastRollover(r, held, first));
         }
         return found;
     }

@@ -4,9 +4,10 @@ using static Sim.Engine.Tests.Pair.PairTestKit;
 namespace Sim.Engine.Tests.Pair;
 
 /// <summary>
-/// docs/RECOVERY.md "Resync", a second rollback during recovery of the OFFERING party (the one that
-/// was ahead and offered its epoch k): restored to before its offer (same epoch k), or to before its
-/// own Commit into k (it then commits k again: a fork of the very epoch the resync was built on).
+/// docs/RECOVERY.md "Resync", the OFFERING party (the one that was ahead and offered its epoch k):
+/// rolled back again during recovery, to before its offer (same epoch k) or to before its own Commit
+/// into k (it then commits k again: a fork of the very epoch the resync was built on); and rolled
+/// over to a new agent after the copy the other party was restored from.
 /// </summary>
 public sealed partial class PairResyncTests
 {
@@ -73,5 +74,30 @@ public sealed partial class PairResyncTests
             Assert.Equal(log.Delivered.Distinct().Count(), log.Delivered.Count);
             NoneDeliveredAgain(alice, [firstResync]);
         }
+    }
+
+    [Fact]
+    public void TheOfferingPartyRolledOverAfterTheCopy_ItsOfferCarriesTheSuccession_AndTheRestoredPartyRejoins()
+    {
+        var kit = new PairTestKit(seed: 105).Joined();
+        var (a, b) = (kit.A, kit.Bob);
+        Exchange(a, b, "start");
+        var bobBackup = b.Save();
+        Exchange(b, a, "bob commits e");
+        Exchange(a, b, "alice asks for a new agent", rollOver: true);
+        Exchange(b, a, "bob commits it");
+        Exchange(a, b, "alice commits again");
+        var bob = Restore(bobBackup, kit, "bob-restored");
+        // Bob's copy knows an agent of Alice's that she has rolled over from: only the succession in her offer links the two.
+        Assert.NotEqual(a.MyView.AgentKey, bob.PeerView.AgentKey);
+        var log = new Log();
+        Assert.InRange(RoundsToConverge(bob, a, 2, log, "x"), 1, 2);
+        Assert.Contains(log.Outcomes, o => o is RollbackDetected { Evidence: RollbackEvidence.Fork });
+        Assert.Contains(log.Outcomes, o => o is Resynced);
+        Assert.Equal(a.MyView.AgentKey, bob.PeerView.AgentKey);
+        Assert.Equal(b.MyView.AgentKey, bob.MyView.AgentKey);
+        Exchange(bob, a, "on");
+        AssertConverged(a, bob);
+        Assert.Equal(log.Delivered.Distinct().Count(), log.Delivered.Count);
     }
 }
