@@ -97,7 +97,7 @@ public class LivenessExemptionTests
     {
         // Alice, restored, rolls over to a2 herself and Bob takes it, yet they are stuck: a real failure (her copy holds a2).
         var trace = StuckAfterRestore(aliceFirstAgent: null, aliceForkAgent: "a1", rolloverAskedAfterRestore: true,
-            bobLater: Rollover("bob", "alice", "a2", 5));
+            bobLater: [Rollover("bob", "alice", "a2", 5)]);
         trace = Replace<StateEvent>(trace, trace.FindLastIndex(e => e is StateEvent { Party: "bob" }), b => b with { PeerAgent = "a2" });
         var v = Checker.Check(trace, CheckContext.FromTrace(trace));
         Assert.False(v.Passed, v.ToString());
@@ -109,7 +109,7 @@ public class LivenessExemptionTests
     {
         // No rollover of Alice's; Bob rolls over to b2 in epoch 5 after her copy of epoch 3: recoverable, so a stuck world fails.
         var trace = StuckAfterRestore(aliceFirstAgent: null, aliceForkAgent: "a1", bobAgent: "b2",
-            bobLater: Rollover("bob", "bob", "b2", 5));
+            bobLater: [Rollover("bob", "bob", "b2", 5)]);
         var v = Checker.Check(trace, CheckContext.FromTrace(trace));
         Assert.False(v.Passed, v.ToString());
         Assert.Empty(RollbackPastRollover.In(new TraceQuery(trace)));
