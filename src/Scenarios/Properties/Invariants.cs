@@ -12,21 +12,22 @@ namespace Sim.Scenarios.Properties;
 /// (a planted rollback being caught is a separate test).
 /// <para>
 /// Every property's worlds are also judged for Liveness (<see cref="CheckerProperty.JudgesLiveness"/>),
-/// the restore-enabled ones included: the engine recovers from rollbacks (docs/RECOVERY.md). The one
-/// documented exception, a rollback to before an agent rollover (unrecoverable by design: a new
-/// invitation is needed), is reported by the Liveness verdict as exempt, never passed silently.
+/// except, until the engine recovers from every rollback the generators make (<see cref="EngineRecovers"/>),
+/// those of the restore-enabled properties. The one documented exception to recovery, a rollback to
+/// before the party's own agent rollover (unrecoverable by design: a new invitation is needed), is
+/// reported by the Liveness verdict as exempt, never passed silently.
 /// </para>
 /// </summary>
 public static class Invariants
 {
     /// <summary>
-    /// Whether the engine on this branch recovers from rollbacks and from long epochs (the PairMLS
-    /// recovery issue: it does). On an engine that does not (an older commit), set it false: the default
-    /// run then leaves out what is known to kill a conversation (restore-enabled worlds judged for
-    /// Liveness, long epochs) so CI stays meaningful, and <see cref="Full"/> (<c>pairsim check --full-reach</c>)
-    /// judges them anyway and finds those bugs.
+    /// Whether the engine on this branch recovers from every rollback and long epoch the generators
+    /// make. Not yet: <c>pairsim check --full-reach --cases 50 --seed 20261122</c> still finds rollbacks
+    /// that do not recover within the Liveness bound (see docs/RECOVERY.md "Known gaps"). Until it does,
+    /// the default run leaves out what is known to kill a conversation (restore-enabled worlds judged
+    /// for Liveness, long epochs) so CI stays meaningful; <see cref="Full"/> judges them anyway.
     /// </summary>
-    public const bool EngineRecovers = true;
+    public const bool EngineRecovers = false;
 
     private const string NoRestore = "every fault, crash and offline; no restore: a rollback forks the conversation by design";
     private const string WithRestore = "every fault, crash, offline and restore: the checker resets a rolled-back party's expectations";
