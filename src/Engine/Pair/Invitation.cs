@@ -69,6 +69,14 @@ public sealed class Invitation : IDisposable
         {
             var body = HeaderSeal.TryOpenAsInvitee(Suite, _bundle.InitPrivateKey, datagram)
                 ?? throw new PairRejection(RejectReason.NotForThisSession, "the invitation's init key does not open it");
+            // docs/RECOVERY.md "Loaded states ask": a restored acceptor asks in w too; the request wraps the ordinary body.
+            if (RecoveryEnvelope.IsEnvelope(body))
+            {
+                var envelope = RecoveryEnvelope.Parse(body);
+                if (envelope.Kind != RecoveryKind.Request)
+                    throw new PairRejection(RejectReason.UnknownEpoch, "not joined yet, and a recovery offer is for a joined party");
+                body = envelope.Body;
+            }
             var parts = DatagramBody.Parse(body);
             // RFC 9420 §7.3: our own leaf in the Welcome's tree is the invitation's KeyPackage leaf.
             if (InvitationPublic.Expired(Public.KeyPackage, Options.Now()) is { } why)

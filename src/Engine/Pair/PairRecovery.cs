@@ -39,8 +39,13 @@ internal static class PairRecovery
         return GroupInfoSignature.Sign(s.Suite, unsigned, group.SignaturePrivateKey.Span);
     }
 
-    /// <summary>The evidence or request in a datagram sealed under <paramref name="sealedEpoch"/>'s header key makes us offer.</summary>
-    public static PairState Offering(PairState s, ulong sealedEpoch) => s with { OfferSealEpoch = sealedEpoch };
+    /// <summary>
+    /// The evidence or request in a datagram sealed under <paramref name="sealedEpoch"/>'s header key makes us offer.
+    /// Evidence of the Welcome epoch w came sealed to the invitation (HPKE), and an invitee holds no header key of w:
+    /// then the offer is sealed under the header key of w+1 (the exporter of w), which both hold.
+    /// </summary>
+    public static PairState Offering(PairState s, ulong sealedEpoch) =>
+        s with { OfferSealEpoch = sealedEpoch == s.WelcomeEpoch && !s.HeaderKeys.ContainsKey(sealedEpoch) ? sealedEpoch + 1 : sealedEpoch };
 
     // ---------------------------------------------------------------- X: taking an offer
 

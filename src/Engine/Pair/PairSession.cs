@@ -187,8 +187,8 @@ public sealed class PairSession
         }
         else
         {
-            // (Not in w: the invitee may still have to join from this datagram, and nothing precedes w.)
-            if ((s.RecoveryRequest is not null || _askedSinceLoad) && s.Epoch > s.WelcomeEpoch)
+            // Also in w (an acceptor restored into the Welcome epoch): an invitee not joined yet unwraps it (Invitation.TryJoin).
+            if (s.RecoveryRequest is not null || _askedSinceLoad)
                 body = new RecoveryEnvelope(RecoveryKind.Request, null, body).Encode();
             datagram = s.Role == PairRole.Acceptor && s.Epoch == s.WelcomeEpoch
                 ? HeaderSeal.SealToInvitation(suite, s.InvitationInitKey!, body, _random)

@@ -43,7 +43,7 @@ public static class ScenarioCatalog
             {
                 DropProbability = 0.1, CorruptProbability = 0.2, CorruptBits = 3, ReplayProbability = 0.3, InjectProbability = 0.3, DelayMeanMs = 40,
             }), Chat)),
-        new("rollback", "alice is restored to the save before her first commit and commits that epoch again: a fork, which ForkFreedom must report",
+        new("rollback", "alice is restored to the save before her first commit (which rolled over her invitation agent) and commits that epoch again: bob detects the fork, but her copy's agent is one he no longer accepts, unrecoverable by design (docs/RECOVERY.md): Convergence fails, Liveness reports it exempt",
             new Scenario(5, FaultProfile.None,
             [
                 new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(100), new ScriptOp.Send(Party.Alice), new ScriptOp.Wait(100),

@@ -20,7 +20,7 @@ public static class WorldMetricsJson
         ArgumentNullException.ThrowIfNull(metrics);
         var row = new Row(metrics.Seed.ToString(CultureInfo.InvariantCulture), metrics.TraceHash, metrics.ReplayLine, metrics.ConvergenceMs, metrics.ConvergenceRoundTrips,
             metrics.HealMs, metrics.HealConvergenceMs, metrics.HealConvergedUnderFaults, metrics.HonestArrived, metrics.HonestDecrypted, metrics.Sent, metrics.Lost, metrics.Expired, metrics.Epochs,
-            [.. metrics.Verdicts.Select(v => new VerdictRow(v.Name, v.Passed, v.Detail, v.FirstViolation is { } e ? TraceJson.ToLine(e) : null))]);
+            [.. metrics.Verdicts.Select(v => new VerdictRow(v.Name, v.Passed, v.Detail, v.FirstViolation is { } e ? TraceJson.ToLine(e) : null) { Exempt = v.Exempt })]);
         return JsonSerializer.Serialize(row, Json);
     }
 
@@ -48,12 +48,16 @@ public static class WorldMetricsJson
             Lost = row.Lost,
             Expired = row.Expired,
             Epochs = row.Epochs,
-            Verdicts = [.. row.Verdicts.Select(v => new Verdict(v.Name, v.Passed, v.At is null ? null : TraceJson.FromLine(v.At), v.Detail))],
+            Verdicts = [.. row.Verdicts.Select(v => new Verdict(v.Name, v.Passed, v.At is null ? null : TraceJson.FromLine(v.At), v.Detail) { Exempt = v.Exempt })],
         };
     }
 
     private sealed record Row(string Seed, string TraceHash, string ReplayLine, long? ConvergenceMs, int? ConvergenceRoundTrips,
         long? HealMs, long? HealConvergenceMs, bool HealConvergedUnderFaults, int HonestArrived, int HonestDecrypted, int Sent, int Lost, int Expired, int Epochs, IReadOnlyList<VerdictRow> Verdicts);
 
-    private sealed record VerdictRow(string Name, bool Passed, string Detail, string? At);
+    private sealed record VerdictRow(string Name, bool Passed, string Detail, string? At)
+    {
+        /// <summary><see cref="Verdict.Exempt"/> (absent in rows of older workers: false).</summary>
+        public bool Exempt { get; init; }
+    }
 }

@@ -359,4 +359,43 @@ public sealed partial class PairResyncTests
         Assert.Equal(before, bob.Save());
         Assert.IsType<Resynced>(bob.Receive(offer.Datagram));
     }
+
+    [Fact]
+    public void TheAcceptorRestoredIntoTheWelcomeEpoch_AsksThere_AndTheInviteeOffersUnderTheNextHeaderKey()
+    {
+        // Bob's copy is from right after his first datagram of w: no evidence anywhere, and no header key of w at Alice.
+        var kit = new PairTestKit(seed: 106).Joined();
+        var (a, b) = (kit.A, kit.Bob);
+        var bobInW = b.Save();
+        Exchange(a, b, "alice commits w+1");
+        Exchange(b, a, "bob commits w+2");
+        var bob = Restore(bobInW, kit, "bob-restored");
+        Assert.Equal(b.WelcomeEpoch, bob.Epoch);
+        Assert.True(bob.AskingForResync);
+        var log = new Log();
+        Assert.InRange(RoundsToConverge(bob, a, 2, log, "x"), 1, 2);
+        Assert.Contains(log.Outcomes, o => o.RecoveryOffered);
+        Assert.Contains(log.Outcomes, o => o is Resynced);
+        Exchange(a, bob, "on");
+        Exchange(bob, a, "and on");
+        AssertConverged(a, bob);
+        // Bob's copy knew only Alice's invitation agent: her offer's succession links took him to her current one.
+        Assert.Equal(a.MyView.AgentKey, bob.PeerView.AgentKey);
+        Assert.Equal(log.Delivered.Distinct().Count(), log.Delivered.Count);
+    }
+
+    [Fact]
+    public void ARequestInTheWelcomeEpoch_StillLetsTheInviteeJoin()
+    {
+        // Bob restored (loaded) before Alice joined asks in w; the invitee unwraps the request and joins from its Welcome.
+        var kit = new PairTestKit(seed: 107);
+        var bob = Restore(kit.Bob.Save(), kit, "bob-loaded");
+        Assert.True(bob.AskingForResync);
+        var first = bob.Send(Bytes("hello after a restart"));
+        var alice = kit.Invitation.TryJoin(first.Datagram, out var outcome);
+        Assert.NotNull(alice);
+        Assert.Equal("hello after a restart", Text(Assert.IsType<Delivered>(outcome).Payload));
+        Exchange(alice!, bob, "hi");
+        AssertConverged(alice!, bob);
+    }
 }

@@ -18,13 +18,13 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
-    public void APlantedRollbackJudgedByForkFreedomExitsOne()
+    public void APlantedRollbackJudgedByConvergenceExitsOne()
     {
         var rollback = ScenarioCatalog.Named("rollback")!.Scenario.Format();
-        var (exit, json) = CliRun.Json("check", "--scenario", rollback, "--property", "ForkFreedom", "--shrink-budget", "20");
+        var (exit, json) = CliRun.Json("check", "--scenario", rollback, "--property", "Convergence", "--shrink-budget", "20");
         Assert.Equal(1, exit);
         var failure = Assert.Single(json["failures"]!.AsArray())!.AsObject();
-        Assert.Equal("ForkFreedom", (string)failure["property"]!);
+        Assert.Equal("Convergence", (string)failure["property"]!);
         Assert.Equal("violated", (string)failure["status"]!);
         Assert.StartsWith("pairsim replay --scenario \"seed=5 ", (string)failure["replay"]!);
         Assert.Null(failure["regenerate"]);
@@ -33,10 +33,10 @@ public sealed class CheckCommandTests
     [Fact]
     public void TheHumanReportPrintsTheFailureWithItsReplayCommand()
     {
-        var (exit, output, _) = CliRun.Invoke("check", "--scenario", "rollback", "--property", "ForkFreedom", "--shrink-budget", "0");
+        var (exit, output, _) = CliRun.Invoke("check", "--scenario", "rollback", "--property", "Convergence", "--shrink-budget", "0");
         Assert.Equal(1, exit);
-        Assert.Contains("Property ForkFreedom FAILED (given scenario)", output);
-        Assert.Contains("replay: pairsim replay --scenario \"" + ScenarioCatalog.Named("rollback")!.Scenario.Format() + "\" --property ForkFreedom", output);
+        Assert.Contains("Property Convergence FAILED (given scenario)", output);
+        Assert.Contains("replay: pairsim replay --scenario \"" + ScenarioCatalog.Named("rollback")!.Scenario.Format() + "\" --property Convergence", output);
         Assert.DoesNotContain("\u001b[", output); // captured output: no colours, no progress bar
     }
 

@@ -14,10 +14,10 @@ public sealed class CheckFailureReportTests
         var reportDir = Path.Combine(root, "given");
         try
         {
-            var (exit, json) = CliRun.Json("check", "--scenario", "rollback", "--property", "ForkFreedom", "--shrink-budget", "0", "--results", Path.Combine(root, "results"), "--report", reportDir);
+            var (exit, json) = CliRun.Json("check", "--scenario", "rollback", "--property", "Convergence", "--shrink-budget", "0", "--results", Path.Combine(root, "results"), "--report", reportDir);
             Assert.Equal(ExitCodes.Violation, exit);
             var failure = json["failures"]!.AsArray()[0]!.AsObject();
-            string name = "ForkFreedom-case0";
+            string name = "Convergence-case0";
             foreach (var dir in new[] { Path.Combine(root, "results", "check", "latest", "failures", name), Path.Combine(reportDir, name) })
             {
                 foreach (var file in new[] { WorldReportFiles.HtmlName, WorldReportFiles.TraceName, "spacetime.svg", "spacetime.png", "epoch-lag.png" })

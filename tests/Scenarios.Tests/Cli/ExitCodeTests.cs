@@ -20,7 +20,7 @@ public sealed class ExitCodeTests
     public void HeldIsZero() => Assert.Equal(ExitCodes.Held, CliRun.Invoke("check", "--scenario", "calm", "--property", "Parity").Exit);
 
     [Fact]
-    public void AViolationIsOne() => Assert.Equal(ExitCodes.Violation, CliRun.Invoke("check", "--scenario", "rollback", "--property", "ForkFreedom", "--shrink-budget", "0").Exit);
+    public void AViolationIsOne() => Assert.Equal(ExitCodes.Violation, CliRun.Invoke("check", "--scenario", "rollback", "--property", "Convergence", "--shrink-budget", "0").Exit);
 
     [Fact]
     public void UndecidedIsTwo() => Assert.Equal(ExitCodes.Undecided, CliRun.Invoke("check", "--cases", "1", "--property", "Parity", "--timeout-seconds", "0.001").Exit);

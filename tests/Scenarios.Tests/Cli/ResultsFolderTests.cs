@@ -47,13 +47,13 @@ public sealed class ResultsFolderTests
     public void JUnitHasOneCasePerPropertyAndAFailureHoldsTheScenarioAndReplay()
     {
         var path = Path.Combine(Path.GetTempPath(), $"junit-{Guid.NewGuid():N}", "check.xml");
-        var (exit, _, _) = CliRun.Invoke("check", "--scenario", "rollback", "--property", "ForkFreedom", "--property", "Parity", "--shrink-budget", "10", "--junit", path);
+        var (exit, _, _) = CliRun.Invoke("check", "--scenario", "rollback", "--property", "Convergence", "--property", "Parity", "--shrink-budget", "10", "--junit", path);
         Assert.Equal(ExitCodes.Violation, exit);
         var doc = XDocument.Load(path);
         var cases = doc.Descendants("testcase").ToList();
         Assert.Equal(2, cases.Count);
         var failure = Assert.Single(doc.Descendants("failure"));
-        Assert.StartsWith("ForkFreedom", (string)failure.Parent!.Attribute("name")!, StringComparison.Ordinal);
+        Assert.StartsWith("Convergence", (string)failure.Parent!.Attribute("name")!, StringComparison.Ordinal);
         var message = (string)failure.Attribute("message")!;
         Assert.Contains("scenario: seed=", message, StringComparison.Ordinal);
         Assert.Contains("replay: pairsim replay --scenario \"seed=", message, StringComparison.Ordinal);

@@ -41,9 +41,9 @@ public sealed class RunAndReplayCommandTests
     public async Task TheHashAFailurePrintsIsTheHashReplayReproduces()
     {
         var rollback = ScenarioCatalog.Named("rollback")!.Scenario;
-        var outcome = await PropertyRunner.EvaluateAsync(Invariants.ForkFreedom, rollback, null, TimeSpan.FromMinutes(2));
+        var outcome = await PropertyRunner.EvaluateAsync(Invariants.Convergence, rollback, null, TimeSpan.FromMinutes(2));
         Assert.Equal(CaseStatus.Violated, outcome.Status);
-        var (exit, replay) = CliRun.Json("replay", "--scenario", rollback.Format(), "--property", "ForkFreedom", "--expect-hash", outcome.TraceHash!);
+        var (exit, replay) = CliRun.Json("replay", "--scenario", rollback.Format(), "--property", "Convergence", "--expect-hash", outcome.TraceHash!);
         Assert.Equal(1, exit);
         Assert.True((bool)replay["expected_hash_matches"]!);
     }
@@ -62,7 +62,7 @@ public sealed class RunAndReplayCommandTests
     [Fact]
     public void ReplayOfAViolationExitsOneAndAWrongHashTwo()
     {
-        Assert.Equal(1, CliRun.Invoke("replay", "--scenario", "rollback", "--property", "ForkFreedom").Exit);
+        Assert.Equal(1, CliRun.Invoke("replay", "--scenario", "rollback", "--property", "Convergence").Exit);
         Assert.Equal(0, CliRun.Invoke("replay", "--scenario", "rollback", "--property", "Parity").Exit);
         Assert.Equal(ExitCodes.Undecided, CliRun.Invoke("replay", "--scenario", "calm", "--expect-hash", new string('0', 64)).Exit);
         Assert.Equal(ExitCodes.Usage, CliRun.Invoke("replay", "--scenario", "calm", "--expect-hash", "00").Exit);

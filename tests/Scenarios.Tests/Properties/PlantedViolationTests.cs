@@ -8,25 +8,31 @@ using Xunit.Abstractions;
 namespace Sim.Scenarios.Tests.Properties;
 
 /// <summary>
-/// The properties can fail: a planted rollback is caught by ForkFreedom (and shrunk, with a replay
-/// command that reproduces it exactly), and a rollback under the FS/PCS attacker's feet re-installs
-/// keys the party had deleted, which the FS/PCS judge reports.
+/// The properties can fail: a planted rollback to before the invitee's agent rollover, which cannot
+/// recover by design (docs/RECOVERY.md), is caught by Convergence (and shrunk, with a replay command
+/// that reproduces it exactly) while Liveness reports it exempt; and a rollback under the FS/PCS
+/// attacker's feet re-installs keys the party had deleted, which the FS/PCS judge reports.
 /// </summary>
 public sealed class PlantedViolationTests(ITestOutputHelper output)
 {
     private static CheckOptions Options => new() { ShrinkBudget = 60 };
 
     [Fact]
-    public async Task APlantedRollbackIsCaughtByForkFreedomAndShrunk()
+    public async Task APlantedRollbackIsCaughtByConvergenceAndShrunk_AndLivenessSaysItIsExempt()
     {
         var rollback = ScenarioCatalog.Named("rollback")!.Scenario with
         {
             // Padding that shrinking must remove: more traffic and a lossy window.
             Script = [.. ScenarioCatalog.Named("rollback")!.Scenario.Script, new ScriptOp.Wait(300), new ScriptOp.Send(Party.Bob), new ScriptOp.Wait(200), new ScriptOp.Send(Party.Alice)],
         };
-        var p = Invariants.ForkFreedom;
+        var p = Invariants.Convergence;
         var outcome = await PropertyRunner.EvaluateAsync(p, rollback, null, Options.Timeout);
         Assert.Equal(CaseStatus.Violated, outcome.Status);
+        // The same world is exempt from Liveness, and says so: the restored copy predates Alice's agent rollover.
+        var live = await PropertyRunner.EvaluateAsync(Invariants.Liveness, rollback, null, Options.Timeout);
+        Assert.Equal(CaseStatus.Held, live.Status);
+        Assert.Contains("exempt", live.Detail);
+        Assert.Contains(Simulator.Trace.TraceCoverage.RollbackPastAgentRollover, live.Coverage);
 
         var shrunk = await PropertyRunner.ShrinkAsync(p, new CaseResult(p.Name, 0, 0, rollback, outcome), null, Options);
         var message = shrunk.FailureMessage();
@@ -36,7 +42,7 @@ public sealed class PlantedViolationTests(ITestOutputHelper output)
         Assert.Contains(shrunk.Shrunk.Script, o => o is ScriptOp.Restore);
         Assert.Contains($"scenario: {shrunk.Shrunk.Format()}", message);
         Assert.Contains($"seed: {shrunk.Shrunk.Seed}", message);
-        Assert.Contains($"replay: pairsim replay --scenario \"{shrunk.Shrunk.Format()}\" --property ForkFreedom", message);
+        Assert.Contains($"replay: pairsim replay --scenario \"{shrunk.Shrunk.Format()}\" --property Convergence", message);
 
         // The replay command's scenario reproduces the shrunk failure exactly.
         var again = await PropertyRunner.EvaluateAsync(p, Scenario.Parse(shrunk.Shrunk.Format()), null, Options.Timeout);
