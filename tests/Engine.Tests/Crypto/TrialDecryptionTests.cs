@@ -29,7 +29,7 @@ public sealed class TrialDecryptionTests
         Assert.Equal(pair.PublicKey, kem.TryPublicKeyOf(pair.PrivateKey));
         Assert.Equal(pair.PublicKey, kem.PublicKeyOf(pair.PrivateKey));
 
-        var bad = new List<byte[]> { [], [.. pair.PrivateKey, 0] };
+        List<byte[]> bad = [[], [.. pair.PrivateKey, 0]];
         // A NIST scalar must be in [1, n-1] (a shorter encoding is the same scalar without leading zeros):
         // zero and all-ones (above n) are not keys. X25519/X448 clamp any Nsk bytes, so only the length is wrong.
         if (suiteId is 2 or 5 or 7) bad.AddRange([new byte[kem.PrivateKeyLength], Enumerable.Repeat((byte)0xff, kem.PrivateKeyLength).ToArray()]);
