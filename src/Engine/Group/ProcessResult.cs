@@ -25,7 +25,14 @@ public abstract record ProcessResult
 public sealed record ApplicationMessage : ProcessResult
 {
     internal ApplicationMessage(uint senderLeaf, byte[] data, byte[] authenticatedData, ulong epoch, uint generation, GroupState state)
-        : base(authenticatedData) => (SenderLeaf, Data, Epoch, Generation, State) = (senderLeaf, data, epoch, generation, state);
+        : base(authenticatedData)
+    {
+        SenderLeaf = senderLeaf;
+        Data = data;
+        Epoch = epoch;
+        Generation = generation;
+        State = state;
+    }
 
     public uint SenderLeaf { get; init; }
     public byte[] Data { get; init; }
@@ -40,7 +47,13 @@ public sealed record ApplicationMessage : ProcessResult
 public sealed record ProposalReceived : ProcessResult
 {
     internal ProposalReceived(byte[] reference, Proposal proposal, Sender sender, byte[] authenticatedData, GroupState state)
-        : base(authenticatedData) => (Ref, Proposal, Sender, State) = (reference, proposal, sender, state);
+        : base(authenticatedData)
+    {
+        Ref = reference;
+        Proposal = proposal;
+        Sender = sender;
+        State = state;
+    }
 
     public byte[] Ref { get; init; }
     public Proposal Proposal { get; init; }
