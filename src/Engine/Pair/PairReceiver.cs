@@ -87,8 +87,13 @@ internal static class PairReceiver
     /// <summary>Step 1: the header keys of the held epochs (up to H), newest first, then the invitation's init key.</summary>
     public static (byte[] Body, ulong Epoch)? Open(PairState state, ReadOnlySpan<byte> datagram)
     {
-        foreach (ulong epoch in TrialOrder(state))
-            if (HeaderSeal.TryOpen(state.Suite, state.HeaderKeys[epoch], datagram) is { } body) return (body, epoch);
+        // Newest first, as TrialOrder, without buffering the keys in a new array per datagram.
+        int count = state.HeaderKeys.Count;
+        Span<ulong> epochs = count <= 256 ? stackalloc ulong[count] : new ulong[count];
+        int n = 0;
+        foreach (var (e, _) in state.HeaderKeys) epochs[n++] = e;
+        for (int i = count - 1; i >= 0; i--)
+            if (HeaderSeal.TryOpen(state.Suite, state.HeaderKeys[epochs[i]], datagram) is { } body) return (body, epochs[i]);
         if (state.InvitationInitPrivateKey is { } initKey && HeaderSeal.TryOpenAsInvitee(state.Suite, initKey, datagram) is { } welcomeBody)
             return (welcomeBody, state.WelcomeEpoch);
         return null;
