@@ -37,6 +37,8 @@ public sealed class InsiderFaultTests(WorldFixture fixture) : IClassFixture<Worl
         // The seal passed: MLS (or PairMLS's framing) refused them, not "no key opens it".
         Assert.Contains(answers, o => o.Reason != "NotForThisSession");
         Assert.All(Checkers.Run(r.Trace.Events), v => Assert.True(v.Passed, v.ToString()));
+        // Each refusal left the receiver's saved state byte-identical (the party compares its save with its disk).
+        Assert.DoesNotContain(answers, o => o.StateAltered);
         Assert.True(r.Converged);
     }
 

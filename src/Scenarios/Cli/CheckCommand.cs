@@ -38,6 +38,11 @@ public static class CheckCommand
         var shrink = new Option<int>("--shrink-budget") { Description = "Worlds to spend shrinking each failure (0: none)", DefaultValueFactory = _ => 200 }.AtLeast(0);
         var junit = CommonOptions.JUnit();
         var results = CommonOptions.Results();
+        var report = new Option<string?>("--report")
+        {
+            Description = "Also write each failing world's report (spacetime diagram and epoch timeline with hover text, epoch-lag chart, trace, report.html) to DIR/<property>-case<i>/ (always written to the results folder's failures/)",
+            HelpName = "DIR",
+        };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON (no progress bar)" };
         var fullReach = new Option<bool>("--full-reach")
         {
@@ -45,7 +50,7 @@ public static class CheckCommand
         };
         var command = new Command("check", "Run N generated cases of each property (one per invariant), shrink failures and print their replay commands; keep every case in results/check/<time>/.")
         {
-            seed, cases, caseIndex, property, scenario, parallelism, timeout, shrink, junit, results, json, fullReach,
+            seed, cases, caseIndex, property, scenario, parallelism, timeout, shrink, junit, results, report, json, fullReach,
         };
         command.SetAction((parse, cancel) =>
         {
@@ -66,8 +71,10 @@ public static class CheckCommand
             // Every output is checked before the first world runs.
             var junitPath = parse.GetValue(junit);
             if (junitPath is not null) OutputCheck.File(junitPath, "--junit");
+            var reportDir = parse.GetValue(report);
+            if (reportDir is not null) OutputCheck.Directory(reportDir, "--report");
             var folder = ResultsFolder.Create(parse.GetValue(results)!, "check", DateTime.UtcNow);
-            return Task.FromResult(Run(io, options, given, folder, junitPath, cancel));
+            return Task.FromResult(Run(io, options, given, folder, junitPath, reportDir, cancel));
         });
         return command;
     }
@@ -79,7 +86,7 @@ public static class CheckCommand
         RowColumn.Integer("ops"), RowColumn.Text("scenario"), RowColumn.Text("replay"),
     ];
 
-    private static int Run(CliIo io, CheckOptions options, Generators.Scenario? given, ResultsFolder folder, string? junitPath, CancellationToken cancel)
+    private static int Run(CliIo io, CheckOptions options, Generators.Scenario? given, ResultsFolder folder, string? junitPath, string? reportDir, CancellationToken cancel)
     {
         int planned = given is not null ? options.Properties.Count : options.Properties.Count * (options.OnlyCase is null ? options.Cases : 1);
         CheckRunResult run;
@@ -98,16 +105,57 @@ public static class CheckCommand
         JUnitReport.Write(folder.File("junit.xml"), "pairsim check", junitCases, DateTime.UtcNow);
         if (junitPath is not null) JUnitReport.Write(junitPath, "pairsim check", junitCases, DateTime.UtcNow);
         var jsonReport = ToJson(report, run, folder);
-        File.WriteAllText(folder.File("summary.json"), jsonReport.ToJsonString(WorldReport.Indented) + "\n");
         File.WriteAllText(folder.File("failures.txt"), string.Concat(report.Failures.Select(f => f.FailureMessage() + "\n\n")));
+        IReadOnlyList<string> worldReports = run.Interrupted ? [] : WriteFailureReports(report, folder, reportDir, cancel);
+        jsonReport["failure_reports"] = new JsonArray([.. worldReports.Select(r => (JsonNode)r)]);
+        File.WriteAllText(folder.File("summary.json"), jsonReport.ToJsonString(WorldReport.Indented) + "\n");
         if (io.Json) io.Output.WriteLine(jsonReport.ToJsonString(WorldReport.Indented));
-        else Print(io, report, given, folder, run);
+        else
+        {
+            Print(io, report, given, folder, run);
+            foreach (var r in worldReports) io.Output.WriteLine($"failing world's report: {r}");
+        }
         if (run.Interrupted)
         {
             io.Error.WriteLine($"interrupted after {report.Cases.Count} of {run.Planned} worlds; what was done is in {folder.Path}");
             return ExitCodes.Interrupted;
         }
         return report.ExitCode;
+    }
+
+    /// <summary>The failing worlds whose reports are written (the first ones, in case order).</summary>
+    public const int MaxFailureReports = 10;
+
+    /// <summary>The folder name of a failing world's report: property and case.</summary>
+    public static string FailureReportName(CaseResult failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return $"{failure.Property}-case{failure.Case.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>
+    /// Each violation's world (its shrunk scenario, built as its property builds it) run again and
+    /// written as a world report: results/check/&lt;time&gt;/failures/&lt;property&gt;-case&lt;i&gt;/ and, with
+    /// --report DIR, DIR/&lt;property&gt;-case&lt;i&gt;/. Returns the report.html paths.
+    /// </summary>
+    private static IReadOnlyList<string> WriteFailureReports(CheckReport report, ResultsFolder folder, string? reportDir, CancellationToken cancel)
+    {
+        var written = new List<string>();
+        foreach (var f in report.Failures.Where(f => f.Status == CaseStatus.Violated).Take(MaxFailureReports))
+        {
+            if (cancel.IsCancellationRequested) break;
+            var options = Invariants.Named(f.Property, Invariants.Full)?.WorldFor(f.Smallest);
+            var world = WorldReport.Run(f.Smallest, cancel, options);
+            var verdicts = world.Verdicts.Select(v => new WorldReportFiles.VerdictLine(v.Property.Name, v.Verdict.Held, v.Verdict.ToString())).ToList();
+            var roots = reportDir is null ? new[] { folder.File("failures") } : [folder.File("failures"), reportDir];
+            foreach (var root in roots)
+            {
+                var dir = Path.Combine(root, FailureReportName(f));
+                WorldReportFiles.Write(world.Result, f.Smallest.Format(), f.ReplayCommand, verdicts, dir);
+                written.Add(Path.Combine(dir, WorldReportFiles.HtmlName));
+            }
+        }
+        return written;
     }
 
     private static void Print(CliIo io, CheckReport report, Generators.Scenario? given, ResultsFolder folder, CheckRunResult run)

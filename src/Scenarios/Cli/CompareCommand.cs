@@ -8,8 +8,10 @@ namespace Sim.Scenarios.Cli;
 
 /// <summary>
 /// `pairsim compare`: PairMLS and the baselines of PAIRMLS.md "Baselines" over the same seeds, users
-/// and faults, into a report (README.md, report.html, compare.json, two charts). Exit code 0 once the
-/// report is written; 64 (<see cref="ExitCodes.Usage"/>) for bad arguments, each naming the option at fault.
+/// and faults, into a report (README.md, report.html, compare.json, two charts) in
+/// results/compare/&lt;UTC time&gt;/ (and in --out DIR when given). Exit code 0 once the report is written;
+/// 64 (<see cref="ExitCodes.Usage"/>) for bad arguments, each naming the option at fault; 74 an
+/// unwritable output, checked before any world runs.
 /// </summary>
 public static class CompareCommand
 {
@@ -24,12 +26,17 @@ public static class CompareCommand
         var parity = new Option<int>("--parity-worlds") { Description = "Worlds per PairMLS variant for the parity observer", DefaultValueFactory = _ => d.ParityWorlds };
         var theft = new Option<long>("--theft-ms") { Description = "When the attacker copies Alice's saved state, virtual ms", DefaultValueFactory = _ => d.TheftMs };
         var seed = new Option<ulong>("--seed") { Description = "Root seed: every world's seed derives from it", DefaultValueFactory = _ => d.Seed };
-        var output = new Option<string>("--out") { Description = "Directory the report is written to", DefaultValueFactory = _ => "reports/compare" };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Also write the report into DIR (--out reports/compare regenerates the committed sample); by default it goes only to results/compare/<UTC time>/",
+            HelpName = "DIR",
+        };
+        var results = CommonOptions.Results();
         var parallel = new Option<int>("--parallel") { Description = "Worlds run at once", DefaultValueFactory = _ => Environment.ProcessorCount };
         var json = new Option<bool>("--json") { Description = "Print compare.json's figures instead of the summary" };
         var command = new Command("compare", "Run PairMLS and its baselines (static keys, central delivery service honest and malicious, self-commit, PairMLS variants) on the same faults and write a report.")
         {
-            strategies, drop, offline, worlds, messages, parity, theft, seed, output, parallel, json,
+            strategies, drop, offline, worlds, messages, parity, theft, seed, output, results, parallel, json,
         };
         command.SetAction(parse =>
         {
@@ -53,13 +60,17 @@ public static class CompareCommand
             catch (ArgumentException e) { throw CliError.Usage(e.Message, e); }
             int workers = parse.GetValue(parallel);
             if (workers < 1) throw CliError.Usage("--parallel: at least 1");
-            string outDir = parse.GetValue(output)!;
+            // Every output is checked before the first world runs.
+            string? outDir = parse.GetValue(output);
+            if (outDir is not null) OutputCheck.Directory(outDir, "--out");
+            var folder = ResultsFolder.Create(parse.GetValue(results)!, "compare", DateTime.UtcNow);
             if (!io.Json) io.Output.WriteLine($"compare: {grid.Strategies.Count} strategies, seed {grid.Seed}");
             var result = Compare.Run(grid, (done, total) =>
             {
                 if (io.Interactive && (done == total || done % 50 == 0)) io.Output.WriteLine($"  {done}/{total} worlds");
             }, new WorldRunnerOptions { MaxParallelism = workers }) with { Command = CommandLine(grid, outDir) };
-            var files = CompareReport.Write(result, outDir);
+            var files = CompareReport.Write(result, folder.Path);
+            if (outDir is not null) files = CompareReport.Write(result, outDir);
             if (io.Json) io.Output.WriteLine(CompareReport.Json(result));
             else
             {
@@ -72,10 +83,10 @@ public static class CompareCommand
     }
 
     /// <summary>The command that reproduces a comparison (every option spelled out).</summary>
-    public static string CommandLine(CompareGrid g, string outDir) =>
+    public static string CommandLine(CompareGrid g, string? outDir) =>
         $"pairsim compare --strategies {string.Join(',', g.Strategies)} --drop {string.Join(',', g.DropProbabilities.Select(x => x.ToString(CultureInfo.InvariantCulture)))} " +
         $"--offline-ms {string.Join(',', g.OfflineMs)} --worlds-per-point {g.WorldsPerPoint} --messages {g.Messages} --parity-worlds {g.ParityWorlds} " +
-        $"--theft-ms {g.TheftMs} --seed {g.Seed} --out {outDir}";
+        $"--theft-ms {g.TheftMs} --seed {g.Seed}" + (outDir is null ? "" : $" --out {outDir}");
 
     private static Option<string> List(string name, string description, IEnumerable<string> defaults) =>
         new(name) { Description = description, HelpName = "list", DefaultValueFactory = _ => string.Join(',', defaults) };

@@ -13,8 +13,9 @@ namespace Sim.Scenarios.Cli;
 /// runs one world and prints its metrics, the checkers' verdicts, the trace hash and the command that
 /// replays it (--trace writes the JSON Lines). With comma lists (members, strategy, partition-ms,
 /// loss) it runs the grid and writes a report (README.md with the table, four ScottPlot charts) to
-/// --out. Exit codes as <see cref="ExitCodes"/>: 0 every invariant held, 1 a world broke one (or did
-/// not reach one state), 64 a bad argument.
+/// results/groups/&lt;UTC time&gt;/ (and to --out DIR when given; nothing else is written). Exit codes as
+/// <see cref="ExitCodes"/>: 0 every invariant held, 1 a world broke one (or did not reach one state),
+/// 64 a bad argument, 74 an unwritable output (checked before any world runs).
 /// </summary>
 public static class GroupsCommand
 {
@@ -29,13 +30,18 @@ public static class GroupsCommand
         var keyShare = new Option<string>("--key-share") { Description = "on (only to verified members) or off", DefaultValueFactory = _ => "on" };
         var retained = new Option<string>("--retained") { Description = "States of left epochs each member keeps (fork-resilient retention), 0..64", DefaultValueFactory = _ => "2" };
         var seed = new Option<string>("--seed") { Description = "Root seed", DefaultValueFactory = _ => "1" };
-        var output = new Option<string>("--out") { Description = "Directory a grid's report is written to", DefaultValueFactory = _ => "reports/groups" };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Also write a grid's report into DIR (--out reports/groups regenerates the committed sample); by default it goes only to results/groups/<UTC time>/",
+            HelpName = "DIR",
+        };
+        var results = CommonOptions.Results();
         var trace = new Option<string?>("--trace") { Description = "One world: write its trace to FILE (JSON Lines)" };
         var measure = new Option<bool>("--measure-commits") { Description = "Measure commit create/process wall-clock times inside the world (printed, never traced)" };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON" };
         var command = new Command("groups", "Decentralised MLS groups of N (GROUPS.md): one scenario, or a grid over members × strategy × partition × loss with a report.")
         {
-            scenario, members, strategy, partition, loss, messages, keyShare, retained, seed, output, trace, measure, json,
+            scenario, members, strategy, partition, loss, messages, keyShare, retained, seed, output, results, trace, measure, json,
         };
         command.SetAction(parse =>
         {
@@ -60,12 +66,20 @@ public static class GroupsCommand
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
-                io.Error.WriteLine($"groups: {e.Message}");
-                return ExitCodes.Usage;
+                throw CliError.Usage($"groups: {e.Message}", e);
             }
-            if (grid.Points().Count == 1) return RunOne(io, grid, parse.GetValue(trace));
-            if (parse.GetValue(trace) is not null) { io.Error.WriteLine("groups: --trace needs a single world (one value per option)"); return ExitCodes.Usage; }
-            return RunGrid(io, grid, parse.GetValue(output)!);
+            // Every output is checked before the first world runs.
+            var tracePath = parse.GetValue(trace);
+            if (grid.Points().Count == 1)
+            {
+                if (tracePath is not null) OutputCheck.File(tracePath, "--trace");
+                return RunOne(io, grid, tracePath);
+            }
+            if (tracePath is not null) throw CliError.Usage("groups: --trace needs a single world (one value per option)");
+            var outDir = parse.GetValue(output);
+            if (outDir is not null) OutputCheck.Directory(outDir, "--out");
+            var folder = ResultsFolder.Create(parse.GetValue(results)!, "groups", DateTime.UtcNow);
+            return RunGrid(io, grid, folder, outDir);
         });
         return command;
     }
@@ -75,11 +89,7 @@ public static class GroupsCommand
         var p = grid.Points()[0];
         var result = io.WithProgress("running group world", tick => { tick(0, 1, $"{p.Scenario} N={p.Members}"); return GroupWorld.Run(GroupScenarios.Build(p)); });
         var run = GroupsRun.From(p, result, GroupsGrid.ReplayCommand(p, grid));
-        if (tracePath is not null)
-        {
-            if (Path.GetDirectoryName(Path.GetFullPath(tracePath)) is { } dir) Directory.CreateDirectory(dir);
-            result.Trace.WriteTo(tracePath);
-        }
+        if (tracePath is not null) result.Trace.WriteTo(tracePath);
         if (io.Json) io.Output.WriteLine(GroupsReport.Json([run]));
         else
         {
@@ -94,7 +104,7 @@ public static class GroupsCommand
         return run.Held ? ExitCodes.Held : ExitCodes.Violation;
     }
 
-    private static int RunGrid(CliIo io, GroupsGrid grid, string outDir)
+    private static int RunGrid(CliIo io, GroupsGrid grid, ResultsFolder folder, string? outDir)
     {
         var points = grid.Points();
         var runs = io.WithProgress($"groups grid: {points.Count} worlds", tick =>
@@ -108,11 +118,12 @@ public static class GroupsCommand
             }
             return list;
         });
-        var files = GroupsReport.Write(runs, grid, outDir);
+        var files = GroupsReport.Write(runs, grid, folder.Path, outDir);
+        if (outDir is not null) files = GroupsReport.Write(runs, grid, outDir, outDir);
         if (io.Json) io.Output.WriteLine(GroupsReport.Json(runs));
         else
         {
-            io.Console.MarkupLine($"{runs.Count} worlds; invariants held in {runs.Count(r => r.Held)}; report: [bold]{Markup.Escape(files)}[/]");
+            io.Output.WriteLine($"{runs.Count} worlds; invariants held in {runs.Count(r => r.Held)}; report: {files}");
             foreach (var r in runs.Where(r => !r.Held)) io.Console.MarkupLine($"[red]{Markup.Escape(r.Label)}[/]: {Markup.Escape(string.Join("; ", r.Verdicts.Where(v => !v.Passed)))} — replay: {Markup.Escape(r.Replay)}");
         }
         return runs.All(r => r.Held) ? ExitCodes.Held : ExitCodes.Violation;

@@ -82,7 +82,8 @@ public static class SweepCommand
     [
         RowColumn.Real("drop"), RowColumn.Real("dup"), RowColumn.Real("reorder"), RowColumn.Integer("partition_ms"), RowColumn.Integer("r"),
         RowColumn.Integer("world"), RowColumn.Text("seed"), RowColumn.Text("trace_hash"), RowColumn.Boolean("all_held"), RowColumn.Text("failed"),
-        RowColumn.Integer("convergence_ms"), RowColumn.Integer("convergence_round_trips"), RowColumn.Integer("honest_arrived"), RowColumn.Integer("honest_decrypted"),
+        RowColumn.Integer("convergence_ms"), RowColumn.Integer("convergence_round_trips"),
+        RowColumn.Integer("heal_ms"), RowColumn.Integer("heal_convergence_ms"), RowColumn.Boolean("heal_converged_under_faults"), RowColumn.Integer("honest_arrived"), RowColumn.Integer("honest_decrypted"),
         RowColumn.Real("decryptable_fraction"), RowColumn.Integer("sent"), RowColumn.Integer("lost"), RowColumn.Integer("expired"), RowColumn.Integer("final_epoch"),
         RowColumn.Text("scenario"), RowColumn.Text("replay"),
     ];
@@ -110,7 +111,7 @@ public static class SweepCommand
                         var failed = m.Verdicts.Where(v => !v.Passed && PointSummary.Judged(w.Point, v)).Select(v => v.Name).ToList();
                         rows.Append(w.Point.DropProbability, w.Point.DuplicateProbability, w.Point.ReorderProbability, w.Point.PartitionMs, w.Point.RetentionWindow,
                             w.Index, m.Seed.ToString(CultureInfo.InvariantCulture), m.TraceHash, failed.Count == 0, string.Join(",", failed),
-                            m.ConvergenceMs, m.ConvergenceRoundTrips, m.HonestArrived, m.HonestDecrypted, m.DecryptableFraction, m.Sent, m.Lost, m.Expired, m.Epochs,
+                            m.ConvergenceMs, m.ConvergenceRoundTrips, m.HealMs, m.HealConvergenceMs, m.HealConvergedUnderFaults, m.HonestArrived, m.HonestDecrypted, m.DecryptableFraction, m.Sent, m.Lost, m.Expired, m.Epochs,
                             w.Scenario.Format(), ReplayCommand(w, failed.FirstOrDefault()));
                         done++;
                         progress.Advance(failed.Count > 0);
@@ -219,6 +220,7 @@ public static class SweepCommand
                 w.WriteNumber("converged", p.Converged);
                 Nullable(w, "convergence_ms_mean", p.ConvergenceMsMean);
                 Nullable(w, "round_trips_mean", p.RoundTripsMean);
+                Nullable(w, "heal_convergence_ms_median", p.HealConvergence?.Median);
                 Nullable(w, "decryptable_fraction", p.DecryptableFraction);
                 w.WriteNumber("sent_mean", p.SentMean);
                 w.WriteNumber("lost_mean", p.LostMean);

@@ -13,10 +13,11 @@ public sealed record WorldReport(Scenario Scenario, WorldResult Result, IReadOnl
 {
     internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Runs the scenario's world (with its capture, if any) and judges it by every property.</summary>
-    public static WorldReport Run(Scenario scenario, CancellationToken ct = default)
+    /// <summary>Runs the scenario's world (with its capture, if any; <paramref name="options"/> when a property builds it its own way) and judges it by every property.</summary>
+    public static WorldReport Run(Scenario scenario, CancellationToken ct = default, WorldOptions? options = null)
     {
-        var result = new World(scenario.ToWorldOptions()).RunAsync(ct).GetAwaiter().GetResult();
+        ArgumentNullException.ThrowIfNull(scenario);
+        var result = new World(options ?? scenario.ToWorldOptions()).RunAsync(ct).GetAwaiter().GetResult();
         var verdicts = Invariants.All.Select(p => (p, p.Judge(scenario, result))).ToList();
         return new WorldReport(scenario, result, verdicts);
     }

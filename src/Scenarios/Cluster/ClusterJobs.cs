@@ -30,9 +30,9 @@ public static class ClusterJobs
         switch (kind)
         {
             case SweepWorld:
-                var options = Scenario.Parse(payload).ToWorldOptions();
-                var result = await new World(options, system).RunAsync(cancel).ConfigureAwait(false);
-                return WorldMetricsJson.Encode(WorldMetrics.Of(result));
+                var scenario = Scenario.Parse(payload);
+                var result = await new World(scenario.ToWorldOptions(), system).RunAsync(cancel).ConfigureAwait(false);
+                return WorldMetricsJson.Encode(WorldMetrics.Of(result, SweepWorkload.HealMs(scenario)));
             case GroupsWorld:
                 var p = ClusterGroups.DecodeParams(payload);
                 return ClusterGroups.EncodeRun(GroupsRun.From(p, GroupWorld.Run(GroupScenarios.Build(p)), replay: ""));

@@ -19,7 +19,7 @@ public static class WorldMetricsJson
     {
         ArgumentNullException.ThrowIfNull(metrics);
         var row = new Row(metrics.Seed.ToString(CultureInfo.InvariantCulture), metrics.TraceHash, metrics.ReplayLine, metrics.ConvergenceMs, metrics.ConvergenceRoundTrips,
-            metrics.HonestArrived, metrics.HonestDecrypted, metrics.Sent, metrics.Lost, metrics.Expired, metrics.Epochs,
+            metrics.HealMs, metrics.HealConvergenceMs, metrics.HealConvergedUnderFaults, metrics.HonestArrived, metrics.HonestDecrypted, metrics.Sent, metrics.Lost, metrics.Expired, metrics.Epochs,
             [.. metrics.Verdicts.Select(v => new VerdictRow(v.Name, v.Passed, v.Detail, v.FirstViolation is { } e ? TraceJson.ToLine(e) : null))]);
         return JsonSerializer.Serialize(row, Json);
     }
@@ -39,6 +39,9 @@ public static class WorldMetricsJson
             ReplayLine = row.ReplayLine,
             ConvergenceMs = row.ConvergenceMs,
             ConvergenceRoundTrips = row.ConvergenceRoundTrips,
+            HealMs = row.HealMs,
+            HealConvergenceMs = row.HealConvergenceMs,
+            HealConvergedUnderFaults = row.HealConvergedUnderFaults,
             HonestArrived = row.HonestArrived,
             HonestDecrypted = row.HonestDecrypted,
             Sent = row.Sent,
@@ -50,7 +53,7 @@ public static class WorldMetricsJson
     }
 
     private sealed record Row(string Seed, string TraceHash, string ReplayLine, long? ConvergenceMs, int? ConvergenceRoundTrips,
-        int HonestArrived, int HonestDecrypted, int Sent, int Lost, int Expired, int Epochs, IReadOnlyList<VerdictRow> Verdicts);
+        long? HealMs, long? HealConvergenceMs, bool HealConvergedUnderFaults, int HonestArrived, int HonestDecrypted, int Sent, int Lost, int Expired, int Epochs, IReadOnlyList<VerdictRow> Verdicts);
 
     private sealed record VerdictRow(string Name, bool Passed, string Detail, string? At);
 }

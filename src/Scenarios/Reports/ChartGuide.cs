@@ -4,22 +4,29 @@ namespace Sim.Scenarios.Reports;
 public static class ChartGuide
 {
     public const string Convergence =
-        "Each world runs the chat with the point's faults on, then the faults stop and the liveness phase begins: Bob sends, " +
-        "then Alice, each waiting for the network to go quiet. The x axis is the drop probability while faults were on; the " +
-        "left axis is the virtual time from the moment faults stopped to the first moment both parties are in the same epoch " +
-        "and each has decrypted a message the other sent after the faults stopped (one line per partition length; the dot is " +
-        "the mean over the worlds, the whiskers span min to max). The dashed line (right axis) is how many liveness exchanges " +
-        "that took. A flat line at one round trip means the damage done while faults were on costs nothing once they stop: " +
-        "the first message each way carries (staples) everything the peer missed. A rising line would mean lost state must be " +
-        "rebuilt over several round trips.";
+        "Each world's chat has one partition (both ways) of length L starting a third of the way in; the point's drops, duplicates " +
+        "and reordering go on before, during and after it, until the chat ends and the liveness phase begins. The y axis is the " +
+        "virtual time from the moment the partition heals to the first moment both parties are in the same epoch and each has " +
+        "decrypted a message the other sent after the heal (the same definition of converged as the Convergence and Liveness " +
+        "checkers, counted from the heal instead of from the end of the faults). With no partition it counts from the moment the " +
+        "partition would have started: recovery from loss alone. One group per L, one colour per drop rate; each box spans the " +
+        "middle half of the worlds (quartiles), the black line is the median, the whiskers reach the fastest and the slowest " +
+        "world, and every world is a dot (hollow: the parties agreed only after the faults had stopped; worlds that never did are " +
+        "counted above the box). Time grows with the drop rate because a lost message must wait for the next one from its sender. " +
+        "Compare each L group with the L = 0 group at the same drop rate: the first datagram each way after the heal staples the " +
+        "commit the peer missed, so a box at the height of its L = 0 box means the partition cost nothing beyond its own length; " +
+        "a higher box (typically long partitions at high drop rates, where the first datagrams after the heal are lost too) is " +
+        "the extra time the partition cost.";
 
     public const string Decryptability =
-        "Of the honest datagrams sent while faults were on (not corrupted or forged) that reached the peer at all, the share the " +
-        "peer could decrypt, pooled over the grid's other dimensions (duplicates, reorders, partitions); one line per retention " +
-        "window R, the number of past epochs whose application secrets a party keeps. A datagram that arrives after its " +
+        "Of the honest datagrams sent while faults were on (not corrupted or forged) that reached the peer at all, the share each " +
+        "world's peer could decrypt, one dot per world (the point's worlds and both duplicate settings), in facets by reorder " +
+        "probability and partition length L; inside a facet by drop rate, one colour per retention window R (the number of past " +
+        "epochs whose application secrets a party keeps), and a line through the medians. A datagram that arrives after its " +
         "receiver moved more than R epochs past the datagram's epoch is Expired: those keys were deleted for forward secrecy. " +
-        "Lost datagrams are not counted (nothing could decrypt them); the chart shows what late arrival costs. Lines close to " +
-        "100% mean R is large enough for the network's reordering; the gap between lines is the price of a smaller R.";
+        "At R = 0 every datagram that crosses the peer's commit in flight is Expired by design: the cost of R = 0, not a violation " +
+        "(Decryptability's invariant is stated for R ≥ 1). Lost datagrams are not counted. Dots at 100% mean R is large enough " +
+        "for the network's reordering; the gap between colours is the price of a smaller R, and the facets show which fault it pays for.";
 
     public const string EpochLag =
         "One run (the sample world named in the title; its seed and replay command are at the end of the report), over virtual time: " +

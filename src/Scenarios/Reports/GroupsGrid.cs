@@ -33,10 +33,11 @@ public sealed record GroupsGrid
     ];
 
     /// <summary>The command that reproduces the whole grid.</summary>
-    public string CommandLine(string outDir) =>
+    /// <summary>The command that reproduces the grid (with <c>--out DIR</c> when the report was also written there).</summary>
+    public string CommandLine(string? outDir) =>
         $"pairsim groups --scenario {Scenario} --members {string.Join(',', Members)} --strategy {string.Join(',', Strategies.Select(Name))} " +
         $"--partition-ms {string.Join(',', PartitionsMs)} --loss {string.Join(',', Losses.Select(F))} --messages {Messages} " +
-        $"--key-share {(KeyShare == KeySharePolicy.Off ? "off" : "on")} --retained {Retained} --seed {Seed} --out {outDir}";
+        $"--key-share {(KeyShare == KeySharePolicy.Off ? "off" : "on")} --retained {Retained} --seed {Seed}" + (outDir is null ? "" : $" --out {outDir}");
 
     /// <summary>The command that replays one world of the grid exactly.</summary>
     public static string ReplayCommand(GroupScenarioParams p, GroupsGrid grid) =>

@@ -69,14 +69,17 @@ public static class GroupsReport
     }
 
     /// <summary>Writes README.md (command first, findings, table) and the charts to <paramref name="outDir"/>; returns the README's path.</summary>
-    public static string Write(IReadOnlyList<GroupsRun> runs, GroupsGrid grid, string outDir)
+    /// <param name="outDir">Where the files go.</param>
+    /// <param name="commandOut">The --out DIR the reproducing command names (null: none, the report went only to the results folder).</param>
+    public static string Write(IReadOnlyList<GroupsRun> runs, GroupsGrid grid, string outDir, string? commandOut)
     {
+        ArgumentNullException.ThrowIfNull(grid);
         Directory.CreateDirectory(outDir);
         var charts = GroupsCharts.RenderAll(runs, outDir);
         var md = new StringBuilder();
         md.AppendLine("# Decentralised MLS groups of N: strategies under partitions (GROUPS.md)").AppendLine();
         md.AppendLine("Produced by (from the repository root, `pairsim` is `dotnet run --project src/Scenarios -c Release --`):").AppendLine();
-        md.AppendLine("```bash").AppendLine(grid.CommandLine(outDir)).AppendLine("```").AppendLine();
+        md.AppendLine("```bash").AppendLine(grid.CommandLine(commandOut)).AppendLine("```").AppendLine();
         md.AppendLine($"{runs.Count} worlds of the `{grid.Scenario}` scenario, {grid.Messages} application messages each, key-share {(grid.KeyShare == Sim.Engine.Multi.KeySharePolicy.Off ? "off" : "on (verified members only)")}, {grid.Retained} retained states. ")
           .AppendLine("Every figure is in virtual time and is reproduced exactly by the same command (same seed, same traces, same figures).").AppendLine();
         md.AppendLine("## Findings").AppendLine();

@@ -10,6 +10,8 @@ public sealed record PointSummary(SweepPoint Point, IReadOnlyList<WorldMetrics> 
     public double? ConvergenceMsMean => Mean(Worlds.Select(w => (double?)w.ConvergenceMs));
     public long? ConvergenceMsMin => Worlds.Min(w => w.ConvergenceMs);
     public long? ConvergenceMsMax => Worlds.Max(w => w.ConvergenceMs);
+    /// <summary>Recovery after the partition heals, over the worlds that converged (<see cref="WorldMetrics.HealConvergenceMs"/>).</summary>
+    public FiveNumbers? HealConvergence => FiveNumbers.Of(Worlds.Where(w => w.HealConvergenceMs is not null).Select(w => (double)w.HealConvergenceMs!.Value));
     public double? RoundTripsMean => Mean(Worlds.Select(w => (double?)w.ConvergenceRoundTrips));
     /// <summary>Pooled over the worlds: decrypted honest datagrams / honest datagrams that arrived.</summary>
     public double? DecryptableFraction

@@ -92,7 +92,7 @@ public static class SpacetimeChart
         plot.ShowLegend(Edge.Bottom);
         var svg = SpacetimeSvg.Render(title, flights, EpochSeries.From(run.Trace.Events),
             run.Options.FaultProfile.Partitions.Select(p => (p.StartMs, p.HealMs)).ToList(), run.SafetyPhaseEndMs);
-        return ChartFile.SavePngWithSvg(plot, directory, Name, Title, 1800, 600, svg);
+        return ChartFile.SavePngWithSvg(plot, directory, Name, Title, (int)SpacetimeSvg.WidthFor(flights), 600, svg);
     }
 
     private static LegendItem Item(string text, Color color, MarkerShape marker, float lineWidth) => new()

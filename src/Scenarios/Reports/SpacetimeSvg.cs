@@ -8,13 +8,16 @@ namespace Sim.Scenarios.Reports;
 /// The spacetime diagram and epoch timeline of one world as hand-written SVG, in the manner of
 /// Maelstrom's messages.svg: alice's lane on top, bob's below, virtual time to the right, one arrow
 /// per datagram copy, and under it both parties' epochs as bars. Every arrow and mark carries a
-/// &lt;title&gt; (the browser shows it on hover): datagram, payload id, epoch, outcome, fault. Time is
+/// &lt;title&gt; (the browser shows it on hover): datagram, payload id, epoch, outcome, fault. The width scales
+/// with the number of datagrams (<see cref="WidthFor"/>). Time is
 /// drawn piecewise: the safety phase fills the left three quarters, the (short) liveness phase the
 /// rest, so both can be read. The output depends only on the trace: the same world gives the same bytes.
 /// </summary>
 public static class SpacetimeSvg
 {
-    private const double Width = 1800, Left = 90, Right = 30, Top = 60;
+    private const double Left = 90, Right = 30, Top = 60;
+    /// <summary>Pixels per datagram sent, and the bounds of the width (the legend needs the minimum).</summary>
+    public const double PixelsPerDatagram = 26, MinWidth = 1000, MaxWidth = 6000;
     private const double AliceY = Top + 40, BobY = Top + 260, TimelineTop = BobY + 70, BarHeight = 22;
     private const double Height = TimelineTop + 2 * (BarHeight + 8) + 90;
 
@@ -25,16 +28,17 @@ public static class SpacetimeSvg
         ArgumentNullException.ThrowIfNull(flights);
         ArgumentNullException.ThrowIfNull(epochs);
         ArgumentNullException.ThrowIfNull(partitions);
+        double width = WidthFor(flights);
         long end = Math.Max(faultsStopMs + 1, Math.Max(epochs.EndMs, flights.Select(f => f.ArrivedMs ?? f.SentMs).DefaultIfEmpty(0).Max()));
-        var x = new TimeAxis(new PhasedTime(faultsStopMs, end), Left, Width - Right);
+        var x = new TimeAxis(new PhasedTime(faultsStopMs, end), Left, width - Right);
         var s = new StringBuilder();
-        s.Append(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"13\">\n");
+        s.Append(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{Height}\" viewBox=\"0 0 {width} {Height}\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"13\">\n");
         s.Append("<title>").Append(E(title)).Append("</title>\n");
         s.Append("<defs>");
         foreach (var (name, color) in Colors) s.Append(Inv, $"<marker id=\"head-{name}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{color}\"/></marker>");
         s.Append("</defs>\n");
-        s.Append(Inv, $"<rect width=\"{Width}\" height=\"{Height}\" fill=\"white\"/>\n");
-        s.Append(Inv, $"<text x=\"{Width / 2}\" y=\"28\" text-anchor=\"middle\" font-size=\"18\" font-weight=\"bold\">{E(title)}</text>\n");
+        s.Append(Inv, $"<rect width=\"{width}\" height=\"{Height}\" fill=\"white\"/>\n");
+        s.Append(Inv, $"<text x=\"{width / 2}\" y=\"28\" text-anchor=\"middle\" font-size=\"18\" font-weight=\"bold\">{E(title)}</text>\n");
 
         // Phases: partitions shaded, the liveness phase tinted, the moment faults stop dashed.
         foreach (var (from, to) in partitions)
@@ -43,14 +47,14 @@ public static class SpacetimeSvg
             s.Append(Inv, $"<rect class=\"partition\" x=\"{F(x0)}\" y=\"{Top}\" width=\"{F(Math.Max(1, x1 - x0))}\" height=\"{F(BobY - Top + 20)}\" fill=\"#d62728\" fill-opacity=\"0.13\"><title>partition {from}–{to} ms: nothing crosses</title></rect>\n");
         }
         double stop = x.Of(faultsStopMs);
-        s.Append(Inv, $"<rect x=\"{F(stop)}\" y=\"{Top}\" width=\"{F(Width - Right - stop)}\" height=\"{F(Height - Top - 60)}\" fill=\"#2ca02c\" fill-opacity=\"0.06\"><title>liveness phase from {faultsStopMs} ms: faults off (drawn wider than the safety phase)</title></rect>\n");
+        s.Append(Inv, $"<rect x=\"{F(stop)}\" y=\"{Top}\" width=\"{F(width - Right - stop)}\" height=\"{F(Height - Top - 60)}\" fill=\"#2ca02c\" fill-opacity=\"0.06\"><title>liveness phase from {faultsStopMs} ms: faults off (drawn wider than the safety phase)</title></rect>\n");
         s.Append(Inv, $"<line x1=\"{F(stop)}\" y1=\"{Top}\" x2=\"{F(stop)}\" y2=\"{F(Height - 60)}\" stroke=\"#2ca02c\" stroke-width=\"2\" stroke-dasharray=\"6 4\"><title>faults stop at {faultsStopMs} ms (liveness phase begins)</title></line>\n");
         s.Append(Inv, $"<text x=\"{F(stop + 6)}\" y=\"{Top + 14}\" fill=\"#2ca02c\">faults stop, liveness phase →</text>\n");
 
         // Lanes.
         foreach (var (name, y) in new[] { ("alice", AliceY), ("bob", BobY) })
         {
-            s.Append(Inv, $"<line x1=\"{Left}\" y1=\"{F(y)}\" x2=\"{F(Width - Right)}\" y2=\"{F(y)}\" stroke=\"black\"/>\n");
+            s.Append(Inv, $"<line x1=\"{Left}\" y1=\"{F(y)}\" x2=\"{F(width - Right)}\" y2=\"{F(y)}\" stroke=\"black\"/>\n");
             s.Append(Inv, $"<text x=\"{Left - 10}\" y=\"{F(y + 5)}\" text-anchor=\"end\" font-size=\"16\">{name}</text>\n");
         }
 
@@ -68,8 +72,8 @@ public static class SpacetimeSvg
                 continue;
             }
             var kind = f.Kind switch { FlightKind.Reordered => "reordered", FlightKind.DuplicateCopy => "duplicate", _ => "inorder" };
-            double width = f.Kind == FlightKind.InOrder ? 1.3 : 2.2;
-            s.Append(Inv, $"<line class=\"flight {kind}\" x1=\"{F(x0)}\" y1=\"{F(y0)}\" x2=\"{F(x.Of(at))}\" y2=\"{F(y1)}\" stroke=\"{Colors.First(c => c.Name == kind).Color}\" stroke-width=\"{F(width)}\" marker-end=\"url(#head-{kind})\"><title>{E(tip)}</title></line>\n");
+            double strokeWidth = f.Kind == FlightKind.InOrder ? 1.3 : 2.2;
+            s.Append(Inv, $"<line class=\"flight {kind}\" x1=\"{F(x0)}\" y1=\"{F(y0)}\" x2=\"{F(x.Of(at))}\" y2=\"{F(y1)}\" stroke=\"{Colors.First(c => c.Name == kind).Color}\" stroke-width=\"{F(strokeWidth)}\" marker-end=\"url(#head-{kind})\"><title>{E(tip)}</title></line>\n");
             if (f.Outcome is not ("Delivered" or "Duplicate"))
             {
                 double ax = x.Of(at), ay = y1 + (y1 > y0 ? 9 : -9);
@@ -102,10 +106,10 @@ public static class SpacetimeSvg
 
         // Time axis: ticks in each phase.
         double axisY = Height - 55;
-        s.Append(Inv, $"<line x1=\"{Left}\" y1=\"{F(axisY)}\" x2=\"{F(Width - Right)}\" y2=\"{F(axisY)}\" stroke=\"black\"/>\n");
+        s.Append(Inv, $"<line x1=\"{Left}\" y1=\"{F(axisY)}\" x2=\"{F(width - Right)}\" y2=\"{F(axisY)}\" stroke=\"black\"/>\n");
         foreach (var t in x.Ticks())
             s.Append(Inv, $"<line x1=\"{F(x.Of(t))}\" y1=\"{F(axisY)}\" x2=\"{F(x.Of(t))}\" y2=\"{F(axisY + 5)}\" stroke=\"black\"/><text x=\"{F(x.Of(t))}\" y=\"{F(axisY + 19)}\" text-anchor=\"middle\" font-size=\"11\">{t}</text>\n");
-        s.Append(Inv, $"<text x=\"{Width / 2}\" y=\"{F(axisY + 38)}\" text-anchor=\"middle\">virtual time (ms); hover over an arrow or mark for its datagram, payload, epoch, outcome and fault</text>\n");
+        s.Append(Inv, $"<text x=\"{width / 2}\" y=\"{F(axisY + 38)}\" text-anchor=\"middle\">virtual time (ms); hover over an arrow or mark for its datagram, payload, epoch, outcome and fault</text>\n");
 
         // Legend.
         double lx = Left;
@@ -116,6 +120,16 @@ public static class SpacetimeSvg
         }
         s.Append("</svg>\n");
         return s.ToString();
+    }
+
+    /// <summary>
+    /// The diagram's width scales with the world: <see cref="PixelsPerDatagram"/> per datagram sent (so
+    /// arrows stay apart), between <see cref="MinWidth"/> and <see cref="MaxWidth"/> px.
+    /// </summary>
+    public static double WidthFor(IReadOnlyList<DatagramFlight> flights)
+    {
+        ArgumentNullException.ThrowIfNull(flights);
+        return Math.Clamp(Math.Round(Left + Right + PixelsPerDatagram * flights.Select(f => f.Datagram).Distinct(StringComparer.Ordinal).Count()), MinWidth, MaxWidth);
     }
 
     /// <summary>The hover text of one datagram copy.</summary>

@@ -25,6 +25,7 @@ public static class Sweep
         var clock = Stopwatch.StartNew();
         var scenarios = Scenarios(grid);
         var worlds = scenarios.Select(s => s.Scenario.ToWorldOptions()).ToList();
+        var heals = scenarios.Select(s => SweepWorkload.HealMs(s.Scenario)).ToArray();
         var index = new Dictionary<WorldOptions, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < worlds.Count; i++) index[worlds[i]] = i;
 
@@ -33,7 +34,7 @@ public static class Sweep
         {
             if (p.Last is not { } result) return;
             int i = index[result.Options];
-            metrics[i] = WorldMetrics.Of(result);
+            metrics[i] = WorldMetrics.Of(result, heals[i]);
             onWorld?.Invoke(new SweepWorld(scenarios[i].Point, scenarios[i].K, scenarios[i].Scenario, metrics[i]));
         }, cancel).GetAwaiter().GetResult();
         return Result(grid, metrics, results[SampleIndex(grid)], clock.Elapsed);

@@ -13,12 +13,12 @@ namespace Sim.Scenarios.Reports;
 /// </summary>
 public sealed record SweepGrid
 {
-    public IReadOnlyList<double> DropProbabilities { get; init; } = [0, 0.1, 0.2, 0.3, 0.4, 0.5];
+    public IReadOnlyList<double> DropProbabilities { get; init; } = [0, 0.1, 0.2, 0.3, 0.5];
     public IReadOnlyList<double> DuplicateProbabilities { get; init; } = [0, 0.2];
     /// <summary>Probability that a datagram is held back by <see cref="SweepWorkload.ReorderExtraMs"/> so later ones overtake it.</summary>
     public IReadOnlyList<double> ReorderProbabilities { get; init; } = [0, 0.3];
-    /// <summary>Length of one partition (both ways) in the middle of the conversation; 0: none.</summary>
-    public IReadOnlyList<long> PartitionLengthsMs { get; init; } = [0, 600];
+    /// <summary>Length of one partition (both ways) starting a third of the way into the conversation; 0: none. Chart 1 draws recovery per length.</summary>
+    public IReadOnlyList<long> PartitionLengthsMs { get; init; } = [0, 200, 600, 1200];
     /// <summary>R: past epochs whose application secrets each party keeps.</summary>
     public IReadOnlyList<int> RetentionWindows { get; init; } = [0, 1, 2, 4];
     public int WorldsPerPoint { get; init; } = 3;

@@ -73,7 +73,7 @@ public static class SweepReport
 
     public static readonly IReadOnlyList<string> TableHeader =
     [
-        "drop", "dup", "reorder", "partition ms", "R", "worlds", "converged", "convergence ms (mean, min–max)", "round trips",
+        "drop", "dup", "reorder", "partition ms", "R", "worlds", "converged", "after heal ms (median, min–max)", "after faults stop ms (mean, min–max)", "round trips",
         "decrypted %", "sent", "lost", "expired", "final epoch", "invariants",
     ];
 
@@ -83,6 +83,7 @@ public static class SweepReport
         [
             SweepPoint.F(p.Point.DropProbability), SweepPoint.F(p.Point.DuplicateProbability), SweepPoint.F(p.Point.ReorderProbability),
             I(p.Point.PartitionMs), I(p.Point.RetentionWindow), I(p.WorldCount), $"{p.Converged}/{p.WorldCount}",
+            p.HealConvergence is { } h ? string.Create(CultureInfo.InvariantCulture, $"{h.Median:0.#} ({h.Min:0}–{h.Max:0})") + (h.Count < p.WorldCount ? $", {p.WorldCount - h.Count} never" : "") : "never",
             p.ConvergenceMsMean is { } m ? $"{m:F0} ({p.ConvergenceMsMin}–{p.ConvergenceMsMax})" : "never",
             p.RoundTripsMean is { } rt ? rt.ToString("0.##", CultureInfo.InvariantCulture) : "–",
             p.DecryptableFraction is { } f ? (100 * f).ToString("F1", CultureInfo.InvariantCulture) : "–",
@@ -113,6 +114,20 @@ public static class SweepReport
             string rts = trips.Min() == trips.Max() ? $"{trips.Min()} round trip{(trips.Min() == 1 ? "" : "s")}" : $"{trips.Min()}–{trips.Max()} round trips (mean {trips.Average():0.##})";
             findings.Add($"Once faults stopped, the parties converged in {conv.Count} of {worlds} worlds, after {time} and {rts}" +
                          (lo == hi && trips.Min() == trips.Max() ? ", in every world, whatever the drop rate, duplicates, reordering or partition before." : "."));
+        }
+        var healed = sweep.Points.SelectMany(p => p.Worlds.Select(w => (p.Point, World: w))).Where(x => x.World.HealMs is not null).ToList();
+        if (healed.Count > 0)
+        {
+            double lo = sweep.Grid.DropProbabilities.Min(), hi = sweep.Grid.DropProbabilities.Max();
+            string Median(long length, double drop) =>
+                FiveNumbers.Of(healed.Where(x => x.Point.PartitionMs == length && x.Point.DropProbability == drop && x.World.HealConvergenceMs is not null)
+                    .Select(x => (double)x.World.HealConvergenceMs!.Value)) is { } f ? f.Median.ToString("0.#", CultureInfo.InvariantCulture) : "–";
+            var parts = sweep.Grid.PartitionLengthsMs.Distinct().Order().Select(l =>
+                $"{(l == 0 ? "no partition" : $"L = {I(l)} ms")} {Median(l, lo)} ms at drop {SweepPoint.F(lo)}" + (hi == lo ? "" : $", {Median(l, hi)} ms at drop {SweepPoint.F(hi)}"));
+            int late = healed.Count(x => x.World.HealConvergenceMs is not null && !x.World.HealConvergedUnderFaults);
+            int never = healed.Count(x => x.World.HealConvergenceMs is null);
+            findings.Add($"After the partition heals, with the other faults going on, the parties agree again after a median of: {string.Join("; ", parts)} (chart 1, " +
+                         "per world). " + (late + never == 0 ? "Every world agreed again before the faults stopped." : $"{late} world(s) agreed again only after the faults stopped, {never} never."));
         }
         foreach (var r in sweep.Grid.RetentionWindows.Distinct().Order())
         {
@@ -159,7 +174,8 @@ public static class SweepReport
         }
         md.AppendLine("## Figures and invariant verdicts per grid point").AppendLine();
         md.AppendLine("Means over the point's worlds. *converged*: worlds where the Convergence checker held and the parties agreed again after the faults; " +
-                      "*decrypted %*: arriving honest datagrams decrypted (pooled); *sent*, *lost*, *expired*: datagrams per world; " +
+                      "*after heal ms*: from the partition's heal (no partition: the moment it would have started) until they agreed again, faults going on (chart 1); " +
+                      "*after faults stop ms*: from the start of the liveness phase; *decrypted %*: arriving honest datagrams decrypted (pooled); *sent*, *lost*, *expired*: datagrams per world; " +
                       "*invariants*: the checkers of `Sim.Simulator.Checks` on every world's trace.").AppendLine();
         md.AppendLine("| " + string.Join(" | ", TableHeader) + " |");
         md.AppendLine("|" + string.Concat(TableHeader.Select((_, i) => i < 5 ? "---:|" : i == TableHeader.Count - 1 ? "---|" : "---:|")));
@@ -202,7 +218,7 @@ public static class SweepReport
         h.AppendLine("<!DOCTYPE html>").AppendLine("<html lang=\"en\"><head><meta charset=\"utf-8\">");
         h.AppendLine("<title>PairMLS under network faults: sweep report</title>");
         h.AppendLine("<style>body{font-family:'DejaVu Sans',sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}" +
-                     "img{max-width:100%;border:1px solid #ddd}pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap}" +
+                     "img{max-width:100%;border:1px solid #ddd}.wide{overflow-x:auto}object{border:1px solid #ddd}pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap}" +
                      "table{border-collapse:collapse;font-size:.8em}th,td{border:1px solid #ccc;padding:.2em .45em;text-align:right}" +
                      "td:last-child,th:last-child{text-align:left}tr.fail td{background:#fde2e2}.guide{background:#f3f7fb;padding:.6em .9em;border-left:4px solid #1f77b4}</style>");
         h.AppendLine("</head><body>");
@@ -219,7 +235,7 @@ public static class SweepReport
             string svg = Path.GetFileName(c.SvgPath), png = Path.GetFileName(c.PngPath);
             h.AppendLine($"<h2>{i + 1}. {E(c.Title)}</h2>");
             h.AppendLine(c.Name == SpacetimeChart.Name
-                ? $"<p>Hover over an arrow or mark for its datagram, payload id, epoch, outcome and fault.</p><p><object data=\"{svg}\" type=\"image/svg+xml\" aria-label=\"{E(c.Title)}\"><img src=\"{png}\" alt=\"{E(c.Title)}\"></object></p>"
+                ? $"<p>Hover over an arrow or mark for its datagram, payload id, epoch, outcome and fault.</p><div class=\"wide\"><object data=\"{svg}\" type=\"image/svg+xml\" aria-label=\"{E(c.Title)}\"><img src=\"{png}\" alt=\"{E(c.Title)}\"></object></div>"
                 : $"<p><img src=\"{svg}\" alt=\"{E(c.Title)}\"></p>");
             h.AppendLine($"<p>Files: <a href=\"{svg}\">{svg}</a>, <a href=\"{png}\">{png}</a></p>");
             h.AppendLine($"<p class=\"guide\"><b>How to read it.</b> {E(Guides[i])}</p>");

@@ -72,7 +72,37 @@ public static class SweepWorkload
         };
         var profile = FaultProfile.Symmetric(link);
         if (point.PartitionMs <= 0) return profile;
-        long start = script.DurationMs / 3;
+        long start = PartitionStartMs(script);
         return profile with { Partitions = [new Partition(start, start + point.PartitionMs)] };
+    }
+
+    /// <summary>When the partition starts: a third of the way into the chat.</summary>
+    public static long PartitionStartMs(UserScript script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return script.DurationMs / 3;
+    }
+
+    /// <summary>
+    /// The moment chart 1 measures recovery from: the partition heals (with no partition, the moment it
+    /// would have started), while the point's other faults go on.
+    /// </summary>
+    public static long HealMs(SweepPoint point, ulong seed, int messages)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        return PartitionStartMs(Script(seed, messages)) + Math.Max(0, point.PartitionMs);
+    }
+
+    /// <summary>
+    /// <see cref="HealMs(SweepPoint, ulong, int)"/> read from a sweep world's own scenario (its
+    /// partition's heal, or where the partition would have started), so a cluster worker that gets
+    /// only the scenario text measures from the same moment as a local run.
+    /// </summary>
+    public static long HealMs(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        return scenario.Faults.Partitions.Count > 0
+            ? scenario.Faults.Partitions[^1].HealMs
+            : PartitionStartMs(new UserScript(scenario.Script));
     }
 }

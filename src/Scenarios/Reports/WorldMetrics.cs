@@ -13,6 +13,13 @@ namespace Sim.Scenarios.Reports;
 /// Alice) begun by then. Null when that never happened.
 /// </para>
 /// <para>
+/// Recovery while faults go on: from <see cref="HealMs"/> (the moment the sweep's partition heals; with
+/// no partition, the moment it would have started) to the first event after which both parties are in
+/// the same epoch and each has Delivered a message its peer sent after that moment
+/// (<see cref="TraceQuery.ConvergenceAfter"/>, the same definition as above), while the point's drops,
+/// duplicates and reordering continue. Null when that never happened.
+/// </para>
+/// <para>
 /// Decryptability: of the honest datagrams (sent by a party, not corrupted or forged) sent while
 /// faults were on that reached the peer (at least one copy received), the fraction the peer
 /// decrypted (some copy Delivered or a Duplicate of an already Delivered payload); the rest came
@@ -27,6 +34,12 @@ public sealed record WorldMetrics
     public required string ReplayLine { get; init; }
     public long? ConvergenceMs { get; init; }
     public int? ConvergenceRoundTrips { get; init; }
+    /// <summary>The moment recovery is measured from (virtual ms), or null when not measured.</summary>
+    public long? HealMs { get; init; }
+    /// <summary>Virtual ms from <see cref="HealMs"/> until the parties converged, or null when they never did.</summary>
+    public long? HealConvergenceMs { get; init; }
+    /// <summary>They converged after <see cref="HealMs"/> while faults were still on (before the liveness phase began).</summary>
+    public bool HealConvergedUnderFaults { get; init; }
     public int HonestArrived { get; init; }
     public int HonestDecrypted { get; init; }
     public int Sent { get; init; }
@@ -38,11 +51,13 @@ public sealed record WorldMetrics
     public double? DecryptableFraction => HonestArrived == 0 ? null : (double)HonestDecrypted / HonestArrived;
     public bool AllHeld => Verdicts.All(v => v.Passed);
 
-    public static WorldMetrics Of(WorldResult result)
+    /// <param name="healMs">The moment recovery is measured from (<see cref="HealMs"/>); null: not measured.</param>
+    public static WorldMetrics Of(WorldResult result, long? healMs = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         var trace = new TraceQuery(result.Trace.Events);
         var (ms, trips) = Convergence(trace);
+        var healed = healMs is { } h ? trace.ConvergenceAfter(h) : null;
         var (arrived, decrypted) = Decryptability(trace);
         return new WorldMetrics
         {
@@ -51,6 +66,9 @@ public sealed record WorldMetrics
             ReplayLine = result.ReplayLine,
             ConvergenceMs = ms,
             ConvergenceRoundTrips = trips,
+            HealMs = healMs,
+            HealConvergenceMs = healed?.Ms,
+            HealConvergedUnderFaults = healed is { } hp && trace.LivenessStart is { } live && hp.At.Seq < live.Seq,
             HonestArrived = arrived,
             HonestDecrypted = decrypted,
             Sent = result.Counts.DatagramsSent,

@@ -40,7 +40,7 @@ public static class WorldReportFiles
         h.AppendLine($"<title>pairsim world report: seed {result.Options.Seed}</title>");
         h.AppendLine("<style>body{font-family:'DejaVu Sans',sans-serif;max-width:1850px;margin:1.5em auto;padding:0 1em;color:#222}" +
                      "pre{background:#f6f6f6;padding:.6em;white-space:pre-wrap}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left}" +
-                     "td.fail{background:#fde2e2}object,img{max-width:100%;border:1px solid #ddd}</style></head><body>");
+                     "td.fail{background:#fde2e2}img{max-width:100%;border:1px solid #ddd}.wide{overflow-x:auto}object{border:1px solid #ddd}</style></head><body>");
         h.AppendLine($"<h1>One world: seed {result.Options.Seed}</h1>");
         h.AppendLine($"<p>Scenario (it fixes every random choice):</p><pre>{E(scenarioText)}</pre><p>Reproduce it exactly:</p><pre>{E(replayCommand)}</pre>");
         h.AppendLine($"<p>Trace hash <code>{E(result.TraceHash)}</code>; trace: <a href=\"{TraceName}\">{TraceName}</a> (JSON Lines). " +
@@ -55,7 +55,7 @@ public static class WorldReportFiles
             string svg = Path.GetFileName(c.SvgPath), png = Path.GetFileName(c.PngPath);
             h.AppendLine($"<h2>{E(c.Title)}</h2>");
             h.AppendLine(c.Name == SpacetimeChart.Name
-                ? $"<p>Hover over an arrow or mark for its datagram, payload id, epoch, outcome and fault.</p><object data=\"{svg}\" type=\"image/svg+xml\" aria-label=\"{E(c.Title)}\"><img src=\"{png}\" alt=\"{E(c.Title)}\"></object>"
+                ? $"<p>Hover over an arrow or mark for its datagram, payload id, epoch, outcome and fault.</p><div class=\"wide\"><object data=\"{svg}\" type=\"image/svg+xml\" aria-label=\"{E(c.Title)}\"><img src=\"{png}\" alt=\"{E(c.Title)}\"></object></div>"
                 : $"<p><img src=\"{svg}\" alt=\"{E(c.Title)}\"></p>");
             h.AppendLine($"<p>Files: <a href=\"{svg}\">{svg}</a>, <a href=\"{png}\">{png}</a></p>");
         }

@@ -278,6 +278,10 @@ public sealed class PartyActor : ReceiveActor
         if (outcome is Delivered d) IdentityChanges(events, d.Committed);
         if (outcome is HandshakeApplied h) IdentityChanges(events, h.Committed);
         if (outcome is Rejected { Reason: RejectReason.Fork } or RollbackDetected { Evidence: RollbackEvidence.Fork }) _memory.Forks++;
+        // "A refusal changes nothing", judged on the bytes: after a PairMLS outcome that changed nothing (always a rejection)
+        // the session saves exactly what the disk holds (every change is persisted at once: the newest save is the state before).
+        bool altered = !received.Changed && _session is PairMlsConversation pair && _memory.Disk.Count > 0
+            && !pair.Session.Save().AsSpan().SequenceEqual(_memory.Disk[^1]);
 
         string name = OutcomeName(outcome);
         events.Add(Draft<OutcomeEvent>() with
@@ -299,6 +303,7 @@ public sealed class PartyActor : ReceiveActor
             },
             PayloadId = outcome is Delivered p ? Payload.IdOf(p.Payload) : null,
             PayloadHash = outcome is Delivered dp ? TraceLog.IdOf(dp.Payload) : null,
+            StateAltered = altered,
         });
         foreach (var o in received.Datagrams) events.Add(SendDraft(o, null, null));
         return new PartyReply(events) { Outcome = name, Datagrams = received.Datagrams };

@@ -5,7 +5,8 @@ namespace Sim.Simulator.Checks;
 /// <summary>
 /// PAIRMLS.md "Integrity": a tampered, forged, replayed or cross-session datagram is never Delivered,
 /// including one an insider re-sealed with a valid header key; and every delivered payload's bytes
-/// (their hash, <see cref="OutcomeEvent.PayloadHash"/>) are the bytes its Send carried.
+/// (their hash, <see cref="OutcomeEvent.PayloadHash"/>) are the bytes its Send carried; a refusal leaves
+/// the receiver's saved state byte-identical (<see cref="OutcomeEvent.StateAltered"/>, compared by the party).
 /// A Delivered outcome must answer a Deliver of bytes the peer sent in this session, unaltered: not
 /// the new bytes of a corrupt or inject Fault, not bytes no Send produced (forged or from another
 /// session), not the receiver's own datagram, and with the payload id that Send carried. A replayed
@@ -38,6 +39,8 @@ public sealed class IntegrityChecker : IChecker
             }
             if (e.Party is not { } party) continue;
             if (e is RestoreEvent) { delivered.Remove(party); continue; }
+            if (e is OutcomeEvent { StateAltered: true } refused)
+                return Verdict.Fail(Name, e, $"{party} answered datagram {refused.Datagram} with {refused.Name}{(refused.Detail is { } why ? $" ({why})" : "")}, which changes nothing, but its saved state afterwards is not byte-identical to the state before");
             if (e is not OutcomeEvent { Result: OutcomeEvent.Delivered } o || trace.DeliverOf(o) is not { Datagram: { } id } deliver) continue;
 
             checkedCount++;

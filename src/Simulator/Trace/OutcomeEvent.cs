@@ -23,6 +23,8 @@ public sealed record OutcomeEvent : TraceEvent
     public long? PayloadId { get; init; }
     /// <summary>On Delivered: id of the payload bytes the engine delivered (a hash), compared by Integrity with the Send's.</summary>
     public string? PayloadHash { get; init; }
+    /// <summary>The outcome said nothing changed (always so for Rejected), but the receiver's saved state afterwards is not byte-identical to its state before.</summary>
+    public bool StateAltered { get; init; }
 
     /// <summary>"Delivered", "Duplicate", "Expired", "Rejected:Reason", "RollbackDetected:Evidence", "Resynced" ...: the name counts and tables use.</summary>
     public string Name => Reason is null ? Result : $"{Result}:{Reason}";

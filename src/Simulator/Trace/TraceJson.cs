@@ -92,6 +92,7 @@ public static class TraceJson
                 Str(w, "detail", o.Detail);
                 Num(w, "payload", o.PayloadId);
                 Str(w, "payload_hash", o.PayloadHash);
+                Flag(w, "state_altered", o.StateAltered);
                 break;
             case EpochEvent ep:
                 Str(w, "commit", ep.CommitHash);
@@ -193,6 +194,7 @@ public static class TraceJson
                     Detail = Str(o, "detail"),
                     PayloadId = I64(o, "payload"),
                     PayloadHash = Str(o, "payload_hash"),
+                    StateAltered = Bool(o, "state_altered"),
                 },
                 TraceKind.Epoch => new EpochEvent { CommitHash = Str(o, "commit"), Committer = Str(o, "committer") },
                 TraceKind.Identity => new IdentityEvent { CardVersion = U64(o, "card_version"), Agent = Str(o, "agent"), Change = Str(o, "change") ?? "identity" },

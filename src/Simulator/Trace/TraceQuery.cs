@@ -76,33 +76,71 @@ public sealed class TraceQuery
     public bool AnyRollback => Events.Any(e => e is RestoreEvent);
 
     /// <summary>
-    /// Where the parties converged after faults stopped (PAIRMLS.md "Convergence", "Liveness"): the
-    /// first event of the liveness phase after which both parties are in the same epoch and each has
-    /// Delivered a payload its peer sent in the liveness phase, with the liveness exchanges (Bob then
-    /// Alice) begun by then. Null when that never happened.
+    /// Where the parties converged after faults stopped (PAIRMLS.md "Convergence", "Liveness"):
+    /// <see cref="Convergence(int)"/> from the event that starts the liveness phase. Null when there is
+    /// no liveness phase or the parties never converged in it.
     /// </summary>
-    public ConvergencePoint? Convergence()
+    public ConvergencePoint? Convergence() => LivenessIndex < 0 ? null : Convergence(LivenessIndex);
+
+    /// <summary>
+    /// The one definition of "converged from a moment on" (checkers and reports share it): the first
+    /// event at or after index <paramref name="fromIndex"/> after which both parties are in the same
+    /// epoch and each has Delivered a payload its peer sent at or after that index. Ms counts from that
+    /// event's virtual time; RoundTrips counts Bob's sends since then (at least 1: in the liveness phase,
+    /// the probe's exchanges, Bob then Alice). Null when that never happened.
+    /// </summary>
+    public ConvergencePoint? Convergence(int fromIndex)
     {
-        if (LivenessIndex < 0) return null;
+        ArgumentOutOfRangeException.ThrowIfNegative(fromIndex);
+        return fromIndex >= Events.Count ? null : Converge(fromIndex, Events[fromIndex].T);
+    }
+
+    /// <summary>
+    /// <see cref="Convergence(int)"/> from virtual time <paramref name="fromMs"/> on (for example the
+    /// moment a partition heals, while the other faults go on): from the first event at or after it,
+    /// with Ms counted from <paramref name="fromMs"/> itself. Null when nothing happens after it or the
+    /// parties never converged.
+    /// </summary>
+    public ConvergencePoint? ConvergenceAfter(long fromMs)
+    {
+        int from = IndexAt(fromMs);
+        return from >= Events.Count ? null : Converge(from, fromMs);
+    }
+
+    /// <summary>Index of the first event at or after virtual time <paramref name="ms"/> (events are in time order), or Events.Count.</summary>
+    public int IndexAt(long ms)
+    {
+        int lo = 0, hi = Events.Count;
+        while (lo < hi)
+        {
+            int mid = lo + (hi - lo) / 2;
+            if (Events[mid].T < ms) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    private ConvergencePoint? Converge(int fromIndex, long fromMs)
+    {
         var epochs = new EpochTracker();
-        for (int i = 0; i < LivenessIndex; i++) epochs.Observe(Events[i]);
-        var livenessPayloads = new Dictionary<long, string>();
+        for (int i = 0; i < fromIndex; i++) epochs.Observe(Events[i]);
+        var payloadsSince = new Dictionary<long, string>();
         var heard = new HashSet<string>(StringComparer.Ordinal);
         int exchanges = 0;
-        for (int i = LivenessIndex + 1; i < Events.Count; i++)
+        for (int i = fromIndex; i < Events.Count; i++)
         {
             var e = Events[i];
             epochs.Observe(e);
             if (e is SendEvent { PayloadId: { } pid, Party: { } sender })
             {
-                livenessPayloads[pid] = sender;
+                payloadsSince[pid] = sender;
                 if (sender == Bob) exchanges++;
             }
             if (e is OutcomeEvent { Result: OutcomeEvent.Delivered, PayloadId: { } got, Party: { } receiver }
-                && livenessPayloads.TryGetValue(got, out var from) && from != receiver)
+                && payloadsSince.TryGetValue(got, out var from) && from != receiver)
                 heard.Add(receiver);
             if (heard.Count == 2 && epochs.EpochOf(Alice) is { } a && epochs.EpochOf(Bob) is { } b && a == b)
-                return new ConvergencePoint(e, e.T - Events[LivenessIndex].T, Math.Max(1, exchanges));
+                return new ConvergencePoint(e, e.T - fromMs, Math.Max(1, exchanges));
         }
         return null;
     }
@@ -195,5 +233,5 @@ public sealed class TraceQuery
 /// <summary>An Outcome and the Deliver it answers.</summary>
 public sealed record Receipt(DeliverEvent Deliver, OutcomeEvent Outcome);
 
-/// <summary>Where the parties converged after faults stopped: the event, virtual ms after the liveness phase began, and the liveness exchanges begun by then.</summary>
+/// <summary>Where the parties converged: the event, virtual ms after the moment counted from (the liveness phase's start, a heal), and Bob's sends (the liveness exchanges) begun by then.</summary>
 public sealed record ConvergencePoint(TraceEvent At, long Ms, int RoundTrips);

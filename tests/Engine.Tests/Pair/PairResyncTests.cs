@@ -19,6 +19,21 @@ public sealed class PairResyncTests
     private static PairSession Restore(byte[] saved, PairTestKit kit, string name) =>
         PairSession.Load(saved, kit.Options, new DeterministicRandomSource(99, name));
 
+    /// <summary>
+    /// The common rollback across epochs: after one exchange Bob saves, commits e, Alice commits e+1, and Bob is
+    /// restored (as <paramref name="restoredAs"/>) from the save made before his commit of e.
+    /// </summary>
+    private static (PairTestKit Kit, PairSession Alice, PairSession Bob, byte[] Backup, PairSession Restored) BobRestoredFromBeforeHisCommit(ulong seed, string restoredAs)
+    {
+        var kit = new PairTestKit(seed: seed).Joined();
+        var (a, b) = (kit.A, kit.Bob);
+        Exchange(a, b, "start");
+        var backup = b.Save();
+        Exchange(b, a, "bob commits e");
+        Exchange(a, b, "alice commits e+1");
+        return (kit, a, b, backup, Restore(backup, kit, restoredAs));
+    }
+
     /// <summary>What a round of the recovery did: every outcome, and every payload delivered (by text).</summary>
     private sealed class Log
     {
@@ -253,14 +268,8 @@ public sealed class PairResyncTests
     [Fact]
     public void ARollbackDuringAPartition_RecoversWithinTwoRoundsAfterItHeals()
     {
-        var kit = new PairTestKit(seed: 97).Joined();
-        var (a, b) = (kit.A, kit.Bob);
-        Exchange(a, b, "start");
-        var backup = b.Save();
-        Exchange(b, a, "bob commits e");
-        Exchange(a, b, "alice commits e+1");
         // Partition: both keep sending, nothing arrives; meanwhile Bob is restored from the backup.
-        var bob = Restore(backup, kit, "bob-restored");
+        var (_, a, _, _, bob) = BobRestoredFromBeforeHisCommit(seed: 97, "bob-restored");
         var cut = new List<SendResult>();
         for (int i = 0; i < 5; i++)
         {
@@ -279,13 +288,7 @@ public sealed class PairResyncTests
     [Fact]
     public void ASecondRollbackDuringRecovery_RestartsItFromTheOffer()
     {
-        var kit = new PairTestKit(seed: 98).Joined();
-        var (a, b) = (kit.A, kit.Bob);
-        Exchange(a, b, "start");
-        var backup = b.Save();
-        Exchange(b, a, "bob commits e");
-        Exchange(a, b, "alice commits e+1");
-        var bob = Restore(backup, kit, "bob-once");
+        var (kit, a, _, backup, bob) = BobRestoredFromBeforeHisCommit(seed: 98, "bob-once");
         Assert.IsType<RollbackDetected>(a.Receive(bob.Send(Bytes("fork")).Datagram));
         Assert.IsType<Resynced>(bob.Receive(a.Send(Bytes("offer")).Datagram));
         var firstResync = bob.Send(Bytes("first resync"));
@@ -305,13 +308,7 @@ public sealed class PairResyncTests
     [Fact]
     public void ASecondRollbackOfTheRecoveringParty_BeforeItsResyncArrived_IsAForkOfTheResyncItself()
     {
-        var kit = new PairTestKit(seed: 99).Joined();
-        var (a, b) = (kit.A, kit.Bob);
-        Exchange(a, b, "start");
-        var backup = b.Save();
-        Exchange(b, a, "bob commits e");
-        Exchange(a, b, "alice commits e+1");
-        var bob = Restore(backup, kit, "bob-once");
+        var (kit, a, _, backup, bob) = BobRestoredFromBeforeHisCommit(seed: 99, "bob-once");
         Assert.IsType<RollbackDetected>(a.Receive(bob.Send(Bytes("fork")).Datagram));
         var offer = a.Send(Bytes("offer"));
         Assert.IsType<Resynced>(bob.Receive(offer.Datagram));
@@ -331,13 +328,7 @@ public sealed class PairResyncTests
     [Fact]
     public void AStaleOfferReplayedAfterRecovery_ChangesNothingAndDeliversNothing()
     {
-        var kit = new PairTestKit(seed: 100).Joined();
-        var (a, b) = (kit.A, kit.Bob);
-        Exchange(a, b, "start");
-        var backup = b.Save();
-        Exchange(b, a, "bob commits e");
-        Exchange(a, b, "alice commits e+1");
-        var bob = Restore(backup, kit, "bob-restored");
+        var (_, a, _, _, bob) = BobRestoredFromBeforeHisCommit(seed: 100, "bob-restored");
         Assert.IsType<RollbackDetected>(a.Receive(bob.Send(Bytes("fork")).Datagram));
         var offer = a.Send(Bytes("offer"));
         Assert.IsType<Resynced>(bob.Receive(offer.Datagram));
@@ -353,13 +344,7 @@ public sealed class PairResyncTests
     [Fact]
     public void AnOfferIsTakenOnlyFromThePeersAgent_AndAResyncCommitOnlyForThePeersLeaf()
     {
-        var kit = new PairTestKit(seed: 101).Joined();
-        var (a, b) = (kit.A, kit.Bob);
-        Exchange(a, b, "start");
-        var backup = b.Save();
-        Exchange(b, a, "bob commits e");
-        Exchange(a, b, "alice commits e+1");
-        var bob = Restore(backup, kit, "bob-restored");
+        var (_, a, _, _, bob) = BobRestoredFromBeforeHisCommit(seed: 101, "bob-restored");
         Assert.IsType<RollbackDetected>(a.Receive(bob.Send(Bytes("fork")).Datagram));
         var offer = a.Send(Bytes("offer"));
         // The offer re-signed by another agent than Alice's: refused, nothing changes.

@@ -13,7 +13,7 @@ internal static class CliRun
 {
     public static readonly string ResultsRoot = Path.Combine(Path.GetTempPath(), $"pairsim-test-results-{Environment.ProcessId}");
 
-    private static readonly HashSet<string> KeepsResults = new(StringComparer.Ordinal) { "check", "sweep" };
+    private static readonly HashSet<string> KeepsResults = new(StringComparer.Ordinal) { "check", "sweep", "groups", "compare" };
 
     public static (int Exit, string Output, string Error) Invoke(params string[] args)
     {

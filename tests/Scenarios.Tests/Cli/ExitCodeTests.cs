@@ -36,6 +36,14 @@ public sealed class ExitCodeTests
     [InlineData("sweep", "--retention", "-1")]
     [InlineData("suites", "--iterations", "0")]
     [InlineData("frobnicate")]
+    [InlineData("groups", "--members", "2")]
+    [InlineData("groups", "--scenario", "nope")]
+    [InlineData("groups", "--loss", "1.5")]
+    [InlineData("groups", "--messages", "many")]
+    [InlineData("groups", "--key-share", "maybe")]
+    [InlineData("groups", "--members", "3,4", "--trace", "grid.jsonl")]
+    [InlineData("compare", "--drop", "1.5")]
+    [InlineData("compare", "--parallel", "0")]
     public void AUsageErrorIs64AndNamesTheProblem(params string[] args)
     {
         var (exit, output, error) = CliRun.Invoke(args);
@@ -68,6 +76,26 @@ public sealed class ExitCodeTests
         (exit, _, error) = CliRun.Invoke("sweep", "--out", Unwritable());
         Assert.Equal(ExitCodes.InputOutput, exit);
         NoStackTrace(error);
+    }
+
+    [Fact]
+    public void GroupsAndCompareCheckTheirOutputsBeforeAnyWorldRuns()
+    {
+        foreach (var args in new[]
+        {
+            new[] { "groups", "--members", "3,4", "--messages", "1000", "--out", Unwritable() },
+            ["groups", "--members", "3", "--messages", "1000", "--trace", Unwritable()],
+            ["groups", "--members", "3,4", "--messages", "1000", "--results", Unwritable()],
+            ["compare", "--out", Unwritable()],
+            ["compare", "--results", Unwritable()],
+        })
+        {
+            var (exit, output, error) = CliRun.Invoke(args);
+            Assert.True(exit == ExitCodes.InputOutput, $"{string.Join(' ', args)} exited {exit}: {error}");
+            Assert.StartsWith("pairsim: ", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("worlds", output, StringComparison.Ordinal); // nothing ran
+            NoStackTrace(error);
+        }
     }
 
     [Fact]
@@ -112,7 +140,7 @@ public sealed class ExitCodeTests
     [Fact]
     public void HelpListsTheExitCodes()
     {
-        foreach (var command in new[] { "check", "sweep", "run", "replay", "suites" })
+        foreach (var command in new[] { "check", "sweep", "run", "replay", "suites", "groups", "compare" })
         {
             var (exit, output, _) = CliRun.Invoke(command, "--help");
             Assert.Equal(ExitCodes.Held, exit);

@@ -22,6 +22,24 @@ public sealed class GroupsCommandTests
     }
 
     [Fact]
+    public void A_grid_without_out_writes_only_into_its_results_folder()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"groups-results-{Guid.NewGuid():N}");
+        try
+        {
+            var (exit, output, error) = CliRun.Invoke("groups", "--scenario", "netsplit", "--members", "3", "--strategy", "sequenced,uncoordinated",
+                "--partition-ms", "600", "--messages", "4", "--results", root);
+            Assert.True(exit == 0, error);
+            var readme = File.ReadAllText(Path.Combine(root, "groups", "latest", "README.md"));
+            Assert.Contains("pairsim groups --scenario netsplit --members 3 --strategy sequenced,uncoordinated", readme);
+            Assert.DoesNotContain("--out", readme, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(root, "latest", "groups-time-to-one-state.png")));
+            Assert.Contains(Path.Combine(root, "groups"), output, StringComparison.Ordinal);
+        }
+        finally { if (Directory.Exists(root)) Directory.Delete(root, recursive: true); }
+    }
+
+    [Fact]
     public void A_grid_writes_the_report_with_four_charts()
     {
         var dir = Path.Combine(Path.GetTempPath(), $"groups-grid-{Guid.NewGuid():N}");

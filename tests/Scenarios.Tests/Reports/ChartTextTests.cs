@@ -40,7 +40,7 @@ public sealed class ChartTextTests(TinySweepFixture sweep) : IClassFixture<TinyS
     }
 
     [Theory]
-    [InlineData(ConvergenceChart.Name, "drop probability while faults are on")]
+    [InlineData(ConvergenceChart.Name, "partition length L (one group each)")]
     [InlineData(DecryptabilityChart.Name, "R = 2 past epochs kept")]
     [InlineData(EpochLagChart.Name, "virtual time (ms)")]
     [InlineData(SpacetimeChart.Name, "duplicate copy")]

@@ -14,8 +14,11 @@ public sealed class CompareCommandTests
         try
         {
             var (exit, json) = CliRun.Json("compare", "--strategies", "pairmls,statickeys,centralds-malicious", "--drop", "0", "--offline-ms", "500",
-                "--worlds-per-point", "1", "--messages", "12", "--parity-worlds", "4", "--out", dir, "--parallel", "2");
+                "--worlds-per-point", "1", "--messages", "12", "--parity-worlds", "4", "--out", dir, "--parallel", "2", "--results", Path.Combine(dir, "results"));
             Assert.Equal(0, exit);
+            // The report also goes to the run's results folder (and nowhere else).
+            Assert.True(File.Exists(Path.Combine(dir, "results", "compare", "latest", CompareReport.MarkdownName)));
+            Assert.True(File.Exists(Path.Combine(dir, "results", "latest", CompareReport.JsonName)));
             foreach (var f in new[] { CompareReport.MarkdownName, CompareReport.HtmlName, CompareReport.JsonName, CompareHealingChart.Name + ".png", CompareHealingChart.Name + ".svg", CompareWaitingChart.Name + ".png", CompareWaitingChart.Name + ".svg" })
                 Assert.True(File.Exists(Path.Combine(dir, f)), $"missing {f}");
             var healing = json["healing"]!.AsArray().Select(n => n!.AsObject()).ToDictionary(o => (string)o["strategy"]!);

@@ -61,6 +61,32 @@ public sealed class TraceFiguresTests
         Assert.Equal((null, null), WorldMetrics.Convergence(Trace.Take(Trace.Count - 2).ToList()));
 
     [Fact]
+    public void RecoveryAfterAHealCountsOnlyMessagesSentAfterIt()
+    {
+        var trace = new TraceQuery(Trace);
+        // From 0: alice Delivered bob's d2 at 30, bob alice's d4 at 70, both in epoch 3 then: converged under faults.
+        var fromStart = trace.ConvergenceAfter(0);
+        Assert.Equal((70L, 70L), (fromStart!.At.T, fromStart.Ms));
+        Assert.True(fromStart.At.Seq < trace.LivenessStart!.Seq);
+        // From 45 (a heal): bob's d1, d2 and d7 were sent before it and do not count; alice first hears bob's d5 at 110, in the liveness phase.
+        var fromHeal = trace.ConvergenceAfter(45);
+        Assert.Equal((110L, 65L), (fromHeal!.At.T, fromHeal.Ms));
+        Assert.True(fromHeal.At.Seq > trace.LivenessStart!.Seq);
+        // From the liveness phase it is the checkers' convergence, the same definition.
+        Assert.Equal(trace.Convergence(), trace.Convergence(trace.LivenessIndex));
+        Assert.Null(trace.ConvergenceAfter(111)); // after 111 alice hears nothing more
+    }
+
+    [Fact]
+    public void QuartilesInterpolateBetweenWorlds()
+    {
+        var f = FiveNumbers.Of([40, 10, 30, 20])!;
+        Assert.Equal((10.0, 17.5, 25.0, 32.5, 40.0, 4), (f.Min, f.Q1, f.Median, f.Q3, f.Max, f.Count));
+        Assert.Null(FiveNumbers.Of([]));
+        Assert.Equal(7.0, FiveNumbers.Of([7])!.Q3);
+    }
+
+    [Fact]
     public void DecryptabilityCountsArrivedHonestDatagramsOfTheFaultyPhaseOnce()
     {
         // d1, d2, d4 (twice: counted once) decrypted; d7 arrived Expired; d3 never arrived; d5, d6 are after faults stopped.

@@ -116,4 +116,13 @@ public class IntegrityCheckerTests
         var v = AssertFailsAt(Checker, Replace<OutcomeEvent>(hashed, outcome, e => e with { PayloadHash = "other" }), outcome);
         Assert.Contains("payload bytes other", v.Detail);
     }
+
+    [Fact]
+    public void A_refusal_that_altered_the_saved_state_fails()
+    {
+        var ok = InsertAfter(Good, AfterPayload4, Fault("insider", "d4", "ins4"), Deliver("bob", "ins4"), Outcome("bob", "Rejected:BadSignature", 6));
+        AssertPasses(Checker, ok);
+        var trace = Replace<OutcomeEvent>(ok, AfterPayload4 + 3, e => e with { StateAltered = true });
+        Assert.Contains("not byte-identical", AssertFailsAt(Checker, trace, AfterPayload4 + 3).Detail);
+    }
 }
