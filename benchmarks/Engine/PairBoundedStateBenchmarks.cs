@@ -9,21 +9,27 @@ namespace Sim.Benchmarks.Engine;
 /// <see cref="PairSession.Send"/>) of the <see cref="Position"/>-th datagram of one epoch, suite 1,
 /// 100-byte payload. Position 1 is the datagram that commits into the epoch and makes its update
 /// proposal; from position 2 on the epoch's proposal is stapled again, so 2 and 5,000 must cost the
-/// same. Each invocation loads the session saved before the Position-th datagram and sends it, so
-/// every invocation really is the Position-th datagram (a session zeroes the secrets its old state
-/// held once it moves on, so one loaded state cannot serve two sends); <see cref="Load"/> alone is
-/// the baseline to subtract. The saved-state sizes after 10 and 5,000 sends are printed by the
-/// <c>pair-state-size</c> command (and checked by a test).
+/// same. A session zeroes the secrets its old state held once it moves on, so one state cannot
+/// serve two Position-th sends: before each iteration <see cref="LoadSessions"/> loads
+/// <see cref="Sessions"/> independent sessions from the bytes saved before the Position-th datagram
+/// (outside the measurement), and the benchmark sends once on each of them, so every measured
+/// operation is exactly one Position-th Send + Save and nothing else (no Load to subtract).
+/// Run with more iterations than <c>--job short</c> gives, e.g.
+/// <c>--filter '*PairBoundedStateBenchmarks*' --warmupCount 3 --iterationCount 20</c>.
+/// The saved-state sizes after 10 and 5,000 sends are printed by the <c>pair-state-size</c> command
+/// (and checked by a test).
 /// </summary>
 [MemoryDiagnoser]
+[InvocationCount(1, 1)]
 public class PairBoundedStateBenchmarks
 {
+    private const int Sessions = 256;
     private readonly byte[] _payload = new byte[100];
+    private readonly PairSession[] _sessions = new PairSession[Sessions];
     private byte[] _saved = null!;
     private PairOptions _options = null!;
-    private DeterministicRandomSource _random = null!;
 
-    [Params(1, 2, 5000)]
+    [Params(1, 2, 10, 5000)]
     public int Position { get; set; }
 
     [GlobalSetup]
@@ -34,13 +40,21 @@ public class PairBoundedStateBenchmarks
         for (int i = 1; i < Position; i++) bob.Send(_payload);
         _saved = bob.Save();
         _options = bob.Options;
-        _random = new DeterministicRandomSource(9, "pair-bounded-send");
         GC.KeepAlive(alice);
     }
 
-    [Benchmark(Baseline = true)]
-    public PairSession Load() => PairSession.Load(_saved, _options, _random);
+    [IterationSetup]
+    public void LoadSessions()
+    {
+        for (int i = 0; i < Sessions; i++)
+            _sessions[i] = PairSession.Load(_saved, _options, new DeterministicRandomSource((ulong)(9 + i), "pair-bounded-send"));
+    }
 
-    [Benchmark]
-    public SendResult LoadThenSendAndSave() => PairSession.Load(_saved, _options, _random).Send(_payload);
+    [Benchmark(OperationsPerInvoke = Sessions)]
+    public SendResult SendAndSave()
+    {
+        SendResult last = default!;
+        for (int i = 0; i < Sessions; i++) last = _sessions[i].Send(_payload);
+        return last;
+    }
 }

@@ -66,6 +66,10 @@ public sealed class CipherSuite
     public byte[] AeadOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext) =>
         Aead.Open(key, nonce, aad, ciphertext);
 
+    /// <summary>The plaintext, or null when the tag does not verify (no exception: for callers that try many keys).</summary>
+    public byte[]? AeadTryOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext) =>
+        Aead.TryOpen(key, nonce, aad, ciphertext);
+
     /// <summary>Nh: the hash length, also the KDF extract size.</summary>
     public int HashLength => Kdf.Length;
 

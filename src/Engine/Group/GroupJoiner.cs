@@ -159,7 +159,7 @@ internal static class GroupJoiner
         InterimTranscriptHash = interim,
         ConfirmationTag = confirmationTag,
         Secrets = secrets,
-        SecretTree = new SecretTree(suite, secrets.EncryptionSecret.Span, tree.LeafCount, options.SecretTree),
+        SecretTree = secrets.CreateSecretTree(tree.LeafCount, options.SecretTree),
         ResumptionPsks = [new ResumptionPskEntry(context.Epoch, secrets.ResumptionPsk.Clone())],
         Options = options,
     };

@@ -32,7 +32,7 @@ internal static class GroupTransitions
             InterimTranscriptHash = interim,
             ConfirmationTag = confirmationTag,
             Secrets = secrets,
-            SecretTree = new SecretTree(old.Suite, secrets.EncryptionSecret.Span, tree.LeafCount, options.SecretTree),
+            SecretTree = secrets.CreateSecretTree(tree.LeafCount, options.SecretTree),
             Proposals = [],
             PastEpochs = past,
             ResumptionPsks = psks,

@@ -34,13 +34,13 @@ public sealed class PairZeroingTests
         // Alice is in Bob's epoch e; Bob sends a datagram in e that stays in flight.
         var late = b.Send(Bytes("late"));
         ulong e = a.Epoch;
-        var encryption = a.State.Group.Secrets.EncryptionSecret;
+        // The epoch's encryption_secret went into its secret tree and is gone (RFC 9420 §9.2).
+        Assert.Null(a.State.Group.Secrets.EncryptionSecret);
         var senderData = a.State.Group.Secrets.SenderDataSecret;
         var saved = a.Save();
 
         // e ends: its epoch secrets go (the past-epoch copy keeps only what late messages need).
         Exchange(a, b, "next");
-        AssertZeroed(encryption);
         AssertZeroed(senderData);
         var past = Assert.Single(a.State.Group.PastEpochs, p => p.Epoch == e);
         var pastSenderData = past.SenderDataSecret;

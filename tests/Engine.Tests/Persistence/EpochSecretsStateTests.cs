@@ -36,6 +36,32 @@ public sealed class EpochSecretsStateTests
         Assert.Equal(suite.Mac(original.ConfirmationKey.Span, "th"u8), suite.Mac(loaded.ConfirmationKey.Span, "th"u8));
     }
 
+    [Theory]
+    [MemberData(nameof(Suites))]
+    public void TheSecretTreeConsumesTheEncryptionSecret_WhichIsZeroedAndSavedAsGone(ushort suiteId)
+    {
+        var suite = CipherSuite.Get(suiteId);
+        var epochSecret = new DeterministicRandomSource(suiteId, "epoch").NextBytes(suite.HashLength);
+        using var secrets = EpochSecrets.FromEpochSecret(suite, epochSecret);
+        var root = secrets.EncryptionSecret!;
+        var expected = suite.DeriveSecret(epochSecret, "encryption");
+        Assert.Equal(expected, root.ToArray());
+        using var tree = secrets.CreateSecretTree(2, null);
+        using var reference = new SecretTree(suite, expected, 2);
+        Assert.Equal(reference.ForDecryption(1, RatchetKind.Application, 0).Key.ToArray(), tree.ForDecryption(1, RatchetKind.Application, 0).Key.ToArray());
+
+        Assert.Null(secrets.EncryptionSecret);
+        Assert.True(root.IsCleared);
+        Assert.DoesNotContain(root.BufferForTests.ToArray(), b => b != 0);
+        using var loaded = Saved.RoundTrip(StateKind.EpochSecrets, secrets.Save, EpochSecrets.Load, e => e.Save);
+        Assert.Null(loaded.EncryptionSecret);
+        Assert.Equal(secrets.SenderDataSecret, loaded.SenderDataSecret);
+        Assert.Equal(secrets.InitSecret, loaded.InitSecret);
+        var saved = Saved.Save(StateKind.EpochSecrets, secrets.Save);
+        Assert.False(saved.AsSpan().IndexOf(expected) >= 0, "the saved epoch secrets still hold the encryption_secret");
+        Assert.Throws<InvalidOperationException>(() => secrets.CreateSecretTree(2, null));
+    }
+
     [Fact]
     public void WrongSecretLengthOrUnknownSuiteIsRejected()
     {

@@ -37,7 +37,7 @@ public sealed class KeyScheduleVectorTests(ITestOutputHelper output)
             var s = step.Secrets;
             Assert.Equal(e.Hex("init_secret"), s.InitSecret.ToArray());
             Assert.Equal(e.Hex("sender_data_secret"), s.SenderDataSecret.ToArray());
-            Assert.Equal(e.Hex("encryption_secret"), s.EncryptionSecret.ToArray());
+            Assert.Equal(e.Hex("encryption_secret"), s.EncryptionSecret!.ToArray());
             Assert.Equal(e.Hex("exporter_secret"), s.ExporterSecret.ToArray());
             Assert.Equal(e.Hex("epoch_authenticator"), s.EpochAuthenticator.ToArray());
             Assert.Equal(e.Hex("external_secret"), s.ExternalSecret.ToArray());
@@ -54,7 +54,7 @@ public sealed class KeyScheduleVectorTests(ITestOutputHelper output)
             Assert.Equal(e.Hex("welcome_secret"), KeySchedule.WelcomeSecret(suite, e.Hex("joiner_secret"), e.Hex("psk_secret")).ToArray());
             var (welcome, joined) = KeySchedule.FromJoinerSecret(suite, e.Hex("joiner_secret"), e.Hex("psk_secret"), encoded);
             Assert.Equal(e.Hex("welcome_secret"), welcome.ToArray());
-            Assert.Equal(e.Hex("encryption_secret"), joined.EncryptionSecret.ToArray());
+            Assert.Equal(e.Hex("encryption_secret"), joined.EncryptionSecret!.ToArray());
             Assert.Equal(e.Hex("init_secret"), joined.InitSecret.ToArray());
 
             initSecret = s.InitSecret.ToArray();
