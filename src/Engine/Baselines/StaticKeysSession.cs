@@ -126,9 +126,8 @@ public sealed class StaticKeysSession
         var suite = s.Suite;
         int encLength = suite.Kem.EncLength;
         if (datagram.Length < encLength + Aead.TagLength) return new Rejected(RejectReason.NotForThisSession, "too short for HPKE");
-        byte[] body;
-        try { body = suite.Hpke.Open(datagram[..encLength], s.HpkeKey.PrivateKey, System.Text.Encoding.ASCII.GetBytes(Info), default, datagram[encLength..]); }
-        catch (MlsProtocolException e) when (e.Error is MlsError.DecryptionFailed or MlsError.InvalidKey) { return new Rejected(RejectReason.NotForThisSession, "our long-term key does not open it"); }
+        if (suite.Hpke.TryOpen(datagram[..encLength], s.HpkeKey.PrivateKey, System.Text.Encoding.ASCII.GetBytes(Info), default, datagram[encLength..]) is not { } body)
+            return new Rejected(RejectReason.NotForThisSession, "our long-term key does not open it");
 
         byte[] senderHpke, senderAgent, payload, signature;
         ulong counter;

@@ -47,8 +47,18 @@ internal abstract class Dhkem : IKem
         HpkeLabels.LabeledExpand(Kdf, _suiteId, prk, label, info, length);
 
     public abstract KeyPair DeriveKeyPair(ReadOnlySpan<byte> ikm);
-    public abstract byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey);
-    protected abstract byte[] Dh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey);
+
+    public byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey) => TryPublicKeyOf(privateKey, out var why) ?? throw BadKey(why);
+    public byte[]? TryPublicKeyOf(ReadOnlySpan<byte> privateKey) => TryPublicKeyOf(privateKey, out _);
+
+    /// <summary>The public key, or null with the reason when <paramref name="privateKey"/> is not a private key of this KEM.</summary>
+    protected abstract byte[]? TryPublicKeyOf(ReadOnlySpan<byte> privateKey, out string why);
+
+    /// <summary>DH(skX, pkY), or null with the reason when either key is not one of this KEM (or the result
+    /// is the identity / all zero, RFC 9180 §7.1.4): the caller decides whether that is an error.</summary>
+    protected abstract byte[]? TryDh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, out string why);
+
+    private byte[] Dh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey) => TryDh(privateKey, publicKey, out var why) ?? throw BadKey(why);
 
     public KeyPair GenerateKeyPair(IRandomSource random)
     {
@@ -78,6 +88,12 @@ internal abstract class Dhkem : IKem
         return ExtractAndExpand(dh, enc, publicKeyR);
     }
 
+    public byte[]? TryDecap(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR)
+    {
+        if (TryPublicKeyOf(privateKeyR, out _) is not { } publicKeyR || TryDh(privateKeyR, enc, out _) is not { } dh) return null;
+        return ExtractAndExpand(dh, enc, publicKeyR);
+    }
+
     private byte[] ExtractAndExpand(byte[] dh, ReadOnlySpan<byte> enc, ReadOnlySpan<byte> pkR)
     {
         Span<byte> kemContext = stackalloc byte[enc.Length + pkR.Length];
@@ -93,11 +109,11 @@ internal abstract class Dhkem : IKem
     protected static MlsProtocolException BadKey(string what) => new(MlsError.InvalidKey, what);
 
     /// <summary>RFC 9180 §7.1.4 / RFC 7748 §6: an all-zero X25519/X448 output means a low-order public key.</summary>
-    protected static void RejectAllZero(ReadOnlySpan<byte> shared)
+    protected static bool IsAllZero(ReadOnlySpan<byte> shared)
     {
         Span<byte> zero = stackalloc byte[shared.Length];
         zero.Clear();
-        if (CipherSuite.FixedTimeEquals(shared, zero)) throw BadKey("low-order public key");
+        return CipherSuite.FixedTimeEquals(shared, zero);
     }
 
     private sealed class MontgomeryDhkem(ushort id, HashKdf kdf, int size, int nsecret, bool isX25519)
@@ -112,25 +128,33 @@ internal abstract class Dhkem : IKem
             return new KeyPair(sk, PublicKeyOf(sk));
         }
 
-        public override byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
+        protected override byte[]? TryPublicKeyOf(ReadOnlySpan<byte> privateKey, out string why)
         {
-            if (privateKey.Length != PrivateKeyLength) throw BadKey("private key has the wrong length");
+            // RFC 7748 §5: any Nsk bytes are a private key (the scalar is clamped), so only the length can be wrong.
+            why = "private key has the wrong length";
+            if (privateKey.Length != PrivateKeyLength) return null;
             CryptoCounters.Count(CryptoOp.KemPublicKey);
             var pub = new byte[PublicKeyLength];
             if (isX25519) Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMultBase(privateKey, pub);
             else Org.BouncyCastle.Math.EC.Rfc7748.X448.ScalarMultBase(privateKey, pub);
+            why = "";
             return pub;
         }
 
-        protected override byte[] Dh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey)
+        protected override byte[]? TryDh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, out string why)
         {
-            if (privateKey.Length != PrivateKeyLength) throw BadKey("private key has the wrong length");
-            if (publicKey.Length != PublicKeyLength) throw BadKey("public key has the wrong length");
+            why = privateKey.Length != PrivateKeyLength ? "private key has the wrong length"
+                : publicKey.Length != PublicKeyLength ? "public key has the wrong length" : "";
+            if (why.Length != 0) return null;
             CryptoCounters.Count(CryptoOp.Dh);
             var shared = new byte[PublicKeyLength];
             if (isX25519) Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMult(privateKey, publicKey, shared);
             else Org.BouncyCastle.Math.EC.Rfc7748.X448.ScalarMult(privateKey, publicKey, shared);
-            RejectAllZero(shared);
+            if (IsAllZero(shared))
+            {
+                why = "low-order public key";
+                return null;
+            }
             return shared;
         }
     }
@@ -170,20 +194,24 @@ internal abstract class Dhkem : IKem
             throw new InvalidOperationException("DeriveKeyPair: no valid scalar after 256 candidates");
         }
 
-        public override byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
+        protected override byte[]? TryPublicKeyOf(ReadOnlySpan<byte> privateKey, out string why)
         {
-            var d = NistCurves.Scalar(_domain, privateKey, PrivateKeyLength);
+            if (!NistCurves.TryScalar(_domain, privateKey, PrivateKeyLength, out var d, out why)) return null;
             CryptoCounters.Count(CryptoOp.KemPublicKey);
             return NistCurves.PublicKeyOf(_domain, d);
         }
 
-        protected override byte[] Dh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey)
+        protected override byte[]? TryDh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, out string why)
         {
             CryptoCounters.Count(CryptoOp.Dh);
-            var d = NistCurves.Scalar(_domain, privateKey, PrivateKeyLength);
-            var q = NistCurves.DecodePublicKey(_domain, publicKey, PublicKeyLength);
+            if (!NistCurves.TryScalar(_domain, privateKey, PrivateKeyLength, out var d, out why)) return null;
+            if (!NistCurves.TryDecodePublicKey(_domain, publicKey, PublicKeyLength, out var q, out why)) return null;
             var p = q.Multiply(d).Normalize();
-            if (p.IsInfinity) throw BadKey("shared point at infinity");
+            if (p.IsInfinity)
+            {
+                why = "shared point at infinity";
+                return null;
+            }
             // RFC 9180 §7.1.1: the shared secret is the x-coordinate, Ndh = Nsk bytes.
             return BigIntegers(p.AffineXCoord.ToBigInteger(), PrivateKeyLength);
         }
@@ -203,14 +231,30 @@ internal static class NistCurves
         return new ECDomainParameters(x9.Curve, x9.G, x9.N, x9.H, x9.GetSeed());
     }
 
-    public static BigInteger Scalar(ECDomainParameters domain, ReadOnlySpan<byte> privateKey, int length)
+    public static BigInteger Scalar(ECDomainParameters domain, ReadOnlySpan<byte> privateKey, int length) =>
+        TryScalar(domain, privateKey, length, out var d, out var why) ? d : throw new MlsProtocolException(MlsError.InvalidKey, why);
+
+    /// <summary>The private scalar in [1, n-1], or false with the reason (a check, not a probe).</summary>
+    public static bool TryScalar(ECDomainParameters domain, ReadOnlySpan<byte> privateKey, int length,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BigInteger? scalar, out string why)
     {
         // A shorter encoding is the same scalar with its leading zero bytes stripped (some peers, and
         // the IETF passive-client vectors for P-521, serialize private keys that way).
-        if (privateKey.Length == 0 || privateKey.Length > length) throw new MlsProtocolException(MlsError.InvalidKey, "private key has the wrong length");
-        var d = new BigInteger(1, privateKey.ToArray());
-        if (d.SignValue == 0 || d.CompareTo(domain.N) >= 0) throw new MlsProtocolException(MlsError.InvalidKey, "private scalar out of range");
-        return d;
+        scalar = null;
+        if (privateKey.Length == 0 || privateKey.Length > length)
+        {
+            why = "private key has the wrong length";
+            return false;
+        }
+        var d = new BigInteger(1, privateKey);
+        if (d.SignValue == 0 || d.CompareTo(domain.N) >= 0)
+        {
+            why = "private scalar out of range";
+            return false;
+        }
+        scalar = d;
+        why = "";
+        return true;
     }
 
     public static byte[] PublicKeyOf(ECDomainParameters domain, BigInteger d) =>

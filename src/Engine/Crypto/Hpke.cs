@@ -57,6 +57,19 @@ internal sealed class Hpke
         return ctx.Open(aad, ciphertext);
     }
 
+    /// <summary>
+    /// Single-shot OpenBase for trial decryption (a ciphertext that may be for another key, with an enc
+    /// from the network): null where <see cref="Open(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>
+    /// throws <see cref="MlsError.InvalidKey"/> (enc is not a public key) or <see cref="MlsError.DecryptionFailed"/>.
+    /// </summary>
+    public byte[]? TryOpen(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR, ReadOnlySpan<byte> info, ReadOnlySpan<byte> aad,
+        ReadOnlySpan<byte> ciphertext)
+    {
+        if (_kem.TryDecap(enc, privateKeyR) is not { } shared) return null;
+        using var ctx = KeySchedule(shared, info);
+        return ctx.TryOpen(aad, ciphertext);
+    }
+
     /// <summary>Single-shot OpenBase with the receiver's public key known.</summary>
     public byte[] Open(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR, ReadOnlySpan<byte> publicKeyR, ReadOnlySpan<byte> info,
         ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext)
@@ -120,13 +133,18 @@ internal sealed class HpkeContext : IDisposable
 
     public byte[] Seal(ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext) => _aead.Seal(_key, NextNonce(), aad, plaintext);
 
-    public byte[] Open(ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext)
+    public byte[] Open(ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext) =>
+        TryOpen(aad, ciphertext) ?? throw new MlsProtocolException(MlsError.DecryptionFailed,
+            ciphertext.Length < Aead.TagLength ? "ciphertext shorter than the AEAD tag" : "AEAD authentication failed");
+
+    /// <summary><see cref="Open"/> returning null on a wrong key or a flipped bit; the sequence number advances only on success.</summary>
+    public byte[]? TryOpen(ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext)
     {
         var nonce = (byte[])_baseNonce.Clone();
         ulong seq = _sequence;
         for (int i = 0; i < 8; i++) nonce[nonce.Length - 1 - i] ^= (byte)(seq >> (8 * i));
-        var pt = _aead.Open(_key, nonce, aad, ciphertext);
-        _sequence++;
+        var pt = _aead.TryOpen(_key, nonce, aad, ciphertext);
+        if (pt is not null) _sequence++;
         return pt;
     }
 

@@ -42,6 +42,9 @@ internal interface IKem
     /// <summary>The public key of a serialized private key; <see cref="MlsError.InvalidKey"/> if it is not one.</summary>
     byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey);
 
+    /// <summary><see cref="PublicKeyOf"/> for a key that may not be one (a check, not a probe): null instead of throwing.</summary>
+    byte[]? TryPublicKeyOf(ReadOnlySpan<byte> privateKey);
+
     /// <summary>Encap(pkR): (shared_secret, enc). Throws <see cref="MlsError.InvalidKey"/> on a bad public key.</summary>
     (byte[] SharedSecret, byte[] Enc) Encap(ReadOnlySpan<byte> publicKeyR, IRandomSource random);
 
@@ -52,6 +55,10 @@ internal interface IKem
     /// = enc || pkR): no scalar multiplication to recompute it. A pkR that is not skR's gives a wrong
     /// shared secret, so the AEAD that follows fails.</summary>
     byte[] Decap(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR, ReadOnlySpan<byte> publicKeyR);
+
+    /// <summary>Decap(enc, skR) for an enc from the network that may not be one (trial decryption):
+    /// null where <see cref="Decap(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> throws <see cref="MlsError.InvalidKey"/>.</summary>
+    byte[]? TryDecap(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> privateKeyR);
 }
 
 /// <summary>A signature scheme of RFC 9420 (Ed25519, Ed448, ECDSA over P-256/P-384/P-521 with DER signatures).</summary>

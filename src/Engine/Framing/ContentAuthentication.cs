@@ -91,7 +91,13 @@ internal static class ContentAuthentication
     /// </summary>
     public static void CheckSenderMaySend(FramedContent content)
     {
-        bool allowed = content.Sender.SenderType switch
+        if (!SenderMaySend(content))
+            throw new MlsProtocolException(MlsError.InvalidSender,
+                $"a {content.Sender.SenderType} sender may not send this {content.ContentType}");
+    }
+
+    /// <summary>The rule of <see cref="CheckSenderMaySend"/> as a predicate (for checks that only need yes or no).</summary>
+    public static bool SenderMaySend(FramedContent content) => content.Sender.SenderType switch
         {
             SenderType.Member => true,
             SenderType.External => content.ContentType == ContentType.Proposal &&
@@ -101,8 +107,4 @@ internal static class ContentAuthentication
             SenderType.NewMemberProposal => content.ContentType == ContentType.Proposal && content.Proposal?.ProposalType == ProposalType.Add,
             _ => false,
         };
-        if (!allowed)
-            throw new MlsProtocolException(MlsError.InvalidSender,
-                $"a {content.Sender.SenderType} sender may not send this {content.ContentType}");
-    }
 }

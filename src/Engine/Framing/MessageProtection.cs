@@ -131,6 +131,26 @@ internal sealed class MessageProtection : IDisposable
         return authenticated;
     }
 
+    /// <summary>
+    /// Whether <see cref="UnprotectPublic"/> would accept <paramref name="message"/>, as a yes or no for
+    /// a caller that only weighs evidence (PairMLS: is a Commit authentic?): the same checks, and no
+    /// exception for a message that fails them.
+    /// </summary>
+    public bool IsAuthentic(PublicMessage message, SignatureKeyLookup signatureKeys)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var content = message.Content;
+        if (!content.GroupId.AsSpan().SequenceEqual(Context.GroupId) || content.Epoch != Context.Epoch) return false;
+        if (content.ContentType == ContentType.Application || !ContentAuthentication.SenderMaySend(content)) return false;
+        if (content.Sender.SenderType == SenderType.Member)
+        {
+            if (message.MembershipTag is null || !CipherSuite.FixedTimeEquals(MembershipTag(message), message.MembershipTag)) return false;
+        }
+        else if (message.MembershipTag is not null) return false;
+        var authenticated = message.ToAuthenticatedContent();
+        return signatureKeys(authenticated.Content) is { } key && ContentAuthentication.Verify(Suite, authenticated, Context, key);
+    }
+
     // ---------------------------------------------------------------- PrivateMessage (§6.3)
 
     /// <summary>Encrypts signed content (wire format PrivateMessage, member sender) under the next

@@ -108,6 +108,23 @@ internal sealed class AuthenticationService
         return new IdentityUpdate(kind, view);
     }
 
+    /// <summary>
+    /// Whether <see cref="Validate"/> would accept <paramref name="newLeaf"/> as a leaf update of
+    /// <paramref name="current"/> with no evidence: a basic credential naming the same agent, whose one
+    /// IdentityBinding is the accepted one (the same encoding: TLS encodings are unique, RFC 9420 §2.1.2).
+    /// A yes-or-no question for a caller that has no evidence to offer; never throws on bad input.
+    /// </summary>
+    public bool IsLeafUpdate(IdentityView current, LeafNode newLeaf)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(newLeaf);
+        if (newLeaf.Credential.CredentialType != CredentialType.Basic || newLeaf.Credential.Identity is not { Length: > 0 } identity
+            || !identity.AsSpan().SequenceEqual(newLeaf.SignatureKey) || !identity.AsSpan().SequenceEqual(current.AgentKey))
+            return false;
+        var bindings = newLeaf.Extensions.Where(e => e.ExtensionType == IdentityBinding.ExtensionType).ToList();
+        return bindings.Count == 1 && bindings[0].ExtensionData.AsSpan().SequenceEqual(current.Binding.ToExtension().ExtensionData);
+    }
+
     /// <summary>The binding a member's first leaf must carry for <paramref name="cardAssertion"/> (for building it).</summary>
     public IdentityBinding InitialBinding(CardAssertion cardAssertion)
     {

@@ -101,9 +101,9 @@ public sealed class KeyPackageBundle : IDisposable
 
     private static void CheckKey(IKem kem, byte[] privateKey, byte[] publicKey, string which)
     {
-        bool matches;
-        try { matches = privateKey.Length == kem.PrivateKeyLength && kem.PublicKeyOf(privateKey).AsSpan().SequenceEqual(publicKey); }
-        catch (MlsProtocolException) { matches = false; }
+        // TryPublicKeyOf: a saved key that is not a key of the suite is a check's answer, not an exception to catch.
+        bool matches = privateKey.Length == kem.PrivateKeyLength && kem.TryPublicKeyOf(privateKey) is { } derived
+            && derived.AsSpan().SequenceEqual(publicKey);
         if (!matches) throw new MlsDecodeException($"saved KeyPackageBundle: the {which} private key does not match the package");
     }
 

@@ -60,7 +60,7 @@ internal static class HeaderSeal
     {
         int encLength = suite.Kem.EncLength;
         if (datagram.Length < encLength + Aead.TagLength) return null;
-        try { return suite.Hpke.Open(datagram[..encLength], initPrivateKey.Span, WelcomeInfo, ReadOnlySpan<byte>.Empty, datagram[encLength..]); }
-        catch (MlsProtocolException e) when (e.Error is MlsError.DecryptionFailed or MlsError.InvalidKey) { return null; }
+        // Trial decryption: an enc that is no public key, or a ciphertext for another key, is a null (no exception).
+        return suite.Hpke.TryOpen(datagram[..encLength], initPrivateKey.Span, WelcomeInfo, ReadOnlySpan<byte>.Empty, datagram[encLength..]);
     }
 }

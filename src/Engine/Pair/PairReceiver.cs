@@ -351,9 +351,12 @@ internal static class PairReceiver
         }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "update proposal"); }
         var leaf = ((UpdateProposal)received.Proposal).LeafNode;
+        var As = new AuthenticationService(s.Suite, s.Group.GroupId);
+        // Without evidence only a leaf update can be judged: anything else is left out, not refused
+        // (asked first, so no refusal is caught as the answer).
+        if (evidence is null && !As.IsLeafUpdate(s.PeerView, leaf)) return s;
         IdentityUpdate update;
-        try { update = new AuthenticationService(s.Suite, s.Group.GroupId).Validate(s.PeerView, leaf, evidence ?? IdentityEvidence.None); }
-        catch (MlsProtocolException) when (evidence is null) { return s; }
+        try { update = As.Validate(s.PeerView, leaf, evidence ?? IdentityEvidence.None); }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "proposed leaf"); }
         return s with
         {
@@ -427,13 +430,9 @@ internal static class PairReceiver
     /// <summary>RFC 9420 §6.1/§6.2: the stapled Commit's membership tag and signature verify in the current epoch.</summary>
     private static bool CommitIsAuthentic(PairState s, DatagramBody parts)
     {
-        try
-        {
-            using var protection = Framing.MessageProtection.ForEpoch(s.Group.Context, s.Group.Secrets, s.Group.Options.Padding);
-            using var tree = s.Group.SecretTree.Clone();
-            protection.Unprotect(parts.StapledMessage, tree, content => s.Group.Tree.TryGetLeaf(content.Sender.LeafIndex)?.SignatureKey);
-            return true;
-        }
-        catch (MlsProtocolException) { return false; }
+        // A yes-or-no check (no exception as the answer): a stapled Commit is a PublicMessage.
+        if (parts.StapledMessage.PublicMessage is not { } message) return false;
+        using var protection = Framing.MessageProtection.ForEpoch(s.Group.Context, s.Group.Secrets, s.Group.Options.Padding);
+        return protection.IsAuthentic(message, content => s.Group.Tree.TryGetLeaf(content.Sender.LeafIndex)?.SignatureKey);
     }
 }

@@ -278,6 +278,38 @@ public sealed class MessageProtectionTests : IDisposable
         Assert.Equal(MlsError.WrongGroup, Rejected(() => _protection.UnprotectPublic(message with { Content = message.Content with { GroupId = [] } }, _keys)));
     }
 
+    [Fact]
+    public void IsAuthentic_SaysYesExactlyWhenUnprotectPublicAccepts()
+    {
+        // Issue 9 item 4: the yes-or-no form (PairMLS weighs a stapled Commit with it) answers without
+        // an exception, for every refusal UnprotectPublic makes.
+        var good = _protection.ProtectPublic(RemoveBy(Sender.Member(Alice)), _alice.PrivateKey);
+        Assert.True(_protection.IsAuthentic(good, _keys));
+        var tag = (byte[])good.MembershipTag!.Clone();
+        tag[0] ^= 1;
+        var application = _protection.Sign(Application(), WireFormat.PublicMessage, _alice.PrivateKey);
+        var applicationMessage = new PublicMessage(application.Content, application.Auth, null);
+        applicationMessage = applicationMessage with { MembershipTag = _protection.MembershipTag(applicationMessage) };
+        var update = FramedContent.OfProposal(Samples.Bytes(8, 0x77), 5, Sender.External(0), [], new UpdateProposal(Samples.Leaf()));
+        var fromExternal = new PublicMessage(update, _protection.Sign(update, WireFormat.PublicMessage, _mallory.PrivateKey).Auth, null);
+        var bad = new (PublicMessage Message, SignatureKeyLookup Keys, MlsError Error)[]
+        {
+            (good with { MembershipTag = tag }, _keys, MlsError.BadMembershipTag),
+            (good with { MembershipTag = null }, _keys, MlsError.BadMembershipTag),
+            (_protection.ProtectPublic(RemoveBy(Sender.Member(Alice)), _mallory.PrivateKey), _keys, MlsError.BadSignature),
+            (good, _ => null, MlsError.UnknownSender),
+            (good with { Content = good.Content with { Epoch = 4 } }, _keys, MlsError.WrongEpoch),
+            (good with { Content = good.Content with { GroupId = [] } }, _keys, MlsError.WrongGroup),
+            (applicationMessage, _keys, MlsError.UnsupportedWireFormat),
+            (fromExternal, _ => _mallory.PublicKey, MlsError.InvalidSender),
+        };
+        foreach (var (message, keys, error) in bad)
+        {
+            Assert.False(_protection.IsAuthentic(message, keys));
+            Assert.Equal(error, Rejected(() => _protection.UnprotectPublic(message, keys)));
+        }
+    }
+
     // ---------------------------------------------------------------- MLSMessage
 
     [Fact]

@@ -69,9 +69,25 @@ public sealed class AuthenticationServiceTests
     {
         var f = new IdentityFixture(suiteId);
         var (agent, view) = f.Invited();
-        var update = f.As.Validate(view, f.BoundLeaf(agent, view, IdentityEvidence.None), IdentityEvidence.None);
+        var leaf = f.BoundLeaf(agent, view, IdentityEvidence.None);
+        Assert.True(f.As.IsLeafUpdate(view, leaf));   // judged without evidence, no exception
+        var update = f.As.Validate(view, leaf, IdentityEvidence.None);
         Assert.Equal(UpdateKind.Leaf, update.Kind);
         Assert.Equal(view, update.View);
+    }
+
+    [Fact]
+    public void IsLeafUpdate_IsFalseForANewCardOrANewAgent()
+    {
+        // Issue 9 item 4: PairMLS asks this instead of catching a refusal when it has no evidence.
+        var f = new IdentityFixture();
+        var (a, view) = f.Invited();
+        var b = f.NewAgent();
+        var newCard = IdentityEvidence.ForCard(a.AssertCard(view.Card.Next(), IdentityFixture.GroupId));
+        var succession = IdentityEvidence.ForSuccession(a.Succeed(b.PublicKey, IdentityFixture.GroupId));
+        Assert.False(f.As.IsLeafUpdate(view, f.BoundLeaf(a, view, newCard)));
+        Assert.False(f.As.IsLeafUpdate(view, f.BoundLeaf(b, view, succession)));
+        Assert.Equal(UpdateKind.Identity, f.As.Validate(view, f.BoundLeaf(a, view, newCard), newCard).Kind);
     }
 
     [Fact]

@@ -61,7 +61,12 @@ internal sealed class IdentityFixture
     public LeafNode BoundLeaf(Agent agent, IdentityView current, IdentityEvidence evidence) =>
         UpdateLeaf(agent, As.BindingFor(current, evidence));
 
-    /// <summary>The refusal's reason: the identity layer's own (<see cref="IdentityError"/>) or, for a signature or decoding failure, MLS's.</summary>
-    public Enum Rejects(IdentityView current, LeafNode leaf, IdentityEvidence evidence) =>
-        Assert.ThrowsAny<MlsProtocolException>(() => As.Validate(current, leaf, evidence)) is var e && e is IdentityException i ? i.Reason : e.Error;
+    /// <summary>The refusal's reason: the identity layer's own (<see cref="IdentityError"/>) or, for a signature or decoding failure, MLS's.
+    /// A leaf refused without evidence is never a leaf update to <see cref="AuthenticationService.IsLeafUpdate"/> either.</summary>
+    public Enum Rejects(IdentityView current, LeafNode leaf, IdentityEvidence evidence)
+    {
+        var e = Assert.ThrowsAny<MlsProtocolException>(() => As.Validate(current, leaf, evidence));
+        if (evidence.CardAssertion is null && evidence.Successions.Count == 0) Assert.False(As.IsLeafUpdate(current, leaf));
+        return e is IdentityException i ? i.Reason : e.Error;
+    }
 }

@@ -75,6 +75,30 @@ public sealed class PairRollbackTests
     }
 
     [Fact]
+    public void ACommitThatDoesNotVerify_IsNoEvidenceOfRollback()
+    {
+        // docs/RECOVERY.md "Unknown own proposal": only an authentic Commit counts; the check is a
+        // yes-or-no (MessageProtection.IsAuthentic), and a forged one is refused with nothing changed.
+        var kit = new PairTestKit(seed: 84).Joined();
+        var (a, b) = (kit.A, kit.Bob);
+        Exchange(a, b, "start");
+        Exchange(b, a, "ok");
+        var backup = a.Send(Bytes("a1")).State;
+        Assert.IsType<Delivered>(b.Receive(a.Send(Bytes("a2"), new CardEdit("Alice 2")).Datagram));
+        var reply = b.Send(Bytes("taken"));
+        var restored = Restore(backup, kit, "alice-restored");
+        var insider = PairInsider.Of(b);
+        foreach (var mutation in new[] { InsiderMutation.CommitSignature, InsiderMutation.CommitMembershipTag })
+        {
+            var forged = insider.Mutate(reply.Datagram, mutation, new DeterministicRandomSource(85, mutation.ToString()))!;
+            var before = restored.Save();
+            Assert.Equal(RejectReason.BadSignature, Assert.IsType<Rejected>(restored.Receive(forged)).Reason);
+            Assert.Equal(before, restored.Save());
+        }
+        Assert.Equal(RollbackEvidence.UnknownOwnProposal, Assert.IsType<RollbackDetected>(restored.Receive(reply.Datagram)).Evidence);
+    }
+
+    [Fact]
     public void AcrossEpochs_ASecondCommitForAnEpochIsAFork_DetectedByThePeer()
     {
         var kit = new PairTestKit(seed: 83).Joined();

@@ -21,24 +21,31 @@ internal sealed class SodiumX25519 : Dhkem
         return new KeyPair(sk, PublicKeyOf(sk));
     }
 
-    public override byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
+    protected override byte[]? TryPublicKeyOf(ReadOnlySpan<byte> privateKey, out string why)
     {
-        if (privateKey.Length != PrivateKeyLength) throw BadKey("private key has the wrong length");
+        // RFC 7748 §5: any 32 bytes are a private key (the scalar is clamped), so only the length can be wrong.
+        why = "private key has the wrong length";
+        if (privateKey.Length != PrivateKeyLength) return null;
         CryptoCounters.Count(CryptoOp.KemPublicKey);
         var pub = new byte[PublicKeyLength];
         Libsodium.ScalarMultBase(pub, privateKey);
+        why = "";
         return pub;
     }
 
-    protected override byte[] Dh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey)
+    protected override byte[]? TryDh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, out string why)
     {
-        if (privateKey.Length != PrivateKeyLength) throw BadKey("private key has the wrong length");
-        if (publicKey.Length != PublicKeyLength) throw BadKey("public key has the wrong length");
+        why = privateKey.Length != PrivateKeyLength ? "private key has the wrong length"
+            : publicKey.Length != PublicKeyLength ? "public key has the wrong length" : "";
+        if (why.Length != 0) return null;
         CryptoCounters.Count(CryptoOp.Dh);
         var shared = new byte[PublicKeyLength];
         // libsodium returns -1 for an all-zero result (a low-order public key, RFC 7748 §6.1).
-        if (!Libsodium.ScalarMult(shared, privateKey, publicKey)) throw BadKey("low-order public key");
-        RejectAllZero(shared);
+        if (!Libsodium.ScalarMult(shared, privateKey, publicKey) || IsAllZero(shared))
+        {
+            why = "low-order public key";
+            return null;
+        }
         return shared;
     }
 }
