@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Sim.Scenarios.Cluster;
 using Sim.Scenarios.Reports;
 using Sim.Simulator;
 
@@ -11,7 +12,8 @@ namespace Sim.Scenarios.Cli;
 /// and faults, into a report (README.md, report.html, compare.json, two charts) in
 /// results/compare/&lt;UTC time&gt;/ (and in --out DIR when given). Exit code 0 once the report is written;
 /// 64 (<see cref="ExitCodes.Usage"/>) for bad arguments, each naming the option at fault; 74 an
-/// unwritable output, checked before any world runs.
+/// unwritable output, checked before any world runs. Each world's row goes to worlds.jsonl in the results folder;
+/// with --cluster the worlds run on the cluster's workers (<see cref="ClusterCompare"/>) and the tables are the same (CPU aside).
 /// </summary>
 public static class CompareCommand
 {
@@ -34,11 +36,16 @@ public static class CompareCommand
         var results = CommonOptions.Results();
         var parallel = new Option<int>("--parallel") { Description = "Worlds run at once", DefaultValueFactory = _ => Environment.ProcessorCount };
         var json = new Option<bool>("--json") { Description = "Print compare.json's figures instead of the summary" };
+        var cluster = ClusterOptions.Cluster();
+        var clusterHost = ClusterOptions.ClusterHost();
         var command = new Command("compare", "Run PairMLS and its baselines (static keys, central delivery service honest and malicious, self-commit, PairMLS variants) on the same faults and write a report.")
         {
-            strategies, drop, offline, worlds, messages, parity, theft, seed, output, results, parallel, json,
+            strategies, drop, offline, worlds, messages, parity, theft, seed, output, results, parallel, json, cluster, clusterHost,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancel) => Task.FromResult(Run(parse, cancel)));
+        return command;
+
+        int Run(ParseResult parse, CancellationToken cancel)
         {
             var io = CliIo.For(parse, parse.GetValue(json));
             CompareGrid grid;
@@ -64,22 +71,55 @@ public static class CompareCommand
             string? outDir = parse.GetValue(output);
             if (outDir is not null) OutputCheck.Directory(outDir, "--out");
             var folder = ResultsFolder.Create(parse.GetValue(results)!, "compare", DateTime.UtcNow);
+            var target = parse.GetValue(cluster) is { } seeds ? new ClusterTarget(seeds) { Host = parse.GetValue(clusterHost)! } : null;
             if (!io.Json) io.Output.WriteLine($"compare: {grid.Strategies.Count} strategies, seed {grid.Seed}");
-            var result = Compare.Run(grid, (done, total) =>
+            void Progress(int done, int total)
             {
                 if (io.Interactive && (done == total || done % 50 == 0)) io.Output.WriteLine($"  {done}/{total} worlds");
-            }, new WorldRunnerOptions { MaxParallelism = workers }) with { Command = CommandLine(grid, outDir) };
+            }
+            CompareResult result;
+            ClusterStats? stats = null;
+            // One row per world, appended as the worlds finish (an interrupted run keeps them).
+            using (var rows = new StreamWriter(folder.File(WorldsFile)) { AutoFlush = true })
+            {
+                try
+                {
+                    result = target is null
+                        ? Compare.Run(grid, Progress, new WorldRunnerOptions { MaxParallelism = workers }, r => rows.WriteLine(r.ToJson()), cancel)
+                        : OnCluster(io, grid, target, Progress, r => rows.WriteLine(r.ToJson()), s => stats = s, cancel);
+                }
+                catch (TimeoutException e) when (target is not null)
+                {
+                    throw CliError.InputOutput(e.Message, e); // no worker joined the cluster in time
+                }
+                catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+                {
+                    io.Error.WriteLine($"compare: interrupted; the finished worlds' rows are in {folder.File(WorldsFile)}");
+                    return ExitCodes.Interrupted;
+                }
+            }
+            result = result with { Command = CommandLine(grid, outDir) };
             var files = CompareReport.Write(result, folder.Path);
             if (outDir is not null) files = CompareReport.Write(result, outDir);
             if (io.Json) io.Output.WriteLine(CompareReport.Json(result));
             else
             {
                 foreach (var f in CompareReport.Findings(result)) io.Output.WriteLine($"- {f}");
+                io.Output.WriteLine($"rows: {folder.File(WorldsFile)}");
                 io.Output.WriteLine($"report written to {files[0]} ({files.Count} files) in {result.Elapsed.TotalSeconds:F0} s, load average {result.LoadAverage}");
+                if (stats is not null) io.Output.WriteLine(SweepCommand.ClusterLine(stats));
             }
             return ExitCodes.Held;
-        });
-        return command;
+        }
+    }
+
+    /// <summary>The per-world rows in the results folder (one <see cref="CompareRow"/> JSON per line, in the order the worlds finished).</summary>
+    public const string WorldsFile = "worlds.jsonl";
+
+    private static CompareResult OnCluster(CliIo io, CompareGrid grid, ClusterTarget cluster, Action<int, int> progress, Action<CompareRow> onRow, Action<ClusterStats> stats, CancellationToken cancel)
+    {
+        io.Error.WriteLine($"compare: on the cluster at {cluster.SeedText} (this process is the coordinator at {cluster.Host})");
+        return Compare.Run(grid, ClusterCompare.Farm(cluster, io.Error.WriteLine, stats), progress, onRow, cancel);
     }
 
     /// <summary>The command that reproduces a comparison (every option spelled out).</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Sim.Engine.Multi;
 using Sim.Scenarios.Catalog;
+using Sim.Scenarios.Cluster;
 using Sim.Scenarios.Reports;
 using Sim.Simulator.Groups;
 using Spectre.Console;
@@ -15,7 +16,8 @@ namespace Sim.Scenarios.Cli;
 /// loss) it runs the grid and writes a report (README.md with the table, four ScottPlot charts) to
 /// results/groups/&lt;UTC time&gt;/ (and to --out DIR when given; nothing else is written). Exit codes as
 /// <see cref="ExitCodes"/>: 0 every invariant held, 1 a world broke one (or did not reach one state),
-/// 64 a bad argument, 74 an unwritable output (checked before any world runs).
+/// 64 a bad argument, 74 an unwritable output (checked before any world runs) or no cluster worker in time.
+/// With --cluster the worlds run on the cluster's workers (<see cref="ClusterGroups"/>) and the report is the same.
 /// </summary>
 public static class GroupsCommand
 {
@@ -39,11 +41,16 @@ public static class GroupsCommand
         var trace = new Option<string?>("--trace") { Description = "One world: write its trace to FILE (JSON Lines)" };
         var measure = new Option<bool>("--measure-commits") { Description = "Measure commit create/process wall-clock times inside the world (printed, never traced)" };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON" };
+        var cluster = ClusterOptions.Cluster();
+        var clusterHost = ClusterOptions.ClusterHost();
         var command = new Command("groups", "Decentralised MLS groups of N (GROUPS.md): one scenario, or a grid over members × strategy × partition × loss with a report.")
         {
-            scenario, members, strategy, partition, loss, messages, keyShare, retained, seed, output, results, trace, measure, json,
+            scenario, members, strategy, partition, loss, messages, keyShare, retained, seed, output, results, trace, measure, json, cluster, clusterHost,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancel) => Task.FromResult(Run(parse, cancel)));
+        return command;
+
+        int Run(ParseResult parse, CancellationToken cancel)
         {
             var io = CliIo.For(parse, parse.GetValue(json));
             GroupsGrid grid;
@@ -68,28 +75,56 @@ public static class GroupsCommand
             {
                 throw CliError.Usage($"groups: {e.Message}", e);
             }
+            var target = parse.GetValue(cluster) is { } seeds ? new ClusterTarget(seeds) { Host = parse.GetValue(clusterHost)! } : null;
             // Every output is checked before the first world runs.
             var tracePath = parse.GetValue(trace);
-            if (grid.Points().Count == 1)
+            try
             {
-                if (tracePath is not null) OutputCheck.File(tracePath, "--trace");
-                return RunOne(io, grid, tracePath);
+                if (grid.Points().Count == 1)
+                {
+                    if (tracePath is not null && target is not null) throw CliError.Usage("groups: --trace runs the world here (its trace stays on the worker with --cluster); give one or the other");
+                    if (tracePath is not null) OutputCheck.File(tracePath, "--trace");
+                    return RunOne(io, grid, tracePath, target, cancel);
+                }
+                if (tracePath is not null) throw CliError.Usage("groups: --trace needs a single world (one value per option)");
+                var outDir = parse.GetValue(output);
+                if (outDir is not null) OutputCheck.Directory(outDir, "--out");
+                var folder = ResultsFolder.Create(parse.GetValue(results)!, "groups", DateTime.UtcNow);
+                return RunGrid(io, grid, folder, outDir, target, cancel);
             }
-            if (tracePath is not null) throw CliError.Usage("groups: --trace needs a single world (one value per option)");
-            var outDir = parse.GetValue(output);
-            if (outDir is not null) OutputCheck.Directory(outDir, "--out");
-            var folder = ResultsFolder.Create(parse.GetValue(results)!, "groups", DateTime.UtcNow);
-            return RunGrid(io, grid, folder, outDir);
-        });
-        return command;
+            catch (TimeoutException e) when (target is not null)
+            {
+                throw CliError.InputOutput(e.Message, e); // no worker joined the cluster in time
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                io.Error.WriteLine("groups: interrupted");
+                return ExitCodes.Interrupted;
+            }
+        }
     }
 
-    private static int RunOne(CliIo io, GroupsGrid grid, string? tracePath)
+    /// <summary>The grid's worlds on the cluster (the coordinator is this process), in grid order; the cluster line goes to <paramref name="stats"/>.</summary>
+    private static IReadOnlyList<GroupsRun> OnCluster(CliIo io, GroupsGrid grid, ClusterTarget cluster, Action<int, int, string> tick, Action<ClusterStats> stats, CancellationToken cancel)
+    {
+        var points = grid.Points();
+        io.Error.WriteLine($"groups: on the cluster at {cluster.SeedText} (this process is the coordinator at {cluster.Host})");
+        int done = 0;
+        return ClusterGroups.Run(cluster, points, p => GroupsGrid.ReplayCommand(p, grid), (_, r) => tick(++done, points.Count, r.Label), io.Error.WriteLine, stats, cancel);
+    }
+
+    private static int RunOne(CliIo io, GroupsGrid grid, string? tracePath, ClusterTarget? cluster, CancellationToken cancel)
     {
         var p = grid.Points()[0];
-        var result = io.WithProgress("running group world", tick => { tick(0, 1, $"{p.Scenario} N={p.Members}"); return GroupWorld.Run(GroupScenarios.Build(p)); });
-        var run = GroupsRun.From(p, result, GroupsGrid.ReplayCommand(p, grid));
-        if (tracePath is not null) result.Trace.WriteTo(tracePath);
+        GroupsRun run;
+        ClusterStats? stats = null;
+        if (cluster is not null) run = io.WithProgress("running group world", tick => OnCluster(io, grid, cluster, tick, s => stats = s, cancel)[0]);
+        else
+        {
+            var result = io.WithProgress("running group world", tick => { tick(0, 1, $"{p.Scenario} N={p.Members}"); return GroupWorld.Run(GroupScenarios.Build(p)); });
+            run = GroupsRun.From(p, result, GroupsGrid.ReplayCommand(p, grid));
+            if (tracePath is not null) result.Trace.WriteTo(tracePath);
+        }
         if (io.Json) io.Output.WriteLine(GroupsReport.Json([run]));
         else
         {
@@ -100,23 +135,27 @@ public static class GroupsCommand
             io.Console.MarkupLine($"trace hash [bold]{run.TraceHash}[/]");
             if (tracePath is not null) io.Console.MarkupLine($"trace written to [bold]{Markup.Escape(tracePath)}[/] (JSON Lines)");
             io.Console.WriteLine("replay: " + run.Replay);
+            if (stats is not null) io.Output.WriteLine(SweepCommand.ClusterLine(stats));
         }
         return run.Held ? ExitCodes.Held : ExitCodes.Violation;
     }
 
-    private static int RunGrid(CliIo io, GroupsGrid grid, ResultsFolder folder, string? outDir)
+    private static int RunGrid(CliIo io, GroupsGrid grid, ResultsFolder folder, string? outDir, ClusterTarget? cluster, CancellationToken cancel)
     {
         var points = grid.Points();
+        ClusterStats? stats = null;
         var runs = io.WithProgress($"groups grid: {points.Count} worlds", tick =>
         {
+            if (cluster is not null) return OnCluster(io, grid, cluster, tick, s => stats = s, cancel);
             var list = new List<GroupsRun>();
             for (int i = 0; i < points.Count; i++)
             {
+                cancel.ThrowIfCancellationRequested();
                 var p = points[i];
                 tick(i, points.Count, $"{p.Strategy} N={p.Members} partition={p.PartitionMs}ms loss={p.Loss}");
                 list.Add(GroupsRun.From(p, GroupWorld.Run(GroupScenarios.Build(p)), GroupsGrid.ReplayCommand(p, grid)));
             }
-            return list;
+            return (IReadOnlyList<GroupsRun>)list;
         });
         var files = GroupsReport.Write(runs, grid, folder.Path, outDir);
         if (outDir is not null) files = GroupsReport.Write(runs, grid, outDir, outDir);
@@ -125,6 +164,7 @@ public static class GroupsCommand
         {
             io.Output.WriteLine($"{runs.Count} worlds; invariants held in {runs.Count(r => r.Held)}; report: {files}");
             foreach (var r in runs.Where(r => !r.Held)) io.Console.MarkupLine($"[red]{Markup.Escape(r.Label)}[/]: {Markup.Escape(string.Join("; ", r.Verdicts.Where(v => !v.Passed)))} — replay: {Markup.Escape(r.Replay)}");
+            if (stats is not null) io.Output.WriteLine(SweepCommand.ClusterLine(stats));
         }
         return runs.All(r => r.Held) ? ExitCodes.Held : ExitCodes.Violation;
     }

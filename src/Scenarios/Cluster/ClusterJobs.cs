@@ -21,7 +21,10 @@ public static class ClusterJobs
     /// <summary>A world of a `pairsim groups` grid: payload its <see cref="GroupScenarioParams"/>, result its <see cref="GroupsRun"/> (<see cref="ClusterGroups"/>).</summary>
     public const string GroupsWorld = "groups-world";
 
-    public static IReadOnlyList<string> Kinds { get; } = [SweepWorld, GroupsWorld];
+    /// <summary>A world of a `pairsim compare` grid: payload its <see cref="Reports.CompareWorld"/>, result its <see cref="CompareRow"/> (both JSON).</summary>
+    public const string CompareWorld = "compare-world";
+
+    public static IReadOnlyList<string> Kinds { get; } = [SweepWorld, GroupsWorld, CompareWorld];
 
     /// <summary>Runs one item in <paramref name="system"/> (the worker's simulator actor system).</summary>
     public static async Task<string> RunAsync(string kind, string payload, ActorSystem system, CancellationToken cancel = default)
@@ -36,6 +39,9 @@ public static class ClusterJobs
             case GroupsWorld:
                 var p = ClusterGroups.DecodeParams(payload);
                 return ClusterGroups.EncodeRun(GroupsRun.From(p, GroupWorld.Run(GroupScenarios.Build(p)), replay: ""));
+            case CompareWorld:
+                var world = Reports.CompareWorld.FromJson(payload);
+                return (await Compare.RunWorldAsync(world, system, cancel).ConfigureAwait(false)).ToJson();
             default:
                 throw new ArgumentException($"unknown job kind '{kind}' (this worker runs {string.Join(", ", Kinds)})", nameof(kind));
         }

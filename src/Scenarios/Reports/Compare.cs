@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Akka.Actor;
 using Sim.Engine.Baselines;
 using Sim.Simulator;
 using Sim.Simulator.Agents;
@@ -9,82 +10,128 @@ using Sim.Simulator.Trace;
 namespace Sim.Scenarios.Reports;
 
 /// <summary>
+/// Runs a comparison's worlds somewhere other than this process (a cluster): gets every world in grid
+/// order and calls <c>done(i, row)</c> once per world, one call at a time, as they finish.
+/// </summary>
+public delegate Task CompareWorlds(IReadOnlyList<CompareWorld> worlds, Action<int, CompareRow> done, CancellationToken cancel);
+
+/// <summary>
 /// `pairsim compare`: every strategy over the same seeds, users and faults (PAIRMLS.md "Baselines").
 /// Three workloads: (1) a chat under drop rate p where an attacker copies Alice's saved state at
 /// <see cref="CompareGrid.TheftMs"/> and tries every captured datagram with it (real decryption,
 /// <see cref="StateThief"/>); (2) Alice edits her card twice while Bob is offline for d ms
 /// (<see cref="EditWaits"/>); (3) tiny chats of the PairMLS variants for the parity observer.
 /// Metadata is read from the datagrams themselves (<see cref="DsView"/>), at drop 0.
+/// Each world (<see cref="CompareWorld"/>) gives one <see cref="CompareRow"/> where it ran, here or
+/// on a cluster worker; the tables are added up from the rows alone (<see cref="Aggregate"/>), so a
+/// local run and a cluster run give the same report but for the CPU figures.
 /// </summary>
 public static class Compare
 {
     public const long GapMs = 100;
 
-    public static CompareResult Run(CompareGrid grid, Action<int, int>? progress = null, WorldRunnerOptions? runner = null)
+    /// <summary>Runs the grid here, <paramref name="runner"/>'s parallelism worlds at once.</summary>
+    /// <param name="progress">(done, total) after each world.</param>
+    /// <param name="onRow">Each world's row as it finishes, one call at a time (the results folder appends it).</param>
+    public static CompareResult Run(CompareGrid grid, Action<int, int>? progress = null, WorldRunnerOptions? runner = null, Action<CompareRow>? onRow = null, CancellationToken cancel = default) =>
+        Run(grid, Local(runner ?? new WorldRunnerOptions()), progress, onRow, cancel);
+
+    /// <summary>The same comparison with its worlds run by <paramref name="farm"/> (e.g. a cluster); the result is the one a local run gives.</summary>
+    public static CompareResult Run(CompareGrid grid, CompareWorlds farm, Action<int, int>? progress = null, Action<CompareRow>? onRow = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(farm);
         grid.Validate();
         var clock = Stopwatch.StartNew();
-        var strategies = grid.Strategies.Select(CompareStrategy.Named).ToList();
-        int total = strategies.Count * grid.WorldsPerPoint * (grid.DropProbabilities.Count + grid.OfflineMs.Count) + 2 * grid.ParityWorlds;
+        var worlds = CompareWorld.Of(grid);
+        var rows = new CompareRow?[worlds.Count];
         int done = 0;
-        void Tick(int n) { done += n; progress?.Invoke(done, total); }
+        farm(worlds, (i, row) =>
+        {
+            if (row.World != worlds[i]) throw new InvalidOperationException($"compare world {i} came back as another world ({row.World.ToJson()})");
+            if (rows[i] is not null) return;
+            rows[i] = row;
+            onRow?.Invoke(row);
+            progress?.Invoke(++done, worlds.Count);
+        }, cancel).GetAwaiter().GetResult();
+        var missing = Array.FindIndex(rows, r => r is null);
+        if (missing >= 0) throw new InvalidOperationException($"compare world {missing} has no row");
+        return Aggregate(grid, [.. rows.Select(r => r!)]) with { Elapsed = clock.Elapsed, LoadAverage = LoadAverage() };
+    }
 
+    /// <summary>Runs one world in <paramref name="system"/> and makes its row (its CPU share measured by <see cref="CpuShare.Process"/>).</summary>
+    public static async Task<CompareRow> RunWorldAsync(CompareWorld world, ActorSystem system, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        var options = world.ToWorldOptions();
+        long token = CpuShare.Process.Start();
+        WorldResult result;
+        double cpu;
+        try { result = await new World(options, system).RunAsync(cancel).ConfigureAwait(false); }
+        finally { cpu = CpuShare.Process.Stop(token); }
+        return CompareRow.Of(world, result, cpu);
+    }
+
+    /// <summary>This process as the farm: the worlds in one actor system, <paramref name="runner"/>'s parallelism at once.</summary>
+    private static CompareWorlds Local(WorldRunnerOptions runner) => async (worlds, done, cancel) =>
+    {
+        var system = SimulatorActorSystem.Create("pairsim-compare");
+        var gate = new Lock();
+        try
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, runner.MaxParallelism), CancellationToken = cancel };
+            await Parallel.ForEachAsync(Enumerable.Range(0, worlds.Count), parallel, async (i, ct) =>
+            {
+                CompareRow row;
+                try { row = await RunWorldAsync(worlds[i], system, ct).ConfigureAwait(false); }
+                catch (Exception e) when (e is not OperationCanceledException) { throw new InvalidOperationException($"compare world {worlds[i].ToJson()} failed: {e.Message}", e); }
+                lock (gate) done(i, row);
+            }).ConfigureAwait(false);
+        }
+        finally { await system.Terminate().ConfigureAwait(false); }
+    };
+
+    /// <summary>
+    /// The tables from the rows (in <see cref="CompareWorld.Of"/>'s order): per strategy a healing cell
+    /// per drop rate, a metadata row (at the lowest drop rate) and a waiting cell per offline time, then
+    /// a parity row per PairMLS variant.
+    /// </summary>
+    public static CompareResult Aggregate(CompareGrid grid, IReadOnlyList<CompareRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(rows);
         var healing = new List<HealingCell>();
         var metadata = new List<MetadataRow>();
         var waiting = new List<WaitCell>();
-        foreach (var s in strategies)
+        foreach (var label in grid.Strategies)
         {
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var options = grid.DropProbabilities.SelectMany(d => Enumerable.Range(0, grid.WorldsPerPoint).Select(i => ChatWorld(grid, s, d, grid.WorldSeed(i)))).ToList();
-            var results = WorldRunner.Run(options, runner);
-            var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-            Tick(results.Count);
-            int messages = 0;
-            foreach (var group in results.GroupBy(r => r.Options.FaultProfile.AliceToBob.DropProbability))
-            {
-                var cell = Healing(s, group.Key, group.ToList());
-                messages += cell.Sent;
-                healing.Add(cell);
-            }
-            metadata.Add(Metadata(s, results.Where(r => r.Options.FaultProfile.AliceToBob.DropProbability == grid.DropProbabilities.Min()).ToList(),
-                messages == 0 ? 0 : cpuUsed.TotalMicroseconds / messages));
-
-            var waits = WorldRunner.Run(grid.OfflineMs.SelectMany(o => Enumerable.Range(0, grid.WorldsPerPoint).Select(i => EditWorld(s, o, grid.WorldSeed(i)))).ToList(), runner);
-            Tick(waits.Count);
-            foreach (var group in waits.GroupBy(r => Offline(r)))
-                waiting.Add(Waiting(s, group.Key, group.ToList()));
+            var chats = rows.Where(r => r.World.Workload == CompareWorld.Chat && r.World.Strategy == label).ToList();
+            foreach (var group in chats.GroupBy(r => r.World.Drop))
+                healing.Add(Healing(label, group.Key, group.ToList()));
+            int messages = chats.Sum(r => r.Sent);
+            metadata.Add(Metadata(label, chats.Where(r => r.World.Drop == grid.DropProbabilities.Min()).ToList(),
+                messages == 0 ? 0 : chats.Sum(r => r.CpuMicros) / messages));
+            foreach (var group in rows.Where(r => r.World.Workload == CompareWorld.Edit && r.World.Strategy == label).GroupBy(r => r.World.OfflineMs))
+                waiting.Add(Waiting(label, group.Key, group.ToList()));
         }
-
         var parity = new List<ParityRow>();
         if (grid.ParityWorlds > 0)
-        {
-            foreach (var label in new[] { "pairmls", "pairmls-no-empty-commit" })
+            foreach (var label in CompareWorld.ParityVariants)
             {
-                var s = CompareStrategy.Named(label);
-                var worlds = WorldRunner.Run(Enumerable.Range(0, grid.ParityWorlds).Select(i => new WorldOptions
-                {
-                    Seed = grid.WorldSeed(10_000 + i),
-                    Protocol = s.Protocol,
-                    UserScript = UserScript.Chat(2, GapMs),
-                    SettleMs = 200,
-                    LivenessRoundTrips = 1,
-                    KeepTraceText = false,
-                }).ToList(), runner);
-                Tick(worlds.Count);
-                parity.Add(new ParityRow(label, worlds.Count, worlds.Count(ObserverNamesTheAcceptor)));
+                var worlds = rows.Where(r => r.World.Workload == CompareWorld.Parity && r.World.Strategy == label).ToList();
+                parity.Add(new ParityRow(label, worlds.Count, worlds.Count(r => r.ObserverRight)));
             }
-        }
-        return new CompareResult(grid, healing, waiting, metadata, parity) { Elapsed = clock.Elapsed, LoadAverage = LoadAverage() };
+        return new CompareResult(grid, healing, waiting, metadata, parity);
     }
 
     // ------------------------------------------------------------------ workloads
 
     /// <summary>The chat of workload 1: turns of <see cref="GapMs"/>, Alice edits her card at message 6 and Bob at 9; drop p on both links.</summary>
-    public static WorldOptions ChatWorld(CompareGrid grid, CompareStrategy s, double drop, ulong seed)
+    public static WorldOptions ChatWorld(CompareStrategy s, double drop, ulong seed, int messages, long theftMs)
     {
+        ArgumentNullException.ThrowIfNull(s);
         var ops = new List<ScriptOp>();
-        for (int i = 0; i < grid.Messages; i++)
+        for (int i = 0; i < messages; i++)
         {
             var who = i % 2 == 0 ? Party.Bob : Party.Alice;
             ops.Add(i == 6 ? new ScriptOp.SendWithCardEdit(Party.Bob) : i == 9 ? new ScriptOp.SendWithCardEdit(Party.Alice) : new ScriptOp.Send(who));
@@ -102,7 +149,7 @@ public static class Compare
             SettleMs = 500,
             KeepDatagrams = true,
             KeepTraceText = false,
-            Captures = [new StateCapture(Party.Alice, grid.TheftMs)],
+            Captures = [new StateCapture(Party.Alice, theftMs)],
         };
     }
 
@@ -127,74 +174,52 @@ public static class Compare
         KeepTraceText = false,
     };
 
-    private static long Offline(WorldResult r) => r.Options.UserScript.Ops.OfType<ScriptOp.GoOffline>().Single().DurationMs;
-
     // ------------------------------------------------------------------ figures
 
-    private static HealingCell Healing(CompareStrategy s, double drop, IReadOnlyList<WorldResult> worlds)
+    private static HealingCell Healing(string label, double drop, IReadOnlyList<CompareRow> worlds)
     {
-        var protocol = s.Create(worlds[0].Options.Suite);
-        var thefts = worlds.Select(w => StateThief.Attack(protocol, w.Captures.Single(), w.Datagrams, w.Trace.Events, w.Options.Seed)).ToList();
-        var healed = thefts.Where(t => t.Healed).ToList();
-        int sent = 0, delivered = 0;
-        long bytes = 0, datagrams = 0;
-        foreach (var w in worlds)
-        {
-            var ids = w.Trace.Events.OfType<SendEvent>().Where(e => e.PayloadId is not null).Select(e => e.PayloadId!.Value).ToHashSet();
-            sent += ids.Count;
-            delivered += w.Trace.Events.OfType<OutcomeEvent>().Where(e => e.Result == OutcomeEvent.Delivered && e.PayloadId is { } p && ids.Contains(p)).Select(e => e.PayloadId).Distinct().Count();
-            bytes += w.Datagrams.Sum(d => (long)d.Bytes.Length);
-            datagrams += w.Datagrams.Count;
-        }
-        return new HealingCell(s.Label, drop, worlds.Count)
+        var healed = worlds.Where(t => t.Healed).ToList();
+        int sent = worlds.Sum(w => w.Sent);
+        long bytes = worlds.Sum(w => w.Bytes), datagrams = worlds.Sum(w => (long)w.Datagrams);
+        return new HealingCell(label, drop, worlds.Count)
         {
             Healed = healed.Count,
             RoundTripsMedian = Median(healed.Select(t => (double)t.RoundTrips!.Value)),
             HealSecondsMedian = Median(healed.Select(t => t.HealSeconds!.Value)),
-            EarlierPayloads = thefts.Sum(t => t.EarlierPayloads),
-            EarlierOpened = thefts.Sum(t => t.EarlierOpened),
+            EarlierPayloads = worlds.Sum(t => t.EarlierPayloads),
+            EarlierOpened = worlds.Sum(t => t.EarlierOpened),
             Sent = sent,
-            Delivered = delivered,
+            Delivered = worlds.Sum(w => w.Delivered),
             BytesPerMessage = sent == 0 ? 0 : (double)bytes / sent,
             DatagramsPerMessage = sent == 0 ? 0 : (double)datagrams / sent,
         };
     }
 
-    private static WaitCell Waiting(CompareStrategy s, long offlineMs, IReadOnlyList<WorldResult> worlds)
+    private static WaitCell Waiting(string label, long offlineMs, IReadOnlyList<CompareRow> worlds) => new(label, offlineMs, worlds.Count)
     {
-        var waits = worlds.Select(w => EditWaits.Of(w.Trace.Events).Where(x => x.Party == Party.Alice).ToList()).ToList();
-        return new WaitCell(s.Label, offlineMs, worlds.Count)
-        {
-            FirstEditWaitMsMedian = Median(waits.Where(x => x.Count > 0 && x[0].WaitMs is not null).Select(x => (double)x[0].WaitMs!.Value)),
-            SecondEditWaitMsMedian = Median(waits.Where(x => x.Count > 1 && x[1].WaitMs is not null).Select(x => (double)x[1].WaitMs!.Value)),
-            SecondNeverLeft = waits.Count(x => x.Count < 2 || x[1].WaitMs is null),
-        };
-    }
+        FirstEditWaitMsMedian = Median(worlds.Where(x => x.Edits > 0 && x.FirstEditWaitMs is not null).Select(x => (double)x.FirstEditWaitMs!.Value)),
+        SecondEditWaitMsMedian = Median(worlds.Where(x => x.Edits > 1 && x.SecondEditWaitMs is not null).Select(x => (double)x.SecondEditWaitMs!.Value)),
+        SecondNeverLeft = worlds.Count(x => x.Edits < 2 || x.SecondEditWaitMs is null),
+    };
 
-    private static MetadataRow Metadata(CompareStrategy s, IReadOnlyList<WorldResult> worlds, double cpuMicros)
+    private static MetadataRow Metadata(string label, IReadOnlyList<CompareRow> worlds, double cpuMicros)
     {
-        var views = worlds.SelectMany(w => w.Datagrams).Select(d => DsView.Of(d.Bytes)).ToList();
-        double Share(Func<DsView, bool> f) => views.Count == 0 ? 0 : (double)views.Count(f) / views.Count;
-        // Card edits by size: every datagram a party sent, labelled by its own Send event (it names the card version it asks for).
-        var labelled = worlds.SelectMany(w =>
-        {
-            var edit = w.Trace.Events.OfType<SendEvent>().Where(e => e.CardVersion is not null || e.CardEdit)
-                .Select(e => e.Datagram).ToHashSet();
-            return w.Datagrams.Select(d => (Size: d.Bytes.Length, Edit: edit.Contains(d.Id)));
-        }).ToList();
+        int views = worlds.Sum(w => w.Datagrams);
+        double Share(Func<CompareRow, int> count) => views == 0 ? 0 : (double)worlds.Sum(count) / views;
+        var labelled = worlds.SelectMany(w => w.Sizes).SelectMany(c => Enumerable.Repeat((c.Size, true), c.Edits).Concat(Enumerable.Repeat((c.Size, false), c.Others))).ToList();
         var (accuracy, baseRate) = BestThreshold(labelled);
-        var service = worlds.SelectMany(w => w.ServiceObservations).ToList();
-        return new MetadataRow(s.Label, views.Count)
+        int service = worlds.Sum(w => w.ServiceObserved);
+        return new MetadataRow(label, views)
         {
-            GroupIdVisible = Share(v => v.GroupId is not null),
-            EpochVisible = Share(v => v.Epoch is not null),
-            SenderLeafVisible = Share(v => v.SenderLeaf is not null),
-            KindVisible = Share(v => v.Kind != DsKind.Opaque),
+            GroupIdVisible = Share(w => w.GroupIdVisible),
+            EpochVisible = Share(w => w.EpochVisible),
+            SenderLeafVisible = Share(w => w.SenderLeafVisible),
+            KindVisible = Share(w => w.KindVisible),
             EditBySizeAccuracy = accuracy,
             EditBaseRate = baseRate,
-            HasService = service.Count > 0,
-            ServiceGroupIdVisible = service.Count == 0 ? 0 : (double)service.Count(o => o.View.GroupId is not null) / service.Count,
-            ServiceKindVisible = service.Count == 0 ? 0 : (double)service.Count(o => o.View.Kind != DsKind.Opaque) / service.Count,
+            HasService = service > 0,
+            ServiceGroupIdVisible = service == 0 ? 0 : (double)worlds.Sum(w => w.ServiceGroupIdVisible) / service,
+            ServiceKindVisible = service == 0 ? 0 : (double)worlds.Sum(w => w.ServiceKindVisible) / service,
             CpuMicrosPerMessage = cpuMicros,
         };
     }
@@ -213,14 +238,6 @@ public static class Compare
         }
         return (best, baseRate);
     }
-
-    /// <summary>
-    /// The parity observer: an insider who reads the epoch of datagrams (a holder of header keys, or any
-    /// member later) guesses that the party sending in odd epochs is the acceptor. Its guess is right when
-    /// the acceptor's first message (in w) is in an odd epoch.
-    /// </summary>
-    private static bool ObserverNamesTheAcceptor(WorldResult r) =>
-        r.Trace.Events.FirstOrDefault(e => e.Kind == TraceKind.Send && e.Party == Party.Bob.Name())?.Epoch is { } w && w % 2 == 1;
 
     internal static double? Median(IEnumerable<double> values)
     {

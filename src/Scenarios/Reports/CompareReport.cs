@@ -31,6 +31,9 @@ public static class CompareReport
         return [md, html, json, .. charts.SelectMany(c => new[] { c.PngPath, c.SvgPath })];
     }
 
+    /// <summary>What the same command gives again (the test of `compare --cluster` checks it).</summary>
+    public const string Reproducible = "Every figure but the CPU column of the metadata table (and the wall clock and load average) is the same for the same command, run here or on a cluster (--cluster).";
+
     private sealed record Table(string Title, string Note, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows);
 
     private static string F(double v, string format = "0.##") => v.ToString(format, CultureInfo.InvariantCulture);
@@ -79,7 +82,7 @@ public static class CompareReport
                 ["strategy", "drop", "healed", "round trips (median)", "seconds (median)", "FS: earlier opened", "delivered", "bytes/message", "datagrams/message"], healing),
             new("Card edits waiting for the peer", "Alice edits her card twice while Bob is offline; waiting is the virtual time from her edit until a datagram asking Bob to commit it leaves her.",
                 ["strategy", "Bob offline ms", "first edit waits ms", "second edit waits ms (median)", "second never left"], waiting),
-            new("Metadata", $"Measured at drop {F(r.Grid.DropProbabilities.Min())} by parsing every datagram as an observer of the network would (RFC 9420 §6 framing); a datagram that does not parse is opaque. Card edit from size: the best size threshold's accuracy against the majority base rate. CPU: process CPU per user message while the strategy's worlds ran (all threads; load average {r.LoadAverage}).",
+            new("Metadata", $"Measured at drop {F(r.Grid.DropProbabilities.Min())} by parsing every datagram as an observer of the network would (RFC 9420 §6 framing); a datagram that does not parse is opaque. Card edit from size: the best size threshold's accuracy against the majority base rate. CPU: the CPU time of the process that ran each world (all its threads, shared evenly among the worlds it ran at once; with --cluster, the worker's) per user message, at load average {r.LoadAverage} here: the one figure that changes from run to run.",
                 ["strategy", "network sees group id", "epoch", "sender leaf", "message kind", "card edit from size", "server sees group id / kind", "CPU µs/message"], metadata),
             new("Who invited whom, from the parity", "An insider who reads epochs guesses that whoever sends in odd epochs accepted the invitation.",
                 ["strategy", "worlds", "observer right", "share"], parity),
@@ -91,7 +94,7 @@ public static class CompareReport
         var sb = new StringBuilder();
         sb.AppendLine("# pairsim compare: PairMLS and its baselines on the same faults");
         sb.AppendLine();
-        sb.AppendLine($"Made by `{r.Command}` ({F(r.Elapsed.TotalSeconds, "0")} s wall clock at load average {r.LoadAverage}). Strategies, workloads and measures: PAIRMLS.md \"Baselines\"; README section `pairsim compare`.");
+        sb.AppendLine($"Made by `{r.Command}` ({F(r.Elapsed.TotalSeconds, "0")} s wall clock at load average {r.LoadAverage}). Strategies, workloads and measures: PAIRMLS.md \"Baselines\"; README section `pairsim compare`. {Reproducible}");
         sb.AppendLine();
         foreach (var f in Findings(r)) sb.AppendLine($"- {f}");
         sb.AppendLine();
@@ -126,7 +129,7 @@ public static class CompareReport
         sb.AppendLine("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>pairsim compare</title>");
         sb.AppendLine("<style>body{font-family:sans-serif;max-width:1200px;margin:auto}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}img{max-width:100%}</style></head><body>");
         sb.AppendLine("<h1>pairsim compare: PairMLS and its baselines on the same faults</h1>");
-        sb.AppendLine($"<p>Made by <code>{E(r.Command)}</code> ({E(F(r.Elapsed.TotalSeconds, "0"))} s at load average {E(r.LoadAverage)}).</p><ul>");
+        sb.AppendLine($"<p>Made by <code>{E(r.Command)}</code> ({E(F(r.Elapsed.TotalSeconds, "0"))} s at load average {E(r.LoadAverage)}). {E(Reproducible)}</p><ul>");
         foreach (var f in Findings(r)) sb.AppendLine($"<li>{E(f)}</li>");
         sb.AppendLine("</ul>");
         foreach (var c in charts) sb.AppendLine($"<h2>{E(c.Title)}</h2><img src=\"{E(c.Name)}.svg\" alt=\"{E(c.Title)}\">");

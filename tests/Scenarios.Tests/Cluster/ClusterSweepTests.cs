@@ -11,7 +11,7 @@ namespace Sim.Scenarios.Tests.Cluster;
 /// run elsewhere and a worker that joins late takes work, with the same results.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterSweepTests
+public sealed class ClusterSweepTests(ClusterWorkers workers)
 {
     private static string[] Grid(int worldsPerPoint, int messages) =>
     [
@@ -24,15 +24,11 @@ public sealed class ClusterSweepTests
     public void AClusterSweepWritesTheReportOfTheLocalSweep()
     {
         var root = TempRoot();
-        using var nodes = new ClusterProcesses();
         try
         {
-            int port = ClusterProcesses.FreePort();
-            var seed = nodes.Start("--role", "worker", "--port", $"{port}", "--parallel", "1");
-            nodes.Start("--role", "worker", "--port", "0", "--seed-nodes", seed.Address, "--parallel", "1");
             var grid = Grid(worldsPerPoint: 3, messages: 8);
             var local = Sweep(root, "local", grid);
-            var cluster = Sweep(root, "cluster", [.. grid, "--cluster", seed.Address]);
+            var cluster = Sweep(root, "cluster", [.. grid, "--cluster", workers.Seed]);
             AssertSameResults(local, cluster);
             var byNode = Summary(cluster)["cluster"]!["worlds_by_node"]!.AsObject();
             Assert.Equal(2, byNode.Count); // both workers ran worlds
@@ -90,13 +86,29 @@ public sealed class ClusterSweepTests
     }
 
     [Theory]
-    [InlineData("localhost:99999", "'99999'")]
-    [InlineData("akka.tcp://other@127.0.0.1:4053", "akka.tcp://other@127.0.0.1:4053")]
-    public void ABadClusterAddressIsAUsageErrorNamingIt(string value, string named)
+    [InlineData("sweep", "--cluster", "localhost:99999", "'99999'")]
+    [InlineData("sweep", "--cluster", "akka.tcp://other@127.0.0.1:4053", "akka.tcp://other@127.0.0.1:4053")]
+    [InlineData("groups", "--cluster", "localhost:99999", "'99999'")]
+    [InlineData("groups", "--cluster", "127.0.0.1", "'127.0.0.1'")]
+    [InlineData("groups", "--cluster-host", "not a host", "'not a host'")]
+    [InlineData("compare", "--cluster", "localhost:0", "'0'")]
+    [InlineData("compare", "--cluster", "http://127.0.0.1:4053", "http://127.0.0.1:4053")]
+    [InlineData("compare", "--cluster-host", "a/b", "'a/b'")]
+    public void ABadClusterAddressIsAUsageErrorNamingIt(string command, string option, string value, string named)
     {
-        var (exit, _, error) = CliRun.Invoke("sweep", "--cluster", value);
+        var (exit, _, error) = CliRun.Invoke(command, option, value);
         Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains(option, error, StringComparison.Ordinal);
         Assert.Contains(named, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GroupsTraceWithClusterIsAUsageError()
+    {
+        var (exit, _, error) = CliRun.Invoke("groups", "--cluster", "127.0.0.1:4053", "--trace", Path.Combine(Path.GetTempPath(), "pairsim-never-written.jsonl"));
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("--trace", error, StringComparison.Ordinal);
     }
 
     /// <summary>A sweep into root/name; its results folder (the one under root/name/sweep/).</summary>
@@ -167,7 +179,7 @@ public sealed class ClusterSweepTests
 
 /// <summary>The cluster tests start processes and ports: one at a time, not beside each other.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ClusterCollection
+public sealed class ClusterCollection : ICollectionFixture<ClusterWorkers>
 {
     public const string Name = "cluster";
 }
