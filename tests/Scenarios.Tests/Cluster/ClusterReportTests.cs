@@ -30,6 +30,18 @@ public sealed partial class ClusterReportTests(ClusterWorkers workers)
     }
 
     [Fact]
+    public void OneGroupWorldOnTheClusterPrintsTheFiguresOfTheLocalWorld()
+    {
+        string[] world = ["groups", "--scenario", "race", "--messages", "4", "--partition-ms", "600", "--json"];
+        var (exit, local, error) = CliRun.Invoke(world);
+        Assert.True(exit == ExitCodes.Held, error);
+        var (clusterExit, cluster, clusterError) = CliRun.Invoke([.. world, "--cluster", workers.Seed]);
+        Assert.True(clusterExit == ExitCodes.Held, clusterError);
+        Assert.Equal(JsonNode.Parse(local)!.ToJsonString(), JsonNode.Parse(cluster)!.ToJsonString());
+        Assert.Contains("(this process is the coordinator", clusterError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AClusterComparisonWritesTheRowsAndReportOfTheLocalOneButForTheCpuFigures()
     {
         var root = TempRoot();

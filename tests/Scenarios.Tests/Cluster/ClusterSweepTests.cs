@@ -50,13 +50,14 @@ public sealed class ClusterSweepTests(ClusterWorkers workers)
             int port = ClusterProcesses.FreePort();
             var seed = nodes.Start("--role", "coordinator", "--port", $"{port}");
             var victim = nodes.Start("--role", "worker", "--port", "0", "--seed-nodes", seed.Address, "--parallel", "1");
-            var grid = Grid(worldsPerPoint: 15, messages: 12);
+            var grid = Grid(worldsPerPoint: 8, messages: 8);
+            const int worlds = 16;
             var results = Path.Combine(root, "cluster");
             var sweep = Task.Run(() => Sweep(root, "cluster", [.. grid, "--cluster", seed.Address]));
             WaitForRows(results, 1, sweep);
             ClusterProcesses.Kill(victim);
             int before = RowsUnder(results);
-            Assert.True(before < 30, $"the victim ran all {before} worlds before the kill");
+            Assert.True(before < worlds, $"the victim ran all {before} worlds before the kill");
             var late = nodes.Start("--role", "worker", "--port", "0", "--seed-nodes", seed.Address, "--parallel", "1");
             var cluster = await sweep;
 
@@ -64,7 +65,7 @@ public sealed class ClusterSweepTests(ClusterWorkers workers)
             Assert.True((int)stats["reassigned"]! >= 1, $"no world was reassigned: {stats}");
             var byNode = stats["worlds_by_node"]!.AsObject();
             Assert.True(byNode.TryGetPropertyValue(late.Address, out var lateWorlds) && (int)lateWorlds! > 0, $"the late worker {late.Address} ran no world: {stats}");
-            Assert.Equal(30, byNode.Sum(n => (int)n.Value!));
+            Assert.Equal(worlds, byNode.Sum(n => (int)n.Value!));
             AssertSameResults(Sweep(root, "local", grid), cluster);
         }
         finally { Directory.Delete(root, recursive: true); }
