@@ -1,7 +1,7 @@
 namespace Sim.Engine;
 
 /// <summary>Why the engine refused a message or an operation on protocol grounds.</summary>
-public enum MlsError
+internal enum MlsError
 {
     Malformed,
     DecryptionFailed,
@@ -36,9 +36,12 @@ public enum MlsError
 
 /// <summary>
 /// Bad input from the network, below the PairMLS surface: a typed reason, never a crash.
-/// Programming errors are ordinary .NET exceptions, not this one.
+/// Programming errors are ordinary .NET exceptions, not this one. Internal: every public operation
+/// reports it as its own typed error (<see cref="MlsOperationException"/>), PairMLS as a Rejected
+/// outcome; an application's Authentication Service refuses with the public
+/// <see cref="Group.AuthenticationServiceException"/>.
 /// </summary>
-public class MlsProtocolException : Exception
+internal class MlsProtocolException : Exception
 {
     public MlsError Error { get; }
 

@@ -2,16 +2,19 @@ namespace Sim.Engine.Codec;
 
 /// <summary>
 /// The codec contract every MLS wire type implements (after mls-rs-codec): encode into a writer,
-/// decode from a reader. Decoding throws only <see cref="MlsDecodeException"/>.
+/// decode from a reader. Decoding throws only <see cref="MlsDecodeException"/>. Internal, as the
+/// reader and writer are (issue 9): a user reads and writes bytes through <c>MlsMessage.Decode</c> /
+/// <c>MlsMessage.Encode</c> (and <c>RatchetTreeWire</c>, <c>KeyPackageBundle</c>, <c>InvitationPublic</c>
+/// for what travels or is kept outside an MLSMessage); public wire types implement it explicitly.
 /// </summary>
-public interface ITlsCodec<TSelf> where TSelf : ITlsCodec<TSelf>
+internal interface ITlsCodec<TSelf> where TSelf : ITlsCodec<TSelf>
 {
     void Encode(TlsWriter writer);
     static abstract TSelf Decode(ref TlsReader reader);
 }
 
 /// <summary>Whole-buffer helpers over <see cref="ITlsCodec{TSelf}"/>.</summary>
-public static class Tls
+internal static class Tls
 {
     public static byte[] Serialize<T>(T value) where T : ITlsCodec<T>
     {

@@ -4,14 +4,14 @@ using System.Text;
 namespace Sim.Engine.Codec;
 
 /// <summary>Reads a wire value of type <typeparamref name="T"/> from a reader (used for vectors).</summary>
-public delegate T TlsReadFunc<T>(ref TlsReader reader);
+internal delegate T TlsReadFunc<T>(ref TlsReader reader);
 
 /// <summary>
 /// A forward-only reader over the TLS presentation language as RFC 9420 §2 uses it.
 /// Every read checks the remaining capacity first; a declared length longer than what remains is
 /// rejected before anything is allocated. All failures are <see cref="MlsDecodeException"/>.
 /// </summary>
-public ref struct TlsReader
+internal ref struct TlsReader
 {
     private readonly ReadOnlySpan<byte> _buffer;
     private int _position;

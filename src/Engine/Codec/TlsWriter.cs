@@ -10,7 +10,7 @@ namespace Sim.Engine.Codec;
 /// then needs no move) and the minimal varint length is written there, moving the body only when the
 /// prefix needs more bytes.
 /// </summary>
-public sealed class TlsWriter
+internal sealed class TlsWriter
 {
     /// <summary>Largest length an MLS varint can carry (2^30 − 1).</summary>
     public const uint MaxVarint = 0x3FFFFFFF;

@@ -8,7 +8,7 @@ public sealed record KeyPair(byte[] PrivateKey, byte[] PublicKey)
 
     /// <summary>Saved state (not an RFC 9420 wire format): <c>opaque private_key&lt;V&gt;;
     /// opaque public_key&lt;V&gt;</c>. The output holds the private key: callers must protect it and never log it.</summary>
-    public void Save(Codec.TlsWriter writer)
+    internal void Save(Codec.TlsWriter writer)
     {
         writer.WriteOpaque(PrivateKey);
         writer.WriteOpaque(PublicKey);
@@ -16,7 +16,7 @@ public sealed record KeyPair(byte[] PrivateKey, byte[] PublicKey)
 
     /// <summary>Loads what <see cref="Save"/> wrote; <see cref="Codec.MlsDecodeException"/> if malformed.
     /// A key pair does not know its suite, so the keys are not checked against each other here.</summary>
-    public static KeyPair Load(ref Codec.TlsReader reader) => new(reader.ReadOpaque(), reader.ReadOpaque());
+    internal static KeyPair Load(ref Codec.TlsReader reader) => new(reader.ReadOpaque(), reader.ReadOpaque());
     public override string ToString() => $"KeyPair(pub={Convert.ToHexString(PublicKey.AsSpan(0, Math.Min(8, PublicKey.Length)))}…)";
 }
 

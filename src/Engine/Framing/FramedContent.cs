@@ -17,6 +17,9 @@ public sealed record FramedContent(
     Proposal? Proposal,
     Commit? Commit) : ITlsCodec<FramedContent>
 {
+    void ITlsCodec<FramedContent>.Encode(TlsWriter writer) => Encode(writer);
+    static FramedContent ITlsCodec<FramedContent>.Decode(ref TlsReader reader) => Decode(ref reader);
+
     public static FramedContent OfApplication(byte[] groupId, ulong epoch, Sender sender, byte[] authenticatedData, byte[] applicationData) =>
         new(groupId, epoch, sender, authenticatedData, ContentType.Application, applicationData, null, null);
 
@@ -26,7 +29,7 @@ public sealed record FramedContent(
     public static FramedContent OfCommit(byte[] groupId, ulong epoch, Sender sender, byte[] authenticatedData, Commit commit) =>
         new(groupId, epoch, sender, authenticatedData, ContentType.Commit, null, null, commit);
 
-    public void Encode(TlsWriter writer)
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteOpaque(GroupId);
         writer.WriteUInt64(Epoch);
@@ -36,7 +39,7 @@ public sealed record FramedContent(
         ContentBody.Encode(writer, nameof(FramedContent), ContentType, ApplicationData, Proposal, Commit);
     }
 
-    public static FramedContent Decode(ref TlsReader reader)
+    internal static FramedContent Decode(ref TlsReader reader)
     {
         var groupId = reader.ReadOpaque();
         var epoch = reader.ReadUInt64();

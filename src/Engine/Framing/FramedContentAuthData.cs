@@ -8,7 +8,7 @@ namespace Sim.Engine.Framing;
 /// </summary>
 public sealed record FramedContentAuthData(byte[] Signature, byte[]? ConfirmationTag)
 {
-    public void Encode(TlsWriter writer, ContentType contentType)
+    internal void Encode(TlsWriter writer, ContentType contentType)
     {
         writer.WriteOpaque(Signature);
         if (contentType == ContentType.Commit)
@@ -17,7 +17,7 @@ public sealed record FramedContentAuthData(byte[] Signature, byte[]? Confirmatio
             throw new InvalidOperationException($"FramedContentAuthData: a {contentType} content carries no confirmation_tag");
     }
 
-    public static FramedContentAuthData Decode(ref TlsReader reader, ContentType contentType)
+    internal static FramedContentAuthData Decode(ref TlsReader reader, ContentType contentType)
     {
         var signature = reader.ReadOpaque();
         return new FramedContentAuthData(signature, contentType == ContentType.Commit ? reader.ReadOpaque() : null);

@@ -15,6 +15,9 @@ public sealed record MlsMessage(
     GroupInfo? GroupInfo,
     KeyPackage? KeyPackage) : ITlsCodec<MlsMessage>
 {
+    void ITlsCodec<MlsMessage>.Encode(TlsWriter writer) => Encode(writer);
+    static MlsMessage ITlsCodec<MlsMessage>.Decode(ref TlsReader reader) => Decode(ref reader);
+
     public ProtocolVersion Version => ProtocolVersion.Mls10;
 
     public static MlsMessage From(PublicMessage message) => new(WireFormat.PublicMessage, message, null, null, null, null);
@@ -23,7 +26,22 @@ public sealed record MlsMessage(
     public static MlsMessage From(GroupInfo groupInfo) => new(WireFormat.GroupInfo, null, null, null, groupInfo, null);
     public static MlsMessage From(KeyPackage keyPackage) => new(WireFormat.KeyPackage, null, null, null, null, keyPackage);
 
-    public void Encode(TlsWriter writer)
+    /// <summary>The MLSMessage's bytes on the wire (RFC 9420 §6).</summary>
+    public byte[] Encode() => Tls.Serialize(this);
+
+    /// <summary>
+    /// Reads an MLSMessage that occupies all of <paramref name="bytes"/> (RFC 9420 §6): any malformed
+    /// input (a bad length, a non-minimal varint, an unknown version or wire format, trailing bytes)
+    /// is an <see cref="MlsDecodeException"/> and nothing else. What it carries is verified when it is
+    /// processed (<c>MlsGroup.Process</c>, <c>MlsGroup.JoinFromWelcome</c>, …), not here.
+    /// </summary>
+    public static MlsMessage Decode(ReadOnlySpan<byte> bytes) => Tls.Deserialize<MlsMessage>(bytes);
+
+    /// <summary><see cref="Decode(ReadOnlySpan{byte})"/> for input that may not be an MLSMessage: false instead of the exception.</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> bytes, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MlsMessage? message) =>
+        Tls.TryDeserialize(bytes, out message) && message is not null;
+
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteUInt16((ushort)ProtocolVersion.Mls10);
         writer.WriteUInt16((ushort)WireFormat);
@@ -40,7 +58,7 @@ public sealed record MlsMessage(
 
     private InvalidOperationException Missing(string field) => WireEnum.Missing(nameof(MlsMessage), field, WireFormat);
 
-    public static MlsMessage Decode(ref TlsReader reader)
+    internal static MlsMessage Decode(ref TlsReader reader)
     {
         ushort version = reader.ReadUInt16();
         if (version != (ushort)ProtocolVersion.Mls10)

@@ -11,7 +11,10 @@ public sealed record PrivateMessage(
     byte[] EncryptedSenderData,
     byte[] Ciphertext) : ITlsCodec<PrivateMessage>
 {
-    public void Encode(TlsWriter writer)
+    void ITlsCodec<PrivateMessage>.Encode(TlsWriter writer) => Encode(writer);
+    static PrivateMessage ITlsCodec<PrivateMessage>.Decode(ref TlsReader reader) => Decode(ref reader);
+
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteOpaque(GroupId);
         writer.WriteUInt64(Epoch);
@@ -21,7 +24,7 @@ public sealed record PrivateMessage(
         writer.WriteOpaque(Ciphertext);
     }
 
-    public static PrivateMessage Decode(ref TlsReader reader) => new(
+    internal static PrivateMessage Decode(ref TlsReader reader) => new(
         reader.ReadOpaque(),
         reader.ReadUInt64(),
         ContentBody.ReadContentType(ref reader, "PrivateMessage.content_type"),

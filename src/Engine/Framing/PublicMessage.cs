@@ -9,7 +9,10 @@ namespace Sim.Engine.Framing;
 public sealed record PublicMessage(FramedContent Content, FramedContentAuthData Auth, byte[]? MembershipTag)
     : ITlsCodec<PublicMessage>
 {
-    public void Encode(TlsWriter writer)
+    void ITlsCodec<PublicMessage>.Encode(TlsWriter writer) => Encode(writer);
+    static PublicMessage ITlsCodec<PublicMessage>.Decode(ref TlsReader reader) => Decode(ref reader);
+
+    internal void Encode(TlsWriter writer)
     {
         Content.Encode(writer);
         Auth.Encode(writer, Content.ContentType);
@@ -19,7 +22,7 @@ public sealed record PublicMessage(FramedContent Content, FramedContentAuthData 
             throw new InvalidOperationException($"PublicMessage: a {Content.Sender.SenderType} sender carries no membership_tag");
     }
 
-    public static PublicMessage Decode(ref TlsReader reader)
+    internal static PublicMessage Decode(ref TlsReader reader)
     {
         var content = FramedContent.Decode(ref reader);
         var auth = FramedContentAuthData.Decode(ref reader, content.ContentType);

@@ -18,12 +18,15 @@ public enum SenderType : byte
 /// </summary>
 public sealed record Sender(SenderType SenderType, uint LeafIndex = 0, uint SenderIndex = 0) : ITlsCodec<Sender>
 {
+    void ITlsCodec<Sender>.Encode(TlsWriter writer) => Encode(writer);
+    static Sender ITlsCodec<Sender>.Decode(ref TlsReader reader) => Decode(ref reader);
+
     public static Sender Member(uint leafIndex) => new(SenderType.Member, LeafIndex: leafIndex);
     public static Sender External(uint senderIndex) => new(SenderType.External, SenderIndex: senderIndex);
     public static Sender NewMemberProposal() => new(SenderType.NewMemberProposal);
     public static Sender NewMemberCommit() => new(SenderType.NewMemberCommit);
 
-    public void Encode(TlsWriter writer)
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteUInt8((byte)SenderType);
         switch (SenderType)
@@ -36,7 +39,7 @@ public sealed record Sender(SenderType SenderType, uint LeafIndex = 0, uint Send
         }
     }
 
-    public static Sender Decode(ref TlsReader reader)
+    internal static Sender Decode(ref TlsReader reader)
     {
         var type = WireEnum.Check((SenderType)reader.ReadUInt8(), "Sender.sender_type");
         return type switch

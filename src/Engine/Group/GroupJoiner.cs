@@ -58,7 +58,7 @@ internal static class GroupJoiner
         uint own = tree.FindLeaf(keyPackage.KeyPackage.LeafNode)
             ?? throw new MlsProtocolException(MlsError.InvalidWelcome, "our KeyPackage's leaf is not in the tree");
         foreach (var (i, leaf) in tree.Leaves)
-            options.AuthenticationService(null, leaf, i, new LeafChangeContext(LeafChangeKind.Join, context));
+            options.Authenticate(null, leaf, i, new LeafChangeContext(LeafChangeKind.Join, context));
 
         var priv = TreeKemPrivate.ForLeaf(own, keyPackage.EncryptionPrivateKey.Span);
         if (opened.PathSecret is { } pathSecret)
@@ -96,7 +96,7 @@ internal static class GroupJoiner
         var externalPub = GroupExtensions.ExternalPub(groupInfo.Extensions)
             ?? throw new MlsProtocolException(MlsError.InvalidWelcome, "GroupInfo has no external_pub extension");
         foreach (var (i, leaf) in tree.Leaves)
-            options.AuthenticationService(null, leaf, i, new LeafChangeContext(LeafChangeKind.Join, context));
+            options.Authenticate(null, leaf, i, new LeafChangeContext(LeafChangeKind.Join, context));
 
         // §8.3 external init: kem_output and init_secret from HPKE export.
         var (kemOutput, hpke) = suite.Hpke.SetupBaseSender(externalPub, ReadOnlySpan<byte>.Empty, random);

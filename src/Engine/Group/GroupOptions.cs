@@ -23,8 +23,8 @@ public sealed record LeafChangeContext(LeafChangeKind Kind, GroupContext GroupCo
 
 /// <summary>
 /// The Authentication Service hook (RFC 9420 §5.3.1): called for every leaf that enters the tree
-/// with the leaf it replaces (null for a new member), the new leaf and its index. It rejects by
-/// throwing <see cref="MlsProtocolException"/>; returning accepts. Runs after the §7.3 checks.
+/// with the leaf it replaces (null for a new member), the new leaf and its index. It refuses by
+/// throwing <see cref="AuthenticationServiceException"/>; returning accepts. Runs after the §7.3 checks.
 /// </summary>
 public delegate void LeafChangeValidator(LeafNode? oldLeaf, LeafNode newLeaf, uint leafIndex, LeafChangeContext context);
 
@@ -68,6 +68,20 @@ public sealed record GroupOptions
     public bool ExternalPubInGroupInfo { get; init; } = true;
 
     public LeafChangeValidator AuthenticationService { get; init; } = AuthenticationServices.AcceptBasicCredentials;
+
+    /// <summary>
+    /// Shows a leaf to <see cref="AuthenticationService"/> (every path that admits a leaf calls this):
+    /// its refusal becomes the engine's <see cref="MlsError.RejectedByAuthenticationService"/>, which each
+    /// operation reports as its own typed error with the service's exception inside.
+    /// </summary>
+    internal void Authenticate(LeafNode? oldLeaf, LeafNode newLeaf, uint leafIndex, LeafChangeContext context)
+    {
+        try { AuthenticationService(oldLeaf, newLeaf, leafIndex, context); }
+        catch (AuthenticationServiceException e)
+        {
+            throw new MlsProtocolException(MlsError.RejectedByAuthenticationService, $"leaf {leafIndex}: {e.Message}", e);
+        }
+    }
 
     /// <summary>External PSKs by PreSharedKeyID (RFC 9420 §8.4); null: none known.</summary>
     public Func<PreSharedKeyId, byte[]?>? ExternalPsks { get; init; }

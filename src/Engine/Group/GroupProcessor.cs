@@ -179,7 +179,7 @@ internal static class GroupProcessor
             var processed = TreeKem.ProcessUpdatePath(tree, priv, committerLeaf, path, provisional,
                 outcome.Added.Select(a => a.Leaf).ToList(), leafContext);
             var oldLeaf = external ? (outcome.ExternalResyncRemoved is { } r ? state.Tree.GetLeaf(r) : null) : tree.GetLeaf(committerLeaf);
-            state.Options.AuthenticationService(oldLeaf, path.LeafNode, committerLeaf, new LeafChangeContext(LeafChangeKind.Commit, state.Context));
+            state.Options.Authenticate(oldLeaf, path.LeafNode, committerLeaf, new LeafChangeContext(LeafChangeKind.Commit, state.Context));
             newTree = processed.Tree;
             priv = processed.Private;
             commitSecret = processed.CommitSecret;

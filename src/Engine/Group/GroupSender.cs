@@ -108,7 +108,7 @@ internal static class GroupSender
             bool signedWithOwnKey = options.NewSignaturePrivateKey is not null || template.SignatureKey.AsSpan().SequenceEqual(state.OwnLeaf.SignatureKey);
             LeafNodeValidator.Validate(created.UpdatePath.LeafNode, state.OwnLeafIndex, state.LeafContext(outcome.Extensions), outcome.Tree,
                 LeafNodeSource.Commit, signatureVerified: signedWithOwnKey);
-            state.Options.AuthenticationService(state.OwnLeaf, created.UpdatePath.LeafNode, state.OwnLeafIndex,
+            state.Options.Authenticate(state.OwnLeaf, created.UpdatePath.LeafNode, state.OwnLeafIndex,
                 new LeafChangeContext(LeafChangeKind.Commit, state.Context));
             newTree = created.Tree;
             priv = created.Private;

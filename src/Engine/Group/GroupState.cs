@@ -13,8 +13,10 @@ namespace Sim.Engine.Group;
 /// message builds the next state (sharing whatever did not change) and the owner swaps it in only
 /// when every check passed, so a rejected message leaves the previous state exactly as it was,
 /// secret-tree generations included. Fields are plain and explicit so a codec can save and load them.
+/// Internal (issue 9): users hold an <see cref="MlsGroup"/> and persist it with <see cref="MlsGroup.Save"/>
+/// and <see cref="MlsGroup.Load"/>; the PairMLS and baseline layers pass states to the state functions.
 /// </summary>
-public sealed record GroupState
+internal sealed record GroupState
 {
     public required CipherSuite Suite { get; init; }
 

@@ -30,10 +30,10 @@ public sealed class MlsGroup
     }
 
     /// <summary>The current state: a value; keep it to compare or to restore.</summary>
-    public GroupState State { get; private set; }
+    internal GroupState State { get; private set; }
 
     /// <summary>A handle around an existing state (e.g. one restored from storage).</summary>
-    public static MlsGroup FromState(GroupState state, IRandomSource random) =>
+    internal static MlsGroup FromState(GroupState state, IRandomSource random) =>
         new(state ?? throw new ArgumentNullException(nameof(state)), random ?? throw new ArgumentNullException(nameof(random)));
 
     /// <summary>Saves the group's state (<see cref="GroupState.Save"/>); <see cref="LastProposalRef"/> is

@@ -5,28 +5,61 @@ namespace Sim.Engine.Group;
 
 /// <summary>
 /// What <see cref="MlsGroup.Process(MlsMessage)"/> yields. Every result carries the state that
-/// accepting it leads to; <see cref="MlsGroup"/> swaps it in at once for application messages and
-/// proposals, and only on <see cref="MlsGroup.Merge"/> for a <see cref="StagedCommit"/>.
+/// accepting it leads to (internal: <see cref="NextState"/>); <see cref="MlsGroup"/> swaps it in at
+/// once for application messages and proposals, and only on <see cref="MlsGroup.Merge"/> for a
+/// <see cref="StagedCommit"/>. Only the engine makes results (their constructors are internal), so a
+/// result always holds a state the engine built.
 /// </summary>
-public abstract record ProcessResult(byte[] AuthenticatedData)
+public abstract record ProcessResult
 {
+    private protected ProcessResult(byte[] authenticatedData) => AuthenticatedData = authenticatedData;
+
+    /// <summary>The message's authenticated_data (RFC 9420 §6).</summary>
+    public byte[] AuthenticatedData { get; init; }
+
     /// <summary>The state after accepting this message.</summary>
-    public abstract GroupState NextState { get; }
+    internal abstract GroupState NextState { get; }
 }
 
 /// <summary>RFC 9420 §15: application data from a member, with the epoch and ratchet generation that decrypted it.</summary>
-public sealed record ApplicationMessage(uint SenderLeaf, byte[] Data, byte[] AuthenticatedData, ulong Epoch, uint Generation,
-    GroupState State) : ProcessResult(AuthenticatedData)
+public sealed record ApplicationMessage : ProcessResult
 {
-    public override GroupState NextState => State;
+    internal ApplicationMessage(uint senderLeaf, byte[] data, byte[] authenticatedData, ulong epoch, uint generation, GroupState state)
+        : base(authenticatedData)
+    {
+        SenderLeaf = senderLeaf;
+        Data = data;
+        Epoch = epoch;
+        Generation = generation;
+        State = state;
+    }
+
+    public uint SenderLeaf { get; init; }
+    public byte[] Data { get; init; }
+    public ulong Epoch { get; init; }
+    public uint Generation { get; init; }
+    internal GroupState State { get; init; }
+    internal override GroupState NextState => State;
     public override string ToString() => $"ApplicationMessage(leaf {SenderLeaf}, epoch {Epoch}, generation {Generation}, {Data.Length} bytes)";
 }
 
 /// <summary>RFC 9420 §12.1: a proposal now cached under <see cref="Ref"/> for a later Commit.</summary>
-public sealed record ProposalReceived(byte[] Ref, Proposal Proposal, Sender Sender, byte[] AuthenticatedData, GroupState State)
-    : ProcessResult(AuthenticatedData)
+public sealed record ProposalReceived : ProcessResult
 {
-    public override GroupState NextState => State;
+    internal ProposalReceived(byte[] reference, Proposal proposal, Sender sender, byte[] authenticatedData, GroupState state)
+        : base(authenticatedData)
+    {
+        Ref = reference;
+        Proposal = proposal;
+        Sender = sender;
+        State = state;
+    }
+
+    public byte[] Ref { get; init; }
+    public Proposal Proposal { get; init; }
+    public Sender Sender { get; init; }
+    internal GroupState State { get; init; }
+    internal override GroupState NextState => State;
     public override string ToString() => $"ProposalReceived({Proposal.ProposalType} from {Sender.SenderType} {Sender.LeafIndex})";
 }
 
@@ -34,21 +67,33 @@ public sealed record ProposalReceived(byte[] Ref, Proposal Proposal, Sender Send
 public sealed record AppliedProposal(Proposal Proposal, byte[]? Ref, Sender Sender);
 
 /// <summary>
-/// RFC 9420 §12.4.2: a Commit that passed every check, staged. <see cref="NewState"/> is the next
-/// epoch (or, if <see cref="Removed"/>, the old state marked removed); nothing changes until the
-/// owner merges it. <see cref="OwnUpdateTaken"/> names our Update proposal the Commit took, if any.
+/// RFC 9420 §12.4.2: a Commit that passed every check, staged. Its next state (internal
+/// <see cref="NewState"/>) is the next epoch (or, if <see cref="Removed"/>, the old state marked
+/// removed); nothing changes until the owner merges it. <see cref="OwnUpdateTaken"/> names our Update
+/// proposal the Commit took, if any.
 /// </summary>
-public sealed record StagedCommit(
-    GroupState NewState,
-    Sender Committer,
-    uint CommitterLeaf,
-    IReadOnlyList<AppliedProposal> Proposals,
-    byte[]? OwnUpdateTaken,
-    bool Removed,
-    byte[] AuthenticatedData,
-    ulong NewEpoch) : ProcessResult(AuthenticatedData)
+public sealed record StagedCommit : ProcessResult
 {
-    public override GroupState NextState => NewState;
+    internal StagedCommit(GroupState newState, Sender committer, uint committerLeaf, IReadOnlyList<AppliedProposal> proposals,
+        byte[]? ownUpdateTaken, bool removed, byte[] authenticatedData, ulong newEpoch) : base(authenticatedData)
+    {
+        NewState = newState;
+        Committer = committer;
+        CommitterLeaf = committerLeaf;
+        Proposals = proposals;
+        OwnUpdateTaken = ownUpdateTaken;
+        Removed = removed;
+        NewEpoch = newEpoch;
+    }
+
+    internal GroupState NewState { get; init; }
+    public Sender Committer { get; init; }
+    public uint CommitterLeaf { get; init; }
+    public IReadOnlyList<AppliedProposal> Proposals { get; init; }
+    public byte[]? OwnUpdateTaken { get; init; }
+    public bool Removed { get; init; }
+    public ulong NewEpoch { get; init; }
+    internal override GroupState NextState => NewState;
 
     /// <summary>Leaf indices of the members this Commit added (placement order).</summary>
     public IReadOnlyList<uint> AddedLeaves { get; init; } = [];

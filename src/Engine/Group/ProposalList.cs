@@ -52,7 +52,6 @@ internal static class ProposalList
             GroupExtensions.ExternalSenders(extensions);
         }
         var leafContext = state.LeafContext(extensions);
-        var asService = state.Options.AuthenticationService;
         var diff = tree.Stage();
         ResolvedProposal? ownUpdate = null;
 
@@ -63,7 +62,7 @@ internal static class ProposalList
             // An Update by reference was cached (§12.1): its leaf's signature at this leaf index was
             // verified on receipt (GroupProcessor.ReceiveProposal), or it is ours, signed with the leaf's key.
             LeafNodeValidator.Validate(update.LeafNode, leaf, leafContext, tree, LeafNodeSource.Update, signatureVerified: p.Ref is not null);
-            asService(tree.GetLeaf(leaf), update.LeafNode, leaf, new LeafChangeContext(LeafChangeKind.Update, state.Context));
+            state.Options.Authenticate(tree.GetLeaf(leaf), update.LeafNode, leaf, new LeafChangeContext(LeafChangeKind.Update, state.Context));
             diff.UpdateLeaf(leaf, update.LeafNode);
             if (leaf == state.OwnLeafIndex)
             {
@@ -96,7 +95,7 @@ internal static class ProposalList
             var current = diff.ToTree();
             LeafNodeValidator.Validate(kp.LeafNode, null, leafContext, current, LeafNodeSource.KeyPackage);
             uint index = diff.LeftmostBlankLeafOrExtend();
-            asService(null, kp.LeafNode, index, new LeafChangeContext(LeafChangeKind.Add, state.Context));
+            state.Options.Authenticate(null, kp.LeafNode, index, new LeafChangeContext(LeafChangeKind.Add, state.Context));
             diff.AddLeaf(kp.LeafNode);
             added.Add((index, kp));
         }

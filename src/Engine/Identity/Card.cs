@@ -10,6 +10,9 @@ namespace Sim.Engine.Identity;
 /// </summary>
 public sealed record Card(string DisplayName, IReadOnlyList<CardField> Fields, ulong Version) : ITlsCodec<Card>
 {
+    void ITlsCodec<Card>.Encode(TlsWriter writer) => Encode(writer);
+    static Card ITlsCodec<Card>.Decode(ref TlsReader reader) => Decode(ref reader);
+
     /// <summary>A first card (version 1) with no fields.</summary>
     public static Card Create(string displayName, IReadOnlyList<CardField>? fields = null) => new(displayName, fields ?? [], 1);
 
@@ -20,14 +23,14 @@ public sealed record Card(string DisplayName, IReadOnlyList<CardField> Fields, u
     /// <summary>The value of the first field named <paramref name="key"/>, or null.</summary>
     public string? this[string key] => Fields.FirstOrDefault(f => f.Key == key)?.Value;
 
-    public void Encode(TlsWriter writer)
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteUtf8(DisplayName);
         writer.WriteVector(Fields, (w, f) => f.Encode(w));
         writer.WriteUInt64(Version);
     }
 
-    public static Card Decode(ref TlsReader reader)
+    internal static Card Decode(ref TlsReader reader)
     {
         var displayName = reader.ReadUtf8();
         var fields = reader.ReadVector(CardField.Decode);

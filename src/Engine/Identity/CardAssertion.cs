@@ -19,6 +19,9 @@ namespace Sim.Engine.Identity;
 /// </summary>
 public sealed record CardAssertion(Card Card, byte[] AgentKey, byte[] ConversationId, byte[] Signature) : ITlsCodec<CardAssertion>
 {
+    void ITlsCodec<CardAssertion>.Encode(TlsWriter writer) => Encode(writer);
+    static CardAssertion ITlsCodec<CardAssertion>.Decode(ref TlsReader reader) => Decode(ref reader);
+
     public const string Label = "PairMLS CardTBS";
     /// <summary>RefHash label of <see cref="Hash"/>, the value an <see cref="IdentityBinding"/> holds.</summary>
     public const string HashLabel = "PairMLS CardAssertion";
@@ -57,13 +60,13 @@ public sealed record CardAssertion(Card Card, byte[] AgentKey, byte[] Conversati
         writer.WriteOpaque(ConversationId);
     }
 
-    public void Encode(TlsWriter writer)
+    internal void Encode(TlsWriter writer)
     {
         EncodeTbs(writer);
         writer.WriteOpaque(Signature);
     }
 
-    public static CardAssertion Decode(ref TlsReader reader)
+    internal static CardAssertion Decode(ref TlsReader reader)
     {
         var card = Card.Decode(ref reader);
         var agentKey = reader.ReadOpaque();

@@ -1,7 +1,7 @@
 namespace Sim.Engine.Identity;
 
 /// <summary>Why PairMLS's Authentication Service refused a leaf (the identity layer's reasons, not MLS's).</summary>
-public enum IdentityError
+internal enum IdentityError
 {
     /// <summary>A leaf's credential, card assertion or conversation binding is not acceptable.</summary>
     Rejected,
@@ -20,7 +20,7 @@ public enum IdentityError
 /// (<see cref="MlsError.RejectedByAuthenticationService"/>, RFC 9420 §5.3.1), with the identity reason in
 /// <see cref="Reason"/>.
 /// </summary>
-public sealed class IdentityException(IdentityError reason, string message)
+internal sealed class IdentityException(IdentityError reason, string message)
     : MlsProtocolException(MlsError.RejectedByAuthenticationService, $"{reason}: {message}")
 {
     public IdentityError Reason { get; } = reason;

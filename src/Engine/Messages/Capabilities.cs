@@ -13,7 +13,10 @@ public sealed record Capabilities(
     IReadOnlyList<ushort> Proposals,
     IReadOnlyList<ushort> Credentials) : ITlsCodec<Capabilities>
 {
-    public void Encode(TlsWriter writer)
+    void ITlsCodec<Capabilities>.Encode(TlsWriter writer) => Encode(writer);
+    static Capabilities ITlsCodec<Capabilities>.Decode(ref TlsReader reader) => Decode(ref reader);
+
+    internal void Encode(TlsWriter writer)
     {
         WireEnum.WriteUInt16Vector(writer, Versions);
         WireEnum.WriteUInt16Vector(writer, CipherSuites);
@@ -22,7 +25,7 @@ public sealed record Capabilities(
         WireEnum.WriteUInt16Vector(writer, Credentials);
     }
 
-    public static Capabilities Decode(ref TlsReader reader) => new(
+    internal static Capabilities Decode(ref TlsReader reader) => new(
         WireEnum.ReadUInt16Vector(ref reader),
         WireEnum.ReadUInt16Vector(ref reader),
         WireEnum.ReadUInt16Vector(ref reader),

@@ -16,10 +16,13 @@ public enum CredentialType : ushort
 public sealed record Credential(CredentialType CredentialType, byte[]? Identity, IReadOnlyList<byte[]>? Certificates)
     : ITlsCodec<Credential>
 {
+    void ITlsCodec<Credential>.Encode(TlsWriter writer) => Encode(writer);
+    static Credential ITlsCodec<Credential>.Decode(ref TlsReader reader) => Decode(ref reader);
+
     public static Credential Basic(byte[] identity) => new(CredentialType.Basic, identity, null);
     public static Credential X509(IReadOnlyList<byte[]> certificates) => new(CredentialType.X509, null, certificates);
 
-    public void Encode(TlsWriter writer)
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteUInt16((ushort)CredentialType);
         switch (CredentialType)
@@ -37,7 +40,7 @@ public sealed record Credential(CredentialType CredentialType, byte[]? Identity,
         }
     }
 
-    public static Credential Decode(ref TlsReader reader)
+    internal static Credential Decode(ref TlsReader reader)
     {
         var type = WireEnum.Check((CredentialType)reader.ReadUInt16(), "Credential.credential_type");
         return type switch

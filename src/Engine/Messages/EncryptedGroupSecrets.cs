@@ -6,12 +6,15 @@ namespace Sim.Engine.Messages;
 public sealed record EncryptedGroupSecrets(byte[] NewMember, HpkeCiphertext EncryptedGroupSecretsCiphertext)
     : ITlsCodec<EncryptedGroupSecrets>
 {
-    public void Encode(TlsWriter writer)
+    void ITlsCodec<EncryptedGroupSecrets>.Encode(TlsWriter writer) => Encode(writer);
+    static EncryptedGroupSecrets ITlsCodec<EncryptedGroupSecrets>.Decode(ref TlsReader reader) => Decode(ref reader);
+
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteOpaque(NewMember);
         EncryptedGroupSecretsCiphertext.Encode(writer);
     }
 
-    public static EncryptedGroupSecrets Decode(ref TlsReader reader) =>
+    internal static EncryptedGroupSecrets Decode(ref TlsReader reader) =>
         new(reader.ReadOpaque(), HpkeCiphertext.Decode(ref reader));
 }

@@ -12,9 +12,12 @@ public sealed record GroupContext(
     byte[] ConfirmedTranscriptHash,
     IReadOnlyList<Extension> Extensions) : ITlsCodec<GroupContext>
 {
+    void ITlsCodec<GroupContext>.Encode(TlsWriter writer) => Encode(writer);
+    static GroupContext ITlsCodec<GroupContext>.Decode(ref TlsReader reader) => Decode(ref reader);
+
     public const ushort Mls10 = 1;
 
-    public void Encode(TlsWriter writer)
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteUInt16(Version);
         writer.WriteUInt16(CipherSuite);
@@ -25,7 +28,7 @@ public sealed record GroupContext(
         writer.WriteVector(Extensions, (w, e) => e.Encode(w));
     }
 
-    public static GroupContext Decode(ref TlsReader reader) => new(
+    internal static GroupContext Decode(ref TlsReader reader) => new(
         reader.ReadUInt16(),
         reader.ReadUInt16(),
         reader.ReadOpaque(),

@@ -10,7 +10,10 @@ public sealed record GroupInfo(
     uint Signer,
     byte[] Signature) : ITlsCodec<GroupInfo>
 {
-    public void Encode(TlsWriter writer)
+    void ITlsCodec<GroupInfo>.Encode(TlsWriter writer) => Encode(writer);
+    static GroupInfo ITlsCodec<GroupInfo>.Decode(ref TlsReader reader) => Decode(ref reader);
+
+    internal void Encode(TlsWriter writer)
     {
         EncodeTbs(writer);
         writer.WriteOpaque(Signature);
@@ -36,7 +39,7 @@ public sealed record GroupInfo(
         writer.WriteUInt32(Signer);
     }
 
-    public static GroupInfo Decode(ref TlsReader reader) => new(
+    internal static GroupInfo Decode(ref TlsReader reader) => new(
         GroupContext.Decode(ref reader),
         reader.ReadVector(Extension.Decode),
         reader.ReadOpaque(),

@@ -14,11 +14,14 @@ public sealed record KeyPackage(
     IReadOnlyList<Extension> Extensions,
     byte[] Signature) : ITlsCodec<KeyPackage>
 {
+    void ITlsCodec<KeyPackage>.Encode(TlsWriter writer) => Encode(writer);
+    static KeyPackage ITlsCodec<KeyPackage>.Decode(ref TlsReader reader) => Decode(ref reader);
+
     /// <summary>RFC 9420 §5.2 KeyPackageRef = MakeKeyPackageRef(value), value being this KeyPackage
     /// encoded; the hash is the one of this package's suite (<see cref="MlsError.UnsupportedCipherSuite"/> if unknown).</summary>
     public byte[] MakeRef() => Crypto.CipherSuite.Get(CipherSuite).MakeKeyPackageRef(Tls.Serialize(this));
 
-    public void Encode(TlsWriter writer)
+    internal void Encode(TlsWriter writer)
     {
         EncodeTbs(writer);
         writer.WriteOpaque(Signature);
@@ -45,7 +48,7 @@ public sealed record KeyPackage(
         writer.WriteVector(Extensions, (w, e) => e.Encode(w));
     }
 
-    public static KeyPackage Decode(ref TlsReader reader) => new(
+    internal static KeyPackage Decode(ref TlsReader reader) => new(
         reader.ReadUInt16(),
         reader.ReadUInt16(),
         reader.ReadOpaque(),

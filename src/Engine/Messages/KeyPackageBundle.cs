@@ -76,7 +76,15 @@ public sealed class KeyPackageBundle : IDisposable
     /// <summary>Saves the bundle: <c>KeyPackage key_package; opaque init_private_key&lt;V&gt;;
     /// opaque encryption_private_key&lt;V&gt;</c>. The output holds both HPKE private keys: callers must
     /// protect it and never log it.</summary>
-    public void Save(TlsWriter writer)
+    /// <summary>The bundle as a saved-state blob (<see cref="StateKind.KeyPackageBundle"/>), to keep until its
+    /// Welcome arrives. It holds both HPKE private keys: store it as a private key, never log it.</summary>
+    public byte[] Save() => StateEnvelope.Seal(StateKind.KeyPackageBundle, Save);
+
+    /// <summary>Loads what <see cref="Save()"/> wrote; only <see cref="MlsDecodeException"/> on malformed
+    /// bytes (including a private key that does not match the package).</summary>
+    public static KeyPackageBundle Load(ReadOnlySpan<byte> bytes) => StateEnvelope.Open(bytes, StateKind.KeyPackageBundle, Load);
+
+    internal void Save(TlsWriter writer)
     {
         KeyPackage.Encode(writer);
         InitPrivateKey.Save(writer);
@@ -86,7 +94,7 @@ public sealed class KeyPackageBundle : IDisposable
     /// <summary>Loads what <see cref="Save"/> wrote; <see cref="MlsDecodeException"/> if malformed:
     /// an unknown suite, or a private key that is not the one behind the package's init_key or its
     /// leaf's encryption_key (so a corrupted key is caught at load, not at the first Welcome).</summary>
-    public static KeyPackageBundle Load(ref TlsReader reader)
+    internal static KeyPackageBundle Load(ref TlsReader reader)
     {
         var keyPackage = KeyPackage.Decode(ref reader);
         var init = reader.ReadOpaque();

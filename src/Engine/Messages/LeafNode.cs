@@ -25,7 +25,10 @@ public sealed record LeafNode(
     IReadOnlyList<Extension> Extensions,
     byte[] Signature) : ITlsCodec<LeafNode>
 {
-    public void Encode(TlsWriter writer)
+    void ITlsCodec<LeafNode>.Encode(TlsWriter writer) => Encode(writer);
+    static LeafNode ITlsCodec<LeafNode>.Decode(ref TlsReader reader) => Decode(ref reader);
+
+    internal void Encode(TlsWriter writer)
     {
         EncodeTbsPrefix(writer);
         writer.WriteOpaque(Signature);
@@ -82,7 +85,7 @@ public sealed record LeafNode(
         writer.WriteVector(Extensions, (w, e) => e.Encode(w));
     }
 
-    public static LeafNode Decode(ref TlsReader reader)
+    internal static LeafNode Decode(ref TlsReader reader)
     {
         var encryptionKey = reader.ReadOpaque();
         var signatureKey = reader.ReadOpaque();

@@ -5,11 +5,14 @@ namespace Sim.Engine.Messages;
 /// <summary>RFC 9420 §7.2 Lifetime: seconds since the Unix epoch, both bounds inclusive.</summary>
 public sealed record Lifetime(ulong NotBefore, ulong NotAfter) : ITlsCodec<Lifetime>
 {
-    public void Encode(TlsWriter writer)
+    void ITlsCodec<Lifetime>.Encode(TlsWriter writer) => Encode(writer);
+    static Lifetime ITlsCodec<Lifetime>.Decode(ref TlsReader reader) => Decode(ref reader);
+
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteUInt64(NotBefore);
         writer.WriteUInt64(NotAfter);
     }
 
-    public static Lifetime Decode(ref TlsReader reader) => new(reader.ReadUInt64(), reader.ReadUInt64());
+    internal static Lifetime Decode(ref TlsReader reader) => new(reader.ReadUInt64(), reader.ReadUInt64());
 }

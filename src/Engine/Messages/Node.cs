@@ -15,10 +15,13 @@ public enum NodeType : byte
 /// </summary>
 public sealed record Node(NodeType NodeType, LeafNode? Leaf, ParentNode? Parent) : ITlsCodec<Node>
 {
+    void ITlsCodec<Node>.Encode(TlsWriter writer) => Encode(writer);
+    static Node ITlsCodec<Node>.Decode(ref TlsReader reader) => Decode(ref reader);
+
     public static Node FromLeaf(LeafNode leaf) => new(NodeType.Leaf, leaf, null);
     public static Node FromParent(ParentNode parent) => new(NodeType.Parent, null, parent);
 
-    public void Encode(TlsWriter writer)
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteUInt8((byte)NodeType);
         switch (NodeType)
@@ -34,7 +37,7 @@ public sealed record Node(NodeType NodeType, LeafNode? Leaf, ParentNode? Parent)
         }
     }
 
-    public static Node Decode(ref TlsReader reader)
+    internal static Node Decode(ref TlsReader reader)
     {
         var type = WireEnum.Check((NodeType)reader.ReadUInt8(), "Node.node_type");
         return type == NodeType.Leaf ? FromLeaf(LeafNode.Decode(ref reader)) : FromParent(ParentNode.Decode(ref reader));

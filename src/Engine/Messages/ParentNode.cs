@@ -6,14 +6,17 @@ namespace Sim.Engine.Messages;
 public sealed record ParentNode(byte[] EncryptionKey, byte[] ParentHash, IReadOnlyList<uint> UnmergedLeaves)
     : ITlsCodec<ParentNode>
 {
-    public void Encode(TlsWriter writer)
+    void ITlsCodec<ParentNode>.Encode(TlsWriter writer) => Encode(writer);
+    static ParentNode ITlsCodec<ParentNode>.Decode(ref TlsReader reader) => Decode(ref reader);
+
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteOpaque(EncryptionKey);
         writer.WriteOpaque(ParentHash);
         writer.WriteVector(UnmergedLeaves, (w, i) => w.WriteUInt32(i));
     }
 
-    public static ParentNode Decode(ref TlsReader reader) => new(
+    internal static ParentNode Decode(ref TlsReader reader) => new(
         reader.ReadOpaque(),
         reader.ReadOpaque(),
         reader.ReadVector((ref TlsReader r) => r.ReadUInt32()));

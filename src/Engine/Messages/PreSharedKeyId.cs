@@ -29,13 +29,16 @@ public sealed record PreSharedKeyId(
     ulong? PskEpoch,
     byte[] PskNonce) : ITlsCodec<PreSharedKeyId>
 {
+    void ITlsCodec<PreSharedKeyId>.Encode(TlsWriter writer) => Encode(writer);
+    static PreSharedKeyId ITlsCodec<PreSharedKeyId>.Decode(ref TlsReader reader) => Decode(ref reader);
+
     public static PreSharedKeyId External(byte[] pskId, byte[] pskNonce) =>
         new(PskType.External, pskId, null, null, null, pskNonce);
 
     public static PreSharedKeyId Resumption(ResumptionPskUsage usage, byte[] pskGroupId, ulong pskEpoch, byte[] pskNonce) =>
         new(PskType.Resumption, null, usage, pskGroupId, pskEpoch, pskNonce);
 
-    public void Encode(TlsWriter writer)
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteUInt8((byte)PskType);
         switch (PskType)
@@ -54,7 +57,7 @@ public sealed record PreSharedKeyId(
         writer.WriteOpaque(PskNonce);
     }
 
-    public static PreSharedKeyId Decode(ref TlsReader reader)
+    internal static PreSharedKeyId Decode(ref TlsReader reader)
     {
         var type = WireEnum.Check((PskType)reader.ReadUInt8(), "PreSharedKeyID.psktype");
         if (type == PskType.External)

@@ -23,20 +23,23 @@ public enum ProposalType : ushort
 /// </summary>
 public abstract record Proposal : ITlsCodec<Proposal>
 {
+    void ITlsCodec<Proposal>.Encode(TlsWriter writer) => Encode(writer);
+    static Proposal ITlsCodec<Proposal>.Decode(ref TlsReader reader) => Decode(ref reader);
+
     private protected Proposal() { }
 
     public abstract ProposalType ProposalType { get; }
 
     /// <summary>Writes the body without the proposal_type.</summary>
-    public abstract void EncodeBody(TlsWriter writer);
+    internal abstract void EncodeBody(TlsWriter writer);
 
-    public void Encode(TlsWriter writer)
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteUInt16((ushort)ProposalType);
         EncodeBody(writer);
     }
 
-    public static Proposal Decode(ref TlsReader reader)
+    internal static Proposal Decode(ref TlsReader reader)
     {
         var type = WireEnum.Check((ProposalType)reader.ReadUInt16(), "Proposal.proposal_type");
         return type switch
@@ -56,32 +59,32 @@ public abstract record Proposal : ITlsCodec<Proposal>
 public sealed record AddProposal(KeyPackage KeyPackage) : Proposal
 {
     public override ProposalType ProposalType => ProposalType.Add;
-    public override void EncodeBody(TlsWriter writer) => KeyPackage.Encode(writer);
-    public static AddProposal DecodeBody(ref TlsReader reader) => new(KeyPackage.Decode(ref reader));
+    internal override void EncodeBody(TlsWriter writer) => KeyPackage.Encode(writer);
+    internal static AddProposal DecodeBody(ref TlsReader reader) => new(KeyPackage.Decode(ref reader));
 }
 
 /// <summary>RFC 9420 §12.1.2 Update.</summary>
 public sealed record UpdateProposal(LeafNode LeafNode) : Proposal
 {
     public override ProposalType ProposalType => ProposalType.Update;
-    public override void EncodeBody(TlsWriter writer) => LeafNode.Encode(writer);
-    public static UpdateProposal DecodeBody(ref TlsReader reader) => new(LeafNode.Decode(ref reader));
+    internal override void EncodeBody(TlsWriter writer) => LeafNode.Encode(writer);
+    internal static UpdateProposal DecodeBody(ref TlsReader reader) => new(LeafNode.Decode(ref reader));
 }
 
 /// <summary>RFC 9420 §12.1.3 Remove: the leaf index of the member to remove.</summary>
 public sealed record RemoveProposal(uint Removed) : Proposal
 {
     public override ProposalType ProposalType => ProposalType.Remove;
-    public override void EncodeBody(TlsWriter writer) => writer.WriteUInt32(Removed);
-    public static RemoveProposal DecodeBody(ref TlsReader reader) => new(reader.ReadUInt32());
+    internal override void EncodeBody(TlsWriter writer) => writer.WriteUInt32(Removed);
+    internal static RemoveProposal DecodeBody(ref TlsReader reader) => new(reader.ReadUInt32());
 }
 
 /// <summary>RFC 9420 §12.1.4 PreSharedKey.</summary>
 public sealed record PreSharedKeyProposal(PreSharedKeyId Psk) : Proposal
 {
     public override ProposalType ProposalType => ProposalType.PreSharedKey;
-    public override void EncodeBody(TlsWriter writer) => Psk.Encode(writer);
-    public static PreSharedKeyProposal DecodeBody(ref TlsReader reader) => new(PreSharedKeyId.Decode(ref reader));
+    internal override void EncodeBody(TlsWriter writer) => Psk.Encode(writer);
+    internal static PreSharedKeyProposal DecodeBody(ref TlsReader reader) => new(PreSharedKeyId.Decode(ref reader));
 }
 
 /// <summary>RFC 9420 §12.1.5 ReInit. Version and cipher suite are raw codes, as in GroupContext.</summary>
@@ -90,7 +93,7 @@ public sealed record ReInitProposal(byte[] GroupId, ushort Version, ushort Ciphe
 {
     public override ProposalType ProposalType => ProposalType.ReInit;
 
-    public override void EncodeBody(TlsWriter writer)
+    internal override void EncodeBody(TlsWriter writer)
     {
         writer.WriteOpaque(GroupId);
         writer.WriteUInt16(Version);
@@ -98,7 +101,7 @@ public sealed record ReInitProposal(byte[] GroupId, ushort Version, ushort Ciphe
         writer.WriteVector(Extensions, (w, e) => e.Encode(w));
     }
 
-    public static ReInitProposal DecodeBody(ref TlsReader reader) => new(
+    internal static ReInitProposal DecodeBody(ref TlsReader reader) => new(
         reader.ReadOpaque(), reader.ReadUInt16(), reader.ReadUInt16(), reader.ReadVector(Extension.Decode));
 }
 
@@ -106,14 +109,14 @@ public sealed record ReInitProposal(byte[] GroupId, ushort Version, ushort Ciphe
 public sealed record ExternalInitProposal(byte[] KemOutput) : Proposal
 {
     public override ProposalType ProposalType => ProposalType.ExternalInit;
-    public override void EncodeBody(TlsWriter writer) => writer.WriteOpaque(KemOutput);
-    public static ExternalInitProposal DecodeBody(ref TlsReader reader) => new(reader.ReadOpaque());
+    internal override void EncodeBody(TlsWriter writer) => writer.WriteOpaque(KemOutput);
+    internal static ExternalInitProposal DecodeBody(ref TlsReader reader) => new(reader.ReadOpaque());
 }
 
 /// <summary>RFC 9420 §12.1.7 GroupContextExtensions.</summary>
 public sealed record GroupContextExtensionsProposal(IReadOnlyList<Extension> Extensions) : Proposal
 {
     public override ProposalType ProposalType => ProposalType.GroupContextExtensions;
-    public override void EncodeBody(TlsWriter writer) => writer.WriteVector(Extensions, (w, e) => e.Encode(w));
-    public static GroupContextExtensionsProposal DecodeBody(ref TlsReader reader) => new(reader.ReadVector(Extension.Decode));
+    internal override void EncodeBody(TlsWriter writer) => writer.WriteVector(Extensions, (w, e) => e.Encode(w));
+    internal static GroupContextExtensionsProposal DecodeBody(ref TlsReader reader) => new(reader.ReadVector(Extension.Decode));
 }

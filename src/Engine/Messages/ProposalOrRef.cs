@@ -15,10 +15,13 @@ public enum ProposalOrRefType : byte
 /// </summary>
 public sealed record ProposalOrRef(ProposalOrRefType Type, Proposal? Proposal, byte[]? Reference) : ITlsCodec<ProposalOrRef>
 {
+    void ITlsCodec<ProposalOrRef>.Encode(TlsWriter writer) => Encode(writer);
+    static ProposalOrRef ITlsCodec<ProposalOrRef>.Decode(ref TlsReader reader) => Decode(ref reader);
+
     public static ProposalOrRef Inline(Proposal proposal) => new(ProposalOrRefType.Proposal, proposal, null);
     public static ProposalOrRef ByReference(byte[] reference) => new(ProposalOrRefType.Reference, null, reference);
 
-    public void Encode(TlsWriter writer)
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteUInt8((byte)Type);
         switch (Type)
@@ -34,7 +37,7 @@ public sealed record ProposalOrRef(ProposalOrRefType Type, Proposal? Proposal, b
         }
     }
 
-    public static ProposalOrRef Decode(ref TlsReader reader)
+    internal static ProposalOrRef Decode(ref TlsReader reader)
     {
         var type = WireEnum.Check((ProposalOrRefType)reader.ReadUInt8(), "ProposalOrRef.type");
         return type == ProposalOrRefType.Proposal

@@ -11,14 +11,17 @@ public sealed record RequiredCapabilities(
     IReadOnlyList<ushort> ProposalTypes,
     IReadOnlyList<ushort> CredentialTypes) : ITlsCodec<RequiredCapabilities>
 {
-    public void Encode(TlsWriter writer)
+    void ITlsCodec<RequiredCapabilities>.Encode(TlsWriter writer) => Encode(writer);
+    static RequiredCapabilities ITlsCodec<RequiredCapabilities>.Decode(ref TlsReader reader) => Decode(ref reader);
+
+    internal void Encode(TlsWriter writer)
     {
         WireEnum.WriteUInt16Vector(writer, ExtensionTypes);
         WireEnum.WriteUInt16Vector(writer, ProposalTypes);
         WireEnum.WriteUInt16Vector(writer, CredentialTypes);
     }
 
-    public static RequiredCapabilities Decode(ref TlsReader reader) => new(
+    internal static RequiredCapabilities Decode(ref TlsReader reader) => new(
         WireEnum.ReadUInt16Vector(ref reader),
         WireEnum.ReadUInt16Vector(ref reader),
         WireEnum.ReadUInt16Vector(ref reader));

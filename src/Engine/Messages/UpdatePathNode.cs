@@ -6,12 +6,15 @@ namespace Sim.Engine.Messages;
 public sealed record UpdatePathNode(byte[] EncryptionKey, IReadOnlyList<HpkeCiphertext> EncryptedPathSecret)
     : ITlsCodec<UpdatePathNode>
 {
-    public void Encode(TlsWriter writer)
+    void ITlsCodec<UpdatePathNode>.Encode(TlsWriter writer) => Encode(writer);
+    static UpdatePathNode ITlsCodec<UpdatePathNode>.Decode(ref TlsReader reader) => Decode(ref reader);
+
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteOpaque(EncryptionKey);
         writer.WriteVector(EncryptedPathSecret, (w, c) => c.Encode(w));
     }
 
-    public static UpdatePathNode Decode(ref TlsReader reader) =>
+    internal static UpdatePathNode Decode(ref TlsReader reader) =>
         new(reader.ReadOpaque(), reader.ReadVector(HpkeCiphertext.Decode));
 }

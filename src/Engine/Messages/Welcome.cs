@@ -6,13 +6,16 @@ namespace Sim.Engine.Messages;
 public sealed record Welcome(ushort CipherSuite, IReadOnlyList<EncryptedGroupSecrets> Secrets, byte[] EncryptedGroupInfo)
     : ITlsCodec<Welcome>
 {
-    public void Encode(TlsWriter writer)
+    void ITlsCodec<Welcome>.Encode(TlsWriter writer) => Encode(writer);
+    static Welcome ITlsCodec<Welcome>.Decode(ref TlsReader reader) => Decode(ref reader);
+
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteUInt16(CipherSuite);
         writer.WriteVector(Secrets, (w, s) => s.Encode(w));
         writer.WriteOpaque(EncryptedGroupInfo);
     }
 
-    public static Welcome Decode(ref TlsReader reader) =>
+    internal static Welcome Decode(ref TlsReader reader) =>
         new(reader.ReadUInt16(), reader.ReadVector(EncryptedGroupSecrets.Decode), reader.ReadOpaque());
 }

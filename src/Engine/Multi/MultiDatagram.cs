@@ -41,13 +41,16 @@ public enum MultiKind : byte
 /// </summary>
 public sealed record MultiDatagram(MultiKind Kind, string Sender, ulong Epoch, byte[] Tip) : ITlsCodec<MultiDatagram>
 {
+    void ITlsCodec<MultiDatagram>.Encode(TlsWriter writer) => Encode(writer);
+    static MultiDatagram ITlsCodec<MultiDatagram>.Decode(ref TlsReader reader) => Decode(ref reader);
+
     public string Target { get; init; } = "";
     public byte[] Body { get; init; } = [];
     public byte[] Extra { get; init; } = [];
     public IReadOnlyList<byte[]> Chain { get; init; } = [];
     public IReadOnlyList<byte[]> Ids { get; init; } = [];
 
-    public void Encode(TlsWriter writer)
+    internal void Encode(TlsWriter writer)
     {
         writer.WriteUInt8((byte)Kind);
         writer.WriteUtf8(Sender);
@@ -61,7 +64,7 @@ public sealed record MultiDatagram(MultiKind Kind, string Sender, ulong Epoch, b
     }
 
     /// <summary>Decodes; anything malformed (unknown kind included) is <see cref="MlsDecodeException"/>.</summary>
-    public static MultiDatagram Decode(ref TlsReader reader)
+    internal static MultiDatagram Decode(ref TlsReader reader)
     {
         byte kind = reader.ReadUInt8();
         if (kind is < (byte)MultiKind.Commit or > (byte)MultiKind.DsHead) throw new MlsDecodeException($"unknown datagram kind {kind}");

@@ -11,13 +11,16 @@ namespace Sim.Engine.Pair;
 /// </summary>
 public sealed record InvitationPublic(KeyPackage KeyPackage, CardAssertion CardAssertion) : ITlsCodec<InvitationPublic>
 {
-    public void Encode(TlsWriter writer)
+    void ITlsCodec<InvitationPublic>.Encode(TlsWriter writer) => Encode(writer);
+    static InvitationPublic ITlsCodec<InvitationPublic>.Decode(ref TlsReader reader) => Decode(ref reader);
+
+    internal void Encode(TlsWriter writer)
     {
         KeyPackage.Encode(writer);
         CardAssertion.Encode(writer);
     }
 
-    public static InvitationPublic Decode(ref TlsReader reader)
+    internal static InvitationPublic Decode(ref TlsReader reader)
     {
         var keyPackage = KeyPackage.Decode(ref reader);
         return new InvitationPublic(keyPackage, CardAssertion.Decode(ref reader));

@@ -15,14 +15,14 @@ public sealed record SecretTreeOptions(uint OutOfOrderTolerance = 32, uint Maxim
     public static readonly SecretTreeOptions Default = new();
 
     /// <summary>Saved state: <c>uint32 out_of_order_tolerance; uint32 maximum_forward_distance</c>.</summary>
-    public void Save(TlsWriter writer)
+    internal void Save(TlsWriter writer)
     {
         writer.WriteUInt32(OutOfOrderTolerance);
         writer.WriteUInt32(MaximumForwardDistance);
     }
 
     /// <summary>Loads what <see cref="Save"/> wrote (any two uint32 values are valid options).</summary>
-    public static SecretTreeOptions Load(ref TlsReader reader) => new(reader.ReadUInt32(), reader.ReadUInt32());
+    internal static SecretTreeOptions Load(ref TlsReader reader) => new(reader.ReadUInt32(), reader.ReadUInt32());
 }
 
 /// <summary>

@@ -21,8 +21,15 @@ public sealed class AuthenticationServiceTests
         {
             Calls.Add((context.Kind, index, old is not null));
             if (Reject is { } r && leaf.Credential.Identity is { } id && id.AsSpan().SequenceEqual(Bytes(r)))
-                throw new MlsProtocolException(MlsError.InvalidLeafNode, $"AS rejects {r}");
+                throw new AuthenticationServiceException($"AS rejects {r}");
         }
+    }
+
+    private static bool CausedByTheService(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is AuthenticationServiceException) return true;
+        return false;
     }
 
     [Fact]
@@ -50,8 +57,31 @@ public sealed class AuthenticationServiceTests
         var bad = g[1].Commit(new CommitOptions { NewLeaf = parts });
         recorder.Reject = "mallory";
         var before = g[0].State;
-        Assert.Equal(ProcessMessageError.InvalidLeafNode, Assert.Throws<ProcessMessageException>(() => g[0].Process(bad.Commit)).Reason);
+        // The service refuses through the public AuthenticationServiceException; the operation reports its own typed error.
+        var refused = Assert.Throws<ProcessMessageException>(() => g[0].Process(bad.Commit));
+        Assert.Equal(ProcessMessageError.RejectedByAuthenticationService, refused.Reason);
+        Assert.Contains("AS rejects mallory", refused.Message);
+        Assert.True(CausedByTheService(refused));
         Assert.Same(before, g[0].State);
+
+    }
+
+    [Fact]
+    public void AJoinersServiceRefusingAMember_RefusesTheWelcomeWithItsTypedReason()
+    {
+        var kit = new GroupTestKit();
+        var creator = kit.Create(kit.NewClient("m0"));
+        var joiner = kit.NewClient("m1");
+        var bundle = kit.KeyPackage(joiner);
+        var result = creator.Commit(new CommitOptions { InlineProposals = [new AddProposal(bundle.KeyPackage)] });
+        var refusing = GroupOptions.Default with { AuthenticationService = new Recorder { Reject = "m0" }.Check };
+        var refused = Assert.Throws<WelcomeException>(() => MlsGroup.JoinFromWelcome(result.Welcome!.Welcome!, bundle, joiner.Signature,
+            null, null, kit.Random.Derive("refusing joiner"), refusing));
+        Assert.Equal(WelcomeError.RejectedByAuthenticationService, refused.Reason);
+        Assert.True(CausedByTheService(refused));
+        // The same Welcome with a service that accepts m0 joins.
+        Assert.Equal(1ul, MlsGroup.JoinFromWelcome(result.Welcome!.Welcome!, bundle, joiner.Signature, null, null,
+            kit.Random.Derive("joiner"), GroupOptions.Default).Epoch);
     }
 
     [Fact]
