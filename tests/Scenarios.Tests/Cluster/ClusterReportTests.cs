@@ -59,6 +59,70 @@ public sealed partial class ClusterReportTests(ClusterWorkers workers)
         finally { Directory.Delete(root, recursive: true); }
     }
 
+    [Fact]
+    public async Task AComparisonLosesAWorkerAndGivesTheSameRows()
+    {
+        // As the sweep's worker-loss test: the seed runs no worlds, the victim is the only worker until
+        // it is killed after its first row, then a late worker runs the rest (the victim's unfinished world too).
+        var root = TempRoot();
+        using var nodes = new ClusterProcesses();
+        try
+        {
+            string[] grid = ["--strategies", "pairmls,statickeys", "--drop", "0,0.2", "--offline-ms", "500", "--worlds-per-point", "2", "--messages", "8", "--parity-worlds", "4"];
+            const int worlds = 2 * 2 * (2 + 1) + 2 * 4;
+            var seed = nodes.Start("--role", "coordinator", "--port", $"{ClusterProcesses.FreePort()}");
+            var victim = nodes.Start("--role", "worker", "--port", "0", "--seed-nodes", seed.Address, "--parallel", "1");
+            var results = Path.Combine(root, "cluster");
+            var compare = Task.Run(() => Run(root, "compare", "cluster", [.. grid, "--cluster", seed.Address]));
+            await WaitForRow(results, compare);
+            ClusterProcesses.Kill(victim);
+            int before = RowsSoFar(results);
+            Assert.True(before < worlds, $"the victim ran all {before} worlds before the kill");
+            var late = nodes.Start("--role", "worker", "--port", "0", "--seed-nodes", seed.Address, "--parallel", "1");
+            var (cluster, output) = await compare;
+
+            var line = ClusterLine().Match(output);
+            Assert.True(line.Success, $"no cluster line in:\n{output}");
+            Assert.Equal(worlds, int.Parse(line.Groups["worlds"].Value, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(int.Parse(line.Groups["reassigned"].Value, System.Globalization.CultureInfo.InvariantCulture) >= 1, $"no world was reassigned: {line.Value}");
+            Assert.Matches($@"{Regex.Escape(late.Address)} [1-9]", line.Value);
+            var (local, _) = Run(root, "compare", "local", grid);
+            Assert.Equal(Rows(local), Rows(cluster));
+            AssertSameFiles(local, cluster, WithoutCpu);
+        }
+        finally { Directory.Delete(root, recursive: true); }
+    }
+
+    [GeneratedRegex(@"cluster: (?<worlds>\d+) worlds on .*?, (?<reassigned>\d+) reassigned")]
+    private static partial Regex ClusterLine();
+
+    /// <summary>Rows written so far under a results root (the file is being appended to).</summary>
+    private static int RowsSoFar(string resultsRoot)
+    {
+        var dir = Path.Combine(resultsRoot, "compare");
+        if (!Directory.Exists(dir)) return 0;
+        int rows = 0;
+        foreach (var file in Directory.GetDirectories(dir).Where(d => !d.EndsWith("latest", StringComparison.Ordinal)).Select(d => Path.Combine(d, CompareCommand.WorldsFile)).Where(File.Exists))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            rows += reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        }
+        return rows;
+    }
+
+    private static async Task WaitForRow(string resultsRoot, Task run)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline && !run.IsCompleted)
+        {
+            if (RowsSoFar(resultsRoot) >= 1) return;
+            await Task.Delay(50);
+        }
+        if (run.IsCompleted) await run;
+        throw new TimeoutException("the cluster comparison wrote no row in 120 s");
+    }
+
     /// <summary>Runs a command into root/name; its results folder and its output.</summary>
     private static (string Folder, string Output) Run(string root, string command, string name, string[] args)
     {
