@@ -84,37 +84,54 @@ internal sealed class Aead
     /// </summary>
     public byte[]? TryOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext)
     {
-        CheckSizes(key, nonce);
-        CryptoCounters.Count(CryptoOp.AeadOpen, ciphertext.Length);
-        if (ciphertext.Length < TagLength) return null;
-        var pt = new byte[ciphertext.Length - TagLength];
-        if (_sodium)
+        if (ciphertext.Length < TagLength)
         {
-            if (Sodium.Libsodium.Open(_algorithm == AeadAlgorithm.ChaCha20Poly1305, pt, ciphertext, aad, nonce, key)) return pt;
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(pt);
+            CheckSizes(key, nonce);
+            CryptoCounters.Count(CryptoOp.AeadOpen, ciphertext.Length);
             return null;
         }
-        var ct = ciphertext[..pt.Length];
-        var tag = ciphertext[pt.Length..];
+        var pt = new byte[ciphertext.Length - TagLength];
+        return TryOpen(key, nonce, aad, ciphertext, pt) ? pt : null;
+    }
+
+    /// <summary>
+    /// <see cref="TryOpen(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> into
+    /// <paramref name="plaintext"/> (exactly ciphertext length − <see cref="TagLength"/> bytes, or false when the
+    /// ciphertext is shorter than a tag): false, with <paramref name="plaintext"/> zeroed, if it does not open.
+    /// </summary>
+    public bool TryOpen(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> ciphertext, Span<byte> plaintext)
+    {
+        CheckSizes(key, nonce);
+        CryptoCounters.Count(CryptoOp.AeadOpen, ciphertext.Length);
+        if (ciphertext.Length < TagLength) return false;
+        if (plaintext.Length != ciphertext.Length - TagLength) throw new ArgumentException("AEAD plaintext must be ciphertext length - tag length", nameof(plaintext));
+        if (_sodium)
+        {
+            if (Sodium.Libsodium.Open(_algorithm == AeadAlgorithm.ChaCha20Poly1305, plaintext, ciphertext, aad, nonce, key)) return true;
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(plaintext);
+            return false;
+        }
+        var ct = ciphertext[..plaintext.Length];
+        var tag = ciphertext[plaintext.Length..];
         try
         {
             if (_algorithm == AeadAlgorithm.ChaCha20Poly1305)
             {
                 using var c = new System.Security.Cryptography.ChaCha20Poly1305(key);
-                c.Decrypt(nonce, ct, tag, pt, aad);
+                c.Decrypt(nonce, ct, tag, plaintext, aad);
             }
             else
             {
                 using var g = new AesGcm(key, TagLength);
-                g.Decrypt(nonce, ct, tag, pt, aad);
+                g.Decrypt(nonce, ct, tag, plaintext, aad);
             }
         }
         catch (AuthenticationTagMismatchException)
         {
             // The platform has already cleared the plaintext buffer.
-            return null;
+            return false;
         }
-        return pt;
+        return true;
     }
 
     private void CheckSizes(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce)

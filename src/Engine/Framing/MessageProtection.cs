@@ -8,7 +8,8 @@ namespace Sim.Engine.Framing;
 /// <summary>
 /// RFC 9420 §6.2 and §6.3: turns signed <see cref="AuthenticatedContent"/> into PublicMessage or
 /// PrivateMessage and back, for one epoch (its GroupContext, membership_key and
-/// sender_data_secret, copied in and cleared by <see cref="Dispose"/>).
+/// sender_data_secret: copied in and cleared by <see cref="Dispose"/>, or read in place from the
+/// epoch's own secrets with <see cref="ForEpoch"/>).
 /// <para>
 /// Unprotecting checks everything the framing layer can: group and epoch, sender type rules,
 /// membership tag, AEAD decryption, the padding, the signature. Any failure throws
@@ -33,8 +34,18 @@ internal sealed class MessageProtection : IDisposable
     public GroupContext Context { get; }
     public PaddingPolicy Padding { get; }
 
+    /// <summary>False when the two secrets are the epoch's own (<see cref="ForEpoch"/>): the epoch's state
+    /// owns and clears them, so <see cref="Dispose"/> leaves them alone.</summary>
+    private readonly bool _ownsSecrets;
+
     public MessageProtection(CipherSuite suite, GroupContext context, ReadOnlySpan<byte> membershipKey,
         ReadOnlySpan<byte> senderDataSecret, PaddingPolicy? padding = null)
+        : this(suite, context, Secret.Copy(membershipKey), Secret.Copy(senderDataSecret), ownsSecrets: true, padding)
+    {
+    }
+
+    private MessageProtection(CipherSuite suite, GroupContext context, Secret membershipKey, Secret senderDataSecret, bool ownsSecrets,
+        PaddingPolicy? padding)
     {
         ArgumentNullException.ThrowIfNull(suite);
         ArgumentNullException.ThrowIfNull(context);
@@ -43,13 +54,16 @@ internal sealed class MessageProtection : IDisposable
         Suite = suite;
         Context = context;
         Padding = padding ?? PaddingPolicy.None;
-        _membershipKey = Secret.Copy(membershipKey);
-        _senderDataSecret = Secret.Copy(senderDataSecret);
+        _membershipKey = membershipKey;
+        _senderDataSecret = senderDataSecret;
+        _ownsSecrets = ownsSecrets;
     }
 
-    /// <summary>The protection of the epoch whose secrets are <paramref name="secrets"/>.</summary>
+    /// <summary>The protection of the epoch whose secrets are <paramref name="secrets"/>. It reads them in
+    /// place (no copies: several protections are made per datagram) and does not clear them: they belong
+    /// to the epoch's state, which clears them when the epoch is retired.</summary>
     public static MessageProtection ForEpoch(GroupContext context, EpochSecrets secrets, PaddingPolicy? padding = null) =>
-        new(secrets.Suite, context, secrets.MembershipKey.Span, secrets.SenderDataSecret.Span, padding);
+        new(secrets.Suite, context, secrets.MembershipKey, secrets.SenderDataSecret, ownsSecrets: false, padding);
 
     // ---------------------------------------------------------------- signing (§6.1)
 
@@ -345,6 +359,7 @@ internal sealed class MessageProtection : IDisposable
 
     public void Dispose()
     {
+        if (!_ownsSecrets) return;
         _membershipKey.Clear();
         _senderDataSecret.Clear();
     }

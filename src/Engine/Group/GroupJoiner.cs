@@ -134,7 +134,7 @@ internal static class GroupJoiner
         var interim = TranscriptHash.InterimFromConfirmationTag(suite, confirmed, tag);
         // §6.2: a new_member_commit PublicMessage carries no membership tag.
         var message = MlsMessage.From(new PublicMessage(content, new FramedContentAuthData(signature, tag), null));
-        var state = NewState(suite, newContext, created.Tree, created.Private, signatureKey, interim, tag, schedule.Secrets.Clone(), options);
+        var state = NewState(suite, newContext, created.Tree, created.Private, signatureKey, interim, tag, schedule.TakeSecrets(), options);
         return (state, message);
     }
 

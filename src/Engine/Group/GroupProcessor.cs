@@ -207,7 +207,7 @@ internal static class GroupProcessor
             throw new MlsProtocolException(MlsError.BadConfirmationTag, "confirmation_tag does not verify");
         var interim = TranscriptHash.InterimFromConfirmationTag(suite, confirmed, tag);
 
-        var next = GroupTransitions.NextEpoch(state, secretTreeAfter, newContext, newTree, priv, schedule.Secrets.Clone(), tag, interim)
+        var next = GroupTransitions.NextEpoch(state, secretTreeAfter, newContext, newTree, priv, schedule.TakeSecrets(), tag, interim)
             with { PendingReInit = outcome.ReInit };
         // Our Update that was taken changed our signature_key: sign with its private key from now on.
         if (outcome.OwnUpdateTaken?.Own?.SignaturePrivateKey is { } newSignatureKey)

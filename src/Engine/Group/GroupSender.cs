@@ -139,7 +139,7 @@ internal static class GroupSender
         var authenticated = unconfirmed with { Auth = new FramedContentAuthData(signature, tag) };
         var (message, afterSending) = ProtectSigned(state, authenticated, random);
 
-        var secrets = schedule.Secrets.Clone();
+        var secrets = schedule.TakeSecrets();
         var next = GroupTransitions.NextEpoch(afterSending, afterSending.SecretTree, newContext, newTree, priv, secrets, tag, interim)
             with { PendingReInit = outcome.ReInit };
         // A new signature_key in our path leaf: the new epoch signs with its private key.

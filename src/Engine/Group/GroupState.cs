@@ -93,9 +93,13 @@ internal sealed record GroupState
     }
 
     /// <summary>The retained keys and signature keys of the current epoch, for late application messages.</summary>
-    internal PastEpoch ToPastEpoch(SecretTree secretTree) => new(
-        Context.Epoch, Context, Secrets.SenderDataSecret.Clone(), secretTree,
-        Tree.Leaves.ToDictionary(l => l.LeafIndex, l => l.Leaf.SignatureKey));
+    internal PastEpoch ToPastEpoch(SecretTree secretTree)
+    {
+        var keys = new Dictionary<uint, byte[]>();
+        for (uint i = 0; i < Tree.LeafCount; i++)
+            if (Tree.TryGetLeaf(i) is { } leaf) keys.Add(i, leaf.SignatureKey);
+        return new(Context.Epoch, Context, Secrets.SenderDataSecret.Clone(), secretTree, keys);
+    }
 
     /// <summary>
     /// Saves every field of this state as a <see cref="StateKind.GroupState"/> blob (format in

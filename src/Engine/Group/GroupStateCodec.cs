@@ -80,11 +80,7 @@ internal static class GroupStateCodec
             past.Context.Encode(w);
             past.SenderDataSecret.Save(w);
             past.SecretTree.Save(w);
-            w.WriteVector(past.SignatureKeys.OrderBy(kv => kv.Key), (w2, kv) =>
-            {
-                w2.WriteUInt32(kv.Key);
-                w2.WriteOpaque(kv.Value);
-            });
+            WriteSignatureKeys(w, past.SignatureKeys);
         });
         writer.WriteVector(state.ResumptionPsks, (w, entry) =>
         {
@@ -93,6 +89,22 @@ internal static class GroupStateCodec
         });
         writer.WriteUInt8(state.IsRemoved ? (byte)1 : (byte)0);
         writer.WriteOptional<Proposal>(state.PendingReInit, (w, p) => p.Encode(w));
+    }
+
+    /// <summary>A past epoch's signature keys in ascending leaf order (sorted on the stack: no LINQ sorter per save).</summary>
+    private static void WriteSignatureKeys(TlsWriter writer, IReadOnlyDictionary<uint, byte[]> keys)
+    {
+        int mark = writer.BeginVector();
+        Span<uint> leaves = keys.Count <= 64 ? stackalloc uint[keys.Count] : new uint[keys.Count];
+        int n = 0;
+        foreach (var (leaf, _) in keys) leaves[n++] = leaf;
+        leaves.Sort();
+        foreach (uint leaf in leaves)
+        {
+            writer.WriteUInt32(leaf);
+            writer.WriteOpaque(keys[leaf]);
+        }
+        writer.EndVector(mark);
     }
 
     public static GroupState Load(ref TlsReader reader, GroupOptions callerOptions)

@@ -36,6 +36,16 @@ internal static class HeaderSeal
         return suite.Aead.TryOpen(headerKey, datagram[..Aead.NonceLength], Aad, datagram[Aead.NonceLength..]);
     }
 
+    /// <summary>The body's length (datagram length − nonce − tag): what <see cref="TryOpen(CipherSuite, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/> writes; negative if too short.</summary>
+    public static int BodyLength(ReadOnlySpan<byte> datagram) => datagram.Length - Aead.NonceLength - Aead.TagLength;
+
+    /// <summary>Opens into <paramref name="body"/> (exactly <see cref="BodyLength"/> bytes): false (and <paramref name="body"/> zeroed) if <paramref name="headerKey"/> does not open it.</summary>
+    public static bool TryOpen(CipherSuite suite, ReadOnlySpan<byte> headerKey, ReadOnlySpan<byte> datagram, Span<byte> body)
+    {
+        if (datagram.Length < Aead.NonceLength + Aead.TagLength) return false;
+        return suite.Aead.TryOpen(headerKey, datagram[..Aead.NonceLength], Aad, datagram[Aead.NonceLength..], body);
+    }
+
     public static byte[] SealToInvitation(CipherSuite suite, ReadOnlySpan<byte> initKey, ReadOnlySpan<byte> body, IRandomSource random)
     {
         var (enc, ct) = suite.Hpke.Seal(initKey, WelcomeInfo, ReadOnlySpan<byte>.Empty, body, random);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using Sim.Engine.Codec;
 using Sim.Engine.Crypto;
 using Sim.Engine.Group;
@@ -20,10 +22,13 @@ internal static class PairReceiver
     {
         next = state;
         fork = false;
+        // The body is opened into a pooled buffer (zeroed when returned): every layer parsed from it is copied out.
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(datagram.Length, 1));
         try
         {
-            var (body, sealedEpoch) = Open(state, datagram)
-                ?? throw new PairRejection(RejectReason.NotForThisSession, "no header key of this session opens it");
+            if (OpenInto(state, datagram, buffer, out int length) is not { } sealedEpoch)
+                throw new PairRejection(RejectReason.NotForThisSession, "no header key of this session opens it");
+            ReadOnlySpan<byte> body = buffer.AsSpan(0, length);
             var outcome = RecoveryEnvelope.IsEnvelope(body)
                 ? ReceiveEnvelope(state, RecoveryEnvelope.Parse(body), sealedEpoch, options, random, out next)
                 : Process(state, ParseFor(state, body, sealedEpoch), options, out next, sealedEpoch);
@@ -40,6 +45,11 @@ internal static class PairReceiver
         {
             next = state;
             return found.Outcome;
+        }
+        finally
+        {
+            buffer.AsSpan(0, Math.Min(datagram.Length, buffer.Length)).Clear();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -84,11 +94,46 @@ internal static class PairReceiver
     /// <summary>The epochs whose header keys a receiver tries, in order: newest first.</summary>
     public static IEnumerable<ulong> TrialOrder(PairState state) => state.HeaderKeys.Keys.Reverse();
 
+    /// <summary>
+    /// Step 1 into <paramref name="buffer"/> (at least as long as the datagram): the epoch whose key opened it,
+    /// with the body's <paramref name="length"/>, or null. As <see cref="Open"/>, without an array per datagram.
+    /// </summary>
+    private static ulong? OpenInto(PairState state, ReadOnlySpan<byte> datagram, byte[] buffer, out int length)
+    {
+        length = HeaderSeal.BodyLength(datagram);
+        if (length >= 0)
+        {
+            var body = buffer.AsSpan(0, length);
+            // Newest first, as TrialOrder, without buffering the keys in a new array per datagram.
+            int count = state.HeaderKeys.Count;
+            Span<ulong> epochs = count <= 256 ? stackalloc ulong[count] : new ulong[count];
+            int n = 0;
+            foreach (var (e, _) in state.HeaderKeys) epochs[n++] = e;
+            for (int i = count - 1; i >= 0; i--)
+                if (HeaderSeal.TryOpen(state.Suite, state.HeaderKeys[epochs[i]], datagram, body)) return epochs[i];
+        }
+        if (state.InvitationInitPrivateKey is { } initKey && HeaderSeal.TryOpenAsInvitee(state.Suite, initKey, datagram) is { } welcomeBody)
+        {
+            // The Welcome datagram (once per conversation): its HPKE-opened body is copied in.
+            welcomeBody.CopyTo(buffer, 0);
+            length = welcomeBody.Length;
+            CryptographicOperations.ZeroMemory(welcomeBody);
+            return state.WelcomeEpoch;
+        }
+        length = 0;
+        return null;
+    }
+
     /// <summary>Step 1: the header keys of the held epochs (up to H), newest first, then the invitation's init key.</summary>
     public static (byte[] Body, ulong Epoch)? Open(PairState state, ReadOnlySpan<byte> datagram)
     {
-        foreach (ulong epoch in TrialOrder(state))
-            if (HeaderSeal.TryOpen(state.Suite, state.HeaderKeys[epoch], datagram) is { } body) return (body, epoch);
+        // Newest first, as TrialOrder, without buffering the keys in a new array per datagram.
+        int count = state.HeaderKeys.Count;
+        Span<ulong> epochs = count <= 256 ? stackalloc ulong[count] : new ulong[count];
+        int n = 0;
+        foreach (var (e, _) in state.HeaderKeys) epochs[n++] = e;
+        for (int i = count - 1; i >= 0; i--)
+            if (HeaderSeal.TryOpen(state.Suite, state.HeaderKeys[epochs[i]], datagram) is { } body) return (body, epochs[i]);
         if (state.InvitationInitPrivateKey is { } initKey && HeaderSeal.TryOpenAsInvitee(state.Suite, initKey, datagram) is { } welcomeBody)
             return (welcomeBody, state.WelcomeEpoch);
         return null;

@@ -177,23 +177,28 @@ public sealed class PairSession
             own.Message, _random);
         s = s with { Group = group };
 
-        byte[] body = Tls.Serialize(application);
         byte[] datagram;
         if (s.OfferSealEpoch is { } sealEpoch && s.Epoch > s.WelcomeEpoch && s.HeaderKeys.TryGetValue(sealEpoch, out var offerKey))
         {
             // docs/RECOVERY.md "Resync": the offer, under the header key that opened the peer's evidence (the peer holds it).
-            body = new RecoveryEnvelope(RecoveryKind.Offer, PairRecovery.MakeOffer(s), body).Encode();
+            var body = new RecoveryEnvelope(RecoveryKind.Offer, PairRecovery.MakeOffer(s), Tls.Serialize(application)).Encode();
             datagram = HeaderSeal.Seal(suite, offerKey, body, _random);
         }
-        else
+        // Also in w (an acceptor restored into the Welcome epoch): an invitee not joined yet unwraps it (Invitation.TryJoin).
+        else if (s.RecoveryRequest is not null || _askedSinceLoad)
         {
-            // Also in w (an acceptor restored into the Welcome epoch): an invitee not joined yet unwraps it (Invitation.TryJoin).
-            if (s.RecoveryRequest is not null || _askedSinceLoad)
-                body = new RecoveryEnvelope(RecoveryKind.Request, null, body).Encode();
+            var body = new RecoveryEnvelope(RecoveryKind.Request, null, Tls.Serialize(application)).Encode();
             datagram = s.Role == PairRole.Acceptor && s.Epoch == s.WelcomeEpoch
                 ? HeaderSeal.SealToInvitation(suite, s.InvitationInitKey!, body, _random)
                 : HeaderSeal.Seal(suite, s.HeaderKeys[s.Epoch], body, _random);
         }
+        // The ordinary body is sealed straight from a pooled writer (no array of its own).
+        else if (s.Role == PairRole.Acceptor && s.Epoch == s.WelcomeEpoch)
+            datagram = Tls.Encoded(application, (suite, key: s.InvitationInitKey!, random: _random),
+                static (a, body) => HeaderSeal.SealToInvitation(a.suite, a.key, body, a.random));
+        else
+            datagram = Tls.Encoded(application, (suite, key: s.HeaderKeys[s.Epoch], random: _random),
+                static (a, body) => HeaderSeal.Seal(a.suite, a.key, body, a.random));
         Swap(s);
         return new SendResult(datagram, Save()) { Epoch = s.Epoch, Committed = committed, CommitSender = commitSender };
     }

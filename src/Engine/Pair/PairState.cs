@@ -171,27 +171,42 @@ internal sealed record PairState
         var contexts = DropBelow(OwnContexts, oldest);
         var contents = DropBelow(PeerCommitContents, oldest);
         bool welcomeHeld = WelcomeEpoch >= Oldest(options.WelcomeHorizon);
+        var initPrivateKey = welcomeHeld ? InvitationInitPrivateKey : null;
+        var initKey = Epoch == WelcomeEpoch ? InvitationInitKey : null;
+        // Nothing to drop (most calls): this state itself, not a copy.
+        if (ReferenceEquals(keys, HeaderKeys) && ReferenceEquals(hashes, StapleHashes) && ReferenceEquals(contexts, OwnContexts)
+            && ReferenceEquals(contents, PeerCommitContents) && ReferenceEquals(initPrivateKey, InvitationInitPrivateKey)
+            && ReferenceEquals(initKey, InvitationInitKey))
+            return this;
         return this with
         {
             HeaderKeys = keys,
             StapleHashes = hashes,
             OwnContexts = contexts,
             PeerCommitContents = contents,
-            InvitationInitPrivateKey = welcomeHeld ? InvitationInitPrivateKey : null,
-            InvitationInitKey = Epoch == WelcomeEpoch ? InvitationInitKey : null,
+            InvitationInitPrivateKey = initPrivateKey,
+            InvitationInitKey = initKey,
         };
     }
 
     /// <summary>The map without its epochs below <paramref name="oldest"/> (the same instance when none is).</summary>
     private static ImmutableSortedDictionary<ulong, byte[]> DropBelow(ImmutableSortedDictionary<ulong, byte[]> map, ulong oldest)
     {
-        List<ulong>? drop = null;
-        foreach (var (epoch, _) in map)
+        // Epochs ascend, and a commit moves the horizon by one: usually one epoch (or none) goes, removed
+        // one at a time without a list of them.
+        while (!map.IsEmpty)
         {
-            if (epoch >= oldest) break; // ascending epochs
-            (drop ??= []).Add(epoch);
+            ulong first = FirstEpoch(map);
+            if (first >= oldest) break;
+            map = map.Remove(first);
         }
-        return drop is null ? map : map.RemoveRange(drop);
+        return map;
+    }
+
+    private static ulong FirstEpoch(ImmutableSortedDictionary<ulong, byte[]> map)
+    {
+        foreach (var (epoch, _) in map) return epoch;
+        throw new InvalidOperationException("empty map");
     }
 
     private ulong Oldest(int horizon) => Epoch > (ulong)horizon ? Epoch - (ulong)horizon : 0;

@@ -22,13 +22,17 @@ internal static class SecretRetirement
     /// <summary>Zeroes what <paramref name="old"/> holds and <paramref name="next"/> does not; returns how many holders were zeroed.</summary>
     public static int Retire(PairState old, PairState next)
     {
-        // One set per thread, cleared after use (it holds only references, and keeps its capacity).
+        // One set and one list per thread, cleared after use (they hold only references, and keep their capacity).
         var seen = t_seen ??= new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var holders = t_holders ??= [];
         try
         {
-            foreach (var holder in Holders(next, headerKeys: false)) seen.Add(holder);
+            AddHolders(next, headerKeys: false, holders);
+            foreach (var holder in holders) seen.Add(holder);
+            holders.Clear();
+            AddHolders(old, headerKeys: false, holders);
             int zeroed = 0;
-            foreach (var holder in Holders(old, headerKeys: false))
+            foreach (var holder in holders)
             {
                 if (!seen.Add(holder)) continue;
                 Zero(holder);
@@ -47,10 +51,15 @@ internal static class SecretRetirement
                 }
             return zeroed;
         }
-        finally { seen.Clear(); }
+        finally
+        {
+            seen.Clear();
+            holders.Clear();
+        }
     }
 
     [ThreadStatic] private static HashSet<object>? t_seen;
+    [ThreadStatic] private static List<object>? t_holders;
 
     private static bool HoldsHeaderKey(PairState s, byte[] key)
     {
@@ -60,31 +69,37 @@ internal static class SecretRetirement
     }
 
     /// <summary>Every object of a state that holds secret bytes.</summary>
-    internal static IEnumerable<object> Holders(PairState s) => Holders(s, headerKeys: true);
+    internal static IEnumerable<object> Holders(PairState s)
+    {
+        var holders = new List<object>();
+        AddHolders(s, headerKeys: true, holders);
+        return holders;
+    }
 
-    private static IEnumerable<object> Holders(PairState s, bool headerKeys)
+    /// <summary>Adds every holder of secret bytes in <paramref name="s"/> to <paramref name="into"/> (no iterator object per call: this runs twice per datagram).</summary>
+    private static void AddHolders(PairState s, bool headerKeys, List<object> into)
     {
         var g = s.Group;
-        yield return g.Secrets;
-        yield return g.SecretTree;
-        yield return g.Private;
-        yield return g.SignaturePrivateKey;
+        into.Add(g.Secrets);
+        into.Add(g.SecretTree);
+        into.Add(g.Private);
+        into.Add(g.SignaturePrivateKey);
         foreach (var past in g.PastEpochs)
         {
-            yield return past.SenderDataSecret;
-            yield return past.SecretTree;
+            into.Add(past.SenderDataSecret);
+            into.Add(past.SecretTree);
         }
-        foreach (var psk in g.ResumptionPsks) yield return psk.Psk;
+        foreach (var psk in g.ResumptionPsks) into.Add(psk.Psk);
         foreach (var p in g.Proposals)
         {
             if (p.Own is not { } own) continue;
-            yield return own.LeafPrivateKey;
-            if (own.SignaturePrivateKey is { } key) yield return key;
+            into.Add(own.LeafPrivateKey);
+            if (own.SignaturePrivateKey is { } key) into.Add(key);
         }
         if (headerKeys)
-            foreach (var key in s.HeaderKeys.Values) yield return key;
-        if (s.PendingAgentPrivateKey is { } agent) yield return agent;
-        if (s.InvitationInitPrivateKey is { } init) yield return init;
+            foreach (var (_, key) in s.HeaderKeys) into.Add(key);
+        if (s.PendingAgentPrivateKey is { } agent) into.Add(agent);
+        if (s.InvitationInitPrivateKey is { } init) into.Add(init);
     }
 
     private static void Zero(object holder)

@@ -4,22 +4,33 @@ namespace Sim.Engine.Schedule;
 
 /// <summary>
 /// One step of the RFC 9420 §8 key schedule: the joiner secret and welcome secret (needed to build
-/// or read a Welcome) and the new epoch's secrets. Disposing clears all of it; take what you keep
-/// with <see cref="EpochSecrets.Clone"/> or keep the object.
+/// or read a Welcome) and the new epoch's secrets. Disposing clears all of it, except the epoch
+/// secrets once <see cref="TakeSecrets"/> handed them over (the new epoch's state keeps them; a copy
+/// would be nine more secrets per Commit, only to clear the originals).
 /// </summary>
 internal sealed class KeyScheduleEpoch(Secret joinerSecret, Secret welcomeSecret, EpochSecrets epochSecrets) : IDisposable
 {
+    private bool _secretsTaken;
+
     /// <summary>joiner_secret: goes into GroupSecrets of the Welcome (§12.4.3.1).</summary>
     public Secret JoinerSecret { get; } = joinerSecret;
     /// <summary>welcome_secret: keys the Welcome's encrypted GroupInfo (§12.4.3.1).</summary>
     public Secret WelcomeSecret { get; } = welcomeSecret;
     public EpochSecrets Secrets { get; } = epochSecrets;
 
+    /// <summary>The epoch secrets, now owned by the caller: <see cref="Dispose"/> no longer clears them. Once only.</summary>
+    public EpochSecrets TakeSecrets()
+    {
+        if (_secretsTaken) throw new InvalidOperationException("the epoch secrets were already taken");
+        _secretsTaken = true;
+        return Secrets;
+    }
+
     public void Dispose()
     {
         JoinerSecret.Clear();
         WelcomeSecret.Clear();
-        Secrets.Clear();
+        if (!_secretsTaken) Secrets.Clear();
     }
 
     public override string ToString() => "KeyScheduleEpoch";

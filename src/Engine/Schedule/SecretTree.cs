@@ -204,13 +204,15 @@ internal sealed class SecretTree : IDisposable
         writer.WriteUInt32(LeafCount);
         Options.Save(writer);
         writer.WriteVector(_nodes, (w, n) => w.WriteOptional(n, (w2, secret) => secret.Save(w2)));
-        writer.WriteVector(Enumerable.Range(0, (int)LeafCount), (w, i) =>
+        int mark = writer.BeginVector();
+        for (int i = 0; i < (int)LeafCount; i++)
         {
-            if (_handshake[i] is not { } handshake) { w.WriteUInt8(0); return; }
-            w.WriteUInt8(1);
-            handshake.Save(w);
-            _application[i]!.Save(w);
-        });
+            if (_handshake[i] is not { } handshake) { writer.WriteUInt8(0); continue; }
+            writer.WriteUInt8(1);
+            handshake.Save(writer);
+            _application[i]!.Save(writer);
+        }
+        writer.EndVector(mark);
     }
 
     /// <summary>

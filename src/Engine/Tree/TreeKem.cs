@@ -78,20 +78,24 @@ internal static class TreeKem
         diff.SetNode(2 * committerLeaf, Node.FromLeaf(newLeaf));
         var newTree = diff.ToTree();
         var context = provisionalContext with { TreeHash = newTree.TreeHash() };
-        var contextBytes = Tls.Serialize(context);
-
-        // §7.6 encrypt each path secret to the copath child's resolution.
+        var contextBytes = TlsWriter.Rent();
         var pathNodes = new List<UpdatePathNode>(fdp.Count);
-        for (int i = 0; i < fdp.Count; i++)
+        try
         {
-            var ciphertexts = new List<HpkeCiphertext>();
-            foreach (var r in tree.Resolution(fdp[i].CopathChild, excludedLeaves))
+            context.Encode(contextBytes);
+            // §7.6 encrypt each path secret to the copath child's resolution.
+            for (int i = 0; i < fdp.Count; i++)
             {
-                var (kemOutput, ct) = suite.EncryptWithLabel(tree.EncryptionKeyOf(r)!, UpdatePathNodeLabel, contextBytes, pathSecrets[i], random);
-                ciphertexts.Add(new HpkeCiphertext(kemOutput, ct));
+                var ciphertexts = new List<HpkeCiphertext>();
+                foreach (var r in tree.Resolution(fdp[i].CopathChild, excludedLeaves))
+                {
+                    var (kemOutput, ct) = suite.EncryptWithLabel(tree.EncryptionKeyOf(r)!, UpdatePathNodeLabel, contextBytes.WrittenSpan, pathSecrets[i], random);
+                    ciphertexts.Add(new HpkeCiphertext(kemOutput, ct));
+                }
+                pathNodes.Add(new UpdatePathNode(nodeKeys[i].PublicKey, ciphertexts));
             }
-            pathNodes.Add(new UpdatePathNode(nodeKeys[i].PublicKey, ciphertexts));
         }
+        finally { TlsWriter.Return(contextBytes); }
 
         var priv = TreeKemPrivate.ForLeaf(committerLeaf, leafKeys.PrivateKey)
             .WithNodeKeys([], fdp.Select((p, i) => (p.Node, nodeKeys[i])));
@@ -162,7 +166,8 @@ internal static class TreeKem
         // The node's public key is in the tree (and matches the private key held, FORMAT.md): Decap need not recompute it.
         var publicKey = tree.EncryptionKeyOf(resolution[position])
             ?? throw new MlsProtocolException(MlsError.MissingKey, $"node {resolution[position]} of the resolution has no public key");
-        var pathSecret = suite.DecryptWithLabel(key, publicKey, UpdatePathNodeLabel, Tls.Serialize(context), ct.KemOutput, ct.Ciphertext);
+        var pathSecret = Tls.Encoded(context, (suite, key, publicKey, ct), static (a, contextBytes) =>
+            a.suite.DecryptWithLabel(a.key, a.publicKey, UpdatePathNodeLabel, contextBytes, a.ct.KemOutput, a.ct.Ciphertext));
 
         // Derive upwards and check each public key.
         var added = new List<(uint, KeyPair)>();
