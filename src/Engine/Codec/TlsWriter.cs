@@ -107,7 +107,19 @@ internal sealed class TlsWriter
         WriteFixed(bytes);
     }
 
-    public void WriteUtf8(string text) => WriteOpaque(Encoding.UTF8.GetBytes(text));
+    public void WriteUtf8(string text)
+    {
+        // Labels (RefHash, the HPKE and MLS labels) are short: encoded on the stack, not into an array per call.
+        int count = Encoding.UTF8.GetByteCount(text);
+        if (count > 256)
+        {
+            WriteOpaque(Encoding.UTF8.GetBytes(text));
+            return;
+        }
+        Span<byte> bytes = stackalloc byte[count];
+        Encoding.UTF8.GetBytes(text, bytes);
+        WriteOpaque(bytes);
+    }
 
     /// <summary>Starts a vector (reserving one byte for its length); pass the returned mark to <see cref="EndVector"/>.</summary>
     public int BeginVector()

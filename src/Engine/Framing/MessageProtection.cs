@@ -260,7 +260,10 @@ internal sealed class MessageProtection : IDisposable
                 message.AuthenticatedData, message.ContentType, body.ApplicationData, body.Proposal, body.Commit);
             var authenticated = new AuthenticatedContent(WireFormat.PrivateMessage, framed, body.Auth);
             VerifySignature(authenticated, signatureKeys);
-            return new UnprotectedMessage(authenticated, senderData.Generation, updated);
+            return new UnprotectedMessage(authenticated, senderData.Generation, updated)
+            {
+                ReuseGuard = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(senderData.ReuseGuard),
+            };
         }
         catch
         {

@@ -13,5 +13,8 @@ namespace Sim.Engine.Framing;
 internal sealed record UnprotectedMessage(AuthenticatedContent Content, uint? Generation, SecretTree? UpdatedTree)
 {
     public WireFormat WireFormat => Content.WireFormat;
+
+    /// <summary>A PrivateMessage's reuse_guard (RFC 9420 §6.3.2), big-endian; 0 for a PublicMessage.</summary>
+    public uint ReuseGuard { get; init; }
     public Sender Sender => Content.Content.Sender;
 }

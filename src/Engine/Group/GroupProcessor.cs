@@ -44,7 +44,7 @@ internal static class GroupProcessor
         {
             case ContentType.Application:
                 return new ApplicationMessage(content.Sender.LeafIndex, content.ApplicationData!, content.AuthenticatedData, epoch,
-                    unprotected.Generation ?? 0, state with { SecretTree = secretTree });
+                    unprotected.Generation ?? 0, state with { SecretTree = secretTree }) { ReuseGuard = unprotected.ReuseGuard };
             case ContentType.Proposal:
                 if (state.IsRemoved) throw new MlsProtocolException(MlsError.WrongEpoch, "we were removed from this group");
                 RequireNotReinitialized(state);
@@ -83,7 +83,7 @@ internal static class GroupProcessor
         var updated = past with { SecretTree = unprotected.UpdatedTree! };
         var next = state with { PastEpochs = state.PastEpochs.Replace(past, updated) };
         return new ApplicationMessage(content.Sender.LeafIndex, content.ApplicationData!, content.AuthenticatedData, past.Epoch,
-            unprotected.Generation ?? 0, next);
+            unprotected.Generation ?? 0, next) { ReuseGuard = unprotected.ReuseGuard };
     }
 
     /// <summary>RFC 9420 §12.1: checks what can be checked of a proposal alone, then caches it by ProposalRef.</summary>
@@ -166,9 +166,10 @@ internal static class GroupProcessor
             tree = diff.ToTree();
         }
 
-        var priv = state.Private;
-        if (outcome.OwnUpdateTaken?.Own is { } own) priv = priv.WithLeafPrivateKey(own.LeafPrivateKey.Span);
-        priv = priv.PrunedTo(tree);
+        // A copy of our private tree state (the current state keeps its own), pruned to the tree.
+        var priv = outcome.OwnUpdateTaken?.Own is { } own
+            ? state.Private.WithLeafPrivateKeyPrunedTo(own.LeafPrivateKey.Span, tree)
+            : state.Private.PrunedTo(tree);
 
         var provisional = state.Context with { Epoch = state.Epoch + 1, Extensions = outcome.Extensions };
         Secret commitSecret;
@@ -176,14 +177,20 @@ internal static class GroupProcessor
         if (commit.Path is { } path)
         {
             var leafContext = state.LeafContext(outcome.Extensions);
-            var processed = TreeKem.ProcessUpdatePath(tree, priv, committerLeaf, path, provisional,
-                outcome.Added.Select(a => a.Leaf).ToList(), leafContext);
-            var oldLeaf = external ? (outcome.ExternalResyncRemoved is { } r ? state.Tree.GetLeaf(r) : null) : tree.GetLeaf(committerLeaf);
-            state.Options.Authenticate(oldLeaf, path.LeafNode, committerLeaf, new LeafChangeContext(LeafChangeKind.Commit, state.Context));
-            newTree = processed.Tree;
-            priv = processed.Private;
-            commitSecret = processed.CommitSecret;
-            processed.PathSecret.Clear();
+            var pruned = priv;
+            try
+            {
+                var processed = TreeKem.ProcessUpdatePath(tree, pruned, committerLeaf, path, provisional,
+                    outcome.Added.Select(a => a.Leaf).ToList(), leafContext);
+                var oldLeaf = external ? (outcome.ExternalResyncRemoved is { } r ? state.Tree.GetLeaf(r) : null) : tree.GetLeaf(committerLeaf);
+                state.Options.Authenticate(oldLeaf, path.LeafNode, committerLeaf, new LeafChangeContext(LeafChangeKind.Commit, state.Context));
+                newTree = processed.Tree;
+                priv = processed.Private;
+                commitSecret = processed.CommitSecret;
+                processed.PathSecret.Clear();
+            }
+            // The path's result is a copy of its own: the pruned copy it started from is zeroed, not left to the collector.
+            finally { pruned.Clear(); }
         }
         else
         {

@@ -132,8 +132,13 @@ internal sealed record GroupState
 /// <summary>Reading the GroupContext and GroupInfo extensions this layer acts on (RFC 9420 §13.4).</summary>
 internal static class GroupExtensions
 {
-    public static Extension? Find(IReadOnlyList<Extension> extensions, ushort type) =>
-        extensions.FirstOrDefault(e => e.ExtensionType == type);
+    public static Extension? Find(IReadOnlyList<Extension> extensions, ushort type)
+    {
+        // By index, no closure: looked up for every leaf validated (required_capabilities).
+        for (int i = 0; i < extensions.Count; i++)
+            if (extensions[i].ExtensionType == type) return extensions[i];
+        return null;
+    }
 
     public static RequiredCapabilities? RequiredCapabilities(IReadOnlyList<Extension> extensions) =>
         Find(extensions, Extension.RequiredCapabilities) is { } e ? Decode<RequiredCapabilities>(e.ExtensionData, "required_capabilities") : null;

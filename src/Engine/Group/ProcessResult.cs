@@ -40,6 +40,11 @@ public sealed record ApplicationMessage : ProcessResult
     public uint Generation { get; init; }
     internal GroupState State { get; init; }
     internal override GroupState NextState => State;
+
+    /// <summary>RFC 9420 §6.3.2: the reuse_guard of the message's SenderData, as a big-endian number (what
+    /// PairMLS records to tell a replay from a reused generation), so that no one decrypts the SenderData again.</summary>
+    internal uint ReuseGuard { get; init; }
+
     public override string ToString() => $"ApplicationMessage(leaf {SenderLeaf}, epoch {Epoch}, generation {Generation}, {Data.Length} bytes)";
 }
 

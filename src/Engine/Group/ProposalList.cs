@@ -110,7 +110,11 @@ internal static class ProposalList
     }
 
     /// <summary>The shape of a proposal list that passed the §12.2 list rules.</summary>
-    internal sealed record ListShape(GroupContextExtensionsProposal? Gce, ReInitProposal? ReInit, ExternalInitProposal? ExternalInit);
+    internal sealed record ListShape(GroupContextExtensionsProposal? Gce, ReInitProposal? ReInit, ExternalInitProposal? ExternalInit)
+    {
+        /// <summary>No GroupContextExtensions, ReInit or ExternalInit (most lists, and the shape of a broken one).</summary>
+        public static readonly ListShape None = new(null, null, null);
+    }
 
     /// <summary>
     /// The rules about a proposal list as a whole, each a named <see cref="ValidationRule"/>: the sender
@@ -125,7 +129,7 @@ internal static class ProposalList
     internal static RuleBreach? ListRuleViolation(GroupState state, IReadOnlyList<ResolvedProposal> proposals, Sender committer,
         ResumptionPskUsage? resumption, out ListShape shape)
     {
-        shape = new ListShape(null, null, null);
+        shape = ListShape.None;
         bool external = committer.SenderType == SenderType.NewMemberCommit;
         if (!external && committer.SenderType != SenderType.Member)
             return new(MlsError.InvalidSender, ValidationRule.CommitSender, $"a {committer.SenderType} sender cannot commit");
@@ -163,7 +167,7 @@ internal static class ProposalList
         if (external && removes > 1)
             return new(MlsError.InvalidProposalList, ValidationRule.ExternalCommitOneRemove, "an external Commit removes at most one leaf");
         if (AddViolation(tree, proposals) is { } addBreach) return addBreach;
-        shape = new ListShape(gce, reinit, externalInit);
+        shape = gce is null && reinit is null && externalInit is null ? ListShape.None : new ListShape(gce, reinit, externalInit);
         return null;
     }
 

@@ -52,8 +52,10 @@ internal sealed record IdentityBinding(byte[] CardAssertionHash, byte[] Successi
     {
         ArgumentNullException.ThrowIfNull(leaf);
         Extension? found = null;
-        foreach (var extension in leaf.Extensions)
+        var extensions = leaf.Extensions;
+        for (int i = 0; i < extensions.Count; i++) // by index: no boxed enumerator
         {
+            var extension = extensions[i];
             if (extension.ExtensionType != ExtensionType) continue;
             if (found is not null)
                 throw new IdentityException(IdentityError.MissingIdentityBinding, "leaf has more than one IdentityBinding extension");

@@ -19,7 +19,19 @@ internal readonly record struct UpdatePriority(UpdateKind Kind, ulong Sequence)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(priority);
-        return items.OrderBy(priority, BestFirst).FirstOrDefault();
+        // What OrderBy(priority, BestFirst).FirstOrDefault() gives (a stable sort: the first of equals), in one pass.
+        T? best = default;
+        UpdatePriority bestPriority = default;
+        bool any = false;
+        foreach (var item in items)
+        {
+            var p = priority(item);
+            if (any && BestFirst.Compare(p, bestPriority) >= 0) continue;
+            best = item;
+            bestPriority = p;
+            any = true;
+        }
+        return best;
     }
 
     /// <summary>True if this priority beats <paramref name="other"/>.</summary>

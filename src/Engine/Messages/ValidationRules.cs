@@ -50,8 +50,9 @@ internal static class ValidationRules
     /// <summary><see cref="ValidationRule.LeafExtensionsInCapabilities"/>.</summary>
     public static void LeafExtensionsInCapabilities(LeafNode leaf, MlsError error)
     {
-        foreach (var extension in leaf.Extensions)
-            if (!IsDefaultExtension(extension.ExtensionType) && !leaf.Capabilities.Extensions.Contains(extension.ExtensionType))
+        var extensions = leaf.Extensions;
+        for (int i = 0; i < extensions.Count; i++) // by index: no boxed enumerator (every leaf received is checked)
+            if (extensions[i] is var extension && !IsDefaultExtension(extension.ExtensionType) && !leaf.Capabilities.Extensions.Contains(extension.ExtensionType))
                 throw new MlsProtocolException(error, ValidationRule.LeafExtensionsInCapabilities,
                     $"leaf extension 0x{extension.ExtensionType:x4} is not listed in capabilities");
     }

@@ -235,7 +235,7 @@ internal static class PairReceiver
         AppContent content;
         try { content = Tls.Deserialize<AppContent>(app.Data); }
         catch (MlsDecodeException e) { throw new PairRejection(RejectReason.Malformed, "AppContent: " + e.Message); }
-        s = s with { Group = app.State, DeliveredGuards = WithGuard(s, k, parts) };
+        s = s with { Group = app.State, DeliveredGuards = WithGuard(s, k, app) };
 
         // The update proposal, if its epoch is still current; ranked by kind, then by generation (newest wins).
         if (k == s.Epoch) s = CacheProposal(s, parts, content.Evidence, app.Generation);
@@ -325,10 +325,12 @@ internal static class PairReceiver
             OwnStapleBytes = null,
             StapleHashes = s.StapleHashes.SetItem(k, stapleHash),
             PeerCommitContents = s.PeerCommitContents.SetItem(k, contentHash),
+            // WithNextHeaderKey, in this one copy of the state.
+            HeaderKeys = s.HeaderKeys.SetItem(k + 1, PairState.NextHeaderKeyOf(group)),
             OfferSealEpoch = null,
             RecoveryRequest = null,
         };
-        return PairSession.TrimPending(next).WithNextHeaderKey();
+        return PairSession.TrimPending(next);
     }
 
     /// <summary>
@@ -369,12 +371,11 @@ internal static class PairReceiver
     private static Schedule.Secret? SenderDataSecret(PairState s, ulong k) =>
         k == s.Epoch ? s.Group.Secrets.SenderDataSecret : s.Group.PastEpochs.FirstOrDefault(p => p.Epoch == k)?.SenderDataSecret;
 
-    /// <summary>The guards with this delivered message's reuse_guard added (the newest <see cref="PairState.MaxDeliveredGuards"/> kept).</summary>
-    private static System.Collections.Immutable.ImmutableList<DeliveredGuard> WithGuard(PairState s, ulong k, DatagramBody parts)
+    /// <summary>The guards with this delivered message's reuse_guard added (the newest <see cref="PairState.MaxDeliveredGuards"/> kept):
+    /// the SenderData MLS decrypted to open it (RFC 9420 §6.3.2), not decrypted a second time.</summary>
+    private static System.Collections.Immutable.ImmutableList<DeliveredGuard> WithGuard(PairState s, ulong k, ApplicationMessage app)
     {
-        if (SenderDataSecret(s, k) is not { } secret || PairSenderData.Open(s.Suite, secret.Span, parts.Application.PrivateMessage!) is not { } data)
-            return s.DeliveredGuards;
-        var guards = s.DeliveredGuards.Add(new DeliveredGuard(k, data.Generation, PairSenderData.Guard(data)));
+        var guards = s.DeliveredGuards.Add(new DeliveredGuard(k, app.Generation, app.ReuseGuard));
         return guards.Count > PairState.MaxDeliveredGuards ? guards.RemoveRange(0, guards.Count - PairState.MaxDeliveredGuards) : guards;
     }
 
@@ -425,7 +426,7 @@ internal static class PairReceiver
 
     /// <summary>RefHash("PairMLS Commit content", FramedContent): what the stapled Commit's signature covers besides the context (RFC 9420 §6.1).</summary>
     internal static byte[] ContentHash(CipherSuite suite, DatagramBody parts) =>
-        suite.RefHash("PairMLS Commit content", Tls.Serialize(parts.StapledMessage.PublicMessage!.Content));
+        Tls.Encoded(parts.StapledMessage.PublicMessage!.Content, suite, static (suite, content) => suite.RefHash("PairMLS Commit content", content));
 
     /// <summary>RFC 9420 §6.1/§6.2: the stapled Commit's membership tag and signature verify in the current epoch.</summary>
     private static bool CommitIsAuthentic(PairState s, DatagramBody parts)

@@ -270,13 +270,16 @@ public sealed class PairSession
             OwnStaple = staple,
             OwnStapleBytes = Tls.Serialize(staple),
             StapleHashes = s.StapleHashes.SetItem(k, staple.Hash(suite)),
+            // WithOwnContext and WithNextHeaderKey, in this one copy of the state.
+            OwnContexts = s.OwnContexts.SetItem(k, PairState.OwnContextOf(next, s.PeerLeaf)),
+            HeaderKeys = s.HeaderKeys.SetItem(k + 1, PairState.NextHeaderKeyOf(next)),
             PeerProposals = [],
             PeerProposalsSuspended = false,
             OwnProposals = [],
             // What the peer records for epoch k-1 (docs/RECOVERY.md "Resync": an offer of ours carries it).
             CommitBase = PairState.ContextEntry(s.Group.Context, (byte[])s.Group.OwnLeaf.SignatureKey.Clone()),
         };
-        return TrimPending(after).WithOwnContext().WithNextHeaderKey().Pruned(Options);
+        return TrimPending(after).Pruned(Options);
     }
 
     /// <summary>The leaf we want: the desired agent, its credential, and the binding to the pending evidence.</summary>
@@ -335,7 +338,14 @@ public sealed class PairSession
         }
         var card = s.PendingCardAssertion;
         if (card is not null && s.MyView.CardVersion >= s.DesiredCard.Version) card = null;
+<<<<<<< HEAD
         return s with { PendingSuccessions = links, CommittedSuccessions = committedLinks, PendingAgentPrivateKey = agentKey, PendingCardAssertion = card };
+=======
+        // Nothing pending (most commits): the state itself, not a copy.
+        if (ReferenceEquals(links, s.PendingSuccessions) && ReferenceEquals(agentKey, s.PendingAgentPrivateKey) && ReferenceEquals(card, s.PendingCardAssertion))
+            return s;
+        return s with { PendingSuccessions = links, PendingAgentPrivateKey = agentKey, PendingCardAssertion = card };
+>>>>>>> main
     }
 
     // ---------------------------------------------------------------- receiving

@@ -212,8 +212,22 @@ internal sealed record PairState
     private ulong Oldest(int horizon) => Epoch > (ulong)horizon ? Epoch - (ulong)horizon : 0;
 
     /// <summary>After entering an own epoch: its GroupContext recorded (<see cref="OwnContexts"/>).</summary>
-    public PairState WithOwnContext() =>
-        this with { OwnContexts = OwnContexts.SetItem(Epoch, ContextEntry(Group.Context, Group.Tree.GetLeaf(PeerLeaf)?.SignatureKey ?? [])) };
+    public PairState WithOwnContext() => this with { OwnContexts = OwnContexts.SetItem(Epoch, OwnContextOf(Group, PeerLeaf)) };
+
+    /// <summary>An <see cref="OwnContexts"/> entry: <paramref name="group"/>'s serialized GroupContext and the peer's signature key in it.</summary>
+    internal static byte[] OwnContextOf(GroupState group, uint peerLeaf)
+    {
+        var w = Codec.TlsWriter.Rent();
+        try
+        {
+            int mark = w.BeginVector();
+            group.Context.Encode(w);
+            w.EndVector(mark);
+            w.WriteOpaque(group.Tree.GetLeaf(peerLeaf)?.SignatureKey ?? []);
+            return w.ToArray();
+        }
+        finally { Codec.TlsWriter.Return(w); }
+    }
 
     /// <summary>An <see cref="OwnContexts"/> entry: <c>opaque context&lt;V&gt;; opaque signature_key&lt;V&gt;</c>.</summary>
     public static byte[] ContextEntry(GroupContext context, byte[] signatureKey)
@@ -225,8 +239,11 @@ internal sealed record PairState
     }
 
     /// <summary>After entering a new epoch: the header key of the next one (RFC 9420 §8.5 exporter of this one).</summary>
-    public PairState WithNextHeaderKey() =>
-        this with { HeaderKeys = HeaderKeys.SetItem(Epoch + 1, Group.Secrets.MlsExporter(HeaderSeal.ExporterLabel, ReadOnlySpan<byte>.Empty, Suite.Aead.KeyLength)) };
+    public PairState WithNextHeaderKey() => this with { HeaderKeys = HeaderKeys.SetItem(Epoch + 1, NextHeaderKeyOf(Group)) };
+
+    /// <summary>The header key of the epoch after <paramref name="group"/>'s: MLS-Exporter("PairMLS header seal", "", Nk) of it.</summary>
+    internal static byte[] NextHeaderKeyOf(GroupState group) =>
+        group.Secrets.MlsExporter(HeaderSeal.ExporterLabel, ReadOnlySpan<byte>.Empty, group.Suite.Aead.KeyLength);
 
     public override string ToString() => $"PairState({Role}, epoch {Epoch}, w {WelcomeEpoch})";
 }

@@ -97,8 +97,7 @@ internal static class TreeKem
         }
         finally { TlsWriter.Return(contextBytes); }
 
-        var priv = TreeKemPrivate.ForLeaf(committerLeaf, leafKeys.PrivateKey)
-            .WithNodeKeys([], fdp.Select((p, i) => (p.Node, nodeKeys[i])));
+        var priv = TreeKemPrivate.ForLeaf(committerLeaf, leafKeys.PrivateKey, fdp.Select((p, i) => (p.Node, nodeKeys[i])));
         var secrets = new Dictionary<uint, Secret>();
         for (int i = 0; i < fdp.Count; i++) secrets[fdp[i].Node] = new Secret(pathSecrets[i]);
         CryptographicOperations.ZeroMemory(leafSecret);
@@ -193,7 +192,7 @@ internal static class TreeKem
         var commitSecret = new Secret(suite.DeriveSecret(secret, "path"));
         CryptographicOperations.ZeroMemory(secret);
 
-        var priv = me.WithNodeKeys(tree.DirectPath(senderLeaf), added).PrunedTo(newTree);
+        var priv = me.WithNodeKeysPrunedTo(tree.DirectPath(senderLeaf), added, newTree);
         return new UpdatePathProcessed(newTree, priv, commitSecret, context, fdp[index].Node, new Secret(pathSecret));
     }
 

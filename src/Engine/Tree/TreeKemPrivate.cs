@@ -35,6 +35,20 @@ internal sealed class TreeKemPrivate
     public static TreeKemPrivate ForLeaf(uint leafIndex, ReadOnlySpan<byte> leafPrivateKey) =>
         new(leafIndex, leafPrivateKey.ToArray(), new SortedDictionary<uint, byte[]>());
 
+    /// <summary>A committer after its UpdatePath: its new leaf key (copied) and the derived key pairs of its path (private keys
+    /// taken over). One instance: not <see cref="ForLeaf(uint, ReadOnlySpan{byte})"/> then <see cref="WithNodeKeys"/>, which
+    /// would leave an unzeroed copy of the leaf key behind.</summary>
+    public static TreeKemPrivate ForLeaf(uint leafIndex, ReadOnlySpan<byte> leafPrivateKey, IEnumerable<(uint Node, KeyPair Pair)> nodeKeys)
+    {
+        var priv = ForLeaf(leafIndex, leafPrivateKey);
+        foreach (var (n, pair) in nodeKeys)
+        {
+            priv._nodeKeys[n] = pair.PrivateKey;
+            priv._publicKeys[n] = pair.PublicKey;
+        }
+        return priv;
+    }
+
     public uint LeafIndex { get; }
 
     public ReadOnlySpan<byte> LeafPrivateKey => _leafPrivateKey;
@@ -131,6 +145,41 @@ internal sealed class TreeKemPrivate
             publicKeys[node] = own;
         }
         return new TreeKemPrivate(LeafIndex, _leafPrivateKey.ToArray(), keep, publicKeys);
+    }
+
+    /// <summary><see cref="WithNodeKeys"/> then <see cref="PrunedTo"/>, in one copy: the keys pruning drops are zeroed, and no
+    /// intermediate copy of the other keys is left unzeroed.</summary>
+    internal TreeKemPrivate WithNodeKeysPrunedTo(IEnumerable<uint> dropped, IEnumerable<(uint Node, KeyPair Pair)> added, RatchetTree tree) =>
+        WithNodeKeys(dropped, added).PruneInPlace(tree);
+
+    /// <summary><see cref="WithLeafPrivateKey"/> then <see cref="PrunedTo"/>, in one copy (as <see cref="WithNodeKeysPrunedTo"/>).</summary>
+    internal TreeKemPrivate WithLeafPrivateKeyPrunedTo(ReadOnlySpan<byte> leafPrivateKey, RatchetTree tree) =>
+        WithLeafPrivateKey(leafPrivateKey).PruneInPlace(tree);
+
+    /// <summary>What <see cref="PrunedTo"/> keeps, done on this instance itself: only for a copy no one else holds yet.</summary>
+    private TreeKemPrivate PruneInPlace(RatchetTree tree)
+    {
+        List<uint>? drop = null;
+        foreach (var (node, key) in _nodeKeys)
+        {
+            if (node < tree.NodeCount && tree.EncryptionKeyOf(node) is { } pub)
+            {
+                var own = _publicKeys.TryGetValue(node, out var known) ? known : tree.Suite.Kem.PublicKeyOf(key);
+                if (own.AsSpan().SequenceEqual(pub))
+                {
+                    _publicKeys[node] = own;
+                    continue;
+                }
+            }
+            (drop ??= []).Add(node);
+        }
+        if (drop is not null)
+            foreach (var node in drop)
+            {
+                if (_nodeKeys.Remove(node, out var old)) CryptographicOperations.ZeroMemory(old);
+                _publicKeys.Remove(node);
+            }
+        return this;
     }
 
     /// <summary>A copy without the keys of <paramref name="dropped"/> and with the derived key pairs <paramref name="added"/> (private keys taken over).</summary>
