@@ -338,14 +338,11 @@ public sealed class PairSession
         }
         var card = s.PendingCardAssertion;
         if (card is not null && s.MyView.CardVersion >= s.DesiredCard.Version) card = null;
-<<<<<<< HEAD
-        return s with { PendingSuccessions = links, CommittedSuccessions = committedLinks, PendingAgentPrivateKey = agentKey, PendingCardAssertion = card };
-=======
         // Nothing pending (most commits): the state itself, not a copy.
-        if (ReferenceEquals(links, s.PendingSuccessions) && ReferenceEquals(agentKey, s.PendingAgentPrivateKey) && ReferenceEquals(card, s.PendingCardAssertion))
+        if (ReferenceEquals(links, s.PendingSuccessions) && ReferenceEquals(committedLinks, s.CommittedSuccessions)
+            && ReferenceEquals(agentKey, s.PendingAgentPrivateKey) && ReferenceEquals(card, s.PendingCardAssertion))
             return s;
-        return s with { PendingSuccessions = links, PendingAgentPrivateKey = agentKey, PendingCardAssertion = card };
->>>>>>> main
+        return s with { PendingSuccessions = links, CommittedSuccessions = committedLinks, PendingAgentPrivateKey = agentKey, PendingCardAssertion = card };
     }
 
     // ---------------------------------------------------------------- receiving
