@@ -165,13 +165,11 @@ internal static class PairRecovery
         // Also the header key of k and the context of k-1 the offer names: a copy of the peer restored to
         // before its Commit into k commits k again under them, and that second Commit is then a fork we can prove.
         var staple = new Staple(StapleKind.ExternalCommit, Tls.Serialize(commit), IdentityEvidence.None);
-        var headerKeys = s.HeaderKeys;
-        foreach (var e in headerKeys.Keys.Where(e => e > common).ToList()) headerKeys = headerKeys.Remove(e);
+        var headerKeys = s.HeaderKeys.RemoveRange(s.HeaderKeys.Keys.Where(e => e > common));
         if (info.HeaderKey.Length != 0 && k > common) headerKeys = headerKeys.SetItem(k, (byte[])info.HeaderKey.Clone());
         var ownContexts = s.OwnContexts.RemoveRange(s.OwnContexts.Keys.Where(e => e >= common));
         if (info.CommitBase is { } commitBase && k > 0 && k - 1 >= common) ownContexts = ownContexts.SetItem(k - 1, (byte[])commitBase.Clone());
-        var hashes = s.StapleHashes;
-        foreach (var e in hashes.Keys.Where(e => e >= common).ToList()) hashes = hashes.Remove(e);
+        var hashes = s.StapleHashes.RemoveRange(s.StapleHashes.Keys.Where(e => e >= common));
         var desired = s.DesiredCard.Version > myView.CardVersion ? s.DesiredCard : myView.Card;
         var after = s with
         {

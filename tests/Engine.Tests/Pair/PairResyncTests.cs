@@ -16,9 +16,6 @@ public sealed partial class PairResyncTests
 {
     public static TheoryData<ushort> Suites => [1, 2, 3, 4, 5, 6, 7];
 
-    private static PairSession Restore(byte[] saved, PairTestKit kit, string name) =>
-        PairSession.Load(saved, kit.Options, new DeterministicRandomSource(99, name));
-
     /// <summary>
     /// The common rollback across epochs: after one exchange Bob saves, commits e, Alice commits e+1, and Bob is
     /// restored (as <paramref name="restoredAs"/>) from the save made before his commit of e.

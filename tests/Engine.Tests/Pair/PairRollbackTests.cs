@@ -11,9 +11,6 @@ namespace Sim.Engine.Tests.Pair;
 /// </summary>
 public sealed class PairRollbackTests
 {
-    private static PairSession Restore(byte[] saved, PairTestKit kit, string name) =>
-        PairSession.Load(saved, kit.Options, new DeterministicRandomSource(99, name));
-
     [Fact]
     public void WithinAnEpoch_GenerationReuse_IsDetected_AndTheNextCommitLetsTheRolledBackPeerFollow()
     {

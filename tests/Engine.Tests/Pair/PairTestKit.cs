@@ -52,6 +52,10 @@ internal sealed class PairTestKit
         return delivered;
     }
 
+    /// <summary>A party restored from <paramref name="saved"/> (a rollback), with a random source of its own named <paramref name="name"/>.</summary>
+    public static PairSession Restore(byte[] saved, PairTestKit kit, string name) =>
+        PairSession.Load(saved, kit.Options, new DeterministicRandomSource(99, name));
+
     /// <summary>Both sides agree on everything the convergence checker compares.</summary>
     public static void AssertConverged(PairSession a, PairSession b)
     {
