@@ -85,10 +85,13 @@ internal static class PairReceiver
         var outcome = Process(s, request, options, out next, sealedEpoch);
         // The peer cannot follow our Commit out of the epoch it sends in: offer, if that Commit is ours and we made it.
         ulong asked = request.Epoch + 1;
-        if (outcome is Rejected || next.OfferSealEpoch is not null || !next.IsOwner(asked) || asked > next.Epoch || !next.StapleHashes.ContainsKey(asked))
+        if (outcome is Rejected || !next.IsOwner(asked) || asked > next.Epoch || !next.StapleHashes.ContainsKey(asked))
             return outcome;
-        next = PairRecovery.Offering(next, sealedEpoch);
-        return outcome with { StateChanged = true, RecoveryOffered = true };
+        bool offer = next.OfferSealEpoch is null;
+        var offering = PairRecovery.Offering(next, sealedEpoch, request);
+        if (ReferenceEquals(offering, next)) return outcome;
+        next = offering;
+        return outcome with { StateChanged = true, RecoveryOffered = outcome.RecoveryOffered || offer };
     }
 
     /// <summary>The epochs whose header keys a receiver tries, in order: newest first.</summary>
@@ -181,10 +184,10 @@ internal static class PairReceiver
                     if (sealedEpoch is not null && ForkIsAuthentic(s, parts))
                     {
                         bool offer = s.OfferSealEpoch is null;
-                        if (offer) next = PairRecovery.Offering(s, sealedEpoch.Value);
+                        next = PairRecovery.Offering(s, sealedEpoch.Value, parts);
                         return new RollbackDetected(k, RollbackEvidence.Fork,
                             $"a second, different Commit of the peer for epoch {k}: the peer was restored from an older state")
-                        { StateChanged = offer, RecoveryOffered = offer };
+                        { StateChanged = !ReferenceEquals(next, s), RecoveryOffered = offer };
                     }
                     throw new PairRejection(RejectReason.Fork, $"a second, different {parts.Staple.Kind} for epoch {k}");
                 }
@@ -216,8 +219,8 @@ internal static class PairReceiver
                 }
                 // A past epoch: our Commit out of it may cover a proposal the peer lost; we offer a resync.
                 bool offer = sealedEpoch is not null && s.OfferSealEpoch is null;
-                if (offer) next = PairRecovery.Offering(s, sealedEpoch!.Value);
-                return new RollbackDetected(k, RollbackEvidence.GenerationReused, reuse) { StateChanged = offer, RecoveryOffered = offer };
+                if (sealedEpoch is { } sealedIn) next = PairRecovery.Offering(s, sealedIn, parts);
+                return new RollbackDetected(k, RollbackEvidence.GenerationReused, reuse) { StateChanged = !ReferenceEquals(next, s), RecoveryOffered = offer };
             }
             ReceiveOutcome payloadOutcome = e.Error switch
             {
@@ -328,6 +331,7 @@ internal static class PairReceiver
             // WithNextHeaderKey, in this one copy of the state.
             HeaderKeys = s.HeaderKeys.SetItem(k + 1, PairState.NextHeaderKeyOf(group)),
             OfferSealEpoch = null,
+            OfferPayloadKey = null,
             RecoveryRequest = null,
         };
         return PairSession.TrimPending(next);

@@ -24,11 +24,11 @@ internal static class PairRecovery
     /// assertion, the peer's card as we committed it, and what a copy of ours restored to before that
     /// Commit would be recognised by (the header key of k, the context our Commit was signed under).
     /// </summary>
-    public static GroupInfo MakeOffer(PairState s)
+    public static GroupInfo MakeOffer(PairState s, OfferPayload? payload)
     {
         var group = s.Group;
         var info = new RecoveryInfo(s.HeaderKeys[s.Epoch + 1], s.StapleHashes[s.Epoch], new IdentityEvidence(s.MyView.CardAssertion, s.CommittedSuccessions),
-            s.PeerView.CardAssertion, s.HeaderKeys.TryGetValue(s.Epoch, out var headerKey) ? headerKey : Array.Empty<byte>(), s.CommitBase);
+            s.PeerView.CardAssertion, s.HeaderKeys.TryGetValue(s.Epoch, out var headerKey) ? headerKey : Array.Empty<byte>(), s.CommitBase, payload);
         var extensions = new List<Extension>
         {
             new(Extension.RatchetTree, group.Tree.Encode()),
@@ -43,9 +43,41 @@ internal static class PairRecovery
     /// The evidence or request in a datagram sealed under <paramref name="sealedEpoch"/>'s header key makes us offer.
     /// Evidence of the Welcome epoch w came sealed to the invitation (HPKE), and an invitee holds no header key of w:
     /// then the offer is sealed under the header key of w+1 (the exporter of w), which both hold.
+    /// <para>
+    /// Already offering, the seal epoch stays the first one (the peer holds it), but a newer verifiable
+    /// proposal key of the peer replaces the one the offer's payload is sealed to (<see cref="PeerPayloadKey"/>):
+    /// the peer may have lost the older one (rolled back again). Returns <paramref name="s"/> itself when nothing changes.
+    /// </para>
     /// </summary>
-    public static PairState Offering(PairState s, ulong sealedEpoch) =>
-        s with { OfferSealEpoch = sealedEpoch == s.WelcomeEpoch && !s.HeaderKeys.ContainsKey(sealedEpoch) ? sealedEpoch + 1 : sealedEpoch };
+    public static PairState Offering(PairState s, ulong sealedEpoch, DatagramBody evidence)
+    {
+        var key = PeerPayloadKey(s, evidence) ?? s.OfferPayloadKey;
+        if (s.OfferSealEpoch is not null)
+            return key is null || (s.OfferPayloadKey is { } held && CipherSuite.FixedTimeEquals(held, key)) ? s : s with { OfferPayloadKey = key };
+        return s with
+        {
+            OfferSealEpoch = sealedEpoch == s.WelcomeEpoch && !s.HeaderKeys.ContainsKey(sealedEpoch) ? sealedEpoch + 1 : sealedEpoch,
+            OfferPayloadKey = key,
+        };
+    }
+
+    /// <summary>
+    /// docs/RECOVERY.md "The offer's payload": the encryption_key of the peer's update proposal in
+    /// <paramref name="evidence"/>, if its LeafNode (RFC 9420 §7.2: signed over the group id and the
+    /// peer's leaf index) is signed by the peer's agent as we know it; null otherwise (a proposal of
+    /// a new agent: nothing is sealed to a key the peer's agent as we know it did not sign). The proposal's
+    /// epoch may be one we never held (a fork), so its MLS framing is not verified here: only the leaf's
+    /// own signature (RFC 9420 §7.3), which is all that binds the key to the peer. A leaf whose signature
+    /// does not verify under its own signature_key is tampering: the datagram is rejected (BadSignature),
+    /// so a tampered copy of evidence never has another effect than the honest one.
+    /// </summary>
+    private static byte[]? PeerPayloadKey(PairState s, DatagramBody evidence)
+    {
+        if (evidence.ProposalMessage.Content.Proposal is not UpdateProposal { LeafNode: var leaf }) return null;
+        if (leaf.LeafNodeSource != LeafNodeSource.Update || !LeafNodeSignature.Verify(s.Suite, leaf, s.Group.GroupId, s.PeerLeaf))
+            throw new PairRejection(RejectReason.BadSignature, "the update proposal's LeafNode signature does not verify");
+        return leaf.SignatureKey.AsSpan().SequenceEqual(s.PeerView.AgentKey) ? leaf.EncryptionKey : null;
+    }
 
     // ---------------------------------------------------------------- X: taking an offer
 
@@ -85,7 +117,11 @@ internal static class PairRecovery
             GroupInfoSignature.Check(suite, groupInfo, signer);
         }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "recovery offer"); }
-        return Resync(s, groupInfo, info with { Offerer = offerer }, PairReceiver.ContentHash(suite, parts), sealedEpoch, options, random, out next);
+        // The datagram's payload, sealed to a proposal key of ours (docs/RECOVERY.md "The offer's payload"): opened
+        // with the old state's key before the resync deletes it; a payload that does not open is tampering (rejected).
+        var payload = info.Payload?.Open(s.Group, envelope.Body);
+        var outcome = Resync(s, groupInfo, info with { Offerer = offerer }, PairReceiver.ContentHash(suite, parts), sealedEpoch, options, random, out next);
+        return outcome with { Payload = payload };
     }
 
     /// <summary>The offerer's evidence from the agent we know on: its committed links after that agent (none if we know its current one).</summary>
@@ -109,7 +145,7 @@ internal static class PairRecovery
     }
 
     /// <summary>The external Commit into k+1 with a resync Remove of our old leaf (RFC 9420 §12.4.3.2).</summary>
-    private static ReceiveOutcome Resync(PairState s, GroupInfo groupInfo, RecoveryInfo info, byte[] contentHash, ulong common, PairOptions options,
+    private static Resynced Resync(PairState s, GroupInfo groupInfo, RecoveryInfo info, byte[] contentHash, ulong common, PairOptions options,
         IRandomSource random, out PairState next)
     {
         var suite = s.Suite;
@@ -189,11 +225,12 @@ internal static class PairRecovery
             OwnProposals = [],
             DeliveredGuards = [],
             OfferSealEpoch = null,
+            OfferPayloadKey = null,
             RecoveryRequest = null,
             InvitationInitKey = null,
         };
         next = PairSession.TrimPending(after).WithOwnContext().WithNextHeaderKey().Pruned(options);
-        return new Resynced(k + 1, s.Epoch) { StateChanged = true, CommitSender = s.OwnLeaf };
+        return new Resynced(k + 1, s.Epoch) { StateChanged = true, CommitSender = s.OwnLeaf, Sender = peerView };
     }
 
     // ---------------------------------------------------------------- Y: taking the recovery Commit

@@ -180,8 +180,11 @@ public sealed class PairSession
         byte[] datagram;
         if (s.OfferSealEpoch is { } sealEpoch && s.Epoch > s.WelcomeEpoch && s.HeaderKeys.TryGetValue(sealEpoch, out var offerKey))
         {
-            // docs/RECOVERY.md "Resync": the offer, under the header key that opened the peer's evidence (the peer holds it).
-            var body = new RecoveryEnvelope(RecoveryKind.Offer, PairRecovery.MakeOffer(s), Tls.Serialize(application)).Encode();
+            // docs/RECOVERY.md "Resync": the offer, under the header key that opened the peer's evidence (the peer holds it),
+            // with the payload sealed to the peer's proposal key too ("The offer's payload"): the rejoining peer holds no secret of this epoch.
+            var ordinary = Tls.Serialize(application);
+            var sealedPayload = s.OfferPayloadKey is { } recipient ? OfferPayload.Seal(suite, recipient, ordinary, payload, _random) : null;
+            var body = new RecoveryEnvelope(RecoveryKind.Offer, PairRecovery.MakeOffer(s, sealedPayload), ordinary).Encode();
             datagram = HeaderSeal.Seal(suite, offerKey, body, _random);
         }
         // Also in w (an acceptor restored into the Welcome epoch): an invitee not joined yet unwraps it (Invitation.TryJoin).

@@ -133,6 +133,16 @@ internal sealed record PairState
     public ulong? OfferSealEpoch { get; init; }
 
     /// <summary>
+    /// docs/RECOVERY.md "The offer's payload": while offering, the HPKE public key (a leaf
+    /// <c>encryption_key</c>) of the newest update proposal of the peer whose LeafNode signature
+    /// verified under the peer's agent as we know it, taken from the datagram that asked (or showed the
+    /// rollback). Each offer seals its datagram's payload to it (RFC 9420 §5.1.3 EncryptWithLabel), so
+    /// the rejoining party, which holds no secret of the offered epoch, still opens it. Null: not known
+    /// (the payload of an offer is then lost to the peer). Public; cleared with <see cref="OfferSealEpoch"/>.
+    /// </summary>
+    public byte[]? OfferPayloadKey { get; init; }
+
+    /// <summary>
     /// docs/RECOVERY.md "Resync": set when the peer's authentic Commit into this epoch covers an own
     /// proposal we do not hold (we were rolled back): every datagram we send asks the peer for an offer.
     /// Cleared when we enter a new epoch.

@@ -35,6 +35,7 @@ namespace Sim.Engine.Pair;
 /// EpochBytes peer_commit_contents&lt;V&gt;;      // ascending epoch: hash of the signed content of the peer's Commit
 /// optional&lt;opaque commit_base&lt;V&gt;&gt;;         // the own_contexts entry the peer holds for the epoch our Commit left
 /// SuccessionAssertion committed_successions&lt;V&gt;;  // our newest committed links, oldest first
+/// optional&lt;opaque offer_payload_key&lt;V&gt;&gt;;   // docs/RECOVERY.md "The offer's payload": the peer's HPKE key
 ///
 /// struct { uint64 epoch; uint32 generation; uint32 reuse_guard; } DeliveredGuard;
 /// struct { opaque agent_key&lt;V&gt;; CardAssertion card_assertion; opaque succession_hash&lt;V&gt;; } SavedView;
@@ -91,6 +92,7 @@ internal static class PairStateCodec
         WriteEpochBytes(w, s.PeerCommitContents);
         w.WriteOptional(s.CommitBase, (w2, b) => w2.WriteOpaque(b));
         w.WriteVector(s.CommittedSuccessions, (w2, l) => l.Encode(w2));
+        w.WriteOptional(s.OfferPayloadKey, (w2, k) => w2.WriteOpaque(k));
     });
 
     private static void WriteOptionalEpoch(TlsWriter w, ulong? epoch)
@@ -161,6 +163,9 @@ internal static class PairStateCodec
         var committedSuccessions = r.ReadVector(SuccessionAssertion.Decode).ToImmutableList();
         if (committedSuccessions.Count > PairState.MaxCommittedSuccessions)
             throw new MlsDecodeException($"saved PairMLS state: {committedSuccessions.Count} committed succession links");
+        var offerPayloadKey = r.ReadPresence() ? r.ReadOpaque() : null;
+        if (offerPayloadKey is not null && offerSealEpoch is null)
+            throw new MlsDecodeException("saved PairMLS state: an offer payload key without an offer");
 
         if (group.Epoch < welcomeEpoch) throw new MlsDecodeException("saved PairMLS state: the group is older than the Welcome");
         if (ownProposals.Count > PairState.MaxOwnProposals)
@@ -202,6 +207,7 @@ internal static class PairStateCodec
             PeerCommitContents = peerCommitContents,
             CommitBase = commitBase,
             CommittedSuccessions = committedSuccessions,
+            OfferPayloadKey = offerPayloadKey,
         };
     }
 

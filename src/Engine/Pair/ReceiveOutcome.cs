@@ -96,12 +96,21 @@ public sealed record RollbackDetected(ulong Epoch, RollbackEvidence Evidence, st
 /// (restored from an older state), and we rejoined the conversation with an external Commit into
 /// <paramref name="Epoch"/> (RFC 9420 §12.4.3.2), keeping our agent and card. The state of the
 /// abandoned branch (<paramref name="AbandonedEpoch"/> and everything after the last common epoch)
-/// is deleted; the datagram's payload (sent in <paramref name="Epoch"/> − 1, whose keys we never had)
-/// is lost. The next datagrams we send staple the external Commit.
+/// is deleted. The datagram's payload was sent in <paramref name="Epoch"/> − 1, whose keys we never
+/// had: the offer carries it sealed to the update proposal of ours that asked (docs/RECOVERY.md "The
+/// offer's payload"), and then it is <see cref="Payload"/>, delivered exactly as a <see cref="Delivered"/>
+/// payload would be; null when we no longer hold that proposal's key (the payload is lost). The next
+/// datagrams we send staple the external Commit.
 /// </summary>
 public sealed record Resynced(ulong Epoch, ulong AbandonedEpoch) : ReceiveOutcome
 {
-    public override string ToString() => $"Resynced(epoch {Epoch}, abandoned epoch {AbandonedEpoch})";
+    /// <summary>The offer datagram's payload (sent by the peer in <see cref="Epoch"/> − 1), or null when it could not be opened (lost).</summary>
+    public byte[]? Payload { get; init; }
+
+    /// <summary>The peer's identity as committed in the epoch we rejoined (the sender of <see cref="Payload"/>).</summary>
+    public IdentityView? Sender { get; init; }
+
+    public override string ToString() => $"Resynced(epoch {Epoch}, abandoned epoch {AbandonedEpoch}{(Payload is { } p ? $", {p.Length} bytes delivered" : ", payload lost")})";
 }
 
 /// <summary>Refused, and nothing changed.</summary>

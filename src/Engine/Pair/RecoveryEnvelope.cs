@@ -91,15 +91,17 @@ internal sealed record RecoveryEnvelope(RecoveryKind Kind, GroupInfo? Offer, byt
 ///     CardAssertion peer_card;       // the recovering party's card, as the offerer has committed it
 ///     opaque header_key&lt;V&gt;;        // header key of epoch k (MLS-Exporter of k-1), empty if not held
 ///     optional&lt;opaque commit_base&lt;V&gt;&gt;; // GroupContext of k-1 and the offerer's signature key in it
+///     optional&lt;OfferPayload&gt; payload;  // this datagram's payload sealed to the recovering party (<see cref="OfferPayload"/>)
 /// } PairRecoveryInfo;
 /// </code>
 /// The last two let the party who rejoins recognise and authenticate a second Commit of the offerer
 /// for k, made by a copy of the offerer restored to before its Commit into k (a second rollback
 /// during recovery): it is sealed under the header key of k and signed under the GroupContext of k-1,
-/// which the rejoining party, restored to before k-1 itself, never held.
+/// which the rejoining party, restored to before k-1 itself, never held. The payload lets it open
+/// the datagram's message although it holds no secret of k (one round trip less, docs/RECOVERY.md).
 /// </summary>
 internal sealed record RecoveryInfo(byte[] NextHeaderKey, byte[] StapleHash, IdentityEvidence Offerer, CardAssertion PeerCard,
-    byte[] HeaderKey, byte[]? CommitBase) : ITlsCodec<RecoveryInfo>
+    byte[] HeaderKey, byte[]? CommitBase, OfferPayload? Payload = null) : ITlsCodec<RecoveryInfo>
 {
     public const ushort ExtensionType = 0xFF50;
 
@@ -111,11 +113,12 @@ internal sealed record RecoveryInfo(byte[] NextHeaderKey, byte[] StapleHash, Ide
         PeerCard.Encode(writer);
         writer.WriteOpaque(HeaderKey);
         writer.WriteOptional(CommitBase, (w, b) => w.WriteOpaque(b));
+        writer.WriteOptional(Payload, (w, p) => p.Encode(w));
     }
 
     public static RecoveryInfo Decode(ref TlsReader reader) =>
         new(reader.ReadOpaque(), reader.ReadOpaque(), IdentityEvidence.Decode(ref reader), CardAssertion.Decode(ref reader),
-            reader.ReadOpaque(), reader.ReadPresence() ? reader.ReadOpaque() : null);
+            reader.ReadOpaque(), reader.ReadPresence() ? reader.ReadOpaque() : null, reader.ReadOptional(OfferPayload.Decode));
 
     public Extension ToExtension() => new(ExtensionType, Tls.Serialize(this));
 

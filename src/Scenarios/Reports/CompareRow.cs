@@ -70,7 +70,7 @@ public sealed record CompareRow(CompareWorld World, string TraceHash)
     {
         var theft = StateThief.Attack(s.Create(w.Options.Suite), w.Captures.Single(), w.Datagrams, w.Trace.Events, w.Options.Seed);
         var ids = w.Trace.Events.OfType<SendEvent>().Where(e => e.PayloadId is not null).Select(e => e.PayloadId!.Value).ToHashSet();
-        int delivered = w.Trace.Events.OfType<OutcomeEvent>().Where(e => e.Result == OutcomeEvent.Delivered && e.PayloadId is { } p && ids.Contains(p)).Select(e => e.PayloadId).Distinct().Count();
+        int delivered = w.Trace.Events.OfType<OutcomeEvent>().Where(e => e.IsDelivered && e.PayloadId is { } p && ids.Contains(p)).Select(e => e.PayloadId).Distinct().Count();
         var views = w.Datagrams.Select(d => DsView.Of(d.Bytes)).ToList();
         // Card edits by size: every datagram a party sent, labelled by its own Send event (it names the card version it asks for).
         var edit = w.Trace.Events.OfType<SendEvent>().Where(e => e.CardVersion is not null || e.CardEdit).Select(e => e.Datagram).ToHashSet();

@@ -101,7 +101,7 @@ public sealed record WorldMetrics
         foreach (var (deliver, outcome) in trace.Receipts)
         {
             if (outcome.Party is not { } party) continue;
-            if (outcome is { Result: OutcomeEvent.Delivered, PayloadId: { } p }) deliveredPayloads.Add((party, p));
+            if (outcome is { IsDelivered: true, PayloadId: { } p }) deliveredPayloads.Add((party, p));
             if (deliver.Datagram is not { } id || !trace.IsHonest(id) || trace.Sends[id] is not { } send || send.Party == party || !SentWithFaults(send)) continue;
             arrived.Add(id);
             if (outcome.IsDelivered || (outcome.Result == OutcomeEvent.Duplicate && send.PayloadId is { } sp && deliveredPayloads.Contains((party, sp))))

@@ -301,13 +301,21 @@ public sealed class PartyActor : ReceiveActor
                 Resynced x => x.Epoch,
                 _ => null,
             },
-            PayloadId = outcome is Delivered p ? Payload.IdOf(p.Payload) : null,
-            PayloadHash = outcome is Delivered dp ? TraceLog.IdOf(dp.Payload) : null,
+            // A resync delivers the offer's payload too (docs/RECOVERY.md "The offer's payload").
+            PayloadId = DeliveredPayload(outcome) is { } p ? Payload.IdOf(p) : null,
+            PayloadHash = DeliveredPayload(outcome) is { } dp ? TraceLog.IdOf(dp) : null,
             StateAltered = altered,
         });
         foreach (var o in received.Datagrams) events.Add(SendDraft(o, null, null));
         return new PartyReply(events) { Outcome = name, Datagrams = received.Datagrams };
     }
+
+    private static byte[]? DeliveredPayload(ReceiveOutcome outcome) => outcome switch
+    {
+        Delivered d => d.Payload,
+        Resynced { Payload: { } p } => p,
+        _ => null,
+    };
 
     /// <summary>The trace's name of an outcome: Delivered, Duplicate, Expired, Handshake (a baseline's commit-only datagram), Rejected:Reason, RollbackDetected:Evidence, Resynced (as <see cref="OutcomeEvent.Name"/>).</summary>
     public static string OutcomeName(ReceiveOutcome outcome) => outcome switch

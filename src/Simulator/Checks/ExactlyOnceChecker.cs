@@ -24,7 +24,7 @@ public sealed class ExactlyOnceChecker : IChecker
                 foreach (var key in delivered.Keys.Where(k => k.Party == party).ToList()) delivered.Remove(key);
                 continue;
             }
-            if (e is not OutcomeEvent { Result: OutcomeEvent.Delivered, PayloadId: { } pid } o) continue;
+            if (e is not OutcomeEvent { IsDelivered: true, PayloadId: { } pid } o) continue;
             count++;
             if (!delivered.TryAdd((party, pid), o))
             {

@@ -41,7 +41,7 @@ public sealed class IntegrityChecker : IChecker
             if (e is RestoreEvent) { delivered.Remove(party); continue; }
             if (e is OutcomeEvent { StateAltered: true } refused)
                 return Verdict.Fail(Name, e, $"{party} answered datagram {refused.Datagram} with {refused.Name}{(refused.Detail is { } why ? $" ({why})" : "")}, which changes nothing, but its saved state afterwards is not byte-identical to the state before");
-            if (e is not OutcomeEvent { Result: OutcomeEvent.Delivered } o || trace.DeliverOf(o) is not { Datagram: { } id } deliver) continue;
+            if (e is not OutcomeEvent { IsDelivered: true } o || trace.DeliverOf(o) is not { Datagram: { } id } deliver) continue;
 
             checkedCount++;
             if (trace.Altered.TryGetValue(id, out var fault))

@@ -46,7 +46,7 @@ public sealed class ParityChecker : IChecker
                     break;
 
                 // The receiving side of the same rule: a payload is Delivered only from an epoch its sender (the peer) owns.
-                case OutcomeEvent { Result: OutcomeEvent.Delivered, Epoch: { } epoch } o:
+                case OutcomeEvent { IsDelivered: true, PayloadEpoch: { } epoch } o:
                     if (ownership.OwnerOf(epoch) is { } eo && TraceQuery.PeerOf(party) is { } sender && eo != sender)
                         return Verdict.Fail(Name, e, $"{party} Delivered payload {o.PayloadId} from {sender} in epoch {epoch}, which {eo} owns");
                     break;

@@ -29,5 +29,13 @@ public sealed record OutcomeEvent : TraceEvent
     /// <summary>"Delivered", "Duplicate", "Expired", "Rejected:Reason", "RollbackDetected:Evidence", "Resynced" ...: the name counts and tables use.</summary>
     public string Name => Reason is null ? Result : $"{Result}:{Reason}";
 
-    public bool IsDelivered => Result == Delivered;
+    /// <summary>
+    /// A payload reached the application: a Delivered outcome, or a Resynced one whose offer carried its
+    /// payload sealed to the rejoining party (docs/RECOVERY.md "The offer's payload"; it names the payload,
+    /// sent in the epoch before <see cref="TraceEvent.Epoch"/>). Every checker counts deliveries by this.
+    /// </summary>
+    public bool IsDelivered => Result == Delivered || (Result == Resynced && PayloadHash is not null);
+
+    /// <summary>The epoch the delivered payload was sent in: <see cref="TraceEvent.Epoch"/>, or the one before it for a Resynced outcome.</summary>
+    public ulong? PayloadEpoch => Result == Resynced ? Epoch - 1 : Epoch;
 }

@@ -136,7 +136,7 @@ public sealed class TraceQuery
                 payloadsSince[pid] = sender;
                 if (sender == Bob) exchanges++;
             }
-            if (e is OutcomeEvent { Result: OutcomeEvent.Delivered, PayloadId: { } got, Party: { } receiver }
+            if (e is OutcomeEvent { IsDelivered: true, PayloadId: { } got, Party: { } receiver }
                 && payloadsSince.TryGetValue(got, out var from) && from != receiver)
                 heard.Add(receiver);
             if (heard.Count == 2 && epochs.EpochOf(Alice) is { } a && epochs.EpochOf(Bob) is { } b && a == b)

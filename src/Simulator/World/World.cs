@@ -410,7 +410,7 @@ public sealed class World
     {
         var e = _log.Append(draft with { T = _clock.NowMs, Seq = _log.NextSeq });
         _counter.Add(e);
-        if (e is OutcomeEvent { Result: OutcomeEvent.Delivered, PayloadId: { } pid, Party: { } who })
+        if (e is OutcomeEvent { IsDelivered: true, PayloadId: { } pid, Party: { } who })
             _delivered.Add((who == Party.Alice.Name() ? Party.Alice : Party.Bob, pid));
     }
 
