@@ -150,6 +150,27 @@ public sealed class RollbackRecoveryWorldTests(WorldFixture fixture, ITestOutput
         AssertRecovered(r, "alice");
     }
 
+    [Theory]
+    [InlineData(39ul, false)]
+    [InlineData(40ul, true)]
+    public void TheRestoredPartyIsTheSecondSender_TheOffersPayloadReachesIt_AndTheyConvergeWithinTwoRoundTrips(ulong seed, bool byEpoch)
+    {
+        // The gate's finding (docs/RECOVERY.md "The offer's payload"): Alice, the second sender of each liveness round, is
+        // restored with no datagram of hers sent before faults stop. Bob's first probe datagram cannot reach her copy, her
+        // request makes Bob offer, and the offer's payload, sealed to her proposal's key, is Delivered with her resync.
+        var r = RunJudged(seed, FaultProfile.None,
+            byEpoch ? new ScriptOp.RestoreEpoch(Party.Alice, 1) : new ScriptOp.Restore(Party.Alice, -2));
+        var restore = r.Of<RestoreEvent>().Single(e => e.Party == "alice");
+        var resynced = Assert.Single(r.Outcomes("alice"), o => o.Seq > restore.Seq && o.Result == OutcomeEvent.Resynced);
+        Assert.True(resynced.IsDelivered, $"the offer's payload was not delivered with the resync: {resynced}");
+        var sent = new TraceQuery(r.Trace.Events).Sends[resynced.Datagram!];
+        Assert.Equal(sent.PayloadId, resynced.PayloadId);
+        Assert.Equal(sent.PayloadHash, resynced.PayloadHash);
+        var liveness = Checkers.Run(r.Trace.Events).Single(v => v.Name == "Liveness");
+        Assert.Contains("within 2 round trip", liveness.Detail);
+        AssertRecovered(r, "alice");
+    }
+
     [Fact]
     public void ARestoreToBeforeTheInviteesAgentRollover_IsExemptFromLiveness_AndSaysWhy()
     {

@@ -120,7 +120,8 @@ internal static class PairRecovery
         // The datagram's payload, sealed to a proposal key of ours (docs/RECOVERY.md "The offer's payload"): opened
         // with the old state's key before the resync deletes it; a payload that does not open is tampering (rejected).
         var payload = info.Payload?.Open(s.Group, envelope.Body);
-        var outcome = Resync(s, groupInfo, info with { Offerer = offerer }, PairReceiver.ContentHash(suite, parts), sealedEpoch, options, random, out next);
+        var outcome = Resync(s, groupInfo, info with { Offerer = offerer }, info.Offerer.Successions, PairReceiver.ContentHash(suite, parts), sealedEpoch,
+            options, random, out next);
         return outcome with { Payload = payload };
     }
 
@@ -145,8 +146,8 @@ internal static class PairRecovery
     }
 
     /// <summary>The external Commit into k+1 with a resync Remove of our old leaf (RFC 9420 §12.4.3.2).</summary>
-    private static Resynced Resync(PairState s, GroupInfo groupInfo, RecoveryInfo info, byte[] contentHash, ulong common, PairOptions options,
-        IRandomSource random, out PairState next)
+    private static Resynced Resync(PairState s, GroupInfo groupInfo, RecoveryInfo info, IReadOnlyList<SuccessionAssertion> offeredLinks, byte[] contentHash,
+        ulong common, PairOptions options, IRandomSource random, out PairState next)
     {
         var suite = s.Suite;
         ulong k = groupInfo.GroupContext.Epoch;
@@ -157,9 +158,7 @@ internal static class PairRecovery
 
         // The peer's identity, validated against the one we know (its agent signed the offer).
         var peerLeaf = LeafOf(s.PeerLeaf) ?? throw new PairRejection(RejectReason.Invalid, "the recovery offer's tree has no peer leaf");
-        IdentityView peerView;
-        try { peerView = As.Validate(s.PeerView, peerLeaf, info.Offerer).View; }
-        catch (MlsProtocolException e) { throw PairRejection.From(e, "offerer's leaf"); }
+        var peerView = OffererView(s, As, peerLeaf, info.Offerer, offeredLinks);
 
         // Our identity as the peer committed it: the same agent (a later one we lost cannot sign), and
         // its card, which may be a newer card of ours that we lost (signed by our agent: the peer cannot forge it).
@@ -231,6 +230,36 @@ internal static class PairRecovery
         };
         next = PairSession.TrimPending(after).WithOwnContext().WithNextHeaderKey().Pruned(options);
         return new Resynced(k + 1, s.Epoch) { StateChanged = true, CommitSender = s.OwnLeaf, Sender = peerView };
+    }
+
+    /// <summary>
+    /// The offerer's identity in the conversation we rejoin, validated from the one we know: its agent
+    /// (or a successor along the offered links) with the card the offer names. That card may be OLDER
+    /// than the one we hold: our view may come from a Commit of ours on the abandoned branch (it took an
+    /// edit of the peer's that the conversation we rejoin has not committed; the peer proposes it again).
+    /// Such a card is taken only as the conversation's: an assertion that verifies, for this conversation
+    /// (or the invitation's), by an agent of the peer's line (the one we know, the leaf's, or one the
+    /// offered links name, each link signed by its predecessor), and bound by the peer's leaf in the tree
+    /// that the peer's agent signed with the GroupInfo (RFC 9420 §12.4.3.1). The StaleCard rule guards
+    /// against a replayed card; here the peer's current agent vouches for the card itself.
+    /// </summary>
+    private static IdentityView OffererView(PairState s, AuthenticationService As, LeafNode peerLeaf, IdentityEvidence offerer,
+        IReadOnlyList<SuccessionAssertion> offeredLinks)
+    {
+        try { return As.Validate(s.PeerView, peerLeaf, offerer).View; }
+        catch (IdentityException e) when (e.Reason is IdentityError.StaleCard or IdentityError.Rejected && offerer.CardAssertion is { } card
+            && !CipherSuite.FixedTimeEquals(card.Hash(s.Suite), s.PeerView.CardAssertionHash))
+        {
+            bool ofPeer = card.AgentKey.AsSpan().SequenceEqual(s.PeerView.AgentKey) || card.AgentKey.AsSpan().SequenceEqual(peerLeaf.SignatureKey)
+                || offeredLinks.Any(l => l.PredecessorKey.AsSpan().SequenceEqual(card.AgentKey) || l.SuccessorKey.AsSpan().SequenceEqual(card.AgentKey));
+            bool here = card.ConversationId.Length == 0 || card.ConversationId.AsSpan().SequenceEqual(s.Group.GroupId);
+            if (!ofPeer || !here || !card.Verify(s.Suite))
+                throw new PairRejection(RejectReason.IdentityRejected, "offerer's leaf: " + e.Message);
+            var asCommitted = IdentityView.Create(s.Suite, s.PeerView.AgentKey, card, s.PeerView.SuccessionHash);
+            try { return As.Validate(asCommitted, peerLeaf, offerer).View; }
+            catch (MlsProtocolException again) { throw PairRejection.From(again, "offerer's leaf"); }
+        }
+        catch (MlsProtocolException e) { throw PairRejection.From(e, "offerer's leaf"); }
     }
 
     // ---------------------------------------------------------------- Y: taking the recovery Commit

@@ -27,7 +27,7 @@ public static class Invariants
     /// the default run leaves out what is known to kill a conversation (restore-enabled worlds judged
     /// for Liveness, long epochs) so CI stays meaningful; <see cref="Full"/> judges them anyway.
     /// </summary>
-    public const bool EngineRecovers = false;
+    public const bool EngineRecovers = true;
 
     private const string NoRestore = "every fault, crash and offline; no restore: a rollback forks the conversation by design";
     private const string WithRestore = "every fault, crash, offline and restore: the checker resets a rolled-back party's expectations";
@@ -65,6 +65,9 @@ public static class Invariants
             new CheckerProperty("ExactlyOnce",
                 "No payload is Delivered twice to the same party, whatever the network duplicates or replays, across crashes and restarts.",
                 GenOptions.Honest with { Restore = true }, withRestore, judgesLiveness: reach),
+            new CheckerProperty("Recovery",
+                "Every rollback that splits the conversation is detected, and the parties recover within 2 round trips after faults stop: nothing of an abandoned branch or twice Delivered, cards and agents kept, the messages lost counted.",
+                GenOptions.Honest with { Restore = true }, WithRestore + "; judged for Liveness"),
             new CheckerProperty("IdentityLiveness",
                 "Every card edit is seen committed by the peer by the end of the run.",
                 GenOptions.Honest, NoRestore),

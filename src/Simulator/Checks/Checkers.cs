@@ -16,6 +16,7 @@ public static class Checkers
         new IntegrityChecker(),
         new ExactlyOnceChecker(),
         new IdentityLivenessChecker(),
+        new RecoveryChecker(),
     ];
 
     /// <summary>The invariant a checker judges: it runs only on worlds whose protocol claims it.</summary>
@@ -30,6 +31,7 @@ public static class Checkers
         "Integrity" => ProtocolClaims.Integrity,
         "ExactlyOnce" => ProtocolClaims.ExactlyOnce,
         "IdentityLiveness" => ProtocolClaims.IdentityLiveness,
+        "Recovery" => ProtocolClaims.Recovery,
         // A checker without a claim judges every protocol.
         _ => ProtocolClaims.None,
     };

@@ -18,5 +18,7 @@ public enum ProtocolClaims
     IdentityLiveness = 1 << 6,
     ForwardSecrecy = 1 << 7,
     PostCompromiseSecurity = 1 << 8,
-    All = Convergence | Decryptability | Parity | ForkFreedom | Integrity | ExactlyOnce | IdentityLiveness | ForwardSecrecy | PostCompromiseSecurity,
+    /// <summary>docs/RECOVERY.md: every rollback that splits the conversation is detected and recovered from within the Liveness bound.</summary>
+    Recovery = 1 << 9,
+    All = Convergence | Decryptability | Parity | ForkFreedom | Integrity | ExactlyOnce | IdentityLiveness | ForwardSecrecy | PostCompromiseSecurity | Recovery,
 }

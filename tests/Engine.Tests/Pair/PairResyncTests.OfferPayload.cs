@@ -108,6 +108,59 @@ public sealed partial class PairResyncTests
         AssertConverged(alice, bob);
     }
 
+    [Fact]
+    public void TheRestoredPartysForkTookAnEditThePeerHasNotCommitted_ItRejoinsWithThePeersOlderCard_AndTheEditIsCommittedAfter()
+    {
+        // Found by pairsim check --full-reach (seed=64012001 ... edit(alice,32) send(bob,8) restoreepoch(bob,1)): Bob's fork
+        // commit takes Alice's card edit, which the conversation Alice offers has not committed: her offer names card 1.
+        var kit = new PairTestKit(seed: 113).Joined();
+        var (a, b) = (kit.A, kit.Bob);
+        Exchange(a, b, "start");
+        var edit = a.Send(Bytes("edit"), new CardEdit("Alice 2"));
+        var backup = b.Save();
+        var commit = b.Send(Bytes("bob commits without the edit"));
+        var bob = Restore(backup, kit, "bob-restored");
+        Assert.IsType<Delivered>(bob.Receive(edit.Datagram));
+        Assert.IsType<Delivered>(a.Receive(commit.Datagram));
+        var fork = bob.Send(Bytes("fork takes the edit"));
+        Assert.Equal("Alice 2", bob.PeerView.Card.DisplayName);
+        Assert.Equal(RollbackEvidence.Fork, Assert.IsType<RollbackDetected>(a.Receive(fork.Datagram)).Evidence);
+        var resynced = Assert.IsType<Resynced>(bob.Receive(a.Send(Bytes("offer")).Datagram));
+        Assert.Equal("offer", Text(resynced.Payload!));
+        // Alice's card as the conversation committed it (her edit is still pending at her side).
+        Assert.Equal(1ul, bob.PeerView.CardVersion);
+        Assert.True(a.HasPendingIdentity);
+        Assert.True(a.Receive(bob.Send(Bytes("back")).Datagram).RecoveryCompleted);
+        AssertConverged(a, bob);
+        Exchange(a, bob, "proposes the edit again");
+        Exchange(bob, a, "commits it");
+        Exchange(a, bob, "seen");
+        Assert.Equal("Alice 2", bob.PeerView.Card.DisplayName);
+        Assert.False(a.HasPendingIdentity);
+        AssertConverged(a, bob);
+    }
+
+    [Fact]
+    public void AnOfferWithAnOlderCardOfThePeer_SignedByAnotherAgent_IsRefused()
+    {
+        // The older-card path takes only an assertion by an agent of the peer's line: one by the restored party's own agent is refused.
+        var kit = new PairTestKit(seed: 114).Joined();
+        var (a, b) = (kit.A, kit.Bob);
+        Exchange(a, b, "start");
+        var edit = a.Send(Bytes("edit"), new CardEdit("Alice 2"));
+        var backup = b.Save();
+        var commit = b.Send(Bytes("bob commits without the edit"));
+        var bob = Restore(backup, kit, "bob-restored");
+        Assert.IsType<Delivered>(bob.Receive(edit.Datagram));
+        Assert.IsType<Delivered>(a.Receive(commit.Datagram));
+        Assert.IsType<RollbackDetected>(a.Receive(bob.Send(Bytes("fork takes the edit")).Datagram));
+        // Alice's offer as an insider with her signing key would alter it: her card asserted by Bob's agent.
+        var forged = bob.PeerView.CardAssertion with { AgentKey = bob.MyView.AgentKey };
+        a.ReplaceStateForTests(a.State with { MyView = a.State.MyView with { CardAssertion = forged } });
+        var refused = Assert.IsType<Rejected>(bob.Receive(a.Send(Bytes("offer")).Datagram));
+        Assert.Equal(RejectReason.IdentityRejected, refused.Reason);
+    }
+
     /// <summary>The opened body of <paramref name="datagram"/> with the header keys <paramref name="to"/> holds.</summary>
     private static byte[] Opened(PairSession to, byte[] datagram) =>
         PairReceiver.Open(to.State, datagram)?.Body ?? throw new InvalidOperationException("no held header key opens it");

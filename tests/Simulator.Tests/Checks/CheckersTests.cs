@@ -11,7 +11,7 @@ public class CheckersTests
     public void All_has_one_checker_per_invariant_with_distinct_names()
     {
         Assert.Equal(
-            ["Convergence", "Liveness", "Decryptability", "Parity", "ForkFreedom", "Integrity", "ExactlyOnce", "IdentityLiveness"],
+            ["Convergence", "Liveness", "Decryptability", "Parity", "ForkFreedom", "Integrity", "ExactlyOnce", "IdentityLiveness", "Recovery"],
             Checkers.All.Select(c => c.Name));
     }
 
