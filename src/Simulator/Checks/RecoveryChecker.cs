@@ -6,8 +6,8 @@ namespace Sim.Simulator.Checks;
 /// PAIRMLS.md "Crashes, rollbacks and recovery" (docs/RECOVERY.md), judged from the trace's messages:
 /// for every rollback the world made (a Restore that discarded at least one save),
 /// <list type="number">
-/// <item><b>detected</b>: when the rollback split the conversation, as the messages show it (a second,
-/// different commit for one epoch in the Epoch events after it; the restored party left more than one
+/// <item><b>detected</b>: when the rollback split the conversation, as the messages show it (the restored
+/// party entered, after it, another commit for an epoch than its peer entered; the restored party left more than one
 /// epoch behind its peer; or a payload it sent afterwards answered Duplicate by a peer that never
 /// Delivered it: a reused generation), some party reports it: a RollbackDetected, Rejected:Fork or
 /// Resynced outcome after the Restore, for bytes a party sent (not bytes the network altered);</item>
@@ -34,33 +34,38 @@ public sealed class RecoveryChecker : IChecker
         var rollbacks = trace.Events.OfType<RestoreEvent>().Where(r => r.SavesLost > 0).ToList();
         if (rollbacks.Count == 0) return Verdict.Pass(Name, "no rollback (no Restore discarded a save): nothing to recover");
 
-        foreach (var r in rollbacks)
-            if (Split(trace, r) is { } split && Detection(trace, r) is null)
-                return Verdict.Fail(Name, r, $"the rollback of {r.Party} at seq {r.Seq} {split}, and no party detected it (no RollbackDetected, Rejected:Fork or Resynced outcome after it)");
         if (AcrossBranches(trace) is { } crossed) return crossed;
         if (Twice(trace) is { } twice) return twice;
 
         var (sent, lost) = MessagesLost(trace, rollbacks[0].Seq);
         string counted = $"{rollbacks.Count} rollback(s); {lost} of {sent} messages sent after the first one lost";
         var point = trace.Convergence();
-        if (point is not { RoundTrips: <= LivenessChecker.MaxRoundTrips })
+        bool recovered = point is { RoundTrips: <= LivenessChecker.MaxRoundTrips };
+        // The documented exception (docs/RECOVERY.md): restored to before its own agent rollover, the party cannot rejoin.
+        if (!recovered && RollbackPastRollover.In(trace) is { Count: > 0 } byDesign)
+            return Verdict.Exempted(Name, $"{LivenessChecker.ExemptReason}: {string.Join("; ", byDesign)}; {counted}");
+        foreach (var r in rollbacks)
+            if (Split(trace, r) is { } split && Detection(trace, r) is null)
+                return Verdict.Fail(Name, r, $"the rollback of {r.Party} at seq {r.Seq} {split}, and no party detected it (no RollbackDetected, Rejected:Fork or Resynced outcome after it)");
+        if (!recovered)
         {
             string how = point is { } late ? $"converged only after {late.RoundTrips} round trips" : "never converged after faults stopped";
-            if (RollbackPastRollover.In(trace) is { Count: > 0 } byDesign)
-                return Verdict.Exempted(Name, $"{LivenessChecker.ExemptReason}: {string.Join("; ", byDesign)}; {how}; {counted}");
             return Verdict.Fail(Name, point?.At ?? rollbacks[^1], $"{how} (at most {LivenessChecker.MaxRoundTrips}) after the rollback(s); {counted}");
         }
         if (Identities(trace) is { } identity) return Verdict.Fail(Name, identity.At, identity.Why);
-        return Verdict.Pass(Name, $"{counted}; every split detected, recovered within {point.RoundTrips} round trip(s) after faults stopped, nothing of an abandoned branch or twice delivered, cards and agents kept");
+        return Verdict.Pass(Name, $"{counted}; every split detected, recovered within {point!.RoundTrips} round trip(s) after faults stopped, nothing of an abandoned branch or twice delivered, cards and agents kept");
     }
 
     /// <summary>How the rollback split the conversation, from the messages after it; null when it did not.</summary>
     private static string? Split(TraceQuery trace, RestoreEvent r)
     {
-        var fork = trace.Forks().FirstOrDefault(f => f.Second.Seq > r.Seq);
-        if (fork.Second is { } second)
-            return $"made a second commit for epoch {second.Epoch} ({fork.First.CommitHash} at {fork.First.Party}, {second.CommitHash} at {second.Party})";
         string? peer = TraceQuery.PeerOf(r.Party);
+        // A commit the restored party entered after the rollback, for an epoch its peer entered with another commit
+        // (a commit only the restored party ever entered, the peer having seen neither, splits nothing).
+        var epochEvents = trace.Events.OfType<EpochEvent>().Where(e => e.Epoch is not null && e.CommitHash is not null).ToList();
+        foreach (var mine in epochEvents.Where(e => e.Party == r.Party && e.Seq > r.Seq))
+            if (epochEvents.FirstOrDefault(e => e.Party == peer && e.Epoch == mine.Epoch && e.CommitHash != mine.CommitHash) is { } theirs)
+                return $"made a second commit for epoch {mine.Epoch} ({theirs.CommitHash} at {peer}, {mine.CommitHash} at {r.Party})";
         var epochs = new EpochTracker();
         foreach (var e in trace.Events)
         {
