@@ -111,18 +111,42 @@ internal static class PairRecovery
         // a successor along the links the offer carries from it (the peer rolled over after our copy was made).
         var offerer = FromKnownAgent(info.Offerer, s.PeerView.AgentKey);
         byte[] signer = s.PeerView.AgentKey;
+        var known = s;
         try
         {
             if (offerer.Successions.Count > 0) signer = SuccessionChain.Verify(suite, s.PeerView.AgentKey, offerer.Successions, s.Group.GroupId);
-            GroupInfoSignature.Check(suite, groupInfo, signer);
+            if (!GroupInfoSignature.Verify(suite, groupInfo, signer) && Endorsed(s, groupInfo, envelope.Endorsement) is { } asCommitted)
+                (known, offerer) = (s with { PeerView = asCommitted }, info.Offerer with { Successions = [] });
+            else GroupInfoSignature.Check(suite, groupInfo, signer);
         }
         catch (MlsProtocolException e) { throw PairRejection.From(e, "recovery offer"); }
         // The datagram's payload, sealed to a proposal key of ours (docs/RECOVERY.md "The offer's payload"): opened
         // with the old state's key before the resync deletes it; a payload that does not open is tampering (rejected).
         var payload = info.Payload?.Open(s.Group, envelope.Body);
-        var outcome = Resync(s, groupInfo, info with { Offerer = offerer }, info.Offerer.Successions, PairReceiver.ContentHash(suite, parts), sealedEpoch,
+        var outcome = Resync(known, groupInfo, info with { Offerer = offerer }, info.Offerer.Successions, PairReceiver.ContentHash(suite, parts), sealedEpoch,
             options, random, out next);
         return outcome with { Payload = payload };
+    }
+
+    /// <summary>
+    /// docs/RECOVERY.md "A peer rollover committed only on the abandoned branch": the offer is signed by
+    /// the peer's leaf in the offered tree, an agent older than the one we know, and the endorsement shows
+    /// that the agent we know (the peer's pending one in the conversation we rejoin) signed this very
+    /// offer. Returns the peer's view as that conversation holds it (the leaf's agent, the offered card,
+    /// the succession hash the leaf binds), or null: then the offer's signature is checked as usual.
+    /// </summary>
+    private static IdentityView? Endorsed(PairState s, GroupInfo groupInfo, OfferEndorsement? endorsement)
+    {
+        if (endorsement is null || GroupExtensions.RatchetTree(groupInfo.Extensions) is not { } wire) return null;
+        var leaf = 2 * (long)s.PeerLeaf < wire.Nodes.Count ? wire.Nodes[(int)(2 * s.PeerLeaf)]?.Leaf : null;
+        if (leaf is null || leaf.SignatureKey.AsSpan().SequenceEqual(s.PeerView.AgentKey)) return null;
+        if (!endorsement.Endorses(s.Suite, groupInfo, leaf.SignatureKey, s.PeerView.AgentKey, s.Group.GroupId)) return null;
+        if (!GroupInfoSignature.Verify(s.Suite, groupInfo, leaf.SignatureKey)) return null;
+        var info = RecoveryInfo.From(groupInfo);
+        IdentityBinding bound;
+        try { bound = IdentityBinding.FromLeaf(leaf); }
+        catch (MlsProtocolException) { return null; }
+        return IdentityView.Create(s.Suite, (byte[])leaf.SignatureKey.Clone(), info.Offerer.CardAssertion ?? s.PeerView.CardAssertion, bound.SuccessionHash);
     }
 
     /// <summary>The offerer's evidence from the agent we know on: its committed links after that agent (none if we know its current one).</summary>

@@ -23,6 +23,7 @@ internal enum RecoveryKind : byte
 ///     uint8 kind;                  // offer(1), request(2)
 ///     select (kind) {
 ///         case offer:   MLSMessage group_info;  // GroupInfo of the offerer's epoch k (ratchet_tree, external_pub, pair_recovery)
+///                       optional&lt;OfferEndorsement&gt; endorsement;  // by the offerer's pending agent, if a rollover is pending
 ///         case request: struct {};              // the sender cannot follow the peer's Commit into the epoch after its body's
 ///     };
 ///     opaque body&lt;V&gt;;             // the ordinary datagram body of the sender's current epoch
@@ -33,7 +34,7 @@ internal enum RecoveryKind : byte
 /// the peer offer, which a party that can follow the peer ignores. A request names no epoch: the
 /// one it is about follows from its authentic body, so no unauthenticated field can change its effect.
 /// </summary>
-internal sealed record RecoveryEnvelope(RecoveryKind Kind, GroupInfo? Offer, byte[] Body)
+internal sealed record RecoveryEnvelope(RecoveryKind Kind, GroupInfo? Offer, byte[] Body, OfferEndorsement? Endorsement = null)
 {
     public const ushort Marker = 0xFFFF;
 
@@ -45,7 +46,11 @@ internal sealed record RecoveryEnvelope(RecoveryKind Kind, GroupInfo? Offer, byt
         var w = new TlsWriter();
         w.WriteUInt16(Marker);
         w.WriteUInt8((byte)Kind);
-        if (Kind == RecoveryKind.Offer) w.WriteOpaque(Tls.Serialize(MlsMessage.From(Offer!)));
+        if (Kind == RecoveryKind.Offer)
+        {
+            w.WriteOpaque(Tls.Serialize(MlsMessage.From(Offer!)));
+            w.WriteOptional(Endorsement, (w2, e) => e.Encode(w2));
+        }
         w.WriteOpaque(Body);
         return w.ToArray();
     }
@@ -64,7 +69,8 @@ internal sealed record RecoveryEnvelope(RecoveryKind Kind, GroupInfo? Offer, byt
                 case (byte)RecoveryKind.Offer:
                     var message = Tls.Deserialize<MlsMessage>(r.ReadOpaqueSpan());
                     if (message.GroupInfo is not { } groupInfo) throw Malformed("a recovery offer does not hold a GroupInfo");
-                    envelope = new RecoveryEnvelope(RecoveryKind.Offer, groupInfo, r.ReadOpaque());
+                    var endorsement = r.ReadOptional(OfferEndorsement.Decode);
+                    envelope = new RecoveryEnvelope(RecoveryKind.Offer, groupInfo, r.ReadOpaque(), endorsement);
                     break;
                 case (byte)RecoveryKind.Request:
                     envelope = new RecoveryEnvelope(RecoveryKind.Request, null, r.ReadOpaque());

@@ -17,7 +17,7 @@ public static class ReplayCommand
         var scenario = new Option<string?>("--scenario") { Description = "The scenario text a failure printed (or a catalog name, or @file)" };
         var seed = new Option<ulong?>("--seed") { Description = "The check seed of a generated case (with --case and --property)" };
         var caseIndex = new Option<int?>("--case") { Description = "The case index under --seed" };
-        var property = new Option<string?>("--property") { Description = $"The property judged for the exit code: {string.Join(", ", Invariants.All.Select(p => p.Name))}" };
+        var property = new Option<string?>("--property") { Description = $"The property judged for the exit code: {string.Join(", ", Invariants.Reported.Select(p => p.Name))}" };
         var trace = new Option<string?>("--trace") { Description = "Write the trace to FILE as JSON Lines" };
         var expect = new Option<string?>("--expect-hash") { Description = "Fail (exit 2) unless the trace hash equals this (64 hex digits, as a failure prints it)" };
         expect.Validators.Add(r =>
@@ -35,7 +35,7 @@ public static class ReplayCommand
             var io = CliIo.For(parse, parse.GetValue(json));
             ScenarioProperty? p = null;
             Scenario s;
-            if (parse.GetValue(property) is { } pn) p = Invariants.Named(pn) ?? throw CliError.Usage($"no property {pn} ({string.Join(", ", Invariants.All.Select(x => x.Name))})");
+            if (parse.GetValue(property) is { } pn) p = Invariants.Named(pn, Invariants.Reported) ?? throw CliError.Usage($"no property {pn} ({string.Join(", ", Invariants.Reported.Select(x => x.Name))})");
             if (parse.GetValue(scenario) is { } text)
             {
                 if (parse.GetValue(seed) is not null || parse.GetValue(caseIndex) is not null) throw CliError.Usage("give --scenario TEXT or --seed S --case I, not both");

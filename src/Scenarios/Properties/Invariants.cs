@@ -88,6 +88,9 @@ public static class Invariants
     /// <summary>Every property judging every world for Liveness, with long epochs and rollbacks: <c>pairsim check --full-reach</c>.</summary>
     public static readonly IReadOnlyList<ScenarioProperty> Full = Build(fullReach: true);
 
+    /// <summary>What <c>run</c> and <c>replay</c> judge a world by: the default run's properties, and the Recovery property even while the default run leaves it out (one verdict per checker).</summary>
+    public static readonly IReadOnlyList<ScenarioProperty> Reported = All.Any(p => p.Name == Recovery.Name) ? All : [.. All, Recovery];
+
     public static ScenarioProperty Convergence => All[0];
     public static ScenarioProperty Liveness => All[1];
     public static ScenarioProperty Decryptability => All[2];

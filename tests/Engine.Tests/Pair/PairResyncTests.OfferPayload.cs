@@ -161,6 +161,64 @@ public sealed partial class PairResyncTests
         Assert.Equal(RejectReason.IdentityRejected, refused.Reason);
     }
 
+    /// <summary>
+    /// Bob's fork Commit takes Alice's pending agent rollover (found by the gate seed, Parity case 16:
+    /// <c>... rollover(alice,32) send(bob,32) restoreepoch(bob,1)</c>): Bob knows Alice by her pending agent,
+    /// her offer is signed by her current one. Returns Alice, the restored Bob and Alice's offer datagram.
+    /// </summary>
+    private static (PairSession Alice, PairSession Bob, SendResult Offer) BobsForkTookAlicesPendingRollover(ulong seed)
+    {
+        var kit = new PairTestKit(seed: seed).Joined();
+        var (a, b) = (kit.A, kit.Bob);
+        Exchange(a, b, "start");
+        var rollover = a.Send(Bytes("rollover"), rollOverAgent: true);
+        var backup = b.Save();
+        var commit = b.Send(Bytes("bob commits without the rollover"));
+        var bob = Restore(backup, kit, "bob-restored");
+        Assert.IsType<Delivered>(bob.Receive(rollover.Datagram));
+        Assert.IsType<Delivered>(a.Receive(commit.Datagram));
+        var agentBefore = a.MyView.AgentKey;
+        Assert.IsType<RollbackDetected>(a.Receive(bob.Send(Bytes("fork takes the rollover")).Datagram));
+        Assert.NotEqual(agentBefore, bob.PeerView.AgentKey);
+        Assert.True(a.HasPendingIdentity);
+        return (a, bob, a.Send(Bytes("offer")));
+    }
+
+    [Fact]
+    public void APeerRolloverCommittedOnlyOnTheAbandonedBranch_TheOfferIsEndorsedByThePendingAgent_AndTheRolloverIsCommittedAfter()
+    {
+        var (a, bob, offer) = BobsForkTookAlicesPendingRollover(seed: 115);
+        var resynced = Assert.IsType<Resynced>(bob.Receive(offer.Datagram));
+        Assert.Equal("offer", Text(resynced.Payload!));
+        Assert.Equal(a.MyView.AgentKey, bob.PeerView.AgentKey);
+        Assert.True(a.Receive(bob.Send(Bytes("back")).Datagram).RecoveryCompleted);
+        AssertConverged(a, bob);
+        Exchange(a, bob, "proposes the rollover again");
+        Exchange(bob, a, "commits it");
+        Exchange(a, bob, "seen");
+        Assert.False(a.HasPendingIdentity);
+        AssertConverged(a, bob);
+    }
+
+    [Fact]
+    public void AnOfferSignedByAnAgentTheRejoiningPartySawRetired_IsRefused_WithoutTheEndorsement()
+    {
+        var (a, bob, offer) = BobsForkTookAlicesPendingRollover(seed: 116);
+        var opened = PairReceiver.Open(bob.State, offer.Datagram)!.Value;
+        var envelope = RecoveryEnvelope.Parse(opened.Body);
+        Assert.NotNull(envelope.Endorsement);
+        var key = bob.State.HeaderKeys[opened.Epoch];
+        var before = bob.Save();
+        // A thief of Alice's current agent key could sign the offer, but not the endorsement by the agent Bob knows.
+        foreach (var altered in new[] { envelope with { Endorsement = null }, envelope with { Endorsement = envelope.Endorsement! with { Signature = new byte[envelope.Endorsement.Signature.Length] } } })
+        {
+            var datagram = HeaderSeal.Seal(bob.Suite, key, altered.Encode(), new Sim.Engine.Crypto.DeterministicRandomSource(9, "thief"));
+            Assert.Equal(RejectReason.BadSignature, Assert.IsType<Rejected>(bob.Receive(datagram)).Reason);
+            Assert.Equal(before, bob.Save());
+        }
+        Assert.IsType<Resynced>(bob.Receive(offer.Datagram));
+    }
+
     /// <summary>The opened body of <paramref name="datagram"/> with the header keys <paramref name="to"/> holds.</summary>
     private static byte[] Opened(PairSession to, byte[] datagram) =>
         PairReceiver.Open(to.State, datagram)?.Body ?? throw new InvalidOperationException("no held header key opens it");
