@@ -102,7 +102,7 @@ public sealed class PairSession
             DesiredCard = myCard,
             OwnStaple = staple,
             OwnStapleBytes = Tls.Serialize(staple),
-            StapleHashes = System.Collections.Immutable.ImmutableSortedDictionary<ulong, byte[]>.Empty.Add(group.Epoch, staple.Hash(suite)),
+            StapleHashes = EpochMap.Empty.Add(group.Epoch, staple.Hash(suite)),
             InvitationInitKey = keyPackage.InitKey,
         }.WithOwnContext().WithNextHeaderKey();
         return new PairSession(state, options, random);

@@ -70,8 +70,8 @@ internal sealed record PairState
     public byte[]? OwnStapleBytes { get; init; }
 
     /// <summary>Staple hash per recent epoch (fork detection), and header key per held epoch.</summary>
-    public ImmutableSortedDictionary<ulong, byte[]> StapleHashes { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
-    public ImmutableSortedDictionary<ulong, byte[]> HeaderKeys { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
+    public EpochMap StapleHashes { get; init; } = EpochMap.Empty;
+    public EpochMap HeaderKeys { get; init; } = EpochMap.Empty;
 
     /// <summary>
     /// Per own epoch within the horizon: its serialized GroupContext and the peer's signature key in it
@@ -80,14 +80,14 @@ internal sealed record PairState
     /// may have replaced since), so that a second Commit of the peer for a recorded epoch is authentic
     /// evidence of a fork (docs/RECOVERY.md "Detection"), however old it is.
     /// </summary>
-    public ImmutableSortedDictionary<ulong, byte[]> OwnContexts { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
+    public EpochMap OwnContexts { get; init; } = EpochMap.Empty;
 
     /// <summary>
     /// Per peer epoch within the horizon, the hash of the signed content of the peer's Commit into it
     /// (<see cref="PairReceiver.ContentHash"/>): a second Commit is a fork only if its signed content
     /// differs, not if an insider flipped a tag outside the signature.
     /// </summary>
-    public ImmutableSortedDictionary<ulong, byte[]> PeerCommitContents { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
+    public EpochMap PeerCommitContents { get; init; } = EpochMap.Empty;
 
     /// <summary>
     /// The <see cref="OwnContexts"/> entry the peer holds for the epoch our newest Commit left (that
@@ -166,10 +166,10 @@ internal sealed record PairState
     public PairState Pruned(PairOptions options)
     {
         ulong oldest = Oldest(options.Horizon);
-        var keys = DropBelow(HeaderKeys, oldest);
-        var hashes = DropBelow(StapleHashes, oldest);
-        var contexts = DropBelow(OwnContexts, oldest);
-        var contents = DropBelow(PeerCommitContents, oldest);
+        var keys = HeaderKeys.RemoveBelow(oldest);
+        var hashes = StapleHashes.RemoveBelow(oldest);
+        var contexts = OwnContexts.RemoveBelow(oldest);
+        var contents = PeerCommitContents.RemoveBelow(oldest);
         bool welcomeHeld = WelcomeEpoch >= Oldest(options.WelcomeHorizon);
         var initPrivateKey = welcomeHeld ? InvitationInitPrivateKey : null;
         var initKey = Epoch == WelcomeEpoch ? InvitationInitKey : null;
@@ -187,26 +187,6 @@ internal sealed record PairState
             InvitationInitPrivateKey = initPrivateKey,
             InvitationInitKey = initKey,
         };
-    }
-
-    /// <summary>The map without its epochs below <paramref name="oldest"/> (the same instance when none is).</summary>
-    private static ImmutableSortedDictionary<ulong, byte[]> DropBelow(ImmutableSortedDictionary<ulong, byte[]> map, ulong oldest)
-    {
-        // Epochs ascend, and a commit moves the horizon by one: usually one epoch (or none) goes, removed
-        // one at a time without a list of them.
-        while (!map.IsEmpty)
-        {
-            ulong first = FirstEpoch(map);
-            if (first >= oldest) break;
-            map = map.Remove(first);
-        }
-        return map;
-    }
-
-    private static ulong FirstEpoch(ImmutableSortedDictionary<ulong, byte[]> map)
-    {
-        foreach (var (epoch, _) in map) return epoch;
-        throw new InvalidOperationException("empty map");
     }
 
     private ulong Oldest(int horizon) => Epoch > (ulong)horizon ? Epoch - (ulong)horizon : 0;
