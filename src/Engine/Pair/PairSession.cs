@@ -277,7 +277,7 @@ public sealed class PairSession
             PeerProposalsSuspended = false,
             OwnProposals = [],
             // What the peer records for epoch k-1 (docs/RECOVERY.md "Resync": an offer of ours carries it).
-            CommitBase = PairState.ContextEntry(s.Group.Context, (byte[])s.Group.OwnLeaf.SignatureKey.Clone()),
+            CommitBase = PairState.ContextEntry(s.Group.Context, s.Group.OwnLeaf.SignatureKey),
         };
         return TrimPending(after).Pruned(Options);
     }

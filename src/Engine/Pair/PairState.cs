@@ -195,27 +195,22 @@ internal sealed record PairState
     public PairState WithOwnContext() => this with { OwnContexts = OwnContexts.SetItem(Epoch, OwnContextOf(Group, PeerLeaf)) };
 
     /// <summary>An <see cref="OwnContexts"/> entry: <paramref name="group"/>'s serialized GroupContext and the peer's signature key in it.</summary>
-    internal static byte[] OwnContextOf(GroupState group, uint peerLeaf)
+    internal static byte[] OwnContextOf(GroupState group, uint peerLeaf) => ContextEntry(group.Context, group.Tree.GetLeaf(peerLeaf)?.SignatureKey ?? []);
+
+    /// <summary>An <see cref="OwnContexts"/> entry: <c>opaque context&lt;V&gt;; opaque signature_key&lt;V&gt;</c>.</summary>
+    public static byte[] ContextEntry(GroupContext context, ReadOnlySpan<byte> signatureKey)
     {
+        // From a pooled writer, the context encoded in place: the entry is the only array made.
         var w = Codec.TlsWriter.Rent();
         try
         {
             int mark = w.BeginVector();
-            group.Context.Encode(w);
+            context.Encode(w);
             w.EndVector(mark);
-            w.WriteOpaque(group.Tree.GetLeaf(peerLeaf)?.SignatureKey ?? []);
+            w.WriteOpaque(signatureKey);
             return w.ToArray();
         }
         finally { Codec.TlsWriter.Return(w); }
-    }
-
-    /// <summary>An <see cref="OwnContexts"/> entry: <c>opaque context&lt;V&gt;; opaque signature_key&lt;V&gt;</c>.</summary>
-    public static byte[] ContextEntry(GroupContext context, byte[] signatureKey)
-    {
-        var w = new Codec.TlsWriter();
-        w.WriteOpaque(Codec.Tls.Serialize(context));
-        w.WriteOpaque(signatureKey);
-        return w.ToArray();
     }
 
     /// <summary>After entering a new epoch: the header key of the next one (RFC 9420 §8.5 exporter of this one).</summary>
