@@ -112,7 +112,7 @@ internal sealed record PairState
     public ImmutableList<OwnProposal> OwnProposals { get; init; } = [];
 
     /// <summary>Reuse guards of the newest <see cref="MaxDeliveredGuards"/> peer messages delivered, oldest first.</summary>
-    public ImmutableList<DeliveredGuard> DeliveredGuards { get; init; } = [];
+    public AppendWindow<DeliveredGuard> DeliveredGuards { get; init; } = [];
 
     /// <summary>Bound of <see cref="DeliveredGuards"/>: twice the default out-of-order window.</summary>
     public const int MaxDeliveredGuards = 64;
@@ -189,7 +189,10 @@ internal sealed record PairState
         };
     }
 
-    private ulong Oldest(int horizon) => Epoch > (ulong)horizon ? Epoch - (ulong)horizon : 0;
+    private ulong Oldest(int horizon) => OldestWithin(Epoch, horizon);
+
+    /// <summary>The oldest epoch within <paramref name="horizon"/> epochs of <paramref name="epoch"/>.</summary>
+    internal static ulong OldestWithin(ulong epoch, int horizon) => epoch > (ulong)horizon ? epoch - (ulong)horizon : 0;
 
     /// <summary>After entering an own epoch: its GroupContext recorded (<see cref="OwnContexts"/>).</summary>
     public PairState WithOwnContext() => this with { OwnContexts = OwnContexts.SetItem(Epoch, OwnContextOf(Group, PeerLeaf)) };

@@ -145,7 +145,7 @@ internal static class PairStateCodec
         }).ToImmutableList();
         var initKey = r.ReadPresence() ? r.ReadOpaque() : null;
         var initPrivateKey = r.ReadPresence() ? Secret.Load(ref r) : null;
-        var guards = r.ReadVector((ref TlsReader r2) => new DeliveredGuard(r2.ReadUInt64(), r2.ReadUInt32(), r2.ReadUInt32())).ToImmutableList();
+        AppendWindow<DeliveredGuard> guards = [.. r.ReadVector((ref TlsReader r2) => new DeliveredGuard(r2.ReadUInt64(), r2.ReadUInt32(), r2.ReadUInt32()))];
         if (guards.Count > PairState.MaxDeliveredGuards) throw new MlsDecodeException($"saved PairMLS state: {guards.Count} delivered guards");
         bool suspended = r.ReadUInt8() switch
         {
