@@ -23,7 +23,7 @@ public static class Invariants
     /// <summary>
     /// Whether the engine on this branch recovers from every rollback and long epoch the generators
     /// make. Not yet: <c>pairsim check --full-reach --cases 50 --seed 20261122</c> (and the default run
-    /// with this set to true) still finds two kinds of rollback that do not recover within the Liveness
+    /// with this set to true) still finds one kind of rollback that does not recover within the Liveness
     /// bound (see docs/RECOVERY.md "Known gaps"). Until it does,
     /// the default run leaves out what is known to kill a conversation (restore-enabled worlds judged
     /// for Liveness, long epochs) so CI stays meaningful; <see cref="Full"/> judges them anyway.
