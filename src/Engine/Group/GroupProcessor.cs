@@ -220,8 +220,9 @@ internal static class GroupProcessor
             throw new MlsProtocolException(MlsError.BadConfirmationTag, "confirmation_tag does not verify");
         var interim = TranscriptHash.InterimFromConfirmationTag(suite, confirmed, tag);
 
-        var next = GroupTransitions.NextEpoch(state, secretTreeAfter, newContext, newTree, priv, schedule.TakeSecrets(), tag, interim)
-            with { PendingReInit = outcome.ReInit };
+        var next = GroupTransitions.NextEpoch(state, secretTreeAfter, newContext, newTree, priv, schedule.TakeSecrets(), tag, interim);
+        // Without a ReInit (most Commits) the state NextEpoch made is the one: no copy for its PendingReInit.
+        if (!ReferenceEquals(next.PendingReInit, outcome.ReInit)) next = next with { PendingReInit = outcome.ReInit };
         // Our Update that was taken changed our signature_key: sign with its private key from now on.
         if (outcome.OwnUpdateTaken?.Own?.SignaturePrivateKey is { } newSignatureKey)
             next = next with { SignaturePrivateKey = newSignatureKey.Clone() };
