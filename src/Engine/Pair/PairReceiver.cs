@@ -26,7 +26,7 @@ internal static class PairReceiver
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(datagram.Length, 1));
         try
         {
-            if (OpenInto(state, datagram, buffer, out int length) is not { } sealedEpoch)
+            if (OpenInto(state, datagram, buffer, options.HeaderKeyOffset, out int length) is not { } sealedEpoch)
                 throw new PairRejection(RejectReason.NotForThisSession, "no header key of this session opens it");
             ReadOnlySpan<byte> body = buffer.AsSpan(0, length);
             var outcome = RecoveryEnvelope.IsEnvelope(body)
@@ -97,8 +97,9 @@ internal static class PairReceiver
     /// <summary>
     /// Step 1 into <paramref name="buffer"/> (at least as long as the datagram): the epoch whose key opened it,
     /// with the body's <paramref name="length"/>, or null. As <see cref="Open"/>, without an array per datagram.
+    /// <paramref name="offset"/>: <see cref="PairOptions.HeaderKeyOffset"/> (the key held at e opens epoch e − offset).
     /// </summary>
-    private static ulong? OpenInto(PairState state, ReadOnlySpan<byte> datagram, byte[] buffer, out int length)
+    private static ulong? OpenInto(PairState state, ReadOnlySpan<byte> datagram, byte[] buffer, ulong offset, out int length)
     {
         length = HeaderSeal.BodyLength(datagram);
         if (length >= 0)
@@ -110,7 +111,7 @@ internal static class PairReceiver
             int n = 0;
             foreach (var (e, _) in state.HeaderKeys) epochs[n++] = e;
             for (int i = count - 1; i >= 0; i--)
-                if (HeaderSeal.TryOpen(state.Suite, state.HeaderKeys[epochs[i]], datagram, body)) return epochs[i];
+                if (epochs[i] >= offset && HeaderSeal.TryOpen(state.Suite, state.HeaderKeys[epochs[i]], datagram, body)) return epochs[i] - offset;
         }
         if (state.InvitationInitPrivateKey is { } initKey && HeaderSeal.TryOpenAsInvitee(state.Suite, initKey, datagram) is { } welcomeBody)
         {

@@ -190,14 +190,14 @@ public sealed class PairSession
             var body = new RecoveryEnvelope(RecoveryKind.Request, null, Tls.Serialize(application)).Encode();
             datagram = s.Role == PairRole.Acceptor && s.Epoch == s.WelcomeEpoch
                 ? HeaderSeal.SealToInvitation(suite, s.InvitationInitKey!, body, _random)
-                : HeaderSeal.Seal(suite, s.HeaderKeys[s.Epoch], body, _random);
+                : HeaderSeal.Seal(suite, s.HeaderKeys[s.Epoch + Options.HeaderKeyOffset], body, _random);
         }
         // The ordinary body is sealed straight from a pooled writer (no array of its own).
         else if (s.Role == PairRole.Acceptor && s.Epoch == s.WelcomeEpoch)
             datagram = Tls.Encoded(application, (suite, key: s.InvitationInitKey!, random: _random),
                 static (a, body) => HeaderSeal.SealToInvitation(a.suite, a.key, body, a.random));
         else
-            datagram = Tls.Encoded(application, (suite, key: s.HeaderKeys[s.Epoch], random: _random),
+            datagram = Tls.Encoded(application, (suite, key: s.HeaderKeys[s.Epoch + Options.HeaderKeyOffset], random: _random),
                 static (a, body) => HeaderSeal.Seal(a.suite, a.key, body, a.random));
         Swap(s);
         return new SendResult(datagram, Save()) { Epoch = s.Epoch, Committed = committed, CommitSender = commitSender };

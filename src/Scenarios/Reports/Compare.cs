@@ -103,7 +103,7 @@ public static class Compare
         var healing = new List<HealingCell>();
         var metadata = new List<MetadataRow>();
         var waiting = new List<WaitCell>();
-        foreach (var label in grid.Strategies)
+        foreach (var label in grid.Compared)
         {
             var chats = rows.Where(r => r.World.Workload == CompareWorld.Chat && r.World.Strategy == label).ToList();
             foreach (var group in chats.GroupBy(r => r.World.Drop))
@@ -188,6 +188,8 @@ public static class Compare
             HealSecondsMedian = Median(healed.Select(t => t.HealSeconds!.Value)),
             EarlierPayloads = worlds.Sum(t => t.EarlierPayloads),
             EarlierOpened = worlds.Sum(t => t.EarlierOpened),
+            InFlightPayloads = worlds.Sum(t => t.InFlightPayloads),
+            InFlightOpened = worlds.Sum(t => t.InFlightOpened),
             Sent = sent,
             Delivered = worlds.Sum(w => w.Delivered),
             BytesPerMessage = sent == 0 ? 0 : (double)bytes / sent,

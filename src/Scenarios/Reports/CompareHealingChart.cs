@@ -18,7 +18,7 @@ public static class CompareHealingChart
         var healed = result.Healing.Where(c => c.HealSecondsMedian is not null).Select(c => c.HealSecondsMedian!.Value).ToList();
         double top = Math.Max(1, healed.Count == 0 ? 1 : healed.Max() * 1.25);
         double never = top * 1.15;
-        CompareChartStyle.Series(plot, result.Grid.Strategies, label =>
+        CompareChartStyle.Series(plot, result.Grid.Compared, label =>
         {
             var cells = result.Healing.Where(c => c.Strategy == label).OrderBy(c => c.Drop).ToList();
             return cells.Select(c => (c.Drop * 100, c.Healed == 0 ? (double?)null : c.HealSecondsMedian)).ToList();

@@ -43,14 +43,16 @@ public static class CompareReport
     public static IReadOnlyList<string> Findings(CompareResult r)
     {
         var lines = new List<string>();
-        foreach (var label in r.Grid.Strategies)
+        foreach (var label in r.Grid.Compared)
         {
             var cells = r.Healing.Where(c => c.Strategy == label).ToList();
             int worlds = cells.Sum(c => c.Worlds), healed = cells.Sum(c => c.Healed);
             var rts = cells.Where(c => c.RoundTripsMedian is not null).Select(c => c.RoundTripsMedian!.Value).ToList();
             int earlier = cells.Sum(c => c.EarlierPayloads), opened = cells.Sum(c => c.EarlierOpened);
             string heal = healed == 0 ? "the thief of Alice's state was never locked out" : $"the thief was locked out in {healed}/{worlds} worlds (median {F(rts.Count == 0 ? 0 : Compare.Median(rts)!.Value)} round trips)";
-            lines.Add($"{label}: {heal}; it opened {opened}/{earlier} of Bob's messages sent before the theft.");
+            int inFlight = cells.Sum(c => c.InFlightPayloads), inFlightOpened = cells.Sum(c => c.InFlightOpened);
+            int sent = cells.Sum(c => c.Sent), delivered = cells.Sum(c => c.Delivered);
+            lines.Add($"{label}: {heal}; it opened {opened}/{earlier} of Bob's messages Alice had read before the theft and {inFlightOpened}/{inFlight} of those still in flight; {(sent == 0 ? "no messages" : Pct((double)delivered / sent))} of all messages delivered.");
         }
         foreach (var p in r.Parity) lines.Add($"{p.Strategy}: the parity observer named the acceptor in {p.Correct}/{p.Worlds} worlds ({Pct(p.Fraction)}).");
         return lines;
@@ -62,7 +64,7 @@ public static class CompareReport
         [
             c.Strategy, F(c.Drop), $"{c.Healed}/{c.Worlds}",
             c.NeverHealed ? "never" : F(c.RoundTripsMedian ?? 0), c.NeverHealed ? "never" : F(c.HealSecondsMedian ?? 0, "0.###"),
-            $"{c.EarlierOpened}/{c.EarlierPayloads}", c.Sent == 0 ? "–" : Pct((double)c.Delivered / c.Sent), F(c.BytesPerMessage, "0"), F(c.DatagramsPerMessage),
+            $"{c.EarlierOpened}/{c.EarlierPayloads}", $"{c.InFlightOpened}/{c.InFlightPayloads}", c.Sent == 0 ? "–" : Pct((double)c.Delivered / c.Sent), F(c.BytesPerMessage, "0"), F(c.DatagramsPerMessage),
         ]).ToList();
         var waiting = r.Waiting.Select(c => (IReadOnlyList<string>)
         [
@@ -78,8 +80,8 @@ public static class CompareReport
         var parity = r.Parity.Select(p => (IReadOnlyList<string>)[p.Strategy, p.Worlds.ToString(CultureInfo.InvariantCulture), p.Correct.ToString(CultureInfo.InvariantCulture), Pct(p.Fraction)]).ToList();
         return
         [
-            new("PCS healing, forward secrecy and cost", $"An attacker copies Alice's saved state at t = {r.Grid.TheftMs} ms and tries every datagram of the run with it (real decryption, following the commits it can open). Round trips: Alice's messages between the theft and the first of Bob's messages it can no longer open, after which it opens none. FS: Bob's messages sent before the theft that it opens.",
-                ["strategy", "drop", "healed", "round trips (median)", "seconds (median)", "FS: earlier opened", "delivered", "bytes/message", "datagrams/message"], healing),
+            new("PCS healing, forward secrecy and cost", $"An attacker copies Alice's saved state at t = {r.Grid.TheftMs} ms and tries every datagram of the run with it (real decryption, following the commits it can open). Round trips: Alice's messages between the theft and the first of Bob's messages it can no longer open, after which it opens none. FS: Bob's messages sent before the theft that it opens, of those Alice had read by then (their keys were used) and of those still in flight (late or lost; the attacker recorded them): a kept past epoch (R) opens these for the thief too. Delivered: Bob's and Alice's messages the peer read.",
+                ["strategy", "drop", "healed", "round trips (median)", "seconds (median)", "FS: earlier read opened", "FS: in flight opened", "delivered", "bytes/message", "datagrams/message"], healing),
             new("Card edits waiting for the peer", "Alice edits her card twice while Bob is offline; waiting is the virtual time from her edit until a datagram asking Bob to commit it leaves her.",
                 ["strategy", "Bob offline ms", "first edit waits ms", "second edit waits ms (median)", "second never left"], waiting),
             new("Metadata", $"Measured at drop {F(r.Grid.DropProbabilities.Min())} by parsing every datagram as an observer of the network would (RFC 9420 §6 framing); a datagram that does not parse is opaque. Card edit from size: the best size threshold's accuracy against the majority base rate. CPU: the CPU time of the process that ran each world (all its threads, shared evenly among the worlds it ran at once; with --cluster, the worker's) per user message, at load average {r.LoadAverage} here: the one figure that changes from run to run.",
@@ -100,7 +102,7 @@ public static class CompareReport
         sb.AppendLine();
         sb.AppendLine("| strategy | what it is |");
         sb.AppendLine("| --- | --- |");
-        foreach (var label in r.Grid.Strategies) sb.AppendLine($"| {label} | {CompareStrategy.Named(label).Description} |");
+        foreach (var label in r.Grid.Compared) sb.AppendLine($"| {label} | {CompareStrategy.Named(label).Description} |");
         foreach (var c in charts)
         {
             sb.AppendLine();
@@ -157,7 +159,7 @@ public static class CompareReport
             {
                 strategy = c.Strategy, drop = c.Drop, worlds = c.Worlds, healed = c.Healed, never = c.NeverHealed,
                 round_trips_median = c.RoundTripsMedian, heal_seconds_median = c.HealSecondsMedian,
-                earlier_payloads = c.EarlierPayloads, earlier_opened = c.EarlierOpened, sent = c.Sent, delivered = c.Delivered,
+                earlier_payloads = c.EarlierPayloads, earlier_opened = c.EarlierOpened, in_flight_payloads = c.InFlightPayloads, in_flight_opened = c.InFlightOpened, sent = c.Sent, delivered = c.Delivered,
                 bytes_per_message = c.BytesPerMessage, datagrams_per_message = c.DatagramsPerMessage,
             }),
             waiting = r.Waiting.Select(c => new

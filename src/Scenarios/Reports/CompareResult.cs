@@ -10,6 +10,9 @@ public sealed record HealingCell(string Strategy, double Drop, int Worlds)
     /// <summary>Bob's messages sent before the theft, and how many of them the thief opened (forward secrecy).</summary>
     public int EarlierPayloads { get; init; }
     public int EarlierOpened { get; init; }
+    /// <summary>Bob's messages sent before the theft that Alice had not read by then (late or lost), and how many of them the thief opened (what R costs).</summary>
+    public int InFlightPayloads { get; init; }
+    public int InFlightOpened { get; init; }
     /// <summary>User messages delivered at the peer / sent (safety and liveness phases).</summary>
     public int Sent { get; init; }
     public int Delivered { get; init; }

@@ -24,6 +24,9 @@ public sealed record CompareRow(CompareWorld World, string TraceHash)
     public double? HealSeconds { get; init; }
     public int EarlierPayloads { get; init; }
     public int EarlierOpened { get; init; }
+    /// <summary>Bob's messages sent before the theft that Alice had not read yet (late or lost), and of those the ones the thief opened (<see cref="TheftReport.InFlightPayloads"/>).</summary>
+    public int InFlightPayloads { get; init; }
+    public int InFlightOpened { get; init; }
     /// <summary>User messages sent, and of those delivered at the peer.</summary>
     public int Sent { get; init; }
     public int Delivered { get; init; }
@@ -84,6 +87,8 @@ public sealed record CompareRow(CompareWorld World, string TraceHash)
             HealSeconds = theft.HealSeconds,
             EarlierPayloads = theft.EarlierPayloads,
             EarlierOpened = theft.EarlierOpened,
+            InFlightPayloads = theft.InFlightPayloads,
+            InFlightOpened = theft.InFlightOpened,
             Sent = ids.Count,
             Delivered = delivered,
             Bytes = w.Datagrams.Sum(d => (long)d.Bytes.Length),

@@ -38,7 +38,7 @@ public sealed record CompareWorld(string Workload, string Strategy, ulong Seed)
     {
         ArgumentNullException.ThrowIfNull(grid);
         var worlds = new List<CompareWorld>();
-        foreach (var s in grid.Strategies)
+        foreach (var s in grid.Compared)
         {
             foreach (var drop in grid.DropProbabilities)
                 for (int i = 0; i < grid.WorldsPerPoint; i++)

@@ -13,6 +13,14 @@ namespace Sim.Simulator.Protocols;
 /// </summary>
 public sealed record TheftReport(Party Victim, long AtMs, int EarlierPayloads, int EarlierOpened, int LaterPayloads, int LaterOpened, long? HealedAtMs, int? RoundTrips)
 {
+    /// <summary>
+    /// The peer's messages sent before the theft that the victim had not read by then (late, or lost: the
+    /// attacker recorded them), and of those the ones the copy opens: what the retention window R costs in
+    /// forward secrecy (a kept past epoch opens its late datagrams for the thief too).
+    /// </summary>
+    public int InFlightPayloads { get; init; }
+    public int InFlightOpened { get; init; }
+
     public bool Healed => HealedAtMs is not null;
 
     /// <summary>Virtual seconds from theft to lock-out; null: never.</summary>
@@ -70,6 +78,11 @@ public static class StateThief
         int? roundTrips = healed is { } h
             ? datagrams.Where(d => d.From == victim && d.PayloadId != 0 && d.T > capture.AtMs && d.T < h).Select(d => d.PayloadId).Distinct().Count()
             : null;
-        return new TheftReport(victim, capture.AtMs, earlier.Count, earlier.Count(opened.Contains), later.Count, later.Count(opened.Contains), healed, roundTrips);
+        var inFlight = peerPayloads.Where(d => d.T <= capture.AtMs && !consumed.Contains(d.PayloadId)).ToList();
+        return new TheftReport(victim, capture.AtMs, earlier.Count, earlier.Count(opened.Contains), later.Count, later.Count(opened.Contains), healed, roundTrips)
+        {
+            InFlightPayloads = inFlight.Count,
+            InFlightOpened = inFlight.Count(opened.Contains),
+        };
     }
 }
