@@ -87,6 +87,9 @@ public sealed record CompareRow(CompareWorld World, string TraceHash)
         var ids = w.Trace.Events.OfType<SendEvent>().Where(e => e.PayloadId is not null).Select(e => e.PayloadId!.Value).ToHashSet();
         var outcomes = w.Trace.Events.OfType<OutcomeEvent>().Where(e => e.PayloadId is { } p && ids.Contains(p)).ToList();
         int delivered = outcomes.Where(e => e.Result == OutcomeEvent.Delivered).Select(e => e.PayloadId).Distinct().Count();
+        // A refusal names no payload (nothing was opened): its datagram does, as its sender handed it to the network.
+        var carriesPayload = w.Datagrams.Where(d => d.PayloadId != 0).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var arrivals = w.Trace.Events.OfType<OutcomeEvent>().Where(e => e.Datagram is { } id && carriesPayload.Contains(id)).ToList();
         var views = w.Datagrams.Select(d => DsView.Of(d.Bytes)).ToList();
         // Card edits by size: every datagram a party sent, labelled by its own Send event (it names the card version it asks for).
         var edit = w.Trace.Events.OfType<SendEvent>().Where(e => e.CardVersion is not null || e.CardEdit).Select(e => e.Datagram).ToHashSet();
@@ -107,8 +110,8 @@ public sealed record CompareRow(CompareWorld World, string TraceHash)
             Violations = [.. Checkers.Run(w.Trace.Events).Where(v => !v.Passed && !(v.Name == "Decryptability" && s.RetentionWindow == 0)).Select(v => v.Name)],
             Sent = ids.Count,
             Delivered = delivered,
-            EpochNotReached = outcomes.Count(e => e.Result == OutcomeEvent.Rejected && e.Reason == nameof(Engine.Pair.RejectReason.UnknownEpoch)),
-            Expired = outcomes.Count(e => e.Result == OutcomeEvent.Expired),
+            EpochNotReached = arrivals.Count(e => e.Result == OutcomeEvent.Rejected && e.Reason == nameof(Engine.Pair.RejectReason.UnknownEpoch)),
+            Expired = arrivals.Count(e => e.Result == OutcomeEvent.Expired),
             Bytes = w.Datagrams.Sum(d => (long)d.Bytes.Length),
             Datagrams = w.Datagrams.Count,
             GroupIdVisible = views.Count(v => v.GroupId is not null),

@@ -49,6 +49,23 @@ public sealed class CompareRowTests
         finally { await system.Terminate(); }
     }
 
+    [Fact]
+    public async Task UndeliveredArrivalsAreCountedByCauseEpochNotReachedForTheSelfCommitBaselineExpiredForPairMlsAtR0()
+    {
+        var seed = new CompareGrid().WorldSeed(0);
+        var system = SimulatorActorSystem.Create("compare-row-causes");
+        try
+        {
+            // Self-commit sends its commit and its message apart: a message that overtakes its commit is refused for an epoch not reached.
+            var self = await Compare.RunWorldAsync(new CompareWorld(CompareWorld.Chat, "selfcommit", seed) { Drop = 0 }, system);
+            Assert.True(self.Delivered < self.Sent && self.EpochNotReached > 0, $"{self.Delivered}/{self.Sent} delivered, {self.EpochNotReached} epoch not reached");
+            // PairMLS staples the commit: none refused so; at R = 0 a datagram held back past the peer's commit is Expired.
+            var r0 = await Compare.RunWorldAsync(new CompareWorld(CompareWorld.Chat, "pairmls-R0", seed) { Faults = CompareFaults.Reorder, Drop = 0 }, system);
+            Assert.True(r0.Expired > 0 && r0.EpochNotReached == 0, $"R = 0: {r0.Expired} expired, {r0.EpochNotReached} epoch not reached");
+        }
+        finally { await system.Terminate(); }
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("{}")]
