@@ -374,11 +374,8 @@ internal static class PairReceiver
 
     /// <summary>The guards with this delivered message's reuse_guard added (the newest <see cref="PairState.MaxDeliveredGuards"/> kept):
     /// the SenderData MLS decrypted to open it (RFC 9420 §6.3.2), not decrypted a second time.</summary>
-    private static System.Collections.Immutable.ImmutableList<DeliveredGuard> WithGuard(PairState s, ulong k, ApplicationMessage app)
-    {
-        var guards = s.DeliveredGuards.Add(new DeliveredGuard(k, app.Generation, app.ReuseGuard));
-        return guards.Count > PairState.MaxDeliveredGuards ? guards.RemoveRange(0, guards.Count - PairState.MaxDeliveredGuards) : guards;
-    }
+    private static AppendWindow<DeliveredGuard> WithGuard(PairState s, ulong k, ApplicationMessage app) =>
+        s.DeliveredGuards.Add(new DeliveredGuard(k, app.Generation, app.ReuseGuard)).Newest(PairState.MaxDeliveredGuards);
 
     /// <summary>Why a consumed generation arriving again is a rollback and not a replay (a different reuse_guard), or null.</summary>
     private static string? ReusedByRollback(PairState s, ulong k, DatagramBody parts)

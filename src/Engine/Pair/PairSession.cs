@@ -102,7 +102,7 @@ public sealed class PairSession
             DesiredCard = myCard,
             OwnStaple = staple,
             OwnStapleBytes = Tls.Serialize(staple),
-            StapleHashes = System.Collections.Immutable.ImmutableSortedDictionary<ulong, byte[]>.Empty.Add(group.Epoch, staple.Hash(suite)),
+            StapleHashes = EpochMap.Empty.Add(group.Epoch, staple.Hash(suite)),
             InvitationInitKey = keyPackage.InitKey,
         }.WithOwnContext().WithNextHeaderKey();
         return new PairSession(state, options, random);
@@ -262,6 +262,8 @@ public sealed class PairSession
             if (best.Update.Kind != UpdateKind.Leaf) committed.Add(new IdentityChange(PairMember.Peer, best.Update.Kind, peerView, k));
         }
         var staple = new Staple(StapleKind.Commit, Tls.Serialize(result.Commit), stapleEvidence);
+        // Pruned to the horizon in this one copy of the state (Pruned below then finds nothing to drop).
+        ulong oldest = PairState.OldestWithin(k, Options.Horizon);
         var after = s with
         {
             Group = next,
@@ -269,15 +271,16 @@ public sealed class PairSession
             PeerView = peerView,
             OwnStaple = staple,
             OwnStapleBytes = Tls.Serialize(staple),
-            StapleHashes = s.StapleHashes.SetItem(k, staple.Hash(suite)),
+            StapleHashes = s.StapleHashes.SetItem(k, staple.Hash(suite)).RemoveBelow(oldest),
             // WithOwnContext and WithNextHeaderKey, in this one copy of the state.
-            OwnContexts = s.OwnContexts.SetItem(k, PairState.OwnContextOf(next, s.PeerLeaf)),
-            HeaderKeys = s.HeaderKeys.SetItem(k + 1, PairState.NextHeaderKeyOf(next)),
+            OwnContexts = s.OwnContexts.SetItem(k, PairState.OwnContextOf(next, s.PeerLeaf)).RemoveBelow(oldest),
+            HeaderKeys = s.HeaderKeys.SetItem(k + 1, PairState.NextHeaderKeyOf(next)).RemoveBelow(oldest),
+            PeerCommitContents = s.PeerCommitContents.RemoveBelow(oldest),
             PeerProposals = [],
             PeerProposalsSuspended = false,
             OwnProposals = [],
             // What the peer records for epoch k-1 (docs/RECOVERY.md "Resync": an offer of ours carries it).
-            CommitBase = PairState.ContextEntry(s.Group.Context, (byte[])s.Group.OwnLeaf.SignatureKey.Clone()),
+            CommitBase = PairState.ContextEntry(s.Group.Context, s.Group.OwnLeaf.SignatureKey),
         };
         return TrimPending(after).Pruned(Options);
     }
