@@ -84,14 +84,17 @@ internal static class GroupSender
             if (p is UpdateProposal) throw new ArgumentException("the committer cannot cover an Update of its own: use a path (NewLeaf)");
             if (p is ExternalInitProposal) throw new ArgumentException("ExternalInit belongs to external Commits only");
         }
-        var inline = options.InlineProposals.Select(p => new ResolvedProposal(p, null, me)).ToList();
+        // Loops instead of LINQ chains here and below: a Commit is made for most PairMLS datagrams.
+        var inline = new List<ResolvedProposal>(options.InlineProposals.Count);
+        foreach (var p in options.InlineProposals) inline.Add(new ResolvedProposal(p, null, me));
         if (resumption is not null) inline.Add(new ResolvedProposal(new PreSharedKeyProposal(resumption.Id), null, me));
         var (byRef, outcome) = ChooseProposals(state, inline, options.ProposalRefs, me, resumption?.Id.Usage);
-        var proposals = byRef.Concat(inline).ToList();
+        var proposals = Concat(byRef, inline);
 
         bool path = options.ForcePath || options.NewLeaf is not null || outcome.PathRequired;
         var provisional = state.Context with { Epoch = state.Epoch + 1, Extensions = outcome.Extensions };
-        var joiners = outcome.Added.Select(a => a.Leaf).ToList();
+        var joiners = new List<uint>(outcome.Added.Count);
+        foreach (var (leaf, _) in outcome.Added) joiners.Add(leaf);
         RatchetTree newTree;
         TreeKemPrivate priv;
         Secret commitSecret;
@@ -122,8 +125,9 @@ internal static class GroupSender
         }
 
         // §6.1 sign under the current context; §8.2 the confirmed transcript hash covers the signature.
-        var commit = new Commit(proposals.Select(p => p.Ref is { } r ? ProposalOrRef.ByReference(r) : ProposalOrRef.Inline(p.Proposal)).ToList(),
-            created?.UpdatePath);
+        var covered = new List<ProposalOrRef>(proposals.Count);
+        foreach (var p in proposals) covered.Add(p.Ref is { } r ? ProposalOrRef.ByReference(r) : ProposalOrRef.Inline(p.Proposal));
+        var commit = new Commit(covered, created?.UpdatePath);
         var wireFormat = state.Options.HandshakeWireFormat;
         var content = FramedContent.OfCommit(state.GroupId, state.Epoch, me, options.AuthenticatedData, commit);
         var signature = ContentAuthentication.Sign(suite, content, wireFormat, state.Context, state.SignaturePrivateKey);
@@ -158,8 +162,9 @@ internal static class GroupSender
         }
         if (created is not null) foreach (var s in created.PathSecrets.Values) s.Clear();
 
-        var staged = new StagedCommit(next, me, state.OwnLeafIndex,
-            proposals.Select(p => new AppliedProposal(p.Proposal, p.Ref, p.Sender)).ToList(), null, false, options.AuthenticatedData, newContext.Epoch)
+        var applied = new List<AppliedProposal>(proposals.Count);
+        foreach (var p in proposals) applied.Add(new AppliedProposal(p.Proposal, p.Ref, p.Sender));
+        var staged = new StagedCommit(next, me, state.OwnLeafIndex, applied, null, false, options.AuthenticatedData, newContext.Epoch)
         {
             AddedLeaves = joiners,
         };
@@ -188,10 +193,12 @@ internal static class GroupSender
     {
         if (refs is not null)
         {
-            var chosen = refs.Select(r => state.FindProposal(r) is { } c
-                ? new ResolvedProposal(c.Proposal, c.Ref, c.Sender, c.Own)
-                : throw new ArgumentException($"proposal {Convert.ToHexString(r)} is not cached")).ToList();
-            return (chosen, ProposalList.ValidateAndApply(state, chosen.Concat(inline).ToList(), me, resumption));
+            var chosen = new List<ResolvedProposal>(refs.Count);
+            foreach (var r in refs)
+                chosen.Add(state.FindProposal(r) is { } c
+                    ? new ResolvedProposal(c.Proposal, c.Ref, c.Sender, c.Own)
+                    : throw new ArgumentException($"proposal {Convert.ToHexString(r)} is not cached"));
+            return (chosen, ProposalList.ValidateAndApply(state, Concat(chosen, inline), me, resumption));
         }
 
         var candidates = state.Proposals.Where(c => !(c.Sender.SenderType == SenderType.Member && c.Sender.LeafIndex == state.OwnLeafIndex && c.Proposal is UpdateProposal))
@@ -212,6 +219,16 @@ internal static class GroupSender
     }
 
     private static ResolvedProposal Resolve(CachedProposal c) => new(c.Proposal, c.Ref, c.Sender, c.Own);
+
+    /// <summary><paramref name="first"/> then <paramref name="second"/>: <paramref name="first"/> itself when <paramref name="second"/> is empty (neither is changed afterwards).</summary>
+    private static List<ResolvedProposal> Concat(List<ResolvedProposal> first, List<ResolvedProposal> second)
+    {
+        if (second.Count == 0) return first;
+        var all = new List<ResolvedProposal>(first.Count + second.Count);
+        all.AddRange(first);
+        all.AddRange(second);
+        return all;
+    }
 
     private static (MlsMessage, GroupState) Protect(GroupState state, FramedContent content, WireFormat wireFormat, IRandomSource random,
         byte[]? confirmationTag)

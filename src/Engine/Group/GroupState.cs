@@ -47,10 +47,10 @@ internal sealed record GroupState
     internal ImmutableList<CachedProposal> Proposals { get; init; } = [];
 
     /// <summary>Up to <see cref="GroupOptions.PastEpochsRetained"/> past epochs, oldest first.</summary>
-    internal ImmutableList<PastEpoch> PastEpochs { get; init; } = [];
+    internal ImmutableArray<PastEpoch> PastEpochs { get; init; } = [];
 
     /// <summary>Resumption PSKs of recent epochs, the current one included, oldest first.</summary>
-    internal ImmutableList<ResumptionPskEntry> ResumptionPsks { get; init; } = [];
+    internal ImmutableArray<ResumptionPskEntry> ResumptionPsks { get; init; } = [];
 
     public required GroupOptions Options { get; init; }
 

@@ -278,7 +278,7 @@ internal static class GroupStateCodec
             }
         }
 
-        if (s.PastEpochs.Count > Math.Max(0, s.Options.PastEpochsRetained))
+        if (s.PastEpochs.Length > Math.Max(0, s.Options.PastEpochsRetained))
             throw new MlsDecodeException("saved group state: more past epochs than retained");
         ulong? previous = null;
         foreach (var p in s.PastEpochs)
@@ -289,7 +289,7 @@ internal static class GroupStateCodec
                 throw new MlsDecodeException("saved group state: past epochs out of order");
             previous = p.Epoch;
         }
-        if (s.ResumptionPsks.Count > Math.Max(1, s.Options.ResumptionPsksRetained))
+        if (s.ResumptionPsks.Length > Math.Max(1, s.Options.ResumptionPsksRetained))
             throw new MlsDecodeException("saved group state: more resumption PSKs than retained");
         previous = null;
         foreach (var e in s.ResumptionPsks)

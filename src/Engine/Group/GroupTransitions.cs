@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Sim.Engine.Messages;
 using Sim.Engine.Schedule;
 using Sim.Engine.Tree;
@@ -16,14 +18,8 @@ internal static class GroupTransitions
         TreeKemPrivate priv, EpochSecrets secrets, byte[] confirmationTag, byte[] interim)
     {
         var options = old.Options;
-        var past = old.PastEpochs;
-        if (options.PastEpochsRetained > 0)
-        {
-            past = past.Add(old.ToPastEpoch(oldSecretTree));
-            while (past.Count > options.PastEpochsRetained) past = past.RemoveAt(0);
-        }
-        var psks = old.ResumptionPsks.Add(new ResumptionPskEntry(context.Epoch, secrets.ResumptionPsk.Clone()));
-        while (psks.Count > Math.Max(1, options.ResumptionPsksRetained)) psks = psks.RemoveAt(0);
+        var past = options.PastEpochsRetained > 0 ? Window(old.PastEpochs, old.ToPastEpoch(oldSecretTree), options.PastEpochsRetained) : old.PastEpochs;
+        var psks = Window(old.ResumptionPsks, new ResumptionPskEntry(context.Epoch, secrets.ResumptionPsk.Clone()), Math.Max(1, options.ResumptionPsksRetained));
         return old with
         {
             Context = context,
@@ -37,5 +33,16 @@ internal static class GroupTransitions
             PastEpochs = past,
             ResumptionPsks = psks,
         };
+    }
+
+    /// <summary>The newest <paramref name="keep"/> of <paramref name="items"/> then <paramref name="newest"/>, oldest first:
+    /// one array per epoch instead of a tree's add and remove.</summary>
+    private static ImmutableArray<T> Window<T>(ImmutableArray<T> items, T newest, int keep)
+    {
+        int from = Math.Max(0, items.Length + 1 - keep);
+        var array = new T[items.Length + 1 - from];
+        items.AsSpan()[from..].CopyTo(array);
+        array[^1] = newest;
+        return ImmutableCollectionsMarshal.AsImmutableArray(array);
     }
 }

@@ -26,13 +26,14 @@ public sealed partial class GroupMember
     }
 
     /// <summary>States of left epochs held now (fork-resilient retention's storage).</summary>
-    public int RetainedStateCount => _retained.Count;
+    public int RetainedStateCount => _retained.Count + KeptPskCount;
 
     /// <summary>The longest any retained state was kept, or is kept now (the forward-secrecy exposure of retention), ms.</summary>
-    public long RetainedLongestMs => Math.Max(_retainedLongestMs, _retained.Count == 0 ? 0 : _now - _retained.Min(r => r.SinceMs));
+    public long RetainedLongestMs => Math.Max(Math.Max(_retainedLongestMs, _retained.Count == 0 ? 0 : _now - _retained.Min(r => r.SinceMs)), PskExposureMs);
 
     /// <summary>Bytes of the states this member holds: the current one and every retained one (each saved as it would be stored).</summary>
-    public long StateBytes() => (_group is null ? 0 : _group.Save().LongLength) + _retained.Sum(r => (long)r.State.Save().Length);
+    public long StateBytes() => (_group is null ? 0 : _group.Save().LongLength) + _retained.Sum(r => (long)r.State.Save().Length)
+        + _sendGroups.Values.Sum(g => g.Save().LongLength) + _psks.Values.Sum(p => (long)p.Value.Length);
 
     private void Retain()
     {

@@ -14,7 +14,8 @@ public sealed partial class GroupMember
     private const int HeldLimit = 4096;
     private const int KeyShareAttempts = 5;
 
-    private enum IntentKind { Add, Remove, Update }
+    /// <summary>Readd: send groups, the owner removes a receiver that can no longer follow and adds it again with a fresh KeyPackage.</summary>
+    private enum IntentKind { Add, Remove, Update, Readd }
 
     /// <summary>A wanted change; <see cref="CommittedBy"/> is the hash of our commit that made it, while that commit is on our chain.</summary>
     private sealed record Intent(IntentKind Kind, string Name)
@@ -82,16 +83,25 @@ public sealed partial class GroupMember
                     if (leaf != _group.OwnLeafIndex) proposals.Add(new RemoveProposal(leaf));
                     break;
                 case IntentKind.Update: update = true; break;
+                case IntentKind.Readd when _keyPackagesOf.TryGetValue(i.Name, out var fresh):
+                    if (_group!.Tree.Leaves.FirstOrDefault(l => NameOf(l.Leaf) == i.Name) is { Leaf: not null } old) proposals.Add(new RemoveProposal(old.LeafIndex));
+                    proposals.Add(new AddProposal(fresh));
+                    joiners.Add(i.Name);
+                    break;
+                case IntentKind.Readd:
+                    if (Ask("kpreq/" + i.Name)) Send(i.Name, Datagram(MultiKind.KeyPackageRequest) with { Target = i.Name });
+                    break;
             }
         }
         if (proposals.Count == 0 && !update) return;
-        var included = active.Where(i => i.Kind == IntentKind.Update || joiners.Contains(i.Name) || i.Kind == IntentKind.Remove).ToList();
+        var included = active.Where(i => i.Kind is IntentKind.Update or IntentKind.Remove || joiners.Contains(i.Name)).ToList();
         foreach (var i in included)
         {
             if (i.Commits++ > 0) _seen.Add(new MemberObservation.Reproposed($"{i.Kind.ToString().ToLowerInvariant()} {i.Name}"));
         }
         foreach (var j in joiners) _keyPackagesOf.Remove(j); // a KeyPackage is used once (RFC 9420 §10)
-        CommitNow(proposals, joiners, included);
+        if (IsSendGroups) CommitSendGroup(proposals, joiners, included);
+        else CommitNow(proposals, joiners, included);
     }
 
     private void CommitNow(List<Proposal> proposals, List<string> joiners, List<Intent> included)
@@ -119,6 +129,34 @@ public sealed partial class GroupMember
         foreach (var r in recipients) Send(r, head with { Body = body });
         foreach (var j in joiners) Send(j, Datagram(MultiKind.Welcome) with { Target = j, Body = welcome, Chain = chain.Commits });
         foreach (var i in included) i.CommittedBy = hash;
+        Entered(body, hash, "own", Name);
+    }
+
+    /// <summary>
+    /// Send groups: our commit to our own group, merged at once (no one else commits to it). Without
+    /// adds or removes it imports every other group's fresh randomness by PSK proposals (a joiner or a
+    /// removed member, which must learn it was removed, may not hold those PSKs); a member we remove
+    /// is no longer followed.
+    /// </summary>
+    private void CommitSendGroup(List<Proposal> proposals, List<string> joiners, List<Intent> included)
+    {
+        // A member we add or remove must be able to process this commit too, so it imports nothing.
+        var imports = joiners.Count == 0 && !proposals.OfType<RemoveProposal>().Any() ? PskImports() : [];
+        proposals.AddRange(imports.Select(i => i.Proposal));
+        var removed = proposals.OfType<RemoveProposal>().Select(r => _group!.Tree.TryGetLeaf(r.Removed) is { } l ? NameOf(l) : "").Where(n => !joiners.Contains(n)).ToList();
+        var recipients = Members.Where(m => m != Name).ToList();
+        var head = Datagram(MultiKind.Commit);
+        var result = _group!.Commit(new CommitOptions { InlineProposals = proposals, ForcePath = true });
+        byte[] body = Tls.Serialize(result.Commit);
+        byte[] hash = _suite.Hash(body);
+        var chain = _chain.Extend(hash);
+        byte[] welcome = result.Welcome is { } w ? Tls.Serialize(w) : [];
+        _group.MergeCommit(result);
+        foreach (var (_, owner, epoch) in imports) _imported[owner] = epoch;
+        foreach (var r in recipients) Send(r, head with { Body = body });
+        foreach (var j in joiners) Send(j, Datagram(MultiKind.Welcome) with { Target = j, Body = welcome, Chain = chain.Commits });
+        foreach (var i in included) i.CommittedBy = hash;
+        foreach (var n in removed) { _gone.Add(n); DropSendGroup(n); }
         Entered(body, hash, "own", Name);
     }
 

@@ -27,6 +27,7 @@ public sealed partial class GroupMember
 
     private void Handle(MultiDatagram d)
     {
+        if (IsSendGroups) { HandleSend(d); return; }
         if (d.Sender == Name && d.Kind != MultiKind.Commit) return; // our own datagram relayed back
         if (_options.Strategy == MultiStrategy.Uncoordinated && d.Kind != MultiKind.DsHead) NoteHead(d);
         switch (d.Kind)
@@ -186,8 +187,11 @@ public sealed partial class GroupMember
     {
         _chain = _chain.Extend(hash);
         LogCommit(_group!.Epoch, commitBody);
-        _seen.Add(new MemberObservation.EpochEntered(_group.Epoch, hash, _suite.Hash(_group.EpochAuthenticator), how, committer, Members));
-        ReplayFuture();
+        var entered = new MemberObservation.EpochEntered(_group.Epoch, hash, _suite.Hash(_group.EpochAuthenticator), how, committer, Members);
+        if (!IsSendGroups) { _seen.Add(entered); ReplayFuture(); return; }
+        KeepPsk(Name, _group);
+        _seen.Add(entered with { Group = Name });
+        ReplaySend();
     }
 
     private void OnKeyPackageRequest(MultiDatagram d)

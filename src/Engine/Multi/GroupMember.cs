@@ -57,7 +57,7 @@ public sealed partial class GroupMember
         _signature = _suite.Signature.GenerateKeyPair(_random);
         _credential = Credential.Basic(Encoding.UTF8.GetBytes(name));
         _keyShareKey = _suite.Kem.GenerateKeyPair(_random);
-        _groupOptions = GroupOptions.Default with { PastEpochsRetained = Math.Max(0, options.PastEpochKeys), AuthenticationService = ValidateLeaf };
+        _groupOptions = GroupOptions.Default with { PastEpochsRetained = Math.Max(0, options.PastEpochKeys), AuthenticationService = ValidateLeaf, ExternalPsks = ResolvePsk };
         Identity = new MemberIdentity(name, _signature.PublicKey, _keyShareKey.PublicKey);
     }
 
@@ -66,13 +66,14 @@ public sealed partial class GroupMember
     public MultiOptions Options => _options;
 
     /// <summary>True while we hold a group state in which we are a member.</summary>
-    public bool IsMember => _group is { IsRemoved: false };
+    public bool IsMember => IsSendGroups ? _group is not null && !_sendRemoved : _group is { IsRemoved: false };
     public ulong Epoch => _group?.Epoch ?? 0;
     public BranchChain Chain => _chain;
-    public byte[] EpochAuthenticator => _group?.EpochAuthenticator ?? [];
+    /// <summary>The current epoch's authenticator (send groups: every group's, with its owner, in owner order).</summary>
+    public byte[] EpochAuthenticator => IsSendGroups ? CombinedAuthenticator() : _group?.EpochAuthenticator ?? [];
 
-    /// <summary>The members of our current state, by credential name, in leaf order.</summary>
-    public IReadOnlyList<string> Members => _group is null ? [] : [.. _group.Tree.Leaves.Select(l => NameOf(l.Leaf))];
+    /// <summary>The members of our current state, by credential name, in leaf order (send groups: our own group's, in name order).</summary>
+    public IReadOnlyList<string> Members => _group is null ? [] : IsSendGroups ? NamesOf(_group) : [.. _group.Tree.Leaves.Select(l => NameOf(l.Leaf))];
 
     /// <summary>The verified identities (set before the group starts; the AS accepts only these).</summary>
     public void Verify(IEnumerable<MemberIdentity> identities)
@@ -149,7 +150,7 @@ public sealed partial class GroupMember
     public MemberStep Tick(long nowMs)
     {
         Begin(nowMs);
-        if (IsMember && _options.Strategy == MultiStrategy.Uncoordinated && (_lastHeartbeat is not { } last || nowMs - last >= _options.HeartbeatMs))
+        if (IsMember && _options.Strategy != MultiStrategy.Sequenced && (_lastHeartbeat is not { } last || nowMs - last >= _options.HeartbeatMs))
         {
             _lastHeartbeat = nowMs;
             var peers = Members.Where(m => m != Name).ToList();
@@ -163,6 +164,7 @@ public sealed partial class GroupMember
         if (_pending is not null && nowMs - _pendingSinceMs >= _options.RetryMs && Ask("ds/catchup"))
             Send(Sequencer.Name, Datagram(MultiKind.CatchUp));
         RejoinWhenDue();
+        if (IsSendGroups) SendGroupsTick();
         TryIntents();
         RequestKeyShares();
         return End();
@@ -213,12 +215,16 @@ public sealed partial class GroupMember
             throw new MlsProtocolException(MlsError.InvalidLeafNode, $"leaf {index}: '{name}' is not a verified identity with this signature key");
     }
 
-    private MlsGroup? JoinWelcome(Welcome welcome)
+    /// <summary>Joins with the first of our KeyPackages the Welcome is for; <paramref name="consume"/> deletes that KeyPackage's private keys once used (RFC 9420 §10).</summary>
+    private MlsGroup? JoinWelcome(Welcome welcome, bool consume = false)
     {
-        foreach (var bundle in _keyPackages)
+        for (int i = 0; i < _keyPackages.Count; i++)
         {
-            try { return MlsGroup.JoinFromWelcome(welcome, bundle, _signature, null, null, _random.Derive($"group/{_keyPackages.IndexOf(bundle)}"), _groupOptions); }
-            catch (WelcomeException e) when (e.Reason == WelcomeError.NotForUs) { }
+            MlsGroup joined;
+            try { joined = MlsGroup.JoinFromWelcome(welcome, _keyPackages[i], _signature, null, null, _random.Derive($"group/{i}"), _groupOptions); }
+            catch (WelcomeException e) when (e.Reason == WelcomeError.NotForUs) { continue; }
+            if (consume) _keyPackages.RemoveAt(i);
+            return joined;
         }
         return null;
     }

@@ -8,10 +8,18 @@ public abstract record MemberObservation
 {
     /// <summary>The member entered an epoch: how (commit, own, welcome, external, switch), the commit's hash, the epoch authenticator's hash, the members by name.</summary>
     public sealed record EpochEntered(ulong Epoch, byte[] CommitHash, byte[] EpochAuthenticatorHash, string How, string Committer,
-        IReadOnlyList<string> Members) : MemberObservation;
+        IReadOnlyList<string> Members) : MemberObservation
+    {
+        /// <summary>Send groups: the owner of the group whose epoch this is (null for the one-group strategies).</summary>
+        public string? Group { get; init; }
+    }
 
     /// <summary>An application message was decrypted: its sender (from the MLS sender leaf's credential), its id, the epoch it was sent in.</summary>
-    public sealed record Delivered(string DatagramId, string Sender, long MessageId, ulong Epoch, bool ViaKeyShare) : MemberObservation;
+    public sealed record Delivered(string DatagramId, string Sender, long MessageId, ulong Epoch, bool ViaKeyShare) : MemberObservation
+    {
+        /// <summary>Send groups: the owner of the group the message was read in (null otherwise).</summary>
+        public string? Group { get; init; }
+    }
 
     /// <summary>A datagram that could not be used: why (an MLS error or a protocol reason).</summary>
     public sealed record Rejected(string DatagramId, MultiKind Kind, string Reason) : MemberObservation;

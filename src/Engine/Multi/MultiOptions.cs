@@ -9,6 +9,12 @@ public enum MultiStrategy
     Sequenced,
     /// <summary>Strategy 2: members commit when they like; forks are detected and healed onto one canonical branch.</summary>
     Uncoordinated,
+    /// <summary>
+    /// Strategy 3 (send groups, draft-xue-distributed-mls): each member owns a group in which only it
+    /// sends and commits, every other member a receiver; it imports the others' fresh randomness by
+    /// exporting a PSK from their groups (RFC 9420 §8.5) and committing PSK proposals (§8.4, §12.1.4) in its own.
+    /// </summary>
+    SendGroups,
 }
 
 /// <summary>GROUPS.md "Key-share": whether a member re-encrypts a losing branch's messages for members who ask.</summary>
@@ -57,6 +63,18 @@ public sealed record MultiOptions
     /// </summary>
     public long JoinSpreadMsPerMember { get; init; } = 100;
 
+    /// <summary>
+    /// Send groups: epochs of each group whose exported PSK a member keeps after leaving them, so that an
+    /// owner's commit importing it can still be processed when it arrives late (the forward-secrecy cost of PSK import).
+    /// </summary>
+    public int PskEpochs { get; init; } = 8;
+
+    /// <summary>
+    /// Send groups: after taking a commit in another member's group, commit an import (an update with
+    /// PSK proposals) in our own this many ms later (0: import only with our own user's updates).
+    /// </summary>
+    public long ImportAfterMs { get; init; }
+
     /// <summary>Commits kept to answer a catch-up (the latest ones of our chain).</summary>
     public int CommitLog { get; init; } = 32;
 
@@ -64,7 +82,8 @@ public sealed record MultiOptions
 
     public string Describe() =>
         $"strategy={Strategy} key_share={PolicyName(KeyShare)} suite={SuiteId} retained_states={RetainedStates} past_epoch_keys={PastEpochKeys} " +
-        $"heartbeat_ms={HeartbeatMs} gossip_fanout={GossipFanout} retry_ms={RetryMs} join_spread_ms_per_member={JoinSpreadMsPerMember} commit_log={CommitLog}";
+        $"heartbeat_ms={HeartbeatMs} gossip_fanout={GossipFanout} retry_ms={RetryMs} join_spread_ms_per_member={JoinSpreadMsPerMember} commit_log={CommitLog}" +
+        (Strategy == MultiStrategy.SendGroups ? $" psk_epochs={PskEpochs} import_after_ms={ImportAfterMs}" : "");
 
     private static string PolicyName(KeySharePolicy p) => p == KeySharePolicy.Off ? "off" : "verified";
 }

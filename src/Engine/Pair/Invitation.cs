@@ -140,7 +140,7 @@ public sealed class Invitation : IDisposable
             MyView = myView,
             PeerView = peerView,
             DesiredCard = myView.Card,
-            StapleHashes = ImmutableSortedDictionary<ulong, byte[]>.Empty.Add(group.Epoch, parts.Staple.Hash(suite)),
+            StapleHashes = EpochMap.Empty.Add(group.Epoch, parts.Staple.Hash(suite)),
             InvitationInitPrivateKey = _bundle.InitPrivateKey.Clone(),
         }.WithNextHeaderKey();
     }

@@ -81,6 +81,19 @@ public sealed record PairOptions
     /// </summary>
     internal bool SkipRandomEmptyCommit { get; init; }
 
+    /// <summary>
+    /// A baseline variant (PAIRMLS.md "Baselines"): the datagrams of epoch k are sealed under the header
+    /// key exported from epoch k itself instead of k−1 (the key <see cref="PairState.HeaderKeys"/> holds
+    /// at k + 1). A peer still in k−1 holds no such key, so the datagram that carries the commit into k
+    /// cannot be opened by the one party that needs it. Set only through
+    /// <see cref="Baselines.PairVariants.WithHeaderKeyFromNewestEpoch"/>; the compare workloads have no
+    /// rollback, and the variant makes no recovery offer of its own worth taking.
+    /// </summary>
+    internal bool HeaderKeyFromNewestEpoch { get; init; }
+
+    /// <summary>Where the key that seals epoch k's datagrams sits in <see cref="PairState.HeaderKeys"/>: at k + this.</summary>
+    internal ulong HeaderKeyOffset => HeaderKeyFromNewestEpoch ? 1UL : 0UL;
+
     /// <summary>The MLS options every PairMLS group runs with.</summary>
     internal GroupOptions ToGroupOptions()
     {

@@ -26,7 +26,7 @@ internal static class PairReceiver
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(datagram.Length, 1));
         try
         {
-            if (OpenInto(state, datagram, buffer, out int length) is not { } sealedEpoch)
+            if (OpenInto(state, datagram, buffer, options.HeaderKeyOffset, out int length) is not { } sealedEpoch)
                 throw new PairRejection(RejectReason.NotForThisSession, "no header key of this session opens it");
             ReadOnlySpan<byte> body = buffer.AsSpan(0, length);
             var outcome = RecoveryEnvelope.IsEnvelope(body)
@@ -97,8 +97,9 @@ internal static class PairReceiver
     /// <summary>
     /// Step 1 into <paramref name="buffer"/> (at least as long as the datagram): the epoch whose key opened it,
     /// with the body's <paramref name="length"/>, or null. As <see cref="Open"/>, without an array per datagram.
+    /// <paramref name="offset"/>: <see cref="PairOptions.HeaderKeyOffset"/> (the key held at e opens epoch e − offset).
     /// </summary>
-    private static ulong? OpenInto(PairState state, ReadOnlySpan<byte> datagram, byte[] buffer, out int length)
+    private static ulong? OpenInto(PairState state, ReadOnlySpan<byte> datagram, byte[] buffer, ulong offset, out int length)
     {
         length = HeaderSeal.BodyLength(datagram);
         if (length >= 0)
@@ -110,7 +111,7 @@ internal static class PairReceiver
             int n = 0;
             foreach (var (e, _) in state.HeaderKeys) epochs[n++] = e;
             for (int i = count - 1; i >= 0; i--)
-                if (HeaderSeal.TryOpen(state.Suite, state.HeaderKeys[epochs[i]], datagram, body)) return epochs[i];
+                if (epochs[i] >= offset && HeaderSeal.TryOpen(state.Suite, state.HeaderKeys[epochs[i]], datagram, body)) return epochs[i] - offset;
         }
         if (state.InvitationInitPrivateKey is { } initKey && HeaderSeal.TryOpenAsInvitee(state.Suite, initKey, datagram) is { } welcomeBody)
         {
@@ -373,11 +374,8 @@ internal static class PairReceiver
 
     /// <summary>The guards with this delivered message's reuse_guard added (the newest <see cref="PairState.MaxDeliveredGuards"/> kept):
     /// the SenderData MLS decrypted to open it (RFC 9420 §6.3.2), not decrypted a second time.</summary>
-    private static System.Collections.Immutable.ImmutableList<DeliveredGuard> WithGuard(PairState s, ulong k, ApplicationMessage app)
-    {
-        var guards = s.DeliveredGuards.Add(new DeliveredGuard(k, app.Generation, app.ReuseGuard));
-        return guards.Count > PairState.MaxDeliveredGuards ? guards.RemoveRange(0, guards.Count - PairState.MaxDeliveredGuards) : guards;
-    }
+    private static AppendWindow<DeliveredGuard> WithGuard(PairState s, ulong k, ApplicationMessage app) =>
+        s.DeliveredGuards.Add(new DeliveredGuard(k, app.Generation, app.ReuseGuard)).Newest(PairState.MaxDeliveredGuards);
 
     /// <summary>Why a consumed generation arriving again is a rollback and not a replay (a different reuse_guard), or null.</summary>
     private static string? ReusedByRollback(PairState s, ulong k, DatagramBody parts)

@@ -102,7 +102,7 @@ public sealed class PairSession
             DesiredCard = myCard,
             OwnStaple = staple,
             OwnStapleBytes = Tls.Serialize(staple),
-            StapleHashes = System.Collections.Immutable.ImmutableSortedDictionary<ulong, byte[]>.Empty.Add(group.Epoch, staple.Hash(suite)),
+            StapleHashes = EpochMap.Empty.Add(group.Epoch, staple.Hash(suite)),
             InvitationInitKey = keyPackage.InitKey,
         }.WithOwnContext().WithNextHeaderKey();
         return new PairSession(state, options, random);
@@ -190,14 +190,14 @@ public sealed class PairSession
             var body = new RecoveryEnvelope(RecoveryKind.Request, null, Tls.Serialize(application)).Encode();
             datagram = s.Role == PairRole.Acceptor && s.Epoch == s.WelcomeEpoch
                 ? HeaderSeal.SealToInvitation(suite, s.InvitationInitKey!, body, _random)
-                : HeaderSeal.Seal(suite, s.HeaderKeys[s.Epoch], body, _random);
+                : HeaderSeal.Seal(suite, s.HeaderKeys[s.Epoch + Options.HeaderKeyOffset], body, _random);
         }
         // The ordinary body is sealed straight from a pooled writer (no array of its own).
         else if (s.Role == PairRole.Acceptor && s.Epoch == s.WelcomeEpoch)
             datagram = Tls.Encoded(application, (suite, key: s.InvitationInitKey!, random: _random),
                 static (a, body) => HeaderSeal.SealToInvitation(a.suite, a.key, body, a.random));
         else
-            datagram = Tls.Encoded(application, (suite, key: s.HeaderKeys[s.Epoch], random: _random),
+            datagram = Tls.Encoded(application, (suite, key: s.HeaderKeys[s.Epoch + Options.HeaderKeyOffset], random: _random),
                 static (a, body) => HeaderSeal.Seal(a.suite, a.key, body, a.random));
         Swap(s);
         return new SendResult(datagram, Save()) { Epoch = s.Epoch, Committed = committed, CommitSender = commitSender };
@@ -262,6 +262,8 @@ public sealed class PairSession
             if (best.Update.Kind != UpdateKind.Leaf) committed.Add(new IdentityChange(PairMember.Peer, best.Update.Kind, peerView, k));
         }
         var staple = new Staple(StapleKind.Commit, Tls.Serialize(result.Commit), stapleEvidence);
+        // Pruned to the horizon in this one copy of the state (Pruned below then finds nothing to drop).
+        ulong oldest = PairState.OldestWithin(k, Options.Horizon);
         var after = s with
         {
             Group = next,
@@ -269,15 +271,16 @@ public sealed class PairSession
             PeerView = peerView,
             OwnStaple = staple,
             OwnStapleBytes = Tls.Serialize(staple),
-            StapleHashes = s.StapleHashes.SetItem(k, staple.Hash(suite)),
+            StapleHashes = s.StapleHashes.SetItem(k, staple.Hash(suite)).RemoveBelow(oldest),
             // WithOwnContext and WithNextHeaderKey, in this one copy of the state.
-            OwnContexts = s.OwnContexts.SetItem(k, PairState.OwnContextOf(next, s.PeerLeaf)),
-            HeaderKeys = s.HeaderKeys.SetItem(k + 1, PairState.NextHeaderKeyOf(next)),
+            OwnContexts = s.OwnContexts.SetItem(k, PairState.OwnContextOf(next, s.PeerLeaf)).RemoveBelow(oldest),
+            HeaderKeys = s.HeaderKeys.SetItem(k + 1, PairState.NextHeaderKeyOf(next)).RemoveBelow(oldest),
+            PeerCommitContents = s.PeerCommitContents.RemoveBelow(oldest),
             PeerProposals = [],
             PeerProposalsSuspended = false,
             OwnProposals = [],
             // What the peer records for epoch k-1 (docs/RECOVERY.md "Resync": an offer of ours carries it).
-            CommitBase = PairState.ContextEntry(s.Group.Context, (byte[])s.Group.OwnLeaf.SignatureKey.Clone()),
+            CommitBase = PairState.ContextEntry(s.Group.Context, s.Group.OwnLeaf.SignatureKey),
         };
         return TrimPending(after).Pruned(Options);
     }

@@ -70,8 +70,8 @@ internal sealed record PairState
     public byte[]? OwnStapleBytes { get; init; }
 
     /// <summary>Staple hash per recent epoch (fork detection), and header key per held epoch.</summary>
-    public ImmutableSortedDictionary<ulong, byte[]> StapleHashes { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
-    public ImmutableSortedDictionary<ulong, byte[]> HeaderKeys { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
+    public EpochMap StapleHashes { get; init; } = EpochMap.Empty;
+    public EpochMap HeaderKeys { get; init; } = EpochMap.Empty;
 
     /// <summary>
     /// Per own epoch within the horizon: its serialized GroupContext and the peer's signature key in it
@@ -80,14 +80,14 @@ internal sealed record PairState
     /// may have replaced since), so that a second Commit of the peer for a recorded epoch is authentic
     /// evidence of a fork (docs/RECOVERY.md "Detection"), however old it is.
     /// </summary>
-    public ImmutableSortedDictionary<ulong, byte[]> OwnContexts { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
+    public EpochMap OwnContexts { get; init; } = EpochMap.Empty;
 
     /// <summary>
     /// Per peer epoch within the horizon, the hash of the signed content of the peer's Commit into it
     /// (<see cref="PairReceiver.ContentHash"/>): a second Commit is a fork only if its signed content
     /// differs, not if an insider flipped a tag outside the signature.
     /// </summary>
-    public ImmutableSortedDictionary<ulong, byte[]> PeerCommitContents { get; init; } = ImmutableSortedDictionary<ulong, byte[]>.Empty;
+    public EpochMap PeerCommitContents { get; init; } = EpochMap.Empty;
 
     /// <summary>
     /// The <see cref="OwnContexts"/> entry the peer holds for the epoch our newest Commit left (that
@@ -112,7 +112,7 @@ internal sealed record PairState
     public ImmutableList<OwnProposal> OwnProposals { get; init; } = [];
 
     /// <summary>Reuse guards of the newest <see cref="MaxDeliveredGuards"/> peer messages delivered, oldest first.</summary>
-    public ImmutableList<DeliveredGuard> DeliveredGuards { get; init; } = [];
+    public AppendWindow<DeliveredGuard> DeliveredGuards { get; init; } = [];
 
     /// <summary>Bound of <see cref="DeliveredGuards"/>: twice the default out-of-order window.</summary>
     public const int MaxDeliveredGuards = 64;
@@ -166,10 +166,10 @@ internal sealed record PairState
     public PairState Pruned(PairOptions options)
     {
         ulong oldest = Oldest(options.Horizon);
-        var keys = DropBelow(HeaderKeys, oldest);
-        var hashes = DropBelow(StapleHashes, oldest);
-        var contexts = DropBelow(OwnContexts, oldest);
-        var contents = DropBelow(PeerCommitContents, oldest);
+        var keys = HeaderKeys.RemoveBelow(oldest);
+        var hashes = StapleHashes.RemoveBelow(oldest);
+        var contexts = OwnContexts.RemoveBelow(oldest);
+        var contents = PeerCommitContents.RemoveBelow(oldest);
         bool welcomeHeld = WelcomeEpoch >= Oldest(options.WelcomeHorizon);
         var initPrivateKey = welcomeHeld ? InvitationInitPrivateKey : null;
         var initKey = Epoch == WelcomeEpoch ? InvitationInitKey : null;
@@ -189,53 +189,31 @@ internal sealed record PairState
         };
     }
 
-    /// <summary>The map without its epochs below <paramref name="oldest"/> (the same instance when none is).</summary>
-    private static ImmutableSortedDictionary<ulong, byte[]> DropBelow(ImmutableSortedDictionary<ulong, byte[]> map, ulong oldest)
-    {
-        // Epochs ascend, and a commit moves the horizon by one: usually one epoch (or none) goes, removed
-        // one at a time without a list of them.
-        while (!map.IsEmpty)
-        {
-            ulong first = FirstEpoch(map);
-            if (first >= oldest) break;
-            map = map.Remove(first);
-        }
-        return map;
-    }
+    private ulong Oldest(int horizon) => OldestWithin(Epoch, horizon);
 
-    private static ulong FirstEpoch(ImmutableSortedDictionary<ulong, byte[]> map)
-    {
-        foreach (var (epoch, _) in map) return epoch;
-        throw new InvalidOperationException("empty map");
-    }
-
-    private ulong Oldest(int horizon) => Epoch > (ulong)horizon ? Epoch - (ulong)horizon : 0;
+    /// <summary>The oldest epoch within <paramref name="horizon"/> epochs of <paramref name="epoch"/>.</summary>
+    internal static ulong OldestWithin(ulong epoch, int horizon) => epoch > (ulong)horizon ? epoch - (ulong)horizon : 0;
 
     /// <summary>After entering an own epoch: its GroupContext recorded (<see cref="OwnContexts"/>).</summary>
     public PairState WithOwnContext() => this with { OwnContexts = OwnContexts.SetItem(Epoch, OwnContextOf(Group, PeerLeaf)) };
 
     /// <summary>An <see cref="OwnContexts"/> entry: <paramref name="group"/>'s serialized GroupContext and the peer's signature key in it.</summary>
-    internal static byte[] OwnContextOf(GroupState group, uint peerLeaf)
+    internal static byte[] OwnContextOf(GroupState group, uint peerLeaf) => ContextEntry(group.Context, group.Tree.GetLeaf(peerLeaf)?.SignatureKey ?? []);
+
+    /// <summary>An <see cref="OwnContexts"/> entry: <c>opaque context&lt;V&gt;; opaque signature_key&lt;V&gt;</c>.</summary>
+    public static byte[] ContextEntry(GroupContext context, ReadOnlySpan<byte> signatureKey)
     {
+        // From a pooled writer, the context encoded in place: the entry is the only array made.
         var w = Codec.TlsWriter.Rent();
         try
         {
             int mark = w.BeginVector();
-            group.Context.Encode(w);
+            context.Encode(w);
             w.EndVector(mark);
-            w.WriteOpaque(group.Tree.GetLeaf(peerLeaf)?.SignatureKey ?? []);
+            w.WriteOpaque(signatureKey);
             return w.ToArray();
         }
         finally { Codec.TlsWriter.Return(w); }
-    }
-
-    /// <summary>An <see cref="OwnContexts"/> entry: <c>opaque context&lt;V&gt;; opaque signature_key&lt;V&gt;</c>.</summary>
-    public static byte[] ContextEntry(GroupContext context, byte[] signatureKey)
-    {
-        var w = new Codec.TlsWriter();
-        w.WriteOpaque(Codec.Tls.Serialize(context));
-        w.WriteOpaque(signatureKey);
-        return w.ToArray();
     }
 
     /// <summary>After entering a new epoch: the header key of the next one (RFC 9420 §8.5 exporter of this one).</summary>

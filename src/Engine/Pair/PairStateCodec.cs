@@ -145,7 +145,7 @@ internal static class PairStateCodec
         }).ToImmutableList();
         var initKey = r.ReadPresence() ? r.ReadOpaque() : null;
         var initPrivateKey = r.ReadPresence() ? Secret.Load(ref r) : null;
-        var guards = r.ReadVector((ref TlsReader r2) => new DeliveredGuard(r2.ReadUInt64(), r2.ReadUInt32(), r2.ReadUInt32())).ToImmutableList();
+        AppendWindow<DeliveredGuard> guards = [.. r.ReadVector((ref TlsReader r2) => new DeliveredGuard(r2.ReadUInt64(), r2.ReadUInt32(), r2.ReadUInt32()))];
         if (guards.Count > PairState.MaxDeliveredGuards) throw new MlsDecodeException($"saved PairMLS state: {guards.Count} delivered guards");
         bool suspended = r.ReadUInt8() switch
         {
@@ -227,22 +227,17 @@ internal static class PairStateCodec
         var b => throw new MlsDecodeException($"saved PairMLS state: update kind {b}"),
     };
 
-    private static void WriteEpochBytes(TlsWriter w, ImmutableSortedDictionary<ulong, byte[]> map) =>
+    private static void WriteEpochBytes(TlsWriter w, EpochMap map) =>
         w.WriteVector(map, (w2, kv) =>
         {
             w2.WriteUInt64(kv.Key);
             w2.WriteOpaque(kv.Value);
         });
 
-    private static ImmutableSortedDictionary<ulong, byte[]> ReadEpochBytes(ref TlsReader r)
+    private static EpochMap ReadEpochBytes(ref TlsReader r)
     {
         var list = r.ReadVector((ref TlsReader r2) => (Epoch: r2.ReadUInt64(), Bytes: r2.ReadOpaque()));
-        var map = ImmutableSortedDictionary<ulong, byte[]>.Empty;
-        foreach (var (epoch, bytes) in list)
-        {
-            if (map.ContainsKey(epoch)) throw new MlsDecodeException($"saved PairMLS state: epoch {epoch} appears twice");
-            map = map.Add(epoch, bytes);
-        }
-        return map;
+        try { return EpochMap.From(list); }
+        catch (ArgumentException e) { throw new MlsDecodeException("saved PairMLS state: " + e.Message); }
     }
 }

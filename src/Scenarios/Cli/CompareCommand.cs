@@ -22,6 +22,8 @@ public static class CompareCommand
         var d = new CompareGrid();
         var strategies = new Option<string>("--strategies") { Description = $"Strategies to compare (comma list of: {string.Join(", ", CompareStrategy.Labels)})", DefaultValueFactory = _ => string.Join(',', d.Strategies) };
         var drop = List("--drop", "Drop probabilities on both links (comma list)", d.DropProbabilities.Select(x => x.ToString(CultureInfo.InvariantCulture)));
+        var retention = List("--r", "The R axis: PairMLS with each of these retention windows, as strategies pairmls-R<R> after --strategies (comma list, e.g. 0,1,4; pairmls itself is R = 2)", d.RetentionWindows.Select(x => x.ToString(CultureInfo.InvariantCulture)));
+        var faults = List("--faults", $"Fault profiles of the chat, each at every drop rate (comma list of: {string.Join(", ", CompareFaults.Names)})", d.Faults);
         var offline = List("--offline-ms", "How long Bob is offline while Alice edits her card twice, virtual ms (comma list)", d.OfflineMs.Select(x => x.ToString(CultureInfo.InvariantCulture)));
         var worlds = new Option<int>("--worlds-per-point") { Description = "Worlds (seeds) per point; every strategy gets the same seeds", DefaultValueFactory = _ => d.WorldsPerPoint };
         var messages = new Option<int>("--messages") { Description = "User messages of the chat workload", DefaultValueFactory = _ => d.Messages };
@@ -40,7 +42,7 @@ public static class CompareCommand
         var clusterHost = ClusterOptions.ClusterHost();
         var command = new Command("compare", "Run PairMLS and its baselines (static keys, central delivery service honest and malicious, self-commit, PairMLS variants) on the same faults and write a report.")
         {
-            strategies, drop, offline, worlds, messages, parity, theft, seed, output, results, parallel, json, cluster, clusterHost,
+            strategies, retention, faults, drop, offline, worlds, messages, parity, theft, seed, output, results, parallel, json, cluster, clusterHost,
         };
         command.SetAction((parse, cancel) => Task.FromResult(Run(parse, cancel)));
         return command;
@@ -54,6 +56,8 @@ public static class CompareCommand
                 grid = new CompareGrid
                 {
                     Strategies = parse.GetValue(strategies)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    RetentionWindows = Parse(parse.GetValue(retention)!, "--r", s => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture), allowEmpty: true),
+                    Faults = parse.GetValue(faults)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     DropProbabilities = Parse(parse.GetValue(drop)!, "--drop", s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)),
                     OfflineMs = Parse(parse.GetValue(offline)!, "--offline-ms", s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
                     WorldsPerPoint = parse.GetValue(worlds),
@@ -72,7 +76,7 @@ public static class CompareCommand
             if (outDir is not null) OutputCheck.Directory(outDir, "--out");
             var folder = ResultsFolder.Create(parse.GetValue(results)!, "compare", DateTime.UtcNow);
             var target = parse.GetValue(cluster) is { } seeds ? new ClusterTarget(seeds) { Host = parse.GetValue(clusterHost)! } : null;
-            if (!io.Json) io.Output.WriteLine($"compare: {grid.Strategies.Count} strategies, seed {grid.Seed}");
+            if (!io.Json) io.Output.WriteLine($"compare: {grid.Compared.Count} strategies, seed {grid.Seed}");
             void Progress(int done, int total)
             {
                 if (io.Interactive && (done == total || done % 50 == 0)) io.Output.WriteLine($"  {done}/{total} worlds");
@@ -124,14 +128,14 @@ public static class CompareCommand
 
     /// <summary>The command that reproduces a comparison (every option spelled out).</summary>
     public static string CommandLine(CompareGrid g, string? outDir) =>
-        $"pairsim compare --strategies {string.Join(',', g.Strategies)} --drop {string.Join(',', g.DropProbabilities.Select(x => x.ToString(CultureInfo.InvariantCulture)))} " +
+        $"pairsim compare --strategies {string.Join(',', g.Strategies)} {(g.RetentionWindows.Count == 0 ? "" : $"--r {string.Join(',', g.RetentionWindows)} ")}--faults {string.Join(',', g.Faults)} --drop {string.Join(',', g.DropProbabilities.Select(x => x.ToString(CultureInfo.InvariantCulture)))} " +
         $"--offline-ms {string.Join(',', g.OfflineMs)} --worlds-per-point {g.WorldsPerPoint} --messages {g.Messages} --parity-worlds {g.ParityWorlds} " +
         $"--theft-ms {g.TheftMs} --seed {g.Seed}" + (outDir is null ? "" : $" --out {outDir}");
 
     private static Option<string> List(string name, string description, IEnumerable<string> defaults) =>
         new(name) { Description = description, HelpName = "list", DefaultValueFactory = _ => string.Join(',', defaults) };
 
-    private static IReadOnlyList<T> Parse<T>(string text, string option, Func<string, T> parse)
+    private static IReadOnlyList<T> Parse<T>(string text, string option, Func<string, T> parse, bool allowEmpty = false)
     {
         var values = new List<T>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -140,7 +144,7 @@ public static class CompareCommand
             catch (FormatException) { throw new ArgumentException($"{option}: '{part}' is not a number (give a comma list, e.g. 0,0.1)"); }
             catch (OverflowException) { throw new ArgumentException($"{option}: '{part}' is out of range"); }
         }
-        if (values.Count == 0) throw new ArgumentException($"{option}: give at least one value");
+        if (values.Count == 0 && !allowEmpty) throw new ArgumentException($"{option}: give at least one value");
         return values;
     }
 }

@@ -18,7 +18,7 @@ public static class CompareWaitingChart
         var waited = result.Waiting.Where(c => c.SecondEditWaitMsMedian is not null).Select(c => c.SecondEditWaitMsMedian!.Value).ToList();
         double top = Math.Max(100, waited.Count == 0 ? 100 : waited.Max() * 1.25);
         double never = top * 1.15;
-        CompareChartStyle.Series(plot, result.Grid.Strategies, label =>
+        CompareChartStyle.Series(plot, result.Grid.Compared, label =>
             result.Waiting.Where(c => c.Strategy == label).OrderBy(c => c.OfflineMs)
                 .Select(c => ((double)c.OfflineMs, c.SecondNeverLeft == c.Worlds ? (double?)null : c.SecondEditWaitMsMedian)).ToList(), never);
         CompareChartStyle.NeverRow(plot, never, "never left (within the run)", result.Grid.OfflineMs.Min());

@@ -15,6 +15,7 @@ public sealed record GroupsGrid
     public int Messages { get; init; } = 40;
     public KeySharePolicy KeyShare { get; init; } = KeySharePolicy.VerifiedMembers;
     public int Retained { get; init; } = 2;
+    public long PskImportMs { get; init; }
     public ulong Seed { get; init; } = 1;
     public bool MeasureCommits { get; init; }
 
@@ -28,7 +29,7 @@ public sealed record GroupsGrid
            select new GroupScenarioParams
            {
                Scenario = Scenario, Members = n, Strategy = s, PartitionMs = part, Loss = loss, Messages = Messages,
-               KeyShare = KeyShare, RetainedStates = Retained, Seed = Seed, MeasureCommits = MeasureCommits,
+               KeyShare = KeyShare, RetainedStates = Retained, PskImportMs = PskImportMs, Seed = Seed, MeasureCommits = MeasureCommits,
            },
     ];
 
@@ -37,14 +38,16 @@ public sealed record GroupsGrid
     public string CommandLine(string? outDir) =>
         $"pairsim groups --scenario {Scenario} --members {string.Join(',', Members)} --strategy {string.Join(',', Strategies.Select(Name))} " +
         $"--partition-ms {string.Join(',', PartitionsMs)} --loss {string.Join(',', Losses.Select(F))} --messages {Messages} " +
-        $"--key-share {(KeyShare == KeySharePolicy.Off ? "off" : "on")} --retained {Retained} --seed {Seed}" + (outDir is null ? "" : $" --out {outDir}");
+        $"--key-share {(KeyShare == KeySharePolicy.Off ? "off" : "on")} --retained {Retained}" + (PskImportMs > 0 ? $" --psk-import-ms {PskImportMs}" : "") +
+        $" --seed {Seed}" + (outDir is null ? "" : $" --out {outDir}");
 
     /// <summary>The command that replays one world of the grid exactly.</summary>
     public static string ReplayCommand(GroupScenarioParams p, GroupsGrid grid) =>
         $"pairsim groups --scenario {p.Scenario} --members {p.Members} --strategy {Name(p.Strategy)} --partition-ms {p.PartitionMs} --loss {F(p.Loss)} " +
-        $"--messages {p.Messages} --key-share {(p.KeyShare == KeySharePolicy.Off ? "off" : "on")} --retained {p.RetainedStates} --seed {p.Seed}";
+        $"--messages {p.Messages} --key-share {(p.KeyShare == KeySharePolicy.Off ? "off" : "on")} --retained {p.RetainedStates}" +
+        (p.PskImportMs > 0 ? $" --psk-import-ms {p.PskImportMs}" : "") + $" --seed {p.Seed}";
 
-    public static string Name(MultiStrategy s) => s.ToString().ToLowerInvariant();
+    public static string Name(MultiStrategy s) => s == MultiStrategy.SendGroups ? "send-groups" : s.ToString().ToLowerInvariant();
 
     public static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

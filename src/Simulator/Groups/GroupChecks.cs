@@ -63,7 +63,12 @@ public sealed class OneStateChecker : IGroupChecker
     }
 }
 
-/// <summary>GROUPS.md: no message is accepted from a non-member or a removed member: the MLS sender of every message read is in the reader's membership of that epoch.</summary>
+/// <summary>
+/// GROUPS.md: no message is accepted from a non-member or a removed member: the MLS sender of every
+/// message read is in the reader's membership of that epoch (of that group, for send groups). Send
+/// groups also: the reader never reads a sender it has seen removed (dropped from a group it holds,
+/// and not added again by the same commit).
+/// </summary>
 public sealed class MembershipChecker : IGroupChecker
 {
     public string Name => "membership";
@@ -71,18 +76,34 @@ public sealed class MembershipChecker : IGroupChecker
     public GroupVerdict Check(GroupTrace trace)
     {
         var violations = new List<string>();
-        var entered = new Dictionary<(string Member, ulong Epoch), IReadOnlyList<string>>();
+        var entered = new Dictionary<(string Member, string? Group, ulong Epoch), IReadOnlyList<string>>();
+        var latest = new Dictionary<(string Member, string Group), IReadOnlyList<string>>();
+        var removed = new Dictionary<string, HashSet<string>>();
         foreach (var e in trace.Events)
         {
-            if (e.Kind == GroupTraceKind.Epoch && e.Member is { } m && e.Epoch is { } ep) entered[(m, ep)] = e.MemberList;
+            if (e.Kind == GroupTraceKind.Epoch && e.Member is { } m && e.Epoch is { } ep)
+            {
+                var list = e.MemberList;
+                entered[(m, e.Group, ep)] = list;
+                if (e.Group is { } g)
+                {
+                    if (latest.TryGetValue((m, g), out var before))
+                        foreach (var gone in before.Where(x => !list.Contains(x) && list.Count > 0)) (removed.TryGetValue(m, out var r) ? r : removed[m] = []).Add(gone);
+                    latest[(m, g)] = list;
+                }
+            }
             if (e.Kind != GroupTraceKind.Read || e.Detail == "key_share") continue;
-            if (!entered.TryGetValue((e.Member!, e.Epoch ?? 0), out var members))
-                violations.Add($"{e.Member} read message {e.MessageId} of epoch {e.Epoch}, an epoch it never entered (t={e.T})");
+            if (!entered.TryGetValue((e.Member!, e.Group, e.Epoch ?? 0), out var members))
+                violations.Add($"{e.Member} read message {e.MessageId} of epoch {e.Epoch}{In(e)}, an epoch it never entered (t={e.T})");
             else if (!members.Contains(e.Peer!))
-                violations.Add($"{e.Member} read message {e.MessageId} from {e.Peer}, not a member of its epoch {e.Epoch} [{string.Join(",", members)}] (t={e.T})");
+                violations.Add($"{e.Member} read message {e.MessageId} from {e.Peer}, not a member of its epoch {e.Epoch}{In(e)} [{string.Join(",", members)}] (t={e.T})");
+            else if (e.Group is not null && removed.TryGetValue(e.Member!, out var seen) && seen.Contains(e.Peer!))
+                violations.Add($"{e.Member} read message {e.MessageId} from {e.Peer}, whom it had seen removed (t={e.T})");
         }
         return new(Name, violations);
     }
+
+    private static string In(GroupTraceEvent e) => e.Group is null ? "" : $" of {e.Group}'s group";
 }
 
 /// <summary>GROUPS.md: nothing is delivered twice: each member reads each message at most once (by MLS or key-share).</summary>
@@ -112,7 +133,7 @@ public sealed class KeySharePolicyChecker : IGroupChecker
         var violations = new List<string>();
         foreach (var e in trace.Events)
         {
-            if (e.Kind == GroupTraceKind.Epoch && e.Member is { } m) membership[m] = e.MemberList;
+            if (e.Kind == GroupTraceKind.Epoch && e.Member is { } m && (e.Group is null || e.Group == m)) membership[m] = e.MemberList;
             if (e.Kind != GroupTraceKind.Send || e.DatagramKind != "keyshare") continue;
             if (off) violations.Add($"{e.Member} sent a key-share datagram {e.Datagram} to {e.Peer} with key-share off (t={e.T})");
             else if (!roster.Contains(e.Peer!)) violations.Add($"{e.Member} sent a key-share to {e.Peer}, not a verified identity (t={e.T})");

@@ -66,7 +66,7 @@ public sealed record GroupMetrics
         bool one = new OneStateChecker().Check(result.Trace).Passed;
         long? toOne = one ? Math.Max(0, (epochs.Count == 0 ? 0 : epochs.Max(e => e.T)) - heal) : null;
         long rtt = 2 * Math.Max(1, result.Options.Links.DelayMinMs);
-        int created = epochs.GroupBy(e => e.Epoch).Sum(g => g.Select(e => e.Commit).Distinct().Count() - 1);
+        int created = epochs.GroupBy(e => (e.Group, e.Epoch)).Sum(g => g.Select(e => e.Commit).Distinct().Count() - 1);
         int detected = events.Where(e => e.Kind == GroupTraceKind.Fork).Select(e => e.Epoch).Distinct().Count();
         var majority = final.Where(GroupChecks.IsMemberAtEnd).GroupBy(m => (m.EpochAuth, m.Members)).OrderByDescending(g => g.Count()).FirstOrDefault();
         var sends = events.Where(e => e.Kind == GroupTraceKind.Send).ToList();

@@ -52,6 +52,7 @@ public sealed class GroupTrace
         w.WriteNumber("seq", e.Seq);
         w.WriteString("kind", e.Kind.ToString().ToLowerInvariant());
         if (e.Member is not null) w.WriteString("member", e.Member);
+        if (e.Group is not null) w.WriteString("group", e.Group);
         if (e.Peer is not null) w.WriteString("peer", e.Peer);
         if (e.DatagramKind is not null) w.WriteString("dkind", e.DatagramKind);
         if (e.Datagram is not null) w.WriteString("dgram", e.Datagram);

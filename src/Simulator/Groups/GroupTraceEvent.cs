@@ -42,6 +42,8 @@ public enum GroupTraceKind
 public sealed record GroupTraceEvent(long T, long Seq, GroupTraceKind Kind)
 {
     public string? Member { get; init; }
+    /// <summary>Send groups: the owner of the group an Epoch or Read event is about (null for the one-group strategies).</summary>
+    public string? Group { get; init; }
     public string? Peer { get; init; }
     public string? DatagramKind { get; init; }
     public string? Datagram { get; init; }

@@ -82,7 +82,9 @@ public sealed partial class GroupWorld
         var members = Options.Everyone.Select(name => new GroupMember(name, Options.Member, root.Derive("member/" + name))).ToList();
         var identities = members.Select(m => m.Identity).ToList();
         foreach (var m in members) m.Verify(identities);
-        GroupMember.Found(members[0], members.Take(Options.Founders.Count).Skip(1).ToList(), System.Text.Encoding.UTF8.GetBytes($"group-{Options.Seed}"));
+        bool sendGroups = Options.Member.Strategy == MultiStrategy.SendGroups;
+        if (sendGroups) GroupMember.FoundSendGroups(members.Take(Options.Founders.Count).ToList());
+        else GroupMember.Found(members[0], members.Take(Options.Founders.Count).Skip(1).ToList(), System.Text.Encoding.UTF8.GetBytes($"group-{Options.Seed}"));
         foreach (var m in members) _members[m.Name] = system.ActorOf(GroupMemberActor.Props(m), $"g{n}-{m.Name}");
         if (Options.Member.Strategy == MultiStrategy.Sequenced)
             _sequencer = system.ActorOf(SequencerActor.Props(new Sequencer(Options.Everyone, 1)), $"g{n}-ds");
@@ -91,7 +93,8 @@ public sealed partial class GroupWorld
         Append(new GroupTraceEvent(0, 0, GroupTraceKind.Options) { Detail = Options.Describe() });
         Append(new GroupTraceEvent(0, 0, GroupTraceKind.Phase) { Detail = "safety" });
         foreach (var m in members.Take(Options.Founders.Count))
-            Append(new GroupTraceEvent(0, 0, GroupTraceKind.Epoch) { Member = m.Name, Epoch = m.Epoch, Commit = GroupMemberActor.Hex(m.Chain.Tip), EpochAuth = EpochAuthHash(m), Members = string.Join(",", m.Members), Detail = "founded:" + members[0].Name });
+            if (sendGroups) AppendSendGroupsFounded(m, members);
+            else Append(new GroupTraceEvent(0, 0, GroupTraceKind.Epoch) { Member = m.Name, Epoch = m.Epoch, Commit = GroupMemberActor.Hex(m.Chain.Tip), EpochAuth = EpochAuthHash(m), Members = string.Join(",", m.Members), Detail = "founded:" + members[0].Name });
 
         foreach (var op in Options.Script.OrderBy(o => o.AtMs)) _queue.Schedule(op.AtMs, new ScriptDue(op));
         _queue.Schedule(0, new TickDue());
@@ -153,6 +156,17 @@ public sealed partial class GroupWorld
                          $"unreadable={r.UnreadableMessages} state_bytes={r.StateBytes}" + (_offline.Contains(r.Name) ? " offline=true" : ""),
             });
         return reports;
+    }
+
+    /// <summary>Send groups: one Epoch event per group the member holds after founding (the commit is the group owner's founding commit).</summary>
+    private void AppendSendGroupsFounded(GroupMember m, IReadOnlyList<GroupMember> members)
+    {
+        foreach (var (owner, epoch, auth, names) in m.SendGroupViews())
+            Append(new GroupTraceEvent(0, 0, GroupTraceKind.Epoch)
+            {
+                Member = m.Name, Group = owner, Epoch = epoch, Commit = GroupMemberActor.Hex(members.First(x => x.Name == owner).Chain.Tip),
+                EpochAuth = GroupMemberActor.Hex(m.Options.Suite.Hash(auth)), Members = string.Join(",", names), Detail = "founded:" + owner,
+            });
     }
 
     private static string EpochAuthHash(GroupMember m) => GroupMemberActor.Hex(m.Options.Suite.Hash(m.EpochAuthenticator));

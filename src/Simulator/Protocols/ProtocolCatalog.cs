@@ -11,15 +11,27 @@ public static class ProtocolCatalog
 {
     /// <summary>Every protocol name, PairMLS first.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        [PairMlsProtocol.DefaultName, NoEmptyCommitName, StaticKeysProtocol.DefaultName, MlsPairProtocol.CentralDsName, MlsPairProtocol.SelfCommitName];
+        [PairMlsProtocol.DefaultName, NoEmptyCommitName, NewestHeaderKeyName, StaticKeysProtocol.DefaultName, MlsPairProtocol.CentralDsName, MlsPairProtocol.SelfCommitName];
 
     /// <summary>The PairMLS variant without the random empty commit (<see cref="PairVariants.WithoutRandomEmptyCommit"/>): it claims all PairMLS claims; it leaks who invited.</summary>
     public const string NoEmptyCommitName = "pairmls-no-empty-commit";
+
+    /// <summary>
+    /// The PairMLS variant that seals epoch k's datagrams under the header key from epoch k instead of k−1
+    /// (<see cref="PairVariants.WithHeaderKeyFromNewestEpoch"/>). Its peer cannot open the datagram that
+    /// carries the commit it needs, so it claims only what holds without epochs advancing: no Convergence,
+    /// Decryptability or IdentityLiveness (measured instead), no FS/PCS.
+    /// </summary>
+    public const string NewestHeaderKeyName = "pairmls-newest-header-key";
+
+    /// <summary>What <see cref="NewestHeaderKeyName"/> claims.</summary>
+    public const ProtocolClaims NewestHeaderKeyClaims = ProtocolClaims.Integrity | ProtocolClaims.ExactlyOnce | ProtocolClaims.ForkFreedom | ProtocolClaims.Parity;
 
     /// <summary>The invariants <paramref name="name"/> claims; an unknown name claims everything (so nothing is silently skipped).</summary>
     public static ProtocolClaims ClaimsOf(string? name) => name switch
     {
         null or PairMlsProtocol.DefaultName or NoEmptyCommitName => ProtocolClaims.All,
+        NewestHeaderKeyName => NewestHeaderKeyClaims,
         StaticKeysProtocol.DefaultName => StaticKeysProtocol.ClaimsOf,
         MlsPairProtocol.CentralDsName => MlsPairProtocol.ClaimsFor(CommitRule.DeliveryServiceOrders),
         MlsPairProtocol.SelfCommitName => MlsPairProtocol.ClaimsFor(CommitRule.OwnEpochsByParity),
@@ -34,6 +46,7 @@ public static class ProtocolCatalog
         {
             PairMlsProtocol.DefaultName => new PairMlsProtocol(options),
             NoEmptyCommitName => new PairMlsProtocol(options.WithoutRandomEmptyCommit()) { Name = NoEmptyCommitName },
+            NewestHeaderKeyName => new PairMlsProtocol(options.WithHeaderKeyFromNewestEpoch()) { Name = NewestHeaderKeyName, Claims = NewestHeaderKeyClaims },
             StaticKeysProtocol.DefaultName => new StaticKeysProtocol(suite),
             MlsPairProtocol.CentralDsName => new MlsPairProtocol(CommitRule.DeliveryServiceOrders, suite, retentionWindow),
             MlsPairProtocol.SelfCommitName => new MlsPairProtocol(CommitRule.OwnEpochsByParity, suite, retentionWindow),

@@ -32,6 +32,21 @@ internal sealed class MiniNet
     public void Found(params string[] names) =>
         GroupMember.Found(Members[names[0]], [.. names.Skip(1).Select(n => Members[n])], "mini"u8.ToArray());
 
+    /// <summary>Send groups: every named member founds its own group with all the others.</summary>
+    public void FoundSendGroups(params string[] names) => GroupMember.FoundSendGroups([.. names.Select(n => Members[n])]);
+
+    /// <summary>While set, datagrams it matches (from, datagram) are held back like a split's, until <see cref="Release"/> or <see cref="Heal"/>.</summary>
+    public Func<string, Outgoing, bool>? Withhold { get; set; }
+
+    /// <summary>Delivers the held datagrams that neither the split nor <see cref="Withhold"/> holds any more, in the order they were held.</summary>
+    public void Release()
+    {
+        var free = _held.Where(h => !Cut(h.From, h.Datagram.To) && Withhold?.Invoke(h.From, h.Datagram) != true).ToList();
+        _held.RemoveAll(free.Contains);
+        foreach (var h in free) _queue.Enqueue(h);
+        Deliver();
+    }
+
     public void Take(string from, MemberStep step)
     {
         foreach (var s in step.Sends) _queue.Enqueue((from, s));
@@ -44,6 +59,7 @@ internal sealed class MiniNet
     public void Heal()
     {
         Split = null;
+        Withhold = null;
         foreach (var h in _held) _queue.Enqueue(h);
         _held.Clear();
         Deliver();
@@ -54,7 +70,7 @@ internal sealed class MiniNet
         while (_queue.TryDequeue(out var next))
         {
             var (from, d) = next;
-            if (Cut(from, d.To)) { _held.Add(next); continue; }
+            if (Cut(from, d.To) || Withhold?.Invoke(from, d) == true) { _held.Add(next); continue; }
             Sent++;
             if (d.To == Sequencer.Name) { foreach (var o in Ds!.Receive(d.Bytes)) _queue.Enqueue((Sequencer.Name, o)); }
             else if (Members.TryGetValue(d.To, out var m)) Take(d.To, m.Receive(d.Bytes, NowMs));

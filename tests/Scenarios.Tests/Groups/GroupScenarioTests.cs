@@ -34,6 +34,28 @@ public sealed class GroupScenarioTests
     }
 
     [Fact]
+    public void Send_groups_race_and_churn_spread_adds_and_removes_without_forks()
+    {
+        var (result, m) = Run(new GroupScenarioParams { Scenario = "race", Strategy = MultiStrategy.SendGroups, Messages = 10, PartitionMs = 1_500 });
+        Assert.Equal(0, m.ForksCreated);
+        Assert.Equal(["a", "b", "c", "d", "e"], GroupChecks.FinalStates(result.Trace).First(GroupChecks.IsMemberAtEnd).MemberList);
+        var (churn, _) = Run(new GroupScenarioParams { Scenario = "churn", Strategy = MultiStrategy.SendGroups, Members = 4, Messages = 10, Loss = 0.05 });
+        var final = GroupChecks.FinalStates(churn.Trace).First(GroupChecks.IsMemberAtEnd);
+        Assert.Contains("x1", final.MemberList);
+        Assert.DoesNotContain("m03", final.MemberList);
+    }
+
+    [Fact]
+    public void Send_groups_netsplit_and_flaky_read_every_message_by_MLS()
+    {
+        var (_, m) = Run(new GroupScenarioParams { Scenario = "netsplit", Strategy = MultiStrategy.SendGroups, Members = 6, Messages = 20, PartitionMs = 2_000 });
+        Assert.Equal(0, m.MessagesLost);
+        Assert.Equal(0, m.ForksCreated);
+        var (_, f) = Run(new GroupScenarioParams { Scenario = "flaky", Strategy = MultiStrategy.SendGroups, Members = 4, Messages = 10, PartitionMs = 1_500, PskImportMs = 200 });
+        Assert.True(f.Converged);
+    }
+
+    [Fact]
     public void Netsplit_loses_the_other_halfs_messages_and_key_share_recovers_them()
     {
         var (_, m) = Run(new GroupScenarioParams { Scenario = "netsplit", Members = 6, Messages = 20, PartitionMs = 2_000 });
@@ -67,6 +89,7 @@ public sealed class GroupScenarioTests
     [InlineData("--scenario", "nope")]
     [InlineData("--key-share", "maybe")]
     [InlineData("--partition-ms", "-5")]
+    [InlineData("--psk-import-ms", "-1")]
     public void Bad_values_are_usage_errors_naming_them(string option, string value)
     {
         var (exit, _, error) = Cli.CliRun.Invoke("groups", option, value);

@@ -40,6 +40,25 @@ public sealed class GroupCheckerTests
     }
 
     [Fact]
+    public void Membership_fails_on_a_send_group_read_from_a_member_the_reader_saw_removed()
+    {
+        GroupTraceEvent In(string member, string group, ulong epoch, string members) => Epoch(member, epoch, members) with { Group = group };
+        GroupTraceEvent Read(string from) => new(3, 0, GroupTraceKind.Read) { Member = "a", Group = from, Peer = from, Epoch = 1, MessageId = 1 };
+        // a holds c's group (epoch 1); b's group drops c in epoch 2.
+        var before = new[] { Options(), In("a", "c", 1, "a,b,c"), In("a", "b", 1, "a,b,c") };
+        var ok = GroupTrace.Of([.. before, Read("c"), In("a", "b", 2, "a,b")]);
+        var bad = GroupTrace.Of([.. before, In("a", "b", 2, "a,b"), Read("c")]);
+        var readdedInOneCommit = GroupTrace.Of([.. before, In("a", "b", 2, "a,b,c"), Read("c")]);
+        var neverEntered = GroupTrace.Of([.. before, Read("c") with { Group = "d" }]);
+        Assert.True(new MembershipChecker().Check(ok).Passed);
+        Assert.True(new MembershipChecker().Check(readdedInOneCommit).Passed);
+        var v = new MembershipChecker().Check(bad);
+        Assert.False(v.Passed);
+        Assert.Contains("seen removed", v.Violations[0]);
+        Assert.False(new MembershipChecker().Check(neverEntered).Passed); // a group (d's) whose epoch a never entered
+    }
+
+    [Fact]
     public void Read_once_fails_on_a_message_read_twice()
     {
         GroupTraceEvent Read(long id, string? how = null) => new(3, 0, GroupTraceKind.Read) { Member = "a", Peer = "b", Epoch = 1, MessageId = id, Detail = how };

@@ -56,4 +56,25 @@ public sealed class GroupWorldTests
         // m0's update, cut off from the sequencer, enters no epoch before the heal (t = 1700).
         Assert.DoesNotContain(result.Trace.Events, e => e.Kind == GroupTraceKind.Epoch && e.Member == "m0" && e.T < 1_700 && e.T > 0);
     }
+
+    [Fact]
+    public void Send_groups_split_never_forks_loses_nothing_and_ends_in_one_state_with_every_group()
+    {
+        var result = GroupWorld.Run(GroupWorldKit.Split(MultiStrategy.SendGroups));
+        Assert.All(GroupChecks.Run(result.Trace), v => Assert.True(v.Passed, v.ToString()));
+        var m = GroupMetrics.From(result);
+        Assert.True(m.Converged);
+        Assert.Equal(0, m.ForksCreated);
+        Assert.Equal(0, m.ForksDetected);
+        Assert.Equal(0, m.ReadsMissing);
+        Assert.Equal("SendGroups", m.Strategy);
+        // Every member ends holding all four groups: one Epoch event per (member, group) at founding.
+        Assert.Equal(16, result.Trace.Events.Count(e => e.Kind == GroupTraceKind.Epoch && e.T == 0 && e.Group is not null));
+        // Each owner's update committed PSK imports, and every receiver processed it (a commit event per receiver, in the owner's group).
+        Assert.Equal(3, result.Trace.Events.Count(e => e.Kind == GroupTraceKind.Epoch && e.Group == "m0" && e.Epoch == 2 && e.Member != "m0"));
+        // With loss: the invariants still hold (a dropped application datagram is simply never read), and the run is deterministic.
+        var lossy = GroupWorld.Run(GroupWorldKit.Split(MultiStrategy.SendGroups, loss: 0.05));
+        Assert.All(GroupChecks.Run(lossy.Trace), v => Assert.True(v.Passed, v.ToString()));
+        Assert.Equal(lossy.TraceHash, GroupWorld.Run(GroupWorldKit.Split(MultiStrategy.SendGroups, loss: 0.05)).TraceHash);
+    }
 }

@@ -1,5 +1,6 @@
 using Sim.Simulator.Agents;
 using Sim.Simulator.Checks;
+using Sim.Simulator.Network;
 using Sim.Simulator.Protocols;
 using Sim.Simulator.Service;
 using Sim.Simulator.Trace;
@@ -75,6 +76,51 @@ public sealed class BaselineWorldTests(WorldFixture fixture) : IClassFixture<Wor
         var ds = fixture.Run(Chat("centralds", 22, malice));
         Assert.Contains(ds.ServiceObservations, o => o.Action == DeliveryServiceActor.Withheld && o.From == Party.Alice);
         Assert.DoesNotContain(ds.ServiceObservations, o => o.Action == DeliveryServiceActor.Withheld && o.From == Party.Bob);
+    }
+
+    [Fact]
+    public void A_header_key_from_the_newest_epoch_stops_the_epochs_at_the_first_change_of_speaker_and_the_thief_is_never_locked_out()
+    {
+        var o = Chat(ProtocolCatalog.NewestHeaderKeyName, 25, captureMs: 450);
+        var r = fixture.Run(o);
+        var outcomes = r.Of(TraceKind.Outcome).OfType<OutcomeEvent>().ToList();
+        // Bob's messages of w (sealed to the invitation) reach Alice; none of Alice's, sealed under her own new epoch's key, opens for Bob.
+        var atBob = outcomes.Where(e => e.Party == Party.Bob.Name()).ToList();
+        Assert.NotEmpty(atBob);
+        Assert.All(atBob, e => Assert.Equal((OutcomeEvent.Rejected, "NotForThisSession"), (e.Result, e.Reason)));
+        Assert.Contains(outcomes, e => e.Party == Party.Alice.Name() && e.Result == OutcomeEvent.Delivered);
+        Assert.All(r.Of(TraceKind.Send).Where(e => e.Party == Party.Bob.Name()), e => Assert.Equal(r.Of(TraceKind.Send).First(x => x.Party == Party.Bob.Name()).Epoch, e.Epoch));
+        var verdicts = Checkers.Run(r.Trace.Events);
+        Assert.Equal(Checkers.For(ProtocolCatalog.NewestHeaderKeyClaims).Select(c => c.Name), verdicts.Select(v => v.Name));
+        Assert.All(verdicts, v => Assert.True(v.Passed, v.ToString()));
+        var theft = Theft(o);
+        Assert.False(theft.Healed, theft.ToString());
+        Assert.True(theft.LaterPayloads > 0 && theft.LaterOpened == theft.LaterPayloads, theft.ToString());
+        // The design's k−1 key, same seed and script: every message arrives and the thief is locked out.
+        Assert.True(Theft(Chat("pairmls", 25, captureMs: 450)).Healed);
+    }
+
+    [Fact]
+    public void A_larger_retention_window_delivers_the_late_datagrams_that_R_0_expires_and_opens_them_for_a_thief_too()
+    {
+        // Reordering holds datagrams back past the peer's next commit (PAIRMLS.md "Receiving": R trades forward secrecy for late datagrams).
+        var reorder = FaultProfile.Symmetric(new LinkFaults { ReorderProbability = 0.5, ReorderExtraMs = 250 });
+        WorldOptions Of(int r, ulong seed) => Chat("pairmls", seed, captureMs: 450) with { RetentionWindow = r, FaultProfile = reorder };
+        int expired0 = 0, expired4 = 0, inFlightOpened0 = 0, inFlightOpened4 = 0, inFlight = 0;
+        for (ulong seed = 26; seed < 30; seed++)
+        {
+            expired0 += Expired(fixture.Run(Of(0, seed)));
+            expired4 += Expired(fixture.Run(Of(4, seed)));
+            var t0 = Theft(Of(0, seed));
+            var t4 = Theft(Of(4, seed));
+            inFlight += t4.InFlightPayloads;
+            inFlightOpened0 += t0.InFlightOpened;
+            inFlightOpened4 += t4.InFlightOpened;
+        }
+        Assert.True(expired0 > 0 && expired4 == 0, $"Expired: R=0 {expired0}, R=4 {expired4}");
+        Assert.True(inFlightOpened4 > inFlightOpened0, $"in flight at the theft {inFlight}: opened R=0 {inFlightOpened0}, R=4 {inFlightOpened4}");
+
+        static int Expired(WorldResult w) => w.Of(TraceKind.Outcome).OfType<OutcomeEvent>().Count(e => e.Result == OutcomeEvent.Expired);
     }
 
     [Fact]
