@@ -12,7 +12,9 @@ namespace Sim.Benchmarks.Engine;
 /// <c>pair-floor</c> (steady, burst10, burst10-rest, mls-app). A datagram is Send (its
 /// persist-before-send Save included) + Receive; the receiver's Save after a delivered datagram (what a
 /// party also does) is shown apart. Averages over <c>--turns</c> epoch turns (default 200) after a
-/// warm-up. No timing: it runs in seconds and gives the same figures at any load.
+/// warm-up. <c>prims</c>: what the primitives alone allocate for the same operations
+/// (<see cref="PrimitiveAllocation"/>: each run alone, Σ count × bytes), and <c>engine</c> the rest of
+/// send+recv. No timing: it runs in seconds and gives the same figures at any load.
 /// </summary>
 internal static class PairAllocation
 {
@@ -51,17 +53,19 @@ internal static class PairAllocation
             using (CryptoProvider.Use(provider))
             {
                 var suite = CipherSuite.Get(suiteId);
+                var primitives = PrimitiveAllocation.Measure(suite);
                 Console.WriteLine($"PairMLS allocation and operations per datagram, suite {suite.Id} ({suite.Name}), provider {suite.Provider.Name}, 100-byte payload, {turns} turns (load-independent)");
-                Console.WriteLine($"{"scenario",-14} {"KB send+recv",12} {"send",7} {"recv",7} {"recv save",9} {"state B",8}  ops per datagram");
+                Console.WriteLine($"each primitive alone allocates: {primitives.Describe()}");
+                Console.WriteLine($"{"scenario",-14} {"KB send+recv",12} {"send",7} {"recv",7} {"prims",7} {"engine",7} {"recv save",9} {"state B",8}  ops per datagram");
                 foreach (var (name, burst, restOnly) in new[] { ("steady", 1, false), ("burst10", 10, false), ("burst10-rest", 10, true) })
-                    MeasurePair(suiteId, name, burst, restOnly, burst == 1 ? turns : Math.Max(1, turns / 10));
-                MeasureMlsApplication(suiteId, turns);
+                    MeasurePair(suiteId, name, burst, restOnly, burst == 1 ? turns : Math.Max(1, turns / 10), primitives);
+                MeasureMlsApplication(suiteId, turns, primitives);
                 Console.WriteLine();
             }
         return 0;
     }
 
-    private static void MeasurePair(ushort suiteId, string name, int burst, bool restOnly, int turns)
+    private static void MeasurePair(ushort suiteId, string name, int burst, bool restOnly, int turns, PrimitiveAllocation primitives)
     {
         var payload = new byte[100];
         var options = PairOptions.Default with { Suite = suiteId };
@@ -101,11 +105,12 @@ internal static class PairAllocation
         var (counts, bytes) = CryptoCounters.Snapshot();
         CryptoCounters.Reset();
         double d = datagrams;
-        Console.WriteLine($"{name,-14} {(send + receive) / d / 1024,12:F1} {send / d / 1024,7:F1} {receive / d / 1024,7:F1} {save / d / 1024,9:F1} {alice.Save().Length,8}  {Ops(counts, bytes, d)}");
+        double prims = primitives.Total(counts, bytes) / d;
+        Console.WriteLine($"{name,-14} {(send + receive) / d / 1024,12:F1} {send / d / 1024,7:F1} {receive / d / 1024,7:F1} {prims / 1024,7:F1} {((send + receive) / d - prims) / 1024,7:F1} {save / d / 1024,9:F1} {alice.Save().Length,8}  {Ops(counts, bytes, d)}");
     }
 
     /// <summary>The bare RFC 9420 application message of <c>pair-floor</c>'s mls-app (2 members, PrivateMessage, no save).</summary>
-    private static void MeasureMlsApplication(ushort suiteId, int messages)
+    private static void MeasureMlsApplication(ushort suiteId, int messages, PrimitiveAllocation primitives)
     {
         var members = GroupBenchmarks.GroupBuilder.Build(2, seed: 24, suiteId);
         var (sender, receiver) = (members[0], members[1]);
@@ -119,7 +124,8 @@ internal static class PairAllocation
         CryptoCounters.Enabled = false;
         var (counts, bytes) = CryptoCounters.Snapshot();
         CryptoCounters.Reset();
-        Console.WriteLine($"{"mls-app",-14} {allocated / (double)messages / 1024,12:F1} {"",7} {"",7} {"",9} {"",8}  {Ops(counts, bytes, messages)}");
+        double prims = primitives.Total(counts, bytes) / messages;
+        Console.WriteLine($"{"mls-app",-14} {allocated / (double)messages / 1024,12:F1} {"",7} {"",7} {prims / 1024,7:F1} {(allocated / (double)messages - prims) / 1024,7:F1} {"",9} {"",8}  {Ops(counts, bytes, messages)}");
     }
 
     private static string Ops(long[] counts, long[] bytes, double per) =>

@@ -253,9 +253,23 @@ public sealed class MlsPairClient
             if (!card.Verify(s.Group.Suite) || !card.ConversationId.AsSpan().SequenceEqual(s.Group.GroupId)) return new Rejected(RejectReason.IdentityRejected, "message card assertion");
             peerCard = card;
         }
-        // Heard from the inviter: she joined, so the acceptor stops repeating the Welcome.
-        _state = s with { Group = group.State, PeerCard = peerCard, Welcome = null, AddCommit = null };
+        // Heard from the inviter: she joined, so the acceptor stops repeating the Welcome. With a commit of ours at
+        // the server, the state it stages keeps this epoch as a past one (RFC 9420 §14: its secret tree too): the
+        // message's key is used up there as well, or a replay would open again once the server accepts our commit.
+        _state = s with { Group = group.State, PendingState = s.PendingState is { } pending ? AlsoConsumed(pending, message) : null, PeerCard = peerCard, Welcome = null, AddCommit = null };
         return new Delivered(app.Data, app.Epoch, View(peerCard.AgentKey, peerCard), []);
+    }
+
+    /// <summary>The staged next state after the same application message was opened in its past epoch (unchanged if it holds no key for it).</summary>
+    private GroupState AlsoConsumed(GroupState pending, MlsMessage message)
+    {
+        try
+        {
+            var staged = MlsGroup.FromState(pending, _random);
+            return staged.Process(message) is ApplicationMessage ? staged.State : pending;
+        }
+        catch (ProcessMessageException) { return pending; }
+        catch (MlsProtocolException) { return pending; }
     }
 
     private static ReceiveOutcome Outcome(MlsProtocolException e) => e.Error switch

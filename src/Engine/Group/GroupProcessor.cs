@@ -137,8 +137,9 @@ internal static class GroupProcessor
             if (external) throw new MlsProtocolException(MlsError.InvalidProposalList, ValidationRule.ExternalCommitByValue, "an external Commit references a proposal");
             var cached = state.FindProposal(por.Reference!)
                 ?? throw new MlsProtocolException(MlsError.InvalidProposalList, ValidationRule.CommitProposalRefs, "Commit references an unknown proposal");
-            if (resolved.Any(r => r.Ref is { } rr && rr.AsSpan().SequenceEqual(cached.Ref)))
-                throw new MlsProtocolException(MlsError.InvalidProposalList, ValidationRule.CommitProposalRefs, "Commit references one proposal twice");
+            foreach (var r in resolved)
+                if (r.Ref is { } rr && rr.AsSpan().SequenceEqual(cached.Ref))
+                    throw new MlsProtocolException(MlsError.InvalidProposalList, ValidationRule.CommitProposalRefs, "Commit references one proposal twice");
             resolved.Add(new ResolvedProposal(cached.Proposal, cached.Ref, cached.Sender, cached.Own));
         }
 
@@ -147,7 +148,11 @@ internal static class GroupProcessor
             throw new MlsProtocolException(MlsError.InvalidProposalList, ValidationRule.CommitPathRequired, "the Commit's proposals require a path");
         if (external && commit.Path is null)
             throw new MlsProtocolException(MlsError.InvalidProposalList, ValidationRule.CommitPathRequired, "an external Commit needs a path");
-        var applied = resolved.Select(r => new AppliedProposal(r.Proposal, r.Ref, r.Sender)).ToList();
+        // Loops, not LINQ: a Commit is processed for most PairMLS datagrams.
+        var applied = new List<AppliedProposal>(resolved.Count);
+        foreach (var r in resolved) applied.Add(new AppliedProposal(r.Proposal, r.Ref, r.Sender));
+        var addedLeaves = new List<uint>(outcome.Added.Count);
+        foreach (var (leaf, _) in outcome.Added) addedLeaves.Add(leaf);
 
         if (outcome.RemovesUs)
         {
@@ -180,8 +185,7 @@ internal static class GroupProcessor
             var pruned = priv;
             try
             {
-                var processed = TreeKem.ProcessUpdatePath(tree, pruned, committerLeaf, path, provisional,
-                    outcome.Added.Select(a => a.Leaf).ToList(), leafContext);
+                var processed = TreeKem.ProcessUpdatePath(tree, pruned, committerLeaf, path, provisional, addedLeaves, leafContext);
                 var oldLeaf = external ? (outcome.ExternalResyncRemoved is { } r ? state.Tree.GetLeaf(r) : null) : tree.GetLeaf(committerLeaf);
                 state.Options.Authenticate(oldLeaf, path.LeafNode, committerLeaf, new LeafChangeContext(LeafChangeKind.Commit, state.Context));
                 newTree = processed.Tree;
@@ -204,7 +208,9 @@ internal static class GroupProcessor
 
         // §8 key schedule: init_secret (or the external one), commit_secret, psk_secret.
         using var pskSecret = ProposalList.PskSecretOf(state, outcome.Psks);
-        using var initSecret = external ? ExternalInitSecret(state, outcome.ExternalInit!) : state.Secrets.InitSecret.Clone();
+        // A member's init_secret is read in place (this epoch's state keeps it); an external one is made and cleared here.
+        using var externalInitSecret = external ? ExternalInitSecret(state, outcome.ExternalInit!) : null;
+        var initSecret = externalInitSecret ?? state.Secrets.InitSecret;
         using var schedule = KeySchedule.Advance(suite, initSecret.Span, commitSecret.Span, pskSecret.Span, Tls.Serialize(newContext));
         commitSecret.Clear();
 
@@ -214,14 +220,15 @@ internal static class GroupProcessor
             throw new MlsProtocolException(MlsError.BadConfirmationTag, "confirmation_tag does not verify");
         var interim = TranscriptHash.InterimFromConfirmationTag(suite, confirmed, tag);
 
-        var next = GroupTransitions.NextEpoch(state, secretTreeAfter, newContext, newTree, priv, schedule.TakeSecrets(), tag, interim)
-            with { PendingReInit = outcome.ReInit };
+        var next = GroupTransitions.NextEpoch(state, secretTreeAfter, newContext, newTree, priv, schedule.TakeSecrets(), tag, interim);
+        // Without a ReInit (most Commits) the state NextEpoch made is the one: no copy for its PendingReInit.
+        if (!ReferenceEquals(next.PendingReInit, outcome.ReInit)) next = next with { PendingReInit = outcome.ReInit };
         // Our Update that was taken changed our signature_key: sign with its private key from now on.
         if (outcome.OwnUpdateTaken?.Own?.SignaturePrivateKey is { } newSignatureKey)
             next = next with { SignaturePrivateKey = newSignatureKey.Clone() };
         return new StagedCommit(next, sender, committerLeaf, applied, outcome.OwnUpdateTaken?.Ref, false, content.AuthenticatedData, newContext.Epoch)
         {
-            AddedLeaves = outcome.Added.Select(a => a.Leaf).ToList(),
+            AddedLeaves = addedLeaves,
         };
     }
 

@@ -144,8 +144,9 @@ internal static class GroupSender
         var (message, afterSending) = ProtectSigned(state, authenticated, random);
 
         var secrets = schedule.TakeSecrets();
-        var next = GroupTransitions.NextEpoch(afterSending, afterSending.SecretTree, newContext, newTree, priv, secrets, tag, interim)
-            with { PendingReInit = outcome.ReInit };
+        var next = GroupTransitions.NextEpoch(afterSending, afterSending.SecretTree, newContext, newTree, priv, secrets, tag, interim);
+        // Without a ReInit (most Commits) the state NextEpoch made is the one: no copy for its PendingReInit.
+        if (!ReferenceEquals(next.PendingReInit, outcome.ReInit)) next = next with { PendingReInit = outcome.ReInit };
         // A new signature_key in our path leaf: the new epoch signs with its private key.
         // (the secret LeafSigningKey made for it, its parsed key already attached).
         if (path && options.NewSignaturePrivateKey is not null && signingKeyUsed is not null) next = next with { SignaturePrivateKey = signingKeyUsed };

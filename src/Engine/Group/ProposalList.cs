@@ -55,8 +55,9 @@ internal static class ProposalList
         var diff = tree.Stage();
         ResolvedProposal? ownUpdate = null;
 
-        foreach (var p in proposals)
+        for (int i = 0; i < proposals.Count; i++)
         {
+            var p = proposals[i];
             if (p.Proposal is not UpdateProposal update) continue;
             uint leaf = p.Sender.LeafIndex;
             // An Update by reference was cached (§12.1): its leaf's signature at this leaf index was
@@ -76,8 +77,9 @@ internal static class ProposalList
 
         bool removesUs = false;
         uint? resyncRemoved = null;
-        foreach (var p in proposals)
+        for (int i = 0; i < proposals.Count; i++)
         {
+            var p = proposals[i];
             if (p.Proposal is not RemoveProposal rm) continue;
             diff.RemoveLeaf(rm.Removed);
             if (rm.Removed == state.OwnLeafIndex && !external) removesUs = true;
@@ -85,8 +87,9 @@ internal static class ProposalList
         }
 
         var added = new List<(uint, KeyPackage)>();
-        foreach (var p in proposals)
+        for (int i = 0; i < proposals.Count; i++)
         {
+            var p = proposals[i];
             if (p.Proposal is not AddProposal add) continue;
             var kp = add.KeyPackage;
             KeyPackageValidation.Validate(suite, kp, state.Now, null);
@@ -106,8 +109,9 @@ internal static class ProposalList
         // Loops, not LINQ chains: this runs for every Commit sent and received.
         var psks = new List<PreSharedKeyId>(0);
         bool pathRequired = proposals.Count == 0;
-        foreach (var p in proposals)
+        for (int i = 0; i < proposals.Count; i++)
         {
+            var p = proposals[i];
             if (p.Proposal is PreSharedKeyProposal psk) psks.Add(psk.Psk);
             pathRequired |= p.Proposal.ProposalType is
                 ProposalType.Update or ProposalType.Remove or ProposalType.ExternalInit or ProposalType.GroupContextExtensions;
@@ -132,6 +136,7 @@ internal static class ProposalList
     /// then apply the chosen list with <see cref="ValidateAndApply"/>, which calls it first. Leaf,
     /// KeyPackage and extension-support rules are checked as the list is applied.
     /// </summary>
+    // Index loops over the proposal lists below: a foreach over IReadOnlyList boxes an enumerator each time.
     internal static RuleBreach? ListRuleViolation(GroupState state, IReadOnlyList<ResolvedProposal> proposals, Sender committer,
         ResumptionPskUsage? resumption, out ListShape shape)
     {
@@ -148,8 +153,9 @@ internal static class ProposalList
         // Made when a proposal needs them (most lists hold one Update and no PSK).
         HashSet<uint>? touched = null;
         HashSet<string>? pskIds = null;
-        foreach (var p in proposals)
+        for (int i = 0; i < proposals.Count; i++)
         {
+            var p = proposals[i];
             if (ProposalViolation(state, p, committerLeaf, external, resumption, ref touched, ref pskIds) is { } breach) return breach;
             switch (p.Proposal)
             {
@@ -230,7 +236,7 @@ internal static class ProposalList
     private static RuleBreach? AddViolation(RatchetTree tree, IReadOnlyList<ResolvedProposal> proposals)
     {
         bool anyAdd = false;
-        foreach (var p in proposals) anyAdd |= p.Proposal is AddProposal;
+        for (int i = 0; i < proposals.Count; i++) anyAdd |= proposals[i].Proposal is AddProposal;
         if (!anyAdd) return null;
         var inGroup = new HashSet<string>();
         foreach (var (i, leaf) in tree.Leaves)
@@ -240,8 +246,9 @@ internal static class ProposalList
             inGroup.Add(Convert.ToHexString((update?.LeafNode ?? leaf).SignatureKey));
         }
         var addKeys = new HashSet<string>();
-        foreach (var p in proposals)
+        for (int i = 0; i < proposals.Count; i++)
         {
+            var p = proposals[i];
             if (p.Proposal is not AddProposal add) continue;
             var key = Convert.ToHexString(add.KeyPackage.LeafNode.SignatureKey);
             if (!addKeys.Add(key)) return new(MlsError.InvalidProposalList, ValidationRule.ProposalListAddsDistinct, "two Add proposals for the same client");

@@ -227,12 +227,16 @@ internal static class PairStateCodec
         var b => throw new MlsDecodeException($"saved PairMLS state: update kind {b}"),
     };
 
-    private static void WriteEpochBytes(TlsWriter w, EpochMap map) =>
-        w.WriteVector(map, (w2, kv) =>
+    private static void WriteEpochBytes(TlsWriter w, EpochMap map)
+    {
+        int mark = w.BeginVector();
+        foreach (var (epoch, bytes) in map)
         {
-            w2.WriteUInt64(kv.Key);
-            w2.WriteOpaque(kv.Value);
-        });
+            w.WriteUInt64(epoch);
+            w.WriteOpaque(bytes);
+        }
+        w.EndVector(mark);
+    }
 
     private static EpochMap ReadEpochBytes(ref TlsReader r)
     {

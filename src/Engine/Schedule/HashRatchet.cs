@@ -32,7 +32,11 @@ internal sealed class HashRatchet
         _secret = other._secret.Clone();
         _next = other._next;
         _floor = other._floor;
-        _skipped = new SortedDictionary<uint, MessageKey>(other._skipped.ToDictionary(kv => kv.Key, kv => kv.Value.Clone()));
+        // A group state is cloned to process each PrivateMessage on a copy: no intermediate dictionary,
+        // and no enumerator when nothing was skipped (in-order delivery).
+        _skipped = [];
+        if (other._skipped.Count > 0)
+            foreach (var (generation, key) in other._skipped) _skipped.Add(generation, key.Clone());
     }
 
     public HashRatchet Clone() => new(this);
@@ -91,11 +95,12 @@ internal sealed class HashRatchet
 
         // Forget everything below the window: those generations can no longer be decrypted (§9.2).
         ulong floor = Math.Max(_floor, keepFrom);
-        foreach (var g in _skipped.Keys.TakeWhile(g => g < floor).ToList())
-        {
-            _skipped[g].Clear();
-            _skipped.Remove(g);
-        }
+        if (_skipped.Count > 0)
+            foreach (var g in _skipped.Keys.TakeWhile(g => g < floor).ToList())
+            {
+                _skipped[g].Clear();
+                _skipped.Remove(g);
+            }
         _floor = floor;
         return key;
     }
@@ -126,12 +131,15 @@ internal sealed class HashRatchet
         writer.WriteUInt64(_next);
         writer.WriteUInt64(_floor);
         _secret.Save(writer);
-        writer.WriteVector(_skipped.Values, (w, k) =>
-        {
-            w.WriteUInt32(k.Generation);
-            w.WriteOpaque(k.Key);
-            w.WriteOpaque(k.Nonce);
-        });
+        int mark = writer.BeginVector();
+        if (_skipped.Count > 0)
+            foreach (var k in _skipped.Values)
+            {
+                writer.WriteUInt32(k.Generation);
+                writer.WriteOpaque(k.Key);
+                writer.WriteOpaque(k.Nonce);
+            }
+        writer.EndVector(mark);
     }
 
     /// <summary>Loads what <see cref="Save"/> wrote, checking the invariant (floor ≤ next ≤ 2^32,
@@ -165,6 +173,7 @@ internal sealed class HashRatchet
     public void Clear()
     {
         _secret.Clear();
+        if (_skipped.Count == 0) return;
         foreach (var k in _skipped.Values) k.Clear();
         _skipped.Clear();
     }

@@ -69,9 +69,13 @@ internal sealed class SecretTree : IDisposable
         _suite = other._suite;
         LeafCount = other.LeafCount;
         Options = other.Options;
-        _nodes = other._nodes.Select(s => s?.Clone()).ToArray();
-        _handshake = other._handshake.Select(r => r?.Clone()).ToArray();
-        _application = other._application.Select(r => r?.Clone()).ToArray();
+        // Loops, not LINQ: a tree is cloned for every PrivateMessage sent or received.
+        _nodes = new Secret?[other._nodes.Length];
+        for (int i = 0; i < _nodes.Length; i++) _nodes[i] = other._nodes[i]?.Clone();
+        _handshake = new HashRatchet?[other._handshake.Length];
+        for (int i = 0; i < _handshake.Length; i++) _handshake[i] = other._handshake[i]?.Clone();
+        _application = new HashRatchet?[other._application.Length];
+        for (int i = 0; i < _application.Length; i++) _application[i] = other._application[i]?.Clone();
     }
 
     private SecretTree(CipherSuite suite, uint leafCount, SecretTreeOptions options, Secret?[] nodes,
@@ -198,7 +202,7 @@ internal sealed class SecretTree : IDisposable
     /// </summary>
     public void Save(TlsWriter writer)
     {
-        if (_nodes.All(n => n is null) && _handshake.All(r => r is null))
+        if (Array.TrueForAll(_nodes, n => n is null) && Array.TrueForAll(_handshake, r => r is null))
             throw new InvalidOperationException("cannot save a cleared secret tree");
         writer.WriteUInt16(_suite.Id);
         writer.WriteUInt32(LeafCount);

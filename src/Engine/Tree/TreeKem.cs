@@ -70,7 +70,9 @@ internal static class TreeKem
 
         // §7.5 merge, parent hashes, the new signed leaf.
         var diff = tree.Stage();
-        var leafParentHash = MergePath(tree, diff, committerLeaf, fdp, nodeKeys.Select(k => k.PublicKey).ToArray());
+        var nodePublicKeys = new byte[fdp.Count][];
+        for (int i = 0; i < fdp.Count; i++) nodePublicKeys[i] = nodeKeys[i].PublicKey;
+        var leafParentHash = MergePath(tree, diff, committerLeaf, fdp, nodePublicKeys);
         var unsigned = new LeafNode(leafKeys.PublicKey, leaf.SignatureKey, leaf.Credential, leaf.Capabilities,
             LeafNodeSource.Commit, null, leafParentHash, leaf.Extensions, []);
         var signature = LeafNodeSignature.SignatureOf(suite, unsigned, signaturePrivateKey, provisionalContext.GroupId, committerLeaf);
@@ -97,7 +99,9 @@ internal static class TreeKem
         }
         finally { TlsWriter.Return(contextBytes); }
 
-        var priv = TreeKemPrivate.ForLeaf(committerLeaf, leafKeys.PrivateKey, fdp.Select((p, i) => (p.Node, nodeKeys[i])));
+        var pathKeys = new (uint Node, KeyPair Pair)[fdp.Count];
+        for (int i = 0; i < fdp.Count; i++) pathKeys[i] = (fdp[i].Node, nodeKeys[i]);
+        var priv = TreeKemPrivate.ForLeaf(committerLeaf, leafKeys.PrivateKey, pathKeys);
         var secrets = new Dictionary<uint, Secret>();
         for (int i = 0; i < fdp.Count; i++) secrets[fdp[i].Node] = new Secret(pathSecrets[i]);
         CryptographicOperations.ZeroMemory(leafSecret);

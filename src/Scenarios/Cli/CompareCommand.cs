@@ -23,6 +23,7 @@ public static class CompareCommand
         var strategies = new Option<string>("--strategies") { Description = $"Strategies to compare (comma list of: {string.Join(", ", CompareStrategy.Labels)})", DefaultValueFactory = _ => string.Join(',', d.Strategies) };
         var drop = List("--drop", "Drop probabilities on both links (comma list)", d.DropProbabilities.Select(x => x.ToString(CultureInfo.InvariantCulture)));
         var retention = List("--r", "The R axis: PairMLS with each of these retention windows, as strategies pairmls-R<R> after --strategies (comma list, e.g. 0,1,4; pairmls itself is R = 2)", d.RetentionWindows.Select(x => x.ToString(CultureInfo.InvariantCulture)));
+        var faults = List("--faults", $"Fault profiles of the chat, each at every drop rate (comma list of: {string.Join(", ", CompareFaults.Names)})", d.Faults);
         var offline = List("--offline-ms", "How long Bob is offline while Alice edits her card twice, virtual ms (comma list)", d.OfflineMs.Select(x => x.ToString(CultureInfo.InvariantCulture)));
         var worlds = new Option<int>("--worlds-per-point") { Description = "Worlds (seeds) per point; every strategy gets the same seeds", DefaultValueFactory = _ => d.WorldsPerPoint };
         var messages = new Option<int>("--messages") { Description = "User messages of the chat workload", DefaultValueFactory = _ => d.Messages };
@@ -41,7 +42,7 @@ public static class CompareCommand
         var clusterHost = ClusterOptions.ClusterHost();
         var command = new Command("compare", "Run PairMLS and its baselines (static keys, central delivery service honest and malicious, self-commit, PairMLS variants) on the same faults and write a report.")
         {
-            strategies, retention, drop, offline, worlds, messages, parity, theft, seed, output, results, parallel, json, cluster, clusterHost,
+            strategies, retention, faults, drop, offline, worlds, messages, parity, theft, seed, output, results, parallel, json, cluster, clusterHost,
         };
         command.SetAction((parse, cancel) => Task.FromResult(Run(parse, cancel)));
         return command;
@@ -56,6 +57,7 @@ public static class CompareCommand
                 {
                     Strategies = parse.GetValue(strategies)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     RetentionWindows = Parse(parse.GetValue(retention)!, "--r", s => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture), allowEmpty: true),
+                    Faults = parse.GetValue(faults)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     DropProbabilities = Parse(parse.GetValue(drop)!, "--drop", s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)),
                     OfflineMs = Parse(parse.GetValue(offline)!, "--offline-ms", s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
                     WorldsPerPoint = parse.GetValue(worlds),
@@ -126,7 +128,7 @@ public static class CompareCommand
 
     /// <summary>The command that reproduces a comparison (every option spelled out).</summary>
     public static string CommandLine(CompareGrid g, string? outDir) =>
-        $"pairsim compare --strategies {string.Join(',', g.Strategies)} {(g.RetentionWindows.Count == 0 ? "" : $"--r {string.Join(',', g.RetentionWindows)} ")}--drop {string.Join(',', g.DropProbabilities.Select(x => x.ToString(CultureInfo.InvariantCulture)))} " +
+        $"pairsim compare --strategies {string.Join(',', g.Strategies)} {(g.RetentionWindows.Count == 0 ? "" : $"--r {string.Join(',', g.RetentionWindows)} ")}--faults {string.Join(',', g.Faults)} --drop {string.Join(',', g.DropProbabilities.Select(x => x.ToString(CultureInfo.InvariantCulture)))} " +
         $"--offline-ms {string.Join(',', g.OfflineMs)} --worlds-per-point {g.WorldsPerPoint} --messages {g.Messages} --parity-worlds {g.ParityWorlds} " +
         $"--theft-ms {g.TheftMs} --seed {g.Seed}" + (outDir is null ? "" : $" --out {outDir}");
 

@@ -93,7 +93,7 @@ public static class Compare
 
     /// <summary>
     /// The tables from the rows (in <see cref="CompareWorld.Of"/>'s order): per strategy a healing cell
-    /// per drop rate, a metadata row (at the lowest drop rate) and a waiting cell per offline time, then
+    /// per fault profile and drop rate, a metadata row (first profile, lowest drop rate) and a waiting cell per offline time, then
     /// a parity row per PairMLS variant.
     /// </summary>
     public static CompareResult Aggregate(CompareGrid grid, IReadOnlyList<CompareRow> rows)
@@ -106,10 +106,10 @@ public static class Compare
         foreach (var label in grid.Compared)
         {
             var chats = rows.Where(r => r.World.Workload == CompareWorld.Chat && r.World.Strategy == label).ToList();
-            foreach (var group in chats.GroupBy(r => r.World.Drop))
-                healing.Add(Healing(label, group.Key, group.ToList()));
+            foreach (var group in chats.GroupBy(r => (r.World.Faults, r.World.Drop)))
+                healing.Add(Healing(label, group.Key.Faults, group.Key.Drop, group.ToList()));
             int messages = chats.Sum(r => r.Sent);
-            metadata.Add(Metadata(label, chats.Where(r => r.World.Drop == grid.DropProbabilities.Min()).ToList(),
+            metadata.Add(Metadata(label, chats.Where(r => r.World.Faults == grid.Faults[0] && r.World.Drop == grid.DropProbabilities.Min()).ToList(),
                 messages == 0 ? 0 : chats.Sum(r => r.CpuMicros) / messages));
             foreach (var group in rows.Where(r => r.World.Workload == CompareWorld.Edit && r.World.Strategy == label).GroupBy(r => r.World.OfflineMs))
                 waiting.Add(Waiting(label, group.Key, group.ToList()));
@@ -126,8 +126,8 @@ public static class Compare
 
     // ------------------------------------------------------------------ workloads
 
-    /// <summary>The chat of workload 1: turns of <see cref="GapMs"/>, Alice edits her card at message 6 and Bob at 9; drop p on both links.</summary>
-    public static WorldOptions ChatWorld(CompareStrategy s, double drop, ulong seed, int messages, long theftMs)
+    /// <summary>The chat of workload 1: turns of <see cref="GapMs"/>, Alice edits her card at message 6 and Bob at 9; drop p and the fault profile on both links.</summary>
+    public static WorldOptions ChatWorld(CompareStrategy s, string faults, double drop, ulong seed, int messages, long theftMs)
     {
         ArgumentNullException.ThrowIfNull(s);
         var ops = new List<ScriptOp>();
@@ -137,14 +137,13 @@ public static class Compare
             ops.Add(i == 6 ? new ScriptOp.SendWithCardEdit(Party.Bob) : i == 9 ? new ScriptOp.SendWithCardEdit(Party.Alice) : new ScriptOp.Send(who));
             ops.Add(new ScriptOp.Wait(GapMs));
         }
-        var link = new LinkFaults { DropProbability = drop, DelayMinMs = 10, DelayMeanMs = 15 };
         return new WorldOptions
         {
             Seed = seed,
             Protocol = s.Protocol,
             RetentionWindow = s.RetentionWindow,
             DeliveryService = s.DeliveryService,
-            FaultProfile = FaultProfile.Symmetric(link),
+            FaultProfile = CompareFaults.Profile(faults, drop),
             UserScript = new UserScript(ops),
             SettleMs = 500,
             KeepDatagrams = true,
@@ -176,13 +175,17 @@ public static class Compare
 
     // ------------------------------------------------------------------ figures
 
-    private static HealingCell Healing(string label, double drop, IReadOnlyList<CompareRow> worlds)
+    private static HealingCell Healing(string label, string faults, double drop, IReadOnlyList<CompareRow> worlds)
     {
         var healed = worlds.Where(t => t.Healed).ToList();
         int sent = worlds.Sum(w => w.Sent);
         long bytes = worlds.Sum(w => w.Bytes), datagrams = worlds.Sum(w => (long)w.Datagrams);
         return new HealingCell(label, drop, worlds.Count)
         {
+            Faults = faults,
+            NothingStolen = worlds.Count(w => !w.Stolen),
+            Violated = worlds.Count(w => w.Violations.Count > 0),
+            ViolatedInvariants = worlds.SelectMany(w => w.Violations).Distinct().Order(StringComparer.Ordinal).ToList(),
             Healed = healed.Count,
             RoundTripsMedian = Median(healed.Select(t => (double)t.RoundTrips!.Value)),
             HealSecondsMedian = Median(healed.Select(t => t.HealSeconds!.Value)),
@@ -192,6 +195,8 @@ public static class Compare
             InFlightOpened = worlds.Sum(t => t.InFlightOpened),
             Sent = sent,
             Delivered = worlds.Sum(w => w.Delivered),
+            EpochNotReached = worlds.Sum(w => w.EpochNotReached),
+            Expired = worlds.Sum(w => w.Expired),
             BytesPerMessage = sent == 0 ? 0 : (double)bytes / sent,
             DatagramsPerMessage = sent == 0 ? 0 : (double)datagrams / sent,
         };

@@ -10,6 +10,8 @@ public sealed record CompareGrid
     /// <summary>Every strategy compared, in order: <see cref="Strategies"/>, then the R axis's (those not named already).</summary>
     public IReadOnlyList<string> Compared => [.. Strategies, .. RetentionWindows.Select(r => CompareStrategy.RetentionPrefix + r).Where(l => !Strategies.Contains(l))];
     public IReadOnlyList<double> DropProbabilities { get; init; } = [0, 0.1, 0.2, 0.3];
+    /// <summary>The chat's fault profiles (--faults, <see cref="CompareFaults"/>), each at every drop rate.</summary>
+    public IReadOnlyList<string> Faults { get; init; } = CompareFaults.Names;
     public IReadOnlyList<long> OfflineMs { get; init; } = [0, 500, 1000, 2000];
     public int WorldsPerPoint { get; init; } = 3;
     public int Messages { get; init; } = 16;
@@ -30,6 +32,8 @@ public sealed record CompareGrid
         if (Strategies.Distinct().Count() != Strategies.Count) throw new ArgumentException("--strategies: a strategy is named twice");
         if (RetentionWindows.Any(r => r is < 0 or > CompareStrategy.MaxRetention)) throw new ArgumentException($"--r: retention windows in 0..{CompareStrategy.MaxRetention}");
         if (RetentionWindows.Distinct().Count() != RetentionWindows.Count) throw new ArgumentException("--r: an R is named twice");
+        if (Faults.Count == 0 || Faults.Any(f => !CompareFaults.Names.Contains(f))) throw new ArgumentException($"--faults: profiles of {string.Join(", ", CompareFaults.Names)}");
+        if (Faults.Distinct().Count() != Faults.Count) throw new ArgumentException("--faults: a profile is named twice");
         if (DropProbabilities.Count == 0 || DropProbabilities.Any(d => d is < 0 or >= 1 || double.IsNaN(d))) throw new ArgumentException("--drop: probabilities in [0, 1)");
         if (OfflineMs.Count == 0 || OfflineMs.Any(o => o < 0)) throw new ArgumentException("--offline-ms: non-negative virtual ms");
         if (WorldsPerPoint < 1) throw new ArgumentException("--worlds-per-point: at least 1");

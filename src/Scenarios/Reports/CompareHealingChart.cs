@@ -14,19 +14,21 @@ public static class CompareHealingChart
 
     public static ChartFile Render(CompareResult result, string directory)
     {
-        var plot = ChartFile.NewPlot(Title, "drop probability on both links", "virtual seconds until the thief is locked out (median)");
-        var healed = result.Healing.Where(c => c.HealSecondsMedian is not null).Select(c => c.HealSecondsMedian!.Value).ToList();
+        string title = $"{Title} (faults: {result.Grid.Faults[0]})";
+        var plot = ChartFile.NewPlot(title, "drop probability on both links", "virtual seconds until the thief is locked out (median)");
+        var healed = result.Healing.Where(c => c.HealSecondsMedian is not null && c.Faults == result.Grid.Faults[0]).Select(c => c.HealSecondsMedian!.Value).ToList();
         double top = Math.Max(1, healed.Count == 0 ? 1 : healed.Max() * 1.25);
         double never = top * 1.15;
         CompareChartStyle.Series(plot, result.Grid.Compared, label =>
         {
-            var cells = result.Healing.Where(c => c.Strategy == label).OrderBy(c => c.Drop).ToList();
-            return cells.Select(c => (c.Drop * 100, c.Healed == 0 ? (double?)null : c.HealSecondsMedian)).ToList();
+            var cells = result.Healing.Where(c => c.Strategy == label && c.Faults == result.Grid.Faults[0]).OrderBy(c => c.Drop).ToList();
+            // A point where nothing was stolen in any world (Alice not joined at the theft) has nothing to draw.
+            return cells.Where(c => c.Healed > 0 || c.NeverHealed).Select(c => (c.Drop * 100, c.NeverHealed ? (double?)null : c.HealSecondsMedian)).ToList();
         }, never);
         CompareChartStyle.NeverRow(plot, never, "never locked out (within the run)", result.Grid.DropProbabilities.Min() * 100);
         plot.Axes.SetLimitsY(0, never * 1.08);
         ChartMarks.DropTicks(plot, result.Grid.DropProbabilities);
         plot.ShowLegend(Alignment.UpperLeft);
-        return ChartFile.Save(plot, directory, Name, Title, 1100, 650);
+        return ChartFile.Save(plot, directory, Name, title, 1100, 650);
     }
 }

@@ -45,14 +45,21 @@ public static class CompareReport
         var lines = new List<string>();
         foreach (var label in r.Grid.Compared)
         {
-            var cells = r.Healing.Where(c => c.Strategy == label).ToList();
-            int worlds = cells.Sum(c => c.Worlds), healed = cells.Sum(c => c.Healed);
+            var cells = r.Healing.Where(c => c.Strategy == label && c.Faults == r.Grid.Faults[0]).ToList();
+            int worlds = cells.Sum(c => c.Worlds - c.NothingStolen), healed = cells.Sum(c => c.Healed);
             var rts = cells.Where(c => c.RoundTripsMedian is not null).Select(c => c.RoundTripsMedian!.Value).ToList();
             int earlier = cells.Sum(c => c.EarlierPayloads), opened = cells.Sum(c => c.EarlierOpened);
-            string heal = healed == 0 ? "the thief of Alice's state was never locked out" : $"the thief was locked out in {healed}/{worlds} worlds (median {F(rts.Count == 0 ? 0 : Compare.Median(rts)!.Value)} round trips)";
+            string heal = worlds == 0 ? "Alice had not joined by the theft in any world (nothing stolen)" : healed == 0 ? "the thief of Alice's state was never locked out" : $"the thief was locked out in {healed}/{worlds} worlds (median {F(rts.Count == 0 ? 0 : Compare.Median(rts)!.Value)} round trips)";
             int inFlight = cells.Sum(c => c.InFlightPayloads), inFlightOpened = cells.Sum(c => c.InFlightOpened);
             int sent = cells.Sum(c => c.Sent), delivered = cells.Sum(c => c.Delivered);
-            lines.Add($"{label}: {heal}; it opened {opened}/{earlier} of Bob's messages Alice had read before the theft and {inFlightOpened}/{inFlight} of those still in flight; {(sent == 0 ? "no messages" : Pct((double)delivered / sent))} of all messages delivered.");
+            lines.Add($"{label} ({r.Grid.Faults[0]}): {heal}; it opened {opened}/{earlier} of Bob's messages Alice had read before the theft and {inFlightOpened}/{inFlight} of those still in flight; {(sent == 0 ? "no messages" : Pct((double)delivered / sent))} of all messages delivered.");
+        }
+        foreach (var faults in r.Grid.Faults.Skip(1))
+        {
+            var cells = r.Healing.Where(c => c.Faults == faults).ToList();
+            var never = r.Grid.Compared.Where(l => cells.Where(c => c.Strategy == l).All(c => c.NeverHealed)).ToList();
+            var broken = cells.Where(c => c.Violated > 0).Select(c => $"{c.Strategy} at drop {F(c.Drop)} ({string.Join(", ", c.ViolatedInvariants)})").ToList();
+            lines.Add($"{faults} ({CompareFaults.Description(faults)}): never locked out: {(never.Count == 0 ? "none" : string.Join(", ", never))}; claimed invariants broken: {(broken.Count == 0 ? "none" : string.Join("; ", broken))}.");
         }
         foreach (var p in r.Parity) lines.Add($"{p.Strategy}: the parity observer named the acceptor in {p.Correct}/{p.Worlds} worlds ({Pct(p.Fraction)}).");
         return lines;
@@ -62,9 +69,10 @@ public static class CompareReport
     {
         var healing = r.Healing.Select(c => (IReadOnlyList<string>)
         [
-            c.Strategy, F(c.Drop), $"{c.Healed}/{c.Worlds}",
-            c.NeverHealed ? "never" : F(c.RoundTripsMedian ?? 0), c.NeverHealed ? "never" : F(c.HealSecondsMedian ?? 0, "0.###"),
-            $"{c.EarlierOpened}/{c.EarlierPayloads}", $"{c.InFlightOpened}/{c.InFlightPayloads}", c.Sent == 0 ? "–" : Pct((double)c.Delivered / c.Sent), F(c.BytesPerMessage, "0"), F(c.DatagramsPerMessage),
+            c.Strategy, c.Faults, F(c.Drop), $"{c.Healed}/{c.Worlds - c.NothingStolen}" + (c.NothingStolen > 0 ? $" ({c.NothingStolen} not joined at the theft)" : ""),
+            c.NeverHealed ? "never" : c.Healed == 0 ? "–" : F(c.RoundTripsMedian ?? 0), c.NeverHealed ? "never" : c.Healed == 0 ? "–" : F(c.HealSecondsMedian ?? 0, "0.###"),
+            $"{c.EarlierOpened}/{c.EarlierPayloads}", $"{c.InFlightOpened}/{c.InFlightPayloads}", c.Sent == 0 ? "–" : Pct((double)c.Delivered / c.Sent), $"{c.EpochNotReached} / {c.Expired}", F(c.BytesPerMessage, "0"), F(c.DatagramsPerMessage),
+            c.Violated == 0 ? "held" : $"{c.Violated}/{c.Worlds}: {string.Join(", ", c.ViolatedInvariants)}",
         ]).ToList();
         var waiting = r.Waiting.Select(c => (IReadOnlyList<string>)
         [
@@ -80,11 +88,11 @@ public static class CompareReport
         var parity = r.Parity.Select(p => (IReadOnlyList<string>)[p.Strategy, p.Worlds.ToString(CultureInfo.InvariantCulture), p.Correct.ToString(CultureInfo.InvariantCulture), Pct(p.Fraction)]).ToList();
         return
         [
-            new("PCS healing, forward secrecy and cost", $"An attacker copies Alice's saved state at t = {r.Grid.TheftMs} ms and tries every datagram of the run with it (real decryption, following the commits it can open). Round trips: Alice's messages between the theft and the first of Bob's messages it can no longer open, after which it opens none. FS: Bob's messages sent before the theft that it opens, of those Alice had read by then (their keys were used) and of those still in flight (late or lost; the attacker recorded them): a kept past epoch (R) opens these for the thief too. Delivered: Bob's and Alice's messages the peer read.",
-                ["strategy", "drop", "healed", "round trips (median)", "seconds (median)", "FS: earlier read opened", "FS: in flight opened", "delivered", "bytes/message", "datagrams/message"], healing),
+            new("PCS healing, forward secrecy and cost", $"An attacker copies Alice's saved state at t = {r.Grid.TheftMs} ms and tries every datagram of the run with it (real decryption, following the commits it can open). Round trips: Alice's messages between the theft and the first of Bob's messages it can no longer open, after which it opens none. FS: Bob's messages sent before the theft that it opens, of those Alice had read by then (their keys were used) and of those still in flight (late or lost; the attacker recorded them): a kept past epoch (R) opens these for the thief too. Delivered: Bob's and Alice's messages the peer read; of the arrivals not delivered, those refused for an epoch the receiver had not reached (the message overtook its commit, or the commit was lost: the MLS baselines send commit and message apart and keep no reorder buffer, PairMLS staples the commit to every message) and those Expired (keys gone: R). Claimed invariants: the checkers of the invariants the strategy claims, run on each world's trace (worlds where one failed; a central-DS client takes any commit that reaches it, so a transport that replays a withheld commit straight to the peer, past the server, can fork the group: the baseline models no authenticated channel to its server). Fault profiles: " + string.Join("; ", r.Grid.Faults.Select(f => $"{f}: {CompareFaults.Description(f)}")) + ".",
+                ["strategy", "faults", "drop", "healed", "round trips (median)", "seconds (median)", "FS: earlier read opened", "FS: in flight opened", "delivered", "arrived undelivered: epoch not reached / expired", "bytes/message", "datagrams/message", "claimed invariants"], healing),
             new("Card edits waiting for the peer", "Alice edits her card twice while Bob is offline; waiting is the virtual time from her edit until a datagram asking Bob to commit it leaves her.",
                 ["strategy", "Bob offline ms", "first edit waits ms", "second edit waits ms (median)", "second never left"], waiting),
-            new("Metadata", $"Measured at drop {F(r.Grid.DropProbabilities.Min())} by parsing every datagram as an observer of the network would (RFC 9420 §6 framing); a datagram that does not parse is opaque. Card edit from size: the best size threshold's accuracy against the majority base rate. CPU: the CPU time of the process that ran each world (all its threads, shared evenly among the worlds it ran at once; with --cluster, the worker's) per user message, at load average {r.LoadAverage} here: the one figure that changes from run to run.",
+            new("Metadata", $"Measured at drop {F(r.Grid.DropProbabilities.Min())} ({r.Grid.Faults[0]}) by parsing every datagram as an observer of the network would (RFC 9420 §6 framing); a datagram that does not parse is opaque. Card edit from size: the best size threshold's accuracy against the majority base rate. CPU: the CPU time of the process that ran each world (all its threads, shared evenly among the worlds it ran at once; with --cluster, the worker's) per user message, at load average {r.LoadAverage} here: the one figure that changes from run to run.",
                 ["strategy", "network sees group id", "epoch", "sender leaf", "message kind", "card edit from size", "server sees group id / kind", "CPU µs/message"], metadata),
             new("Who invited whom, from the parity", "An insider who reads epochs guesses that whoever sends in odd epochs accepted the invitation.",
                 ["strategy", "worlds", "observer right", "share"], parity),
@@ -155,11 +163,12 @@ public static class CompareReport
             worlds_per_point = r.Grid.WorldsPerPoint,
             messages = r.Grid.Messages,
             theft_ms = r.Grid.TheftMs,
+            faults = r.Grid.Faults,
             healing = r.Healing.Select(c => new
             {
-                strategy = c.Strategy, drop = c.Drop, worlds = c.Worlds, healed = c.Healed, never = c.NeverHealed,
-                round_trips_median = c.RoundTripsMedian, heal_seconds_median = c.HealSecondsMedian,
-                earlier_payloads = c.EarlierPayloads, earlier_opened = c.EarlierOpened, in_flight_payloads = c.InFlightPayloads, in_flight_opened = c.InFlightOpened, sent = c.Sent, delivered = c.Delivered,
+                strategy = c.Strategy, faults = c.Faults, drop = c.Drop, violated = c.Violated, violated_invariants = c.ViolatedInvariants, worlds = c.Worlds, healed = c.Healed, never = c.NeverHealed,
+                nothing_stolen = c.NothingStolen, round_trips_median = c.RoundTripsMedian, heal_seconds_median = c.HealSecondsMedian,
+                earlier_payloads = c.EarlierPayloads, earlier_opened = c.EarlierOpened, in_flight_payloads = c.InFlightPayloads, in_flight_opened = c.InFlightOpened, sent = c.Sent, delivered = c.Delivered, epoch_not_reached = c.EpochNotReached, expired = c.Expired,
                 bytes_per_message = c.BytesPerMessage, datagrams_per_message = c.DatagramsPerMessage,
             }),
             waiting = r.Waiting.Select(c => new

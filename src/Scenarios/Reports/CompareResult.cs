@@ -1,8 +1,13 @@
 namespace Sim.Scenarios.Reports;
 
-/// <summary>One strategy at one drop rate, over the point's worlds (same seeds for every strategy).</summary>
+/// <summary>One strategy at one fault profile and drop rate, over the point's worlds (same seeds for every strategy).</summary>
 public sealed record HealingCell(string Strategy, double Drop, int Worlds)
 {
+    /// <summary>The fault profile (<see cref="CompareFaults"/>).</summary>
+    public string Faults { get; init; } = CompareFaults.Drop;
+    /// <summary>Worlds where a checker of an invariant the strategy claims failed, and which invariants.</summary>
+    public int Violated { get; init; }
+    public IReadOnlyList<string> ViolatedInvariants { get; init; } = [];
     /// <summary>Worlds where the thief of Alice's state was locked out (the rest: never, within the run).</summary>
     public int Healed { get; init; }
     public double? RoundTripsMedian { get; init; }
@@ -16,11 +21,18 @@ public sealed record HealingCell(string Strategy, double Drop, int Worlds)
     /// <summary>User messages delivered at the peer / sent (safety and liveness phases).</summary>
     public int Sent { get; init; }
     public int Delivered { get; init; }
+    /// <summary>Arrivals of messages refused for an epoch the receiver had not reached, and arrivals Expired.</summary>
+    public int EpochNotReached { get; init; }
+    public int Expired { get; init; }
     public double BytesPerMessage { get; init; }
     /// <summary>Datagrams per user message (commits, Welcomes and retransmissions count).</summary>
     public double DatagramsPerMessage { get; init; }
 
-    public bool NeverHealed => Healed == 0;
+    /// <summary>Worlds where Alice had not joined by the theft: nothing was stolen (not counted as healed or never).</summary>
+    public int NothingStolen { get; init; }
+
+    /// <summary>No world with a stolen state healed (and at least one had one).</summary>
+    public bool NeverHealed => Healed == 0 && NothingStolen < Worlds;
 }
 
 /// <summary>One strategy at one peer offline time: how long Alice's second card edit in flight waited.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Sim.Engine.Baselines;
 using Sim.Simulator;
 using Sim.Simulator.Agents;
+using Sim.Simulator.Checks;
 using Sim.Simulator.Protocols;
 using Sim.Simulator.Trace;
 
@@ -20,6 +21,8 @@ public sealed record CompareRow(CompareWorld World, string TraceHash)
 {
     // ---- chat: the thief of Alice's state (StateThief), delivery and cost
     public bool Healed { get; init; }
+    /// <summary>False: Alice had saved no state by the theft (she had not joined yet), so nothing was stolen and the world says nothing about healing.</summary>
+    public bool Stolen { get; init; } = true;
     public int? RoundTrips { get; init; }
     public double? HealSeconds { get; init; }
     public int EarlierPayloads { get; init; }
@@ -27,9 +30,18 @@ public sealed record CompareRow(CompareWorld World, string TraceHash)
     /// <summary>Bob's messages sent before the theft that Alice had not read yet (late or lost), and of those the ones the thief opened (<see cref="TheftReport.InFlightPayloads"/>).</summary>
     public int InFlightPayloads { get; init; }
     public int InFlightOpened { get; init; }
+    /// <summary>The checkers of invariants the strategy claims (<see cref="Checkers.For"/>) that failed on the world's trace.</summary>
+    public IReadOnlyList<string> Violations { get; init; } = [];
     /// <summary>User messages sent, and of those delivered at the peer.</summary>
     public int Sent { get; init; }
     public int Delivered { get; init; }
+    /// <summary>
+    /// Why messages were not delivered, counted over the arrivals of payload datagrams: refused for an epoch
+    /// the receiver has not reached (the message overtook its commit, or its commit was lost: a baseline
+    /// whose commit and message travel apart keeps no reorder buffer), and Expired (its keys are gone: R).
+    /// </summary>
+    public int EpochNotReached { get; init; }
+    public int Expired { get; init; }
     public long Bytes { get; init; }
     public int Datagrams { get; init; }
     /// <summary>The process CPU while this world ran, its share (<see cref="CpuShare"/>), µs: the one figure that differs between runs.</summary>
@@ -73,7 +85,11 @@ public sealed record CompareRow(CompareWorld World, string TraceHash)
     {
         var theft = StateThief.Attack(s.Create(w.Options.Suite), w.Captures.Single(), w.Datagrams, w.Trace.Events, w.Options.Seed);
         var ids = w.Trace.Events.OfType<SendEvent>().Where(e => e.PayloadId is not null).Select(e => e.PayloadId!.Value).ToHashSet();
-        int delivered = w.Trace.Events.OfType<OutcomeEvent>().Where(e => e.Result == OutcomeEvent.Delivered && e.PayloadId is { } p && ids.Contains(p)).Select(e => e.PayloadId).Distinct().Count();
+        var outcomes = w.Trace.Events.OfType<OutcomeEvent>().Where(e => e.PayloadId is { } p && ids.Contains(p)).ToList();
+        int delivered = outcomes.Where(e => e.Result == OutcomeEvent.Delivered).Select(e => e.PayloadId).Distinct().Count();
+        // A refusal names no payload (nothing was opened): its datagram does, as its sender handed it to the network.
+        var carriesPayload = w.Datagrams.Where(d => d.PayloadId != 0).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var arrivals = w.Trace.Events.OfType<OutcomeEvent>().Where(e => e.Datagram is { } id && carriesPayload.Contains(id)).ToList();
         var views = w.Datagrams.Select(d => DsView.Of(d.Bytes)).ToList();
         // Card edits by size: every datagram a party sent, labelled by its own Send event (it names the card version it asks for).
         var edit = w.Trace.Events.OfType<SendEvent>().Where(e => e.CardVersion is not null || e.CardEdit).Select(e => e.Datagram).ToHashSet();
@@ -83,14 +99,19 @@ public sealed record CompareRow(CompareWorld World, string TraceHash)
         return row with
         {
             Healed = theft.Healed,
+            Stolen = theft.Stolen,
             RoundTrips = theft.RoundTrips,
             HealSeconds = theft.HealSeconds,
             EarlierPayloads = theft.EarlierPayloads,
             EarlierOpened = theft.EarlierOpened,
             InFlightPayloads = theft.InFlightPayloads,
             InFlightOpened = theft.InFlightOpened,
+            // Decryptability is stated for R ≥ 1 (PAIRMLS.md "Receiving"): at R = 0 what crosses a commit is Expired by design.
+            Violations = [.. Checkers.Run(w.Trace.Events).Where(v => !v.Passed && !(v.Name == "Decryptability" && s.RetentionWindow == 0)).Select(v => v.Name)],
             Sent = ids.Count,
             Delivered = delivered,
+            EpochNotReached = arrivals.Count(e => e.Result == OutcomeEvent.Rejected && e.Reason == nameof(Engine.Pair.RejectReason.UnknownEpoch)),
+            Expired = arrivals.Count(e => e.Result == OutcomeEvent.Expired),
             Bytes = w.Datagrams.Sum(d => (long)d.Bytes.Length),
             Datagrams = w.Datagrams.Count,
             GroupIdVisible = views.Count(v => v.GroupId is not null),
@@ -142,7 +163,9 @@ public sealed record CompareRow(CompareWorld World, string TraceHash)
 
     /// <summary>The same figures (everything but <see cref="CpuMicros"/>, which depends on the machine).</summary>
     public bool SameFigures(CompareRow other) =>
-        other is not null && (this with { CpuMicros = 0, Sizes = NoSizes }) == (other with { CpuMicros = 0, Sizes = NoSizes }) && Sizes.SequenceEqual(other.Sizes);
+        other is not null && (this with { CpuMicros = 0, Sizes = NoSizes, Violations = NoNames }) == (other with { CpuMicros = 0, Sizes = NoSizes, Violations = NoNames })
+        && Sizes.SequenceEqual(other.Sizes) && Violations.SequenceEqual(other.Violations);
 
     private static readonly SizeCount[] NoSizes = [];
+    private static readonly string[] NoNames = [];
 }

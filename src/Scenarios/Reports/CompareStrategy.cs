@@ -13,6 +13,15 @@ public sealed record CompareStrategy(string Label, string Protocol, DeliveryServ
     /// <summary>The server (or, for PairMLS, the relay on its transport) withholds every commit of Alice's it can recognise.</summary>
     public static readonly DeliveryServicePolicy WithholdAliceCommits = new() { Malice = DsMalice.WithholdCommits, Victim = Party.Alice };
 
+    /// <summary>The server holds each of Alice's commits for 400 ms before ordering it (longer than a turn of the chat).</summary>
+    public static readonly DeliveryServicePolicy DelayAliceCommits = new() { Malice = DsMalice.DelayCommits, Victim = Party.Alice, DelayMs = 400 };
+
+    /// <summary>The server drops everything of Alice's from the theft on (450 ms, the default --theft-ms).</summary>
+    public static readonly DeliveryServicePolicy WithholdAllOfAlice = new() { Malice = DsMalice.WithholdAll, Victim = Party.Alice, FromMs = 450 };
+
+    /// <summary>The server is unreachable for everyone from 600 to 1100 ms (datagrams to it are lost).</summary>
+    public static readonly DeliveryServicePolicy UnreachableAWhile = new() { UnreachableFromMs = 600, UnreachableToMs = 1100 };
+
     /// <summary>Every preset, by label (the command's --strategies takes these labels, and pairmls-R&lt;n&gt; for any R: <see cref="WithRetention"/>).</summary>
     public static IReadOnlyList<CompareStrategy> Presets { get; } =
     [
@@ -23,6 +32,9 @@ public sealed record CompareStrategy(string Label, string Protocol, DeliveryServ
         new("statickeys", StaticKeysProtocol.DefaultName),
         new("centralds-honest", MlsPairProtocol.CentralDsName, DeliveryServicePolicy.Honest),
         new("centralds-malicious", MlsPairProtocol.CentralDsName, WithholdAliceCommits),
+        new("centralds-delaying", MlsPairProtocol.CentralDsName, DelayAliceCommits),
+        new("centralds-withhold-all", MlsPairProtocol.CentralDsName, WithholdAllOfAlice),
+        new("centralds-unreachable", MlsPairProtocol.CentralDsName, UnreachableAWhile),
         new("selfcommit", MlsPairProtocol.SelfCommitName),
     ];
 
@@ -60,6 +72,9 @@ public sealed record CompareStrategy(string Label, string Protocol, DeliveryServ
         "statickeys" => "HPKE to the peer's long-term key + signatures, no updates",
         "centralds-honest" => "two-member RFC 9420 group, honest server orders commits",
         "centralds-malicious" => "the same, server withholds Alice's commits",
+        "centralds-delaying" => "the same, server holds each of Alice's commits 400 ms before ordering it",
+        "centralds-withhold-all" => "the same, server drops all of Alice's traffic from 450 ms on",
+        "centralds-unreachable" => "the same, honest server unreachable from 600 to 1100 ms",
         "selfcommit" => "two-member RFC 9420 group, each party commits its own update into its own epochs",
         _ when Label.StartsWith(RetentionPrefix, StringComparison.Ordinal) => RetentionWindow == 0
             ? "PairMLS with R = 0 (no past epoch kept)"

@@ -6,7 +6,7 @@ namespace Sim.Scenarios.Reports;
 
 /// <summary>
 /// One world of `pairsim compare`: its workload (<see cref="Chat"/>, <see cref="Edit"/> or
-/// <see cref="Parity"/>), its strategy, its point (drop rate or Bob's offline time) and its seed,
+/// <see cref="Parity"/>), its strategy, its point (fault profile and drop rate, or Bob's offline time) and its seed,
 /// with the grid's knobs the workload reads. Self-contained: <see cref="ToWorldOptions"/> builds the
 /// same world on any machine, so a cluster worker can run it from its JSON (<see cref="ToJson"/>).
 /// </summary>
@@ -24,6 +24,8 @@ public sealed record CompareWorld(string Workload, string Strategy, ulong Seed)
     /// <summary>The parity observer's two PairMLS variants.</summary>
     public static IReadOnlyList<string> ParityVariants { get; } = ["pairmls", "pairmls-no-empty-commit"];
 
+    /// <summary>Chat: the fault profile (<see cref="CompareFaults"/>) on top of the drops.</summary>
+    public string Faults { get; init; } = CompareFaults.Drop;
     /// <summary>Chat: the drop probability on both links.</summary>
     public double Drop { get; init; }
     /// <summary>Edit: how long Bob is offline, virtual ms.</summary>
@@ -40,9 +42,10 @@ public sealed record CompareWorld(string Workload, string Strategy, ulong Seed)
         var worlds = new List<CompareWorld>();
         foreach (var s in grid.Compared)
         {
-            foreach (var drop in grid.DropProbabilities)
-                for (int i = 0; i < grid.WorldsPerPoint; i++)
-                    worlds.Add(new CompareWorld(Chat, s, grid.WorldSeed(i)) { Drop = drop, Messages = grid.Messages, TheftMs = grid.TheftMs });
+            foreach (var faults in grid.Faults)
+                foreach (var drop in grid.DropProbabilities)
+                    for (int i = 0; i < grid.WorldsPerPoint; i++)
+                        worlds.Add(new CompareWorld(Chat, s, grid.WorldSeed(i)) { Faults = faults, Drop = drop, Messages = grid.Messages, TheftMs = grid.TheftMs });
             foreach (var offline in grid.OfflineMs)
                 for (int i = 0; i < grid.WorldsPerPoint; i++)
                     worlds.Add(new CompareWorld(Edit, s, grid.WorldSeed(i)) { OfflineMs = offline });
@@ -59,7 +62,7 @@ public sealed record CompareWorld(string Workload, string Strategy, ulong Seed)
 
     public WorldOptions ToWorldOptions() => Workload switch
     {
-        Chat => Compare.ChatWorld(Preset(), Drop, Seed, Messages, TheftMs),
+        Chat => Compare.ChatWorld(Preset(), Faults, Drop, Seed, Messages, TheftMs),
         Edit => Compare.EditWorld(Preset(), OfflineMs, Seed),
         Parity => new WorldOptions
         {
@@ -78,6 +81,7 @@ public sealed record CompareWorld(string Workload, string Strategy, ulong Seed)
     {
         if (!Workloads.Contains(Workload)) throw new ArgumentException($"workload '{Workload}' is not one of {string.Join(", ", Workloads)}");
         _ = CompareStrategy.Named(Strategy);
+        if (!CompareFaults.Names.Contains(Faults)) throw new ArgumentException($"fault profile '{Faults}' is not one of {string.Join(", ", CompareFaults.Names)}");
         if (Drop is < 0 or >= 1 || double.IsNaN(Drop)) throw new ArgumentException($"drop {Drop} is not in [0, 1)");
         if (OfflineMs < 0) throw new ArgumentException($"offline {OfflineMs} ms is negative");
         if (Messages is < 8 or > 1000) throw new ArgumentException($"messages {Messages} is not 8..1000");

@@ -271,7 +271,7 @@ public sealed class PartyActor : ReceiveActor
                 Persist(s.Save());
                 // A resync (docs/RECOVERY.md) enters the new epoch by our own external Commit; the peer's epoch
                 // before it is one we never were in (we only recorded its commit hash from the offer).
-                EpochChanges(events, received.Outcome is Resynced { Epoch: var rejoined } ? rejoined - 1 : before, received.CommitByMe);
+                EpochChanges(events, received.Outcome is Resynced { Epoch: var rejoined } ? rejoined - 1 : before, received.CommitByMe, received.EarlierCommitsByMe);
             }
         }
         var outcome = received.Outcome;
@@ -441,7 +441,7 @@ public sealed class PartyActor : ReceiveActor
     /// commit's MLS sender as the engine read it (<paramref name="commitByMe"/>: the protocol's
     /// <see cref="ProtocolSend.CommitByMe"/> / <see cref="ProtocolReceive.CommitByMe"/>): never the ownership rule.
     /// </summary>
-    private void EpochChanges(List<TraceEvent> events, ulong? before, bool? commitByMe)
+    private void EpochChanges(List<TraceEvent> events, ulong? before, bool? commitByMe, IReadOnlyDictionary<ulong, bool>? earlier = null)
     {
         var s = _session!;
         ulong now = s.Epoch;
@@ -450,8 +450,8 @@ public sealed class PartyActor : ReceiveActor
         for (ulong e = from; e <= now; e++)
         {
             if (s.StartOf(e) is not { } start) continue;
-            bool? byMe = e == now ? commitByMe : null;
-            events.Add(Draft<EpochEvent>() with { Epoch = e, CommitHash = TraceLog.ShortHex(start.CommitHash), Committer = byMe is { } mine ? (mine ? _me : _peer) : null });
+            bool? byMe = e == now ? commitByMe : earlier is not null && earlier.TryGetValue(e, out var mine) ? mine : null;
+            events.Add(Draft<EpochEvent>() with { Epoch = e, CommitHash = TraceLog.ShortHex(start.CommitHash), Committer = byMe is { } own ? (own ? _me : _peer) : null });
         }
     }
 

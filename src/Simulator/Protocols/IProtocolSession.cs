@@ -75,5 +75,12 @@ public sealed record ProtocolReceive(ReceiveOutcome Outcome, bool Changed)
     /// <summary>For the commit this receive processed: whether its MLS sender is this party's own leaf (null: none, or unknown).</summary>
     public bool? CommitByMe { get; init; }
 
+    /// <summary>
+    /// When the receive moved more than one epoch (the peer's commit, then a commit of ours on top, as a
+    /// self-committing baseline makes for a card edit that waited): whether each epoch before the last was
+    /// started by this party's own leaf, as <see cref="CommitByMe"/> says for the last. Empty: none.
+    /// </summary>
+    public IReadOnlyDictionary<ulong, bool> EarlierCommitsByMe { get; init; } = System.Collections.Immutable.ImmutableDictionary<ulong, bool>.Empty;
+
     public IReadOnlyList<Outgoing> Datagrams { get; init; } = [];
 }

@@ -84,7 +84,17 @@ public sealed class MlsPairProtocol(CommitRule rule, ushort suite, int retention
             {
                 Datagrams = datagrams.Select(d => Out(d, null)).ToList(),
                 CommitByMe = StarterOf(before),
+                EarlierCommitsByMe = Between(before),
             };
+        }
+
+        /// <summary>The starters of the epochs a receive passed through before its last (the peer's commit under a commit of ours).</summary>
+        private Dictionary<ulong, bool> Between(ulong before)
+        {
+            var starters = new Dictionary<ulong, bool>();
+            for (ulong e = before + 1; e < client.Epoch; e++)
+                if (client.StartOf(e) is { } s) starters[e] = s.ByMe;
+            return starters;
         }
 
         public byte[] Save() => client.Save();

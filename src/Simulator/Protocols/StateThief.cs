@@ -21,12 +21,15 @@ public sealed record TheftReport(Party Victim, long AtMs, int EarlierPayloads, i
     public int InFlightPayloads { get; init; }
     public int InFlightOpened { get; init; }
 
+    /// <summary>False when the victim had saved no state by <see cref="AtMs"/> (not joined yet): nothing was stolen, so there is nothing to heal from.</summary>
+    public bool Stolen { get; init; } = true;
+
     public bool Healed => HealedAtMs is not null;
 
     /// <summary>Virtual seconds from theft to lock-out; null: never.</summary>
     public double? HealSeconds => HealedAtMs is { } h ? (h - AtMs) / 1000.0 : null;
 
-    public override string ToString() => Healed
+    public override string ToString() => !Stolen ? $"{Victim.Name()}@{AtMs}ms: nothing to steal (no state saved yet)" : Healed
         ? $"{Victim.Name()}@{AtMs}ms: opened {EarlierOpened}/{EarlierPayloads} earlier, {LaterOpened}/{LaterPayloads} later; locked out after {RoundTrips} round trips ({HealSeconds:0.###} s)"
         : $"{Victim.Name()}@{AtMs}ms: opened {EarlierOpened}/{EarlierPayloads} earlier, {LaterOpened}/{LaterPayloads} later; never locked out";
 }
@@ -74,7 +77,8 @@ public static class StateThief
         var later = peerPayloads.Where(d => d.T > capture.AtMs && readByVictim.Contains(d.PayloadId)).ToList();
         long? healed = null;
         int lastOpened = later.FindLastIndex(opened.Contains);
-        if (later.Count > 0 && lastOpened < later.Count - 1) healed = later[lastOpened + 1].T;
+        // A thief who got nothing is not "locked out": there is no copy to heal from.
+        if (capture.State is not null && later.Count > 0 && lastOpened < later.Count - 1) healed = later[lastOpened + 1].T;
         int? roundTrips = healed is { } h
             ? datagrams.Where(d => d.From == victim && d.PayloadId != 0 && d.T > capture.AtMs && d.T < h).Select(d => d.PayloadId).Distinct().Count()
             : null;
@@ -83,6 +87,7 @@ public static class StateThief
         {
             InFlightPayloads = inFlight.Count,
             InFlightOpened = inFlight.Count(opened.Contains),
+            Stolen = capture.State is not null,
         };
     }
 }

@@ -116,6 +116,27 @@ public sealed class MlsPairClientTests
         Assert.Equal(net.A.EpochAuthenticator, net.Bob.EpochAuthenticator);
     }
 
+    [Fact]
+    public void A_message_read_while_our_commit_waits_at_the_server_is_not_read_again_once_the_server_accepts_the_commit()
+    {
+        var net = new Net(CommitRule.DeliveryServiceOrders, 3);
+        net.Rounds(1);
+        // Alice started the current epoch, so she sends without committing and Bob commits before he sends.
+        var (alices, _) = net.A.Send(B("once"));
+        var message = Assert.Single(alices).Bytes;
+        var (bobs, _) = net.Bob.Send(B("bob"));
+        var commit = bobs.Single(d => DsView.Of(d.Bytes).Kind == DsKind.Commit).Bytes;
+        Assert.True(net.Bob.CommitInFlight);
+        ulong epoch = net.Bob.Epoch;
+        Assert.Equal("once", S(Assert.IsType<Delivered>(net.Bob.Receive(message).Outcome).Payload));
+        // The server accepts Bob's commit and fans it back: Bob enters the epoch it staged before he read Alice's message.
+        var (_, toSender, _) = net.Core.Route(commit);
+        Assert.IsType<HandshakeApplied>(net.Bob.Receive(Assert.Single(toSender)).Outcome);
+        Assert.Equal(epoch + 1, net.Bob.Epoch);
+        // A replay of the message (its epoch is a retained past one now) is not delivered twice.
+        Assert.IsNotType<Delivered>(net.Bob.Receive(message).Outcome);
+    }
+
     /// <summary>What a thief of Alice's state opens of Bob's messages after the theft, fed everything that reached Alice.</summary>
     private static List<string> ThiefReads(bool withhold, ulong seed)
     {

@@ -47,7 +47,7 @@ public sealed partial class ClusterReportTests(ClusterWorkers workers)
         var root = TempRoot();
         try
         {
-            string[] grid = ["--strategies", "pairmls,statickeys", "--drop", "0", "--offline-ms", "500", "--worlds-per-point", "1", "--messages", "8", "--parity-worlds", "2"];
+            string[] grid = ["--strategies", "pairmls,statickeys", "--faults", "drop", "--drop", "0", "--offline-ms", "500", "--worlds-per-point", "1", "--messages", "8", "--parity-worlds", "2"];
             var (local, _) = Run(root, "compare", "local", grid);
             var (cluster, output) = Run(root, "compare", "cluster", [.. grid, "--cluster", workers.Seed]);
             Assert.Contains("cluster: 8 worlds on", output, StringComparison.Ordinal);
@@ -68,7 +68,7 @@ public sealed partial class ClusterReportTests(ClusterWorkers workers)
         using var nodes = new ClusterProcesses();
         try
         {
-            string[] grid = ["--strategies", "pairmls,statickeys", "--drop", "0,0.2", "--offline-ms", "500", "--worlds-per-point", "2", "--messages", "8", "--parity-worlds", "4"];
+            string[] grid = ["--strategies", "pairmls,statickeys", "--faults", "drop", "--drop", "0,0.2", "--offline-ms", "500", "--worlds-per-point", "2", "--messages", "8", "--parity-worlds", "4"];
             const int worlds = 2 * 2 * (2 + 1) + 2 * 4;
             var seed = nodes.Start("--role", "coordinator", "--port", $"{ClusterProcesses.FreePort()}");
             var victim = nodes.Start("--role", "worker", "--port", "0", "--seed-nodes", seed.Address, "--parallel", "1");

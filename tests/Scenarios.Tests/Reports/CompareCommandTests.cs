@@ -13,7 +13,7 @@ public sealed class CompareCommandTests
         var dir = Path.Combine(Path.GetTempPath(), "pairsim-compare-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var (exit, json) = CliRun.Json("compare", "--strategies", "pairmls,statickeys,centralds-malicious", "--r", "0", "--drop", "0", "--offline-ms", "500",
+            var (exit, json) = CliRun.Json("compare", "--strategies", "pairmls,statickeys,centralds-malicious", "--r", "0", "--faults", "drop,hostile", "--drop", "0", "--offline-ms", "500",
                 "--worlds-per-point", "1", "--messages", "12", "--parity-worlds", "4", "--out", dir, "--parallel", "2", "--results", Path.Combine(dir, "results"));
             Assert.Equal(0, exit);
             // The report also goes to the run's results folder (and nowhere else).
@@ -21,7 +21,12 @@ public sealed class CompareCommandTests
             Assert.True(File.Exists(Path.Combine(dir, "results", "latest", CompareReport.JsonName)));
             foreach (var f in new[] { CompareReport.MarkdownName, CompareReport.HtmlName, CompareReport.JsonName, CompareHealingChart.Name + ".png", CompareHealingChart.Name + ".svg", CompareWaitingChart.Name + ".png", CompareWaitingChart.Name + ".svg" })
                 Assert.True(File.Exists(Path.Combine(dir, f)), $"missing {f}");
-            var healing = json["healing"]!.AsArray().Select(n => n!.AsObject()).ToDictionary(o => (string)o["strategy"]!);
+            var cells = json["healing"]!.AsArray().Select(n => n!.AsObject()).ToList();
+            // One cell per strategy and fault profile; every claimed invariant held on the hostile transport too.
+            Assert.Equal(4 * 2, cells.Count);
+            Assert.All(cells, c => Assert.Equal(0, (int)c["violated"]!));
+            Assert.True(cells.Where(c => (string)c["faults"]! == "hostile").Single(c => (string)c["strategy"]! == "statickeys")["never"]!.GetValue<bool>());
+            var healing = cells.Where(c => (string)c["faults"]! == "drop").ToDictionary(o => (string)o["strategy"]!);
             Assert.False((bool)healing["pairmls"]["never"]!);
             Assert.True((bool)healing["statickeys"]["never"]!);
             Assert.True((bool)healing["centralds-malicious"]["never"]!);
@@ -29,7 +34,7 @@ public sealed class CompareCommandTests
             Assert.False((bool)healing["pairmls-R0"]["never"]!);
             Assert.Equal(["pairmls", "statickeys", "centralds-malicious", "pairmls-R0"], json["metadata"]!.AsArray().Select(n => (string)n!["strategy"]!));
             var md = File.ReadAllText(Path.Combine(dir, CompareReport.MarkdownName));
-            Assert.Contains("Made by `pairsim compare --strategies pairmls,statickeys,centralds-malicious --r 0 --drop 0", md, StringComparison.Ordinal);
+            Assert.Contains("Made by `pairsim compare --strategies pairmls,statickeys,centralds-malicious --r 0 --faults drop,hostile --drop 0", md, StringComparison.Ordinal);
             Assert.Contains("| pairmls-R0 | PairMLS with R = 0", md, StringComparison.Ordinal);
             Assert.Contains("](pcs-healing.svg)", md, StringComparison.Ordinal);
         }
@@ -48,6 +53,8 @@ public sealed class CompareCommandTests
     [InlineData("--r", "65", "--r")]
     [InlineData("--r", "0,0", "--r")]
     [InlineData("--r", "x", "--r")]
+    [InlineData("--faults", "flood", "--faults")]
+    [InlineData("--faults", "drop,drop", "--faults")]
     [InlineData("--strategies", "pairmls-R07", "--strategies")]
     public void Bad_arguments_are_a_usage_error_naming_the_option(string option, string value, string named)
     {

@@ -13,9 +13,13 @@ public sealed class CompareRowTests
     [Fact]
     public void AGridIsEveryStrategyTimesEveryPointAndTheParityWorlds()
     {
-        var grid = new CompareGrid { Strategies = ["pairmls", "statickeys"], DropProbabilities = [0, 0.2], OfflineMs = [500], WorldsPerPoint = 2, ParityWorlds = 3 };
+        var grid = new CompareGrid { Strategies = ["pairmls", "statickeys"], RetentionWindows = [0], Faults = [CompareFaults.Drop, CompareFaults.Partition], DropProbabilities = [0, 0.2], OfflineMs = [500], WorldsPerPoint = 2, ParityWorlds = 3 };
         var worlds = CompareWorld.Of(grid);
-        Assert.Equal(2 * 2 * (2 + 1) + 2 * 3, worlds.Count);
+        // 3 strategies (pairmls-R0 from the R axis) × (2 profiles × 2 drops + 1 offline time) × 2 seeds, and the parity worlds.
+        Assert.Equal(3 * (2 * 2 + 1) * 2 + 2 * 3, worlds.Count);
+        Assert.Equal(["pairmls", "statickeys", "pairmls-R0"], worlds.Select(w => w.Strategy).Distinct().Take(3));
+        Assert.Equal(2 * 2 * 2, worlds.Count(w => w.Strategy == "pairmls-R0" && w.Workload == CompareWorld.Chat));
+        Assert.All(worlds.Where(w => w.Faults == CompareFaults.Partition), w => Assert.NotEmpty(w.ToWorldOptions().FaultProfile.Partitions));
         Assert.Equal(worlds.Count, worlds.Distinct().Count()); // no world twice
         Assert.All(worlds, w => Assert.Equal(w, CompareWorld.FromJson(w.ToJson())));
     }
@@ -45,6 +49,23 @@ public sealed class CompareRowTests
         finally { await system.Terminate(); }
     }
 
+    [Fact]
+    public async Task UndeliveredArrivalsAreCountedByCauseEpochNotReachedForTheSelfCommitBaselineExpiredForPairMlsAtR0()
+    {
+        var seed = new CompareGrid().WorldSeed(0);
+        var system = SimulatorActorSystem.Create("compare-row-causes");
+        try
+        {
+            // Self-commit sends its commit and its message apart: a message that overtakes its commit is refused for an epoch not reached.
+            var self = await Compare.RunWorldAsync(new CompareWorld(CompareWorld.Chat, "selfcommit", seed) { Drop = 0 }, system);
+            Assert.True(self.Delivered < self.Sent && self.EpochNotReached > 0, $"{self.Delivered}/{self.Sent} delivered, {self.EpochNotReached} epoch not reached");
+            // PairMLS staples the commit: none refused so; at R = 0 a datagram held back past the peer's commit is Expired.
+            var r0 = await Compare.RunWorldAsync(new CompareWorld(CompareWorld.Chat, "pairmls-R0", seed) { Faults = CompareFaults.Reorder, Drop = 0 }, system);
+            Assert.True(r0.Expired > 0 && r0.EpochNotReached == 0, $"R = 0: {r0.Expired} expired, {r0.EpochNotReached} epoch not reached");
+        }
+        finally { await system.Terminate(); }
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("{}")]
@@ -53,6 +74,8 @@ public sealed class CompareRowTests
     [InlineData("{\"workload\":\"chat\",\"strategy\":\"pairmls\",\"seed\":1,\"drop\":1.5}")]
     [InlineData("{\"workload\":\"chat\",\"strategy\":\"pairmls\",\"seed\":1,\"messages\":3}")]
     [InlineData("{\"workload\":\"edit\",\"strategy\":\"pairmls\",\"seed\":-1}")]
+    [InlineData("{\"workload\":\"chat\",\"strategy\":\"pairmls\",\"seed\":1,\"faults\":\"flood\"}")]
+    [InlineData("{\"workload\":\"chat\",\"strategy\":\"pairmls-R99\",\"seed\":1}")]
     public void ABadWorldIsAFormatException(string json)
     {
         Assert.Throws<FormatException>(() => CompareWorld.FromJson(json));
