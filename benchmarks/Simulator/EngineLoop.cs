@@ -41,7 +41,9 @@ internal sealed class EngineLoop
     public void Run(bool verify, bool saveOnReceive = false)
     {
         var seeds = new WorldSeeds(_options.Seed);
-        var pairOptions = PairOptions.Default with { Suite = _options.Suite, RetentionWindow = _options.RetentionWindow };
+        // The world's options, its virtual clock included (the invitation's lifetime is stamped from it at time 0;
+        // a chat's few seconds of virtual time never reach the lifetime's end, so a clock stopped at 0 gives the same bytes).
+        var pairOptions = PairOptions.Default with { Suite = _options.Suite, RetentionWindow = _options.RetentionWindow, Clock = static () => 0UL };
         using var invitation = Invitation.Create(Card.Create("Alice"), pairOptions, seeds.Alice);
         PairSession? alice = null;
         var bob = PairSession.Accept(invitation.Public, Card.Create("Bob"), null, pairOptions, seeds.Bob);
