@@ -12,8 +12,14 @@ namespace Sim.Scenarios.Tests.Properties;
 /// </summary>
 public sealed class InvariantPropertiesTests(ITestOutputHelper output)
 {
-    /// <summary>Cases per property in CI.</summary>
-    public const int Cases = 200;
+    /// <summary>
+    /// Cases per property: 200 in CI. The mutation run (README, "Mutation testing") sets
+    /// <c>PAIRSIM_PROPERTY_CASES</c> to fewer so that one run of the properties per mutant fits its hour.
+    /// </summary>
+    public static int Cases { get; } = FromEnvironment("PAIRSIM_PROPERTY_CASES", 200, minimum: 1);
+
+    /// <summary>Shrink steps after a failure: 120 in CI; the mutation run sets <c>PAIRSIM_PROPERTY_SHRINK=0</c> (a kill needs no shrunk scenario).</summary>
+    public static int ShrinkBudget { get; } = FromEnvironment("PAIRSIM_PROPERTY_SHRINK", 120, minimum: 0);
 
     /// <summary>The check seed of the CI run.</summary>
     public const ulong Seed = 20_251_1;
@@ -35,11 +41,21 @@ public sealed class InvariantPropertiesTests(ITestOutputHelper output)
             Seed = Seed,
             Cases = Cases,
             Properties = [property],
-            ShrinkBudget = 120,
+            ShrinkBudget = ShrinkBudget,
         });
         output.WriteLine($"PROPERTY {property.Name}: {report.Cases.Count(c => c.Status == CaseStatus.Held)}/{report.Cases.Count} cases held in {report.Elapsed.TotalSeconds:F1} s (seed {Seed}; {property.Scope})");
         var failures = report.Failures.Select(f => f.FailureMessage()).ToList();
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine + Environment.NewLine, failures));
         Assert.Equal(Cases, report.Cases.Count);
+    }
+
+    private static int FromEnvironment(string name, int fallback, int minimum)
+    {
+        var text = Environment.GetEnvironmentVariable(name);
+        if (string.IsNullOrEmpty(text)) return fallback;
+        // A bad value fails loudly rather than silently running the CI count.
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= minimum
+            ? n
+            : throw new InvalidOperationException($"{name}={text}: expected an integer of at least {minimum}");
     }
 }
