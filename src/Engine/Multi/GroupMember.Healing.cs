@@ -35,6 +35,21 @@ public sealed partial class GroupMember
     public long StateBytes() => (_group is null ? 0 : _group.Save().LongLength) + _retained.Sum(r => (long)r.State.Save().Length)
         + _sendGroups.Values.Sum(g => g.Save().LongLength) + _psks.Values.Sum(p => (long)p.Value.Length);
 
+    /// <summary>
+    /// GROUPS.md PCS: a copy of every secret group state this member holds now (current, retained,
+    /// every send group, the kept PSK exports), as an attacker who stole its storage would have it.
+    /// </summary>
+    public PcsAttacker Compromise(Sim.Engine.Crypto.IRandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var saved = new List<byte[]>();
+        if (_group is not null) saved.Add(_group.Save());
+        saved.AddRange(_retained.Select(r => r.State.Save()));
+        saved.AddRange(_sendGroups.Values.Select(g => g.Save()));
+        var psks = _psks.ToDictionary(p => p.Key, p => p.Value.Value.ToArray());
+        return new PcsAttacker(Name, _suite, saved, psks, _options.PastEpochKeys, random);
+    }
+
     private void Retain()
     {
         if (_options.RetainedStates <= 0 || _group is null) return;

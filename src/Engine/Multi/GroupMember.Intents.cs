@@ -146,7 +146,9 @@ public sealed partial class GroupMember
         var removed = proposals.OfType<RemoveProposal>().Select(r => _group!.Tree.TryGetLeaf(r.Removed) is { } l ? NameOf(l) : "").Where(n => !joiners.Contains(n)).ToList();
         var recipients = Members.Where(m => m != Name).ToList();
         var head = Datagram(MultiKind.Commit);
-        var result = _group!.Commit(new CommitOptions { InlineProposals = proposals, ForcePath = true });
+        bool importOnly = _importNext && included.All(i => i.Kind == IntentKind.Update);
+        _importNext = false;
+        var result = _group!.Commit(new CommitOptions { InlineProposals = proposals, ForcePath = true, AuthenticatedData = importOnly ? ImportMark : [] });
         byte[] body = Tls.Serialize(result.Commit);
         byte[] hash = _suite.Hash(body);
         var chain = _chain.Extend(hash);

@@ -24,7 +24,7 @@ namespace Sim.Engine.Multi;
 /// </summary>
 public sealed partial class GroupMember
 {
-    private const string SendPskLabel = "pairsim send-group psk";
+    internal const string SendPskLabel = "pairsim send-group psk";
     private const string SendPskIdLabel = "pairsim send-group";
     private const ulong ReaddAsk = ulong.MaxValue;
 
@@ -47,6 +47,10 @@ public sealed partial class GroupMember
     private long? _importDueAt;
     private bool _sendRemoved;
     private bool _replayingSend;
+    private bool _importNext;
+
+    /// <summary>The authenticated data (RFC 9420 §6) of a commit made only to import others' randomness.</summary>
+    private static readonly byte[] ImportMark = "pairsim import"u8.ToArray();
 
     private bool IsSendGroups => _options.Strategy == MultiStrategy.SendGroups;
 
@@ -122,7 +126,7 @@ public sealed partial class GroupMember
         return w.ToArray();
     }
 
-    private static bool TryParsePskId(byte[]? id, out string owner, out ulong epoch)
+    internal static bool TryParseSendPskId(byte[]? id, out string owner, out ulong epoch)
     {
         owner = "";
         epoch = 0;
@@ -142,7 +146,7 @@ public sealed partial class GroupMember
     /// <summary>The external-PSK lookup of every group of ours (GroupOptions.ExternalPsks): a kept export, or null (and remembered as missing).</summary>
     private byte[]? ResolvePsk(PreSharedKeyId id)
     {
-        if (id.PskType == PskType.External && TryParsePskId(id.PskId, out string owner, out ulong epoch) && _psks.TryGetValue((owner, epoch), out var kept))
+        if (id.PskType == PskType.External && TryParseSendPskId(id.PskId, out string owner, out ulong epoch) && _psks.TryGetValue((owner, epoch), out var kept))
             return kept.Value.ToArray();
         _pskMissing.Add(id);
         return null;
@@ -275,7 +279,8 @@ public sealed partial class GroupMember
         g.Merge(staged);
         KeepPsk(owner, g);
         _seen.Add(new MemberObservation.EpochEntered(g.Epoch, hash, _suite.Hash(g.EpochAuthenticator), "commit", owner, NamesOf(g)) { Group = owner });
-        if (_options.ImportAfterMs > 0) _importDueAt ??= _now + _options.ImportAfterMs;
+        // An import answers fresh randomness; an import commit (so marked in its authenticated data) is not answered, or imports would echo forever.
+        if (_options.ImportAfterMs > 0 && !staged.AuthenticatedData.AsSpan().SequenceEqual(ImportMark)) _importDueAt ??= _now + _options.ImportAfterMs;
         // Membership follows what others do in their groups; a re-add (removed and added in one commit) is neither.
         foreach (var n in removed.Where(n => n.Length > 0 && n != Name && !added.Contains(n))) Gone(n);
         foreach (var n in added.Where(n => n != Name && !removed.Contains(n) && !_gone.Contains(n) && _roster.ContainsKey(n))) WantAdded(n);
@@ -292,7 +297,7 @@ public sealed partial class GroupMember
         bool later = false;
         foreach (var id in missing)
         {
-            if (!TryParsePskId(id.PskId, out string source, out ulong epoch) || _gone.Contains(source)) continue;
+            if (!TryParseSendPskId(id.PskId, out string source, out ulong epoch) || _gone.Contains(source)) continue;
             ulong? have = source == Name ? _group?.Epoch : _sendGroups.TryGetValue(source, out var sg) ? sg.Epoch : null;
             if (have is { } h && h >= epoch) continue; // that epoch's PSK was held and is deleted
             later = true;
@@ -414,7 +419,11 @@ public sealed partial class GroupMember
         if (_importDueAt is { } due && _now >= due)
         {
             _importDueAt = null;
-            if (!_intents.Any(i => i.Kind == IntentKind.Update && i.CommittedBy is null)) _intents.Add(new Intent(IntentKind.Update, Name));
+            if (!_intents.Any(i => i.Kind == IntentKind.Update && i.CommittedBy is null))
+            {
+                _intents.Add(new Intent(IntentKind.Update, Name));
+                _importNext = true;
+            }
         }
         if (_sendFuture.Count > 0 && Ask("sendfuture")) ReplaySend();
         // A member of ours whose group we do not hold (its Welcome was lost): after a grace period, ask it to re-add us.

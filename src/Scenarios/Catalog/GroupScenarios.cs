@@ -20,6 +20,8 @@ public sealed record GroupScenarioParams
     public int RetainedStates { get; init; } = 2;
     /// <summary>Send groups: commit a PSK import this long after taking another member's commit (0: only with one's own updates).</summary>
     public long PskImportMs { get; init; }
+    /// <summary>PCS: when an attacker copies a member's state (the first member to ask for an update from then on); null: no theft.</summary>
+    public long? PcsTheftMs { get; init; } = GroupScenarios.DefaultTheftMs;
     public ulong Seed { get; init; } = 1;
     public bool MeasureCommits { get; init; }
 
@@ -32,6 +34,7 @@ public sealed record GroupScenarioParams
         if (Messages is < 0 or > 100_000) throw new ArgumentException($"messages must be 0..100000, not {Messages}");
         if (RetainedStates is < 0 or > 64) throw new ArgumentException($"retained must be 0..64, not {RetainedStates}");
         if (PskImportMs is < 0 or > 600_000) throw new ArgumentException($"psk-import-ms must be 0..600000, not {PskImportMs}");
+        if (PcsTheftMs is < 0 or > 600_000) throw new ArgumentException($"pcs-theft-ms must be 0..600000 or off, not {PcsTheftMs}");
     }
 }
 
@@ -55,6 +58,9 @@ public static class GroupScenarios
 
     private const long StartMs = 500;
 
+    /// <summary>The theft of the PCS figure: when the partition (or the first outage) starts.</summary>
+    public const long DefaultTheftMs = StartMs;
+
     public static GroupWorldOptions Build(GroupScenarioParams p)
     {
         ArgumentNullException.ThrowIfNull(p);
@@ -63,7 +69,7 @@ public static class GroupScenarios
         var member = new MultiOptions { Strategy = p.Strategy, KeyShare = p.KeyShare, RetainedStates = p.RetainedStates, ImportAfterMs = p.PskImportMs };
         var links = new LinkFaults { DropProbability = p.Loss, DelayMinMs = 10, DelayMeanMs = 10 };
         var names = Enumerable.Range(0, p.Members).Select(i => $"m{i:00}").ToList();
-        var o = new GroupWorldOptions { Seed = p.Seed, Scenario = p.Scenario, Member = member, Links = links, MeasureCommits = p.MeasureCommits };
+        var o = new GroupWorldOptions { Seed = p.Seed, Scenario = p.Scenario, Member = member, Links = links, MeasureCommits = p.MeasureCommits, PcsTheftMs = p.PcsTheftMs };
         long heal = StartMs + p.PartitionMs;
         switch (p.Scenario)
         {

@@ -32,6 +32,7 @@ public static class GroupsCommand
         var keyShare = new Option<string>("--key-share") { Description = "on (only to verified members) or off", DefaultValueFactory = _ => "on" };
         var retained = new Option<string>("--retained") { Description = "States of left epochs each member keeps (fork-resilient retention), 0..64", DefaultValueFactory = _ => "2" };
         var pskImport = new Option<string>("--psk-import-ms") { Description = "Send groups: commit a PSK import this long after taking another member's commit, virtual ms (0: only with one's own updates)", DefaultValueFactory = _ => "0" };
+        var theft = new Option<string>("--pcs-theft-ms") { Description = "PCS figure: when (virtual ms) an attacker copies the state of the first member to ask for an update from then on; off: no theft", DefaultValueFactory = _ => GroupScenarios.DefaultTheftMs.ToString(CultureInfo.InvariantCulture) };
         var seed = new Option<string>("--seed") { Description = "Root seed", DefaultValueFactory = _ => "1" };
         var output = new Option<string?>("--out")
         {
@@ -46,7 +47,7 @@ public static class GroupsCommand
         var clusterHost = ClusterOptions.ClusterHost();
         var command = new Command("groups", "Decentralised MLS groups of N (GROUPS.md): one scenario, or a grid over members × strategy × partition × loss with a report.")
         {
-            scenario, members, strategy, partition, loss, messages, keyShare, retained, pskImport, seed, output, results, trace, measure, json, cluster, clusterHost,
+            scenario, members, strategy, partition, loss, messages, keyShare, retained, pskImport, theft, seed, output, results, trace, measure, json, cluster, clusterHost,
         };
         command.SetAction((parse, cancel) => Task.FromResult(Run(parse, cancel)));
         return command;
@@ -68,6 +69,7 @@ public static class GroupsCommand
                     KeyShare = parse.GetValue(keyShare) switch { "on" => KeySharePolicy.VerifiedMembers, "off" => KeySharePolicy.Off, var v => throw new FormatException($"--key-share: '{v}' is not on or off") },
                     Retained = One("--retained", parse.GetValue(retained)!, s => int.Parse(s, CultureInfo.InvariantCulture)),
                     PskImportMs = One("--psk-import-ms", parse.GetValue(pskImport)!, s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
+                    PcsTheftMs = One("--pcs-theft-ms", parse.GetValue(theft)!, s => s == "off" ? (long?)null : long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
                     Seed = One("--seed", parse.GetValue(seed)!, s => ulong.Parse(s, CultureInfo.InvariantCulture)),
                     MeasureCommits = parse.GetValue(measure),
                 };

@@ -34,6 +34,7 @@ public static class GroupsReport
             ("state bytes per member (current + retained)", F1(m.StateBytesPerMember)),
             ("retained states (max) / held messages (max)", $"{m.RetainedStatesMax} / {m.HeldMessagesMax}"),
             ("forward-secrecy exposure of retention (longest kept)", $"{m.RetainedExposureMs} ms"),
+            ("PCS: attacker with a copied state", Pcs(m)),
             ("virtual end", $"{r.EndMs} ms"),
         };
         if (r.CommitCreateMs.Count > 0 || r.CommitProcessMs.Count > 0)
@@ -43,6 +44,15 @@ public static class GroupsReport
         }
         return list;
     }
+
+    /// <summary>The PCS figure in words: whose state, when, and when (or whether) the attacker was locked out.</summary>
+    public static string Pcs(Sim.Simulator.Groups.GroupMetrics m) => m.PcsTheftMs is not { } t ? "no theft" :
+        $"{m.PcsVictim}'s state at {t} ms: " + (m.PcsLockoutMs is { } l
+            ? $"locked out after {l} ms ({m.PcsCommitsToLockout} commits, {F1(m.PcsRoundTripsToLockout ?? 0)} round trips); read {m.PcsMessagesRead} of {m.PcsMessagesSeen} messages"
+            : m.PcsNever ? $"never locked out: read {m.PcsMessagesRead} of {m.PcsMessagesSeen} messages, the last included" : "no message sent after the theft");
+
+    private static string PcsCell(Sim.Simulator.Groups.GroupMetrics m) =>
+        m.PcsTheftMs is null ? "-" : m.PcsLockoutMs is { } l ? $"{l} ({m.PcsCommitsToLockout})" : m.PcsNever ? "never" : "-";
 
     public static string Json(IReadOnlyList<GroupsRun> runs)
     {
@@ -60,7 +70,10 @@ public static class GroupsReport
                 ["forks_healed"] = m.ForksHealed, ["members_on_other_state"] = m.MembersOnOtherState, ["rejoins"] = m.Rejoins, ["commits"] = m.Commits,
                 ["bytes_per_message"] = m.BytesPerMessage, ["bytes_per_commit"] = m.BytesPerUpdate, ["control_bytes"] = m.ControlBytes,
                 ["state_bytes_per_member"] = m.StateBytesPerMember, ["retained_states_max"] = m.RetainedStatesMax,
-                ["retained_exposure_ms"] = m.RetainedExposureMs, ["invariants_held"] = r.Held, ["trace_hash"] = r.TraceHash, ["replay"] = r.Replay,
+                ["retained_exposure_ms"] = m.RetainedExposureMs,
+                ["pcs_victim"] = m.PcsVictim, ["pcs_theft_ms"] = m.PcsTheftMs, ["pcs_lockout_ms"] = m.PcsLockoutMs, ["pcs_never"] = m.PcsNever,
+                ["pcs_commits_to_lockout"] = m.PcsCommitsToLockout, ["pcs_round_trips_to_lockout"] = m.PcsRoundTripsToLockout,
+                ["pcs_messages_seen"] = m.PcsMessagesSeen, ["pcs_messages_read"] = m.PcsMessagesRead, ["invariants_held"] = r.Held, ["trace_hash"] = r.TraceHash, ["replay"] = r.Replay,
                 ["commit_create_ms"] = new JsonArray([.. r.CommitCreateMs.Select(x => (JsonNode)x)]),
                 ["commit_process_ms"] = new JsonArray([.. r.CommitProcessMs.Select(x => (JsonNode)x)]),
             });
@@ -87,27 +100,31 @@ public static class GroupsReport
         {
             int sent = s.Sum(r => r.Metrics.MessagesSent), lost = s.Sum(r => r.Metrics.MessagesLost), rec = s.Sum(r => r.Metrics.MessagesRecovered);
             var times = s.Where(r => r.Metrics.TimeToOneStateMs is not null).Select(r => r.Metrics.TimeToOneStateMs!.Value).ToList();
+            var locked = s.Where(r => r.Metrics.PcsLockoutMs is not null).Select(r => r.Metrics.PcsLockoutMs!.Value).ToList();
             md.AppendLine($"- **{GroupsGrid.Name(s.Key)}**: one state in {s.Count(r => r.Metrics.Converged)} of {s.Count()} worlds; invariants held in {s.Count(r => r.Held)}; " +
                           $"{lost} of {sent} messages lost by MLS, {rec} of them recovered by key-share; forks created {s.Sum(r => r.Metrics.ForksCreated)}, detected {s.Sum(r => r.Metrics.ForksDetected)}, healed {s.Sum(r => r.Metrics.ForksHealed)}; " +
-                          $"time to one state after the heal {(times.Count == 0 ? "-" : $"{times.Min()}..{times.Max()} ms")}.");
+                          $"time to one state after the heal {(times.Count == 0 ? "-" : $"{times.Min()}..{times.Max()} ms")}; " +
+                          $"PCS: the attacker with a copied state was locked out in {locked.Count} of {s.Count(r => r.Metrics.PcsTheftMs is not null)} worlds" +
+                          (locked.Count == 0 ? "" : $" ({locked.Min()}..{locked.Max()} ms after the theft)") + $", never in {s.Count(r => r.Metrics.PcsNever)}.");
         }
         md.AppendLine().AppendLine("## Charts").AppendLine();
         foreach (var c in charts) md.AppendLine($"### {c.Title}").AppendLine().AppendLine($"![{c.Title}]({Path.GetFileName(c.PngPath)})").AppendLine();
         md.AppendLine("## Table").AppendLine();
-        md.AppendLine("| strategy | N | partition ms | loss | sent | lost | recovered | one state | ms to one state | round trips | forks c/d/h | rejoins | bytes/msg | bytes/commit | state bytes/member | retained exposure ms | invariants |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| strategy | N | partition ms | loss | sent | lost | recovered | one state | ms to one state | round trips | forks c/d/h | rejoins | bytes/msg | bytes/commit | state bytes/member | retained exposure ms | PCS lockout ms (commits) | invariants |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in runs)
         {
             var m = r.Metrics;
             md.AppendLine($"| {GroupsGrid.Name(r.Params.Strategy)} | {r.Params.Members} | {r.Params.PartitionMs} | {GroupsGrid.F(r.Params.Loss)} | {m.MessagesSent} | {m.MessagesLost} | {m.MessagesRecovered} | " +
                           $"{(m.Converged ? "yes" : "no")} | {m.TimeToOneStateMs?.ToString(CultureInfo.InvariantCulture) ?? "-"} | {(m.RoundTripsToOneState is { } rt ? F1(rt) : "-")} | " +
-                          $"{m.ForksCreated}/{m.ForksDetected}/{m.ForksHealed} | {m.Rejoins} | {F1(m.BytesPerMessage)} | {F1(m.BytesPerUpdate)} | {F1(m.StateBytesPerMember)} | {m.RetainedExposureMs} | " +
+                          $"{m.ForksCreated}/{m.ForksDetected}/{m.ForksHealed} | {m.Rejoins} | {F1(m.BytesPerMessage)} | {F1(m.BytesPerUpdate)} | {F1(m.StateBytesPerMember)} | {m.RetainedExposureMs} | {PcsCell(m)} | " +
                           $"{(r.Held ? "held" : string.Join("; ", r.Verdicts.Where(v => !v.Passed).Select(v => v.Checker)))} |");
         }
         md.AppendLine().AppendLine("## Definitions").AppendLine();
         md.AppendLine("- *lost*: a message that some recipient (a member in the sender's view when sent, still a member at the end) never read by MLS; *recovered*: every such recipient then got it by key-share (re-encrypted with HPKE to the requester's verified key, only to verified members).");
         md.AppendLine("- *time to one state*: from the heal (last partition heal or return from offline) to the last epoch change, when every member ends with one epoch authenticator and membership; *round trips*: that time over 2 × the links' minimum one-way delay.");
         md.AppendLine("- *forks created*: extra commits seen starting an epoch already started by another; *detected*: epochs some member reported a fork at; *healed*: forks created in a world that ended in one state.");
+        md.AppendLine("- *PCS lockout*: an attacker copies the state of the first member to ask for an update after the theft time (every group state it holds, retained ones and kept PSK exports included), then sees every datagram sent and follows every commit it can with the copy (real MLS processing, forks included); the figure is the virtual time from the theft to the first message of the final run of messages it could not read, with the commits entered in between; *never*: it still read the last message.");
         md.AppendLine("- *bytes*: every copy on the wire (fan-out and sequencer relay included), per application message and per commit; *state bytes*: the saved size of the current state plus every retained one.");
         File.WriteAllText(Path.Combine(outDir, "README.md"), md.ToString());
         return Path.Combine(outDir, "README.md");

@@ -14,6 +14,8 @@ public sealed class GroupMemberActor : ReceiveActor
     public sealed record Tick(long NowMs);
     /// <summary>A datagram arrives. Reply: <see cref="Stepped"/>.</summary>
     public sealed record Arrive(byte[] Bytes, long NowMs);
+    /// <summary>PCS: copy the member's secret state for an attacker. Reply: <see cref="PcsAttacker"/>.</summary>
+    public sealed record Compromise(IRandomSource Random);
     /// <summary>Reply: <see cref="MemberReport"/>.</summary>
     public sealed record GetReport(long NowMs, bool WithStateBytes);
 
@@ -34,6 +36,7 @@ public sealed class GroupMemberActor : ReceiveActor
             _ => MemberStep.Empty,
         }));
         Receive<Tick>(m => Reply(() => _member.Tick(m.NowMs)));
+        Receive<Compromise>(m => Sender.Tell(_member.Compromise(m.Random)));
         Receive<Arrive>(m => Reply(() => _member.Receive(m.Bytes, m.NowMs)));
         Receive<GetReport>(m => Sender.Tell(new MemberReport(_member.Name, _member.IsMember, _member.Epoch, _member.IsMember || _member.Epoch > 0 ? Hex(_member.Options.Suite.Hash(_member.EpochAuthenticator)) : "", _member.Members,
             _member.RetainedStateCount, _member.RetainedLongestMs, _member.HeldMessages, _member.UnreadableMessages,

@@ -41,6 +41,20 @@ public sealed record GroupMetrics
     public long RetainedExposureMs { get; init; }
     public bool Converged { get; init; }
 
+    /// <summary>PCS: whose state the attacker copied, and when (virtual ms; null: no theft in this world).</summary>
+    public string? PcsVictim { get; init; }
+    public long? PcsTheftMs { get; init; }
+    /// <summary>Application messages sent after the theft that the attacker saw / could read with its copy.</summary>
+    public int PcsMessagesSeen { get; init; }
+    public int PcsMessagesRead { get; init; }
+    /// <summary>Virtual ms from the theft to the first message of the final run the attacker could not read (null: never locked out, or nothing sent).</summary>
+    public long? PcsLockoutMs { get; init; }
+    /// <summary>The attacker still read the last message sent: never locked out within the run.</summary>
+    public bool PcsNever { get; init; }
+    /// <summary>Distinct commits (any group) entered by some member between the theft and the lockout.</summary>
+    public int? PcsCommitsToLockout { get; init; }
+    public double? PcsRoundTripsToLockout { get; init; }
+
     public static GroupMetrics From(GroupWorldResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -74,7 +88,8 @@ public sealed record GroupMetrics
         long appBytes = sends.Where(e => e.DatagramKind == "application").Sum(e => (long)e.Bytes!.Value);
         long commitBytes = sends.Where(e => e.DatagramKind is "commit" or "welcome").Sum(e => (long)e.Bytes!.Value);
         int n = result.Options.Everyone.Count;
-        return new GroupMetrics
+        var pcs = Pcs(events, epochs, rtt);
+        return pcs with
         {
             Strategy = GroupChecks.Setting(result.Trace, "strategy") ?? "?",
             Members = n,
@@ -101,6 +116,25 @@ public sealed record GroupMetrics
             RetainedExposureMs = final.Count == 0 ? 0 : final.Max(s => Field(s, "retained_longest_ms")),
             Converged = one,
         };
+    }
+
+    /// <summary>
+    /// The PCS figures from the trace: the Theft event, then one Attack event per message the attacker
+    /// tried (in send order). Locked out at the first message of the final run of unreadable ones.
+    /// </summary>
+    private static GroupMetrics Pcs(IReadOnlyList<GroupTraceEvent> events, IReadOnlyList<GroupTraceEvent> epochs, long rtt)
+    {
+        var none = new GroupMetrics { Strategy = "", Members = 0 };
+        if (events.FirstOrDefault(e => e.Kind == GroupTraceKind.Theft) is not { } theft) return none;
+        var tries = events.Where(e => e.Kind == GroupTraceKind.Attack).ToList();
+        var figures = none with { PcsVictim = theft.Member, PcsTheftMs = theft.T, PcsMessagesSeen = tries.Count, PcsMessagesRead = tries.Count(e => e.Detail == "read") };
+        if (tries.Count == 0) return figures;
+        if (tries[^1].Detail == "read") return figures with { PcsNever = true };
+        int first = tries.Count - 1;
+        while (first > 0 && tries[first - 1].Detail != "read") first--;
+        long at = tries[first].T;
+        int commits = epochs.Where(e => e.T > theft.T && e.T <= at && !string.IsNullOrEmpty(e.Commit)).Select(e => (e.Group, e.Commit)).Distinct().Count();
+        return figures with { PcsLockoutMs = at - theft.T, PcsCommitsToLockout = commits, PcsRoundTripsToLockout = (double)(at - theft.T) / rtt };
     }
 
     private static long Field(GroupTraceEvent state, string key)

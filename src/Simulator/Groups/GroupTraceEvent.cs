@@ -36,6 +36,10 @@ public enum GroupTraceKind
     State,
     /// <summary>A measurement: Detail = name=value pairs (commit create/process timings of the run).</summary>
     Measure,
+    /// <summary>PCS: an attacker copied Member's state (Detail: states=N, the group states it took).</summary>
+    Theft,
+    /// <summary>PCS: the attacker tried application message Datagram (sent by Peer) with its copy: Detail read|unreadable.</summary>
+    Attack,
 }
 
 /// <summary>One thing that happened in a group world, in virtual time. Hashes, ids and names only: never a secret or a plaintext.</summary>

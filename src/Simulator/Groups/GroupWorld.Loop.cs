@@ -22,6 +22,7 @@ public sealed partial class GroupWorld
                     _queue.Schedule(_now + Options.TickMs, new TickDue());
                     break;
                 case OnlineDue o: Online(o.Member); break;
+                case TheftDue: await Steal().ConfigureAwait(false); break;
             }
         }
     }
@@ -38,6 +39,15 @@ public sealed partial class GroupWorld
         }
         long id = op.Kind == GroupOpKind.Send ? ++_nextMessageId : 0;
         await Step(op.Member, new GroupMemberActor.Act(op, _now, id)).ConfigureAwait(false);
+    }
+
+    /// <summary>PCS: the attacker copies the victim's state; from now on it sees every datagram sent (<see cref="Transmit"/>).</summary>
+    private async Task Steal()
+    {
+        string victim = Options.PcsVictimName();
+        if (!_members.TryGetValue(victim, out var actor)) return;
+        _attacker = await actor.Ask<PcsAttacker>(new GroupMemberActor.Compromise(_attackerRandom!), AskTimeout).ConfigureAwait(false);
+        Append(new GroupTraceEvent(_now, 0, GroupTraceKind.Theft) { Member = victim, Detail = $"states={_attacker.StatesCopied}" });
     }
 
     private void Online(string member)
@@ -85,7 +95,11 @@ public sealed partial class GroupWorld
     {
         if (sends.Count == 0) return;
         foreach (var s in sends)
+        {
             Append(new GroupTraceEvent(_now, 0, GroupTraceKind.Send) { Member = from, Peer = s.To, DatagramKind = KindName(s.Bytes), Datagram = Sim.Simulator.Trace.TraceLog.IdOf(s.Bytes), Bytes = s.Bytes.Length });
+            if (_attacker?.Observe(s.Bytes) is { } tried)
+                Append(new GroupTraceEvent(_now, 0, GroupTraceKind.Attack) { Member = _attacker.Victim, Peer = tried.Sender, Datagram = tried.DatagramId, Detail = tried.Read ? "read" : "unreadable" });
+        }
         var sent = await _network.Ask<GroupNetworkActor.Transmitted>(new GroupNetworkActor.Transmit(_now, from, sends), AskTimeout).ConfigureAwait(false);
         foreach (var f in sent.Faults)
             Append(new GroupTraceEvent(_now, 0, GroupTraceKind.Fault) { Member = f.From, Peer = f.To, Datagram = f.Id, Fault = f.Fault, Detail = f.Detail });

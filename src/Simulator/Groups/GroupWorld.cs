@@ -30,6 +30,7 @@ public sealed partial class GroupWorld
     private sealed record DeliveryDue(GroupNetworkActor.Delivery Delivery) : Due;
     private sealed record TickDue : Due;
     private sealed record OnlineDue(string Member) : Due;
+    private sealed record TheftDue : Due;
 
     private readonly ActorSystem? _system;
     private readonly EventQueue<Due> _queue = new();
@@ -40,6 +41,8 @@ public sealed partial class GroupWorld
     private readonly List<double> _processMs = [];
     private IActorRef _network = ActorRefs.Nobody;
     private IActorRef _sequencer = ActorRefs.Nobody;
+    private PcsAttacker? _attacker;
+    private DeterministicRandomSource? _attackerRandom;
     private long _now;
     private long _nextMessageId;
     private bool _liveness;
@@ -98,6 +101,11 @@ public sealed partial class GroupWorld
 
         foreach (var op in Options.Script.OrderBy(o => o.AtMs)) _queue.Schedule(op.AtMs, new ScriptDue(op));
         _queue.Schedule(0, new TickDue());
+        if (Options.PcsTheftMs is { } theft)
+        {
+            _attackerRandom = root.Derive("attacker");
+            _queue.Schedule(theft, new TheftDue());
+        }
         await RunUntil(Options.SafetyPhaseEndMs, ct).ConfigureAwait(false);
         _now = Math.Max(_now, Options.SafetyPhaseEndMs);
         await WriteStates(withBytes: false).ConfigureAwait(false);

@@ -50,11 +50,26 @@ public sealed record GroupWorldOptions
     /// <summary>Measure commit create/process wall-clock times inside the world (a Measure event; not part of the trace hash's determinism... so off unless asked).</summary>
     public bool MeasureCommits { get; init; }
 
+    /// <summary>
+    /// GROUPS.md PCS: when (virtual ms) an attacker copies <see cref="PcsVictimName"/>'s state and from
+    /// then on sees every datagram on the wire (null: no theft).
+    /// </summary>
+    public long? PcsTheftMs { get; init; }
+
+    /// <summary>Whose state is copied; null: the first member whose user asks for an update at or after the theft (else the first founder).</summary>
+    public string? PcsVictim { get; init; }
+
+    /// <summary>The victim: <see cref="PcsVictim"/>, or the first member with an Update op at or after the theft, or the first founder.</summary>
+    public string PcsVictimName() => PcsVictim
+        ?? Script.Where(o => o.Kind == GroupOpKind.Update && o.AtMs >= (PcsTheftMs ?? 0)).OrderBy(o => o.AtMs).FirstOrDefault()?.Member
+        ?? Founders[0];
+
     public IReadOnlyList<string> Everyone => [.. Founders, .. Outsiders];
 
     /// <summary>The one line that reproduces the world: every setting, starting with the seed.</summary>
     public string Describe() =>
         $"SEED={Seed} scenario={Scenario} founders={string.Join(",", Founders)} outsiders={string.Join(",", Outsiders)} {Member.Describe()} " +
         $"links{{{Links.Describe()}}} partition_mode={PartitionMode.ToString().ToLowerInvariant()} partitions[{string.Join(" ", Partitions)}] " +
-        $"tick_ms={TickMs} safety_phase_end_ms={SafetyPhaseEndMs} liveness_budget_ms={LivenessBudgetMs} script[{string.Join(" ", Script)}]";
+        $"tick_ms={TickMs} safety_phase_end_ms={SafetyPhaseEndMs} liveness_budget_ms={LivenessBudgetMs}" +
+        (PcsTheftMs is { } theft ? $" pcs_theft_ms={theft} pcs_victim={PcsVictimName()}" : "") + $" script[{string.Join(" ", Script)}]";
 }

@@ -47,9 +47,12 @@ internal sealed class MiniNet
         Deliver();
     }
 
+    /// <summary>Sees every datagram as it is sent (an attacker on the wire).</summary>
+    public Action<Outgoing>? Tap { get; set; }
+
     public void Take(string from, MemberStep step)
     {
-        foreach (var s in step.Sends) _queue.Enqueue((from, s));
+        foreach (var s in step.Sends) { Tap?.Invoke(s); _queue.Enqueue((from, s)); }
         foreach (var o in step.Observations) Observations.Add((from, o));
     }
 
