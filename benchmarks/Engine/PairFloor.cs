@@ -264,52 +264,9 @@ internal static class PairFloor
 
         public static PrimitiveCosts Measure(CipherSuite suite)
         {
-            var random = new DeterministicRandomSource(7, "primitives");
-            var kem = suite.Kem.GenerateKeyPair(random);
-            var peer = suite.Kem.GenerateKeyPair(random);
-            var sig = suite.Signature.GenerateKeyPair(random);
-            var key = random.NextBytes(suite.Aead.KeyLength);
-            var nonce = random.NextBytes(Aead.NonceLength);
-            var secret = random.NextBytes(suite.HashLength);
-            byte[] small = random.NextBytes(64), large = random.NextBytes(4096 + 64);
-            var sigSmall = suite.Signature.Sign(sig.PrivateKey, small);
-            var sigLarge = suite.Signature.Sign(sig.PrivateKey, large);
-            var sealedSmall = suite.Aead.Seal(key, nonce, default, small);
-            var sealedLarge = suite.Aead.Seal(key, nonce, default, large);
-            var (enc, _) = suite.Hpke.Seal(peer.PublicKey, default, default, small, random);
             var costs = new PrimitiveCosts();
-
-            void Linear(CryptoOp op, Action<byte[]> f, Func<byte[], int> bytesOf)
-            {
-                double a = Time(() => f(small)), b = Time(() => f(large));
-                double perByte = Math.Max(0, (b - a) / (bytesOf(large) - bytesOf(small)));
-                costs.PerByte[(int)op] = perByte;
-                costs.Fixed[(int)op] = Math.Max(0, a - perByte * bytesOf(small));
-            }
-            // The engine signs with the parsed key kept with its secret (CipherSuite.SignWithLabel(Secret, ...)).
-            using var signingKey = suite.Signature.ImportSigningKey(sig.PrivateKey);
-            Linear(CryptoOp.Sign, m => signingKey.Sign(m), m => m.Length);
-            Linear(CryptoOp.Verify, m => suite.Signature.Verify(sig.PublicKey, m, m == small ? sigSmall : sigLarge), m => m.Length);
-            costs.Fixed[(int)CryptoOp.SignaturePublicKey] = Time(() => suite.Signature.PublicKeyOf(sig.PrivateKey));
-            costs.Fixed[(int)CryptoOp.KemPublicKey] = Time(() => suite.Kem.PublicKeyOf(kem.PrivateKey));
-            // A Decap is one DH plus one KEM public key (plus HKDF, counted apart).
-            costs.Fixed[(int)CryptoOp.Dh] = Math.Max(0, Time(() => suite.Kem.Decap(enc, peer.PrivateKey))
-                - costs.Fixed[(int)CryptoOp.KemPublicKey] - Time(() => HkdfOfDecap(suite)));
-            Linear(CryptoOp.AeadSeal, m => suite.Aead.Seal(key, nonce, default, m), m => m.Length);
-            Linear(CryptoOp.AeadOpen, m => suite.Aead.Open(key, nonce, default, m == small ? sealedSmall : sealedLarge), m => m.Length + Aead.TagLength);
-            Linear(CryptoOp.Hash, m => suite.Hash(m), m => m.Length);
-            Linear(CryptoOp.Mac, m => suite.Mac(secret, m), m => m.Length);
-            Linear(CryptoOp.Extract, m => suite.Extract(secret, m.AsSpan(0, m == small ? suite.HashLength : 4 * suite.HashLength)),
-                m => m == small ? suite.HashLength : 4 * suite.HashLength);
-            Linear(CryptoOp.Expand, m => suite.Expand(secret, small.AsSpan(0, 32), m == small ? suite.HashLength : 8 * suite.HashLength),
-                m => m == small ? suite.HashLength : 8 * suite.HashLength);
+            PrimitiveProbe.Measure(suite, "primitives", Time, costs.Fixed, costs.PerByte);
             return costs;
-        }
-
-        private static void HkdfOfDecap(CipherSuite suite)
-        {
-            var prk = suite.Extract(default, new byte[suite.Kem.SharedSecretLength + 20]);
-            suite.Expand(prk, new byte[2 * suite.Kem.EncLength + 30], suite.Kem.SharedSecretLength);
         }
 
         /// <summary>The fastest batch's µs per call (batches of about 20 ms): the least disturbed run on a shared machine.</summary>

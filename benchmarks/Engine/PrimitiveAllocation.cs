@@ -27,50 +27,9 @@ internal sealed class PrimitiveAllocation
 
     public static PrimitiveAllocation Measure(CipherSuite suite)
     {
-        var random = new DeterministicRandomSource(7, "primitive-allocation");
-        var kem = suite.Kem.GenerateKeyPair(random);
-        var peer = suite.Kem.GenerateKeyPair(random);
-        var sig = suite.Signature.GenerateKeyPair(random);
-        var key = random.NextBytes(suite.Aead.KeyLength);
-        var nonce = random.NextBytes(Aead.NonceLength);
-        var secret = random.NextBytes(suite.HashLength);
-        byte[] small = random.NextBytes(64), large = random.NextBytes(4096 + 64);
-        var sigSmall = suite.Signature.Sign(sig.PrivateKey, small);
-        var sigLarge = suite.Signature.Sign(sig.PrivateKey, large);
-        var sealedSmall = suite.Aead.Seal(key, nonce, default, small);
-        var sealedLarge = suite.Aead.Seal(key, nonce, default, large);
-        var (enc, _) = suite.Hpke.Seal(peer.PublicKey, default, default, small, random);
         var result = new PrimitiveAllocation();
-
-        void Linear(CryptoOp op, Action<byte[]> f, Func<byte[], int> bytesOf)
-        {
-            double a = Bytes(() => f(small)), b = Bytes(() => f(large));
-            double perByte = Math.Max(0, (b - a) / (bytesOf(large) - bytesOf(small)));
-            result.PerByte[(int)op] = perByte;
-            result.Fixed[(int)op] = Math.Max(0, a - perByte * bytesOf(small));
-        }
-        using var signingKey = suite.Signature.ImportSigningKey(sig.PrivateKey);
-        Linear(CryptoOp.Sign, m => signingKey.Sign(m), m => m.Length);
-        Linear(CryptoOp.Verify, m => suite.Signature.Verify(sig.PublicKey, m, m == small ? sigSmall : sigLarge), m => m.Length);
-        result.Fixed[(int)CryptoOp.SignaturePublicKey] = Bytes(() => suite.Signature.PublicKeyOf(sig.PrivateKey));
-        result.Fixed[(int)CryptoOp.KemPublicKey] = Bytes(() => suite.Kem.PublicKeyOf(kem.PrivateKey));
-        result.Fixed[(int)CryptoOp.Dh] = Math.Max(0, Bytes(() => suite.Kem.Decap(enc, peer.PrivateKey))
-            - result.Fixed[(int)CryptoOp.KemPublicKey] - Bytes(() => HkdfOfDecap(suite)));
-        Linear(CryptoOp.AeadSeal, m => suite.Aead.Seal(key, nonce, default, m), m => m.Length);
-        Linear(CryptoOp.AeadOpen, m => suite.Aead.Open(key, nonce, default, m == small ? sealedSmall : sealedLarge), m => m.Length + Aead.TagLength);
-        Linear(CryptoOp.Hash, m => suite.Hash(m), m => m.Length);
-        Linear(CryptoOp.Mac, m => suite.Mac(secret, m), m => m.Length);
-        Linear(CryptoOp.Extract, m => suite.Extract(secret, m.AsSpan(0, m == small ? suite.HashLength : 4 * suite.HashLength)),
-            m => m == small ? suite.HashLength : 4 * suite.HashLength);
-        Linear(CryptoOp.Expand, m => suite.Expand(secret, small.AsSpan(0, 32), m == small ? suite.HashLength : 8 * suite.HashLength),
-            m => m == small ? suite.HashLength : 8 * suite.HashLength);
+        PrimitiveProbe.Measure(suite, "primitive-allocation", Bytes, result.Fixed, result.PerByte);
         return result;
-    }
-
-    private static void HkdfOfDecap(CipherSuite suite)
-    {
-        var prk = suite.Extract(default, new byte[suite.Kem.SharedSecretLength + 20]);
-        suite.Expand(prk, new byte[2 * suite.Kem.EncLength + 30], suite.Kem.SharedSecretLength);
     }
 
     /// <summary>Bytes allocated per call, after a warm-up (no timing: the same figure at any load).</summary>
