@@ -72,15 +72,8 @@ public sealed partial class GroupMember
         ArgumentNullException.ThrowIfNull(members);
         foreach (var owner in members)
         {
-            owner._group = MlsGroup.Create(owner._suite, SendGroupId(owner.Name), owner._signature, owner._credential, owner._random.Derive("group"), owner._groupOptions);
             var others = members.Where(m => m != owner).ToList();
-            if (others.Count == 0) continue;
-            var packages = others.Select(o => o.FreshKeyPackage()).ToList();
-            var result = owner._group.Commit(new CommitOptions { InlineProposals = [.. packages.Select(p => (Proposal)new AddProposal(p))], ForcePath = true });
-            byte[] commit = Tls.Serialize(result.Commit);
-            owner._group.MergeCommit(result);
-            owner._chain = owner._chain.Extend(owner._suite.Hash(commit));
-            var welcome = result.Welcome!.Welcome!;
+            if (owner.CreateAndAddAll(SendGroupId(owner.Name), others) is not { } welcome) continue;
             foreach (var o in others)
                 o._sendGroups[owner.Name] = o.JoinWelcome(welcome, consume: true) ?? throw new InvalidOperationException($"{o.Name}: {owner.Name}'s founding Welcome is not for us");
         }

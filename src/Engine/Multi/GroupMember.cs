@@ -91,19 +91,29 @@ public sealed partial class GroupMember
     {
         ArgumentNullException.ThrowIfNull(founder);
         ArgumentNullException.ThrowIfNull(others);
-        founder._group = MlsGroup.Create(founder._suite, groupId, founder._signature, founder._credential, founder._random.Derive("group"), founder._groupOptions);
-        if (others.Count == 0) return;
-        var packages = others.Select(o => o.FreshKeyPackage()).ToList();
-        var result = founder._group.Commit(new CommitOptions { InlineProposals = [.. packages.Select(p => (Proposal)new AddProposal(p))], ForcePath = true });
-        byte[] commit = Tls.Serialize(result.Commit);
-        founder._group.MergeCommit(result);
-        founder._chain = founder._chain.Extend(founder._suite.Hash(commit));
-        var welcome = result.Welcome!.Welcome!;
+        if (founder.CreateAndAddAll(groupId, others) is not { } welcome) return;
         foreach (var o in others)
         {
             o._group = o.JoinWelcome(welcome) ?? throw new InvalidOperationException($"{o.Name}: the founding Welcome is not for us");
             o._chain = founder._chain;
         }
+    }
+
+    /// <summary>
+    /// Creates <paramref name="groupId"/> as our current group and adds <paramref name="others"/> with one
+    /// Commit with a path (RFC 9420 §11-12), merged and entered in our chain; the Welcome they join from,
+    /// or null when there is nobody to add. Founding of the shared group and of each send group.
+    /// </summary>
+    private Welcome? CreateAndAddAll(byte[] groupId, IReadOnlyList<GroupMember> others)
+    {
+        _group = MlsGroup.Create(_suite, groupId, _signature, _credential, _random.Derive("group"), _groupOptions);
+        if (others.Count == 0) return null;
+        var packages = others.Select(o => o.FreshKeyPackage()).ToList();
+        var result = _group.Commit(new CommitOptions { InlineProposals = [.. packages.Select(p => (Proposal)new AddProposal(p))], ForcePath = true });
+        byte[] commit = Tls.Serialize(result.Commit);
+        _group.MergeCommit(result);
+        _chain = _chain.Extend(_suite.Hash(commit));
+        return result.Welcome!.Welcome!;
     }
 
     /// <summary>A fresh KeyPackage (RFC 9420 §10); we keep its private keys for the Welcome that uses it.</summary>
