@@ -33,6 +33,7 @@ public sealed class InvariantPropertiesTests(ITestOutputHelper output)
     [Fact] public Task ExactlyOnce() => Holds(Invariants.ExactlyOnce);
     [Fact] public Task IdentityLiveness() => Holds(Invariants.IdentityLiveness);
     [Fact] public Task FsPcs() => Holds(Invariants.FsPcs);
+    [Fact] public Task Recovery() => Holds(Invariants.Recovery);
 
     private async Task Holds(ScenarioProperty property)
     {
