@@ -60,7 +60,8 @@ public sealed class Invitation : IDisposable
     /// <summary>
     /// PAIRMLS.md "Creating a conversation", step 4: opens <paramref name="datagram"/> with the init
     /// key, joins from the Welcome stapled inside and processes the rest of the datagram. Returns the
-    /// new session (and <see cref="Delivered"/>), or null and why not. Never throws on bad bytes.
+    /// new session (and <see cref="Delivered"/>, or <see cref="Undecryptable"/> with the Welcome taken when
+    /// the application message is beyond the forward distance), or null and why not. Never throws on bad bytes.
     /// </summary>
     public PairSession? TryJoin(ReadOnlySpan<byte> datagram, out ReceiveOutcome outcome, IRandomSource? random = null)
     {
@@ -86,7 +87,15 @@ public sealed class Invitation : IDisposable
                 throw new PairRejection(RejectReason.UnknownEpoch, "not joined yet, and it staples no Welcome");
             var state = Join(parts);
             outcome = PairReceiver.Process(state, parts, Options, out var next);
-            return outcome is Delivered ? new PairSession(next, Options, random) : null;
+            if (outcome is Delivered) return new PairSession(next, Options, random);
+            // PAIRMLS.md "A datagram stands alone": the Welcome is taken even when the application message is beyond the
+            // forward distance (the acceptor sent more than 1,000 datagrams of w before this one reached us); the payload is lost.
+            if (outcome is Undecryptable)
+            {
+                outcome = outcome with { StapleTaken = true, StateChanged = true };
+                return new PairSession(next, Options, random);
+            }
+            return null;
         }
         catch (PairRejection r)
         {

@@ -133,4 +133,27 @@ public sealed class PairStandAloneTests
         int after5000 = run.BobAfter.Length;
         Assert.InRange(after5000, run.SavedAfter10 * 0.9, run.SavedAfter10 * 1.1);
     }
+
+    [Theory]
+    [InlineData((ushort)1)]
+    [InlineData((ushort)2)]
+    [InlineData((ushort)3)]
+    public void AnInviteeThatMissedMoreThanTheForwardDistanceOfW_JoinsFromTheFirstDatagramThatReachesIt(ushort suite)
+    {
+        // Found by InvariantPropertiesTests.Liveness with long epochs generated (seed=194482761 r=2 suite=1 offline(alice,12)
+        // burst(bob,1018)): the invitee offline while the acceptor sends more than the forward distance in w never joined.
+        var options = PairOptions.Default with { MaximumForwardDistance = 10 };
+        var kit = new PairTestKit(seed: 950UL + suite, options: options, suite: suite);
+        var sent = Enumerable.Range(0, 14).Select(i => kit.Bob.Send(Bytes("w" + i)).Datagram).ToList();
+        var alice = kit.Invitation.TryJoin(sent[^1], out var outcome);
+        Assert.NotNull(alice);
+        var undecryptable = Assert.IsType<Undecryptable>(outcome);
+        Assert.True(undecryptable.StapleTaken && undecryptable.StateChanged);
+        Assert.Equal(kit.Bob.WelcomeEpoch, alice!.Epoch);
+        // The first datagrams of w, within the forward distance of the ratchet's start, are still Delivered later.
+        Assert.Equal("w0", Text(Assert.IsType<Delivered>(alice.Receive(sent[0])).Payload));
+        Exchange(alice, kit.Bob, "joined at last");
+        Exchange(kit.Bob, alice, "welcome");
+        AssertConverged(alice, kit.Bob);
+    }
 }
