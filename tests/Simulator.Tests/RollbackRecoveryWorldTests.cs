@@ -171,6 +171,29 @@ public sealed class RollbackRecoveryWorldTests(WorldFixture fixture, ITestOutput
         AssertRecovered(r, "alice");
     }
 
+    [Theory]
+    [InlineData(1764084174ul, 0, 4)]
+    [InlineData(41ul, 2, 8)]
+    public void TheAcceptorRestoredIntoTheWelcomeEpoch_AfterTheInviteeDeletedTheInitKey_IsDetectedAndRecovers(ulong seed, int r, int sends)
+    {
+        // The gate's last finding (docs/RECOVERY.md "The acceptor restored into w"): Bob restored to his first save (in w)
+        // after Alice moved more than R + 2 epochs on and deleted the invitation's init key. His requests are dual-sealed:
+        // Alice opens them with the header key of w + 1, recognises them (Expired) and offers; Bob rejoins.
+        var ops = new List<ScriptOp>();
+        for (int i = 0; i < sends; i++) ops.AddRange([new ScriptOp.Send(i % 2 == 0 ? Party.Bob : Party.Alice), new ScriptOp.Wait(18)]);
+        ops[^1] = new ScriptOp.Restore(Party.Bob, -1);
+        var result = fixture.Run(new WorldOptions { Seed = seed, RetentionWindow = r, FaultProfile = FaultProfile.None, UserScript = new UserScript(ops) });
+        var verdicts = Checkers.Run(result.Trace.Events);
+        foreach (var v in verdicts) output.WriteLine($"seed {seed}: {v}");
+        Assert.All(verdicts, v => Assert.True(v.Passed, v.ToString()));
+        Assert.True(result.Converged, "the world did not converge");
+        var restore = result.Of<RestoreEvent>().Single(e => e.Party == "bob");
+        Assert.Contains(result.Outcomes("alice"), o => o.Seq > restore.Seq && o.Result == OutcomeEvent.Expired);
+        Assert.Contains(result.Outcomes("bob"), o => o.Seq > restore.Seq && o.Result == OutcomeEvent.Resynced);
+        Assert.Contains("within 2 round trip", verdicts.Single(v => v.Name == "Liveness").Detail);
+        AssertRecovered(result, "bob");
+    }
+
     [Fact]
     public void ARestoreToBeforeTheInviteesAgentRollover_IsExemptFromLiveness_AndSaysWhy()
     {

@@ -69,7 +69,9 @@ public sealed partial class GroupMember
 
     private void Retain()
     {
-        if (_options.RetainedStates <= 0 || _group is null) return;
+        if (_group is null) return;
+        if (IsRetention) { Hold(new Retained(_group.State, _chain, _now)); return; } // bounded by time (RetentionTick)
+        if (_options.RetainedStates <= 0) return;
         _retained.Add(new Retained(_group.State, _chain, _now));
         while (_retained.Count > _options.RetainedStates) Forget(0);
     }
@@ -77,7 +79,9 @@ public sealed partial class GroupMember
     private void Forget(int index)
     {
         _retainedLongestMs = Math.Max(_retainedLongestMs, _now - _retained[index].SinceMs);
+        var dropped = _retained[index].State;
         _retained.RemoveAt(index);
+        if (IsRetention) RetainedWipe.Zero(dropped, HeldStates());
     }
 
     private void LogCommit(ulong newEpoch, byte[] body)
@@ -109,6 +113,9 @@ public sealed partial class GroupMember
                 // The loser asks for our GroupInfo when it is ready to rejoin (sending it unasked to every
                 // loser from every winner costs a ratchet tree per pair and per retry).
                 _seen.Add(new MemberObservation.ForkDetected(_chain.ForkPoint(theirs) + 1, "chain", d.Sender));
+                // Retention: learn the losing branch's commits from the retained fork point, to read its messages and merge it.
+                if (IsRetention && _retained.Any(r => r.Chain.Epoch == _chain.ForkPoint(theirs) && _chain.ForkPoint(r.Chain) == r.Chain.Epoch) && Ask("branch/" + d.Sender))
+                    Send(d.Sender, Datagram(MultiKind.CatchUp) with { Epoch = _chain.ForkPoint(theirs) });
                 break;
             case ChainRelation.ForkTheyWin:
                 ulong fork = _chain.ForkPoint(theirs);
@@ -229,7 +236,8 @@ public sealed partial class GroupMember
         byte[] body = Tls.Serialize(commit);
         byte[] hash = _suite.Hash(body);
         ulong from = Epoch;
-        _retained.Clear();
+        if (IsRetention) Retain(); // the old branch stays readable for the window
+        else _retained.Clear();
         DropFuture();
         SwitchTo(group, theirs, "external", from);
         var announce = new MultiDatagram(MultiKind.Commit, Name, theirs.Epoch, theirs.Tip) { Body = body };
@@ -251,7 +259,8 @@ public sealed partial class GroupMember
         if (group.Epoch != theirs.Epoch) { Reject(d, "chain does not lead to the Welcome's epoch"); return; }
         ulong from = Epoch;
         bool was = _group is not null;
-        _retained.Clear();
+        if (IsRetention) Retain();
+        else _retained.Clear();
         _group = group;
         _chain = theirs;
         _pending = null;

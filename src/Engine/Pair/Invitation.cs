@@ -68,6 +68,7 @@ public sealed class Invitation : IDisposable
         try
         {
             var body = HeaderSeal.TryOpenAsInvitee(Suite, _bundle.InitPrivateKey, datagram)
+                ?? WelcomeDualSeal.TryOpenAsInvitee(Suite, _bundle.InitPrivateKey, datagram)
                 ?? throw new PairRejection(RejectReason.NotForThisSession, "the invitation's init key does not open it");
             // docs/RECOVERY.md "Loaded states ask": a restored acceptor asks in w too; the request wraps the ordinary body.
             if (RecoveryEnvelope.IsEnvelope(body))

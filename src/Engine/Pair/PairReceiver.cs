@@ -116,9 +116,10 @@ internal static class PairReceiver
             for (int i = count - 1; i >= 0; i--)
                 if (epochs[i] >= offset && HeaderSeal.TryOpen(state.Suite, state.HeaderKeys[epochs[i]], datagram, body)) return epochs[i] - offset;
         }
-        if (state.InvitationInitPrivateKey is { } initKey && HeaderSeal.TryOpenAsInvitee(state.Suite, initKey, datagram) is { } welcomeBody)
+        if (((state.InvitationInitPrivateKey is { } initKey ? HeaderSeal.TryOpenAsInvitee(state.Suite, initKey, datagram) : null)
+            ?? OpenWelcomeRequest(state, datagram)) is { } welcomeBody)
         {
-            // The Welcome datagram (once per conversation): its HPKE-opened body is copied in.
+            // A datagram of w (the Welcome's, or a restored acceptor's request): its opened body is copied in.
             welcomeBody.CopyTo(buffer, 0);
             length = welcomeBody.Length;
             CryptographicOperations.ZeroMemory(welcomeBody);
@@ -138,10 +139,21 @@ internal static class PairReceiver
         foreach (var (e, _) in state.HeaderKeys) epochs[n++] = e;
         for (int i = count - 1; i >= 0; i--)
             if (HeaderSeal.TryOpen(state.Suite, state.HeaderKeys[epochs[i]], datagram) is { } body) return (body, epochs[i]);
-        if (state.InvitationInitPrivateKey is { } initKey && HeaderSeal.TryOpenAsInvitee(state.Suite, initKey, datagram) is { } welcomeBody)
+        if (((state.InvitationInitPrivateKey is { } initKey ? HeaderSeal.TryOpenAsInvitee(state.Suite, initKey, datagram) : null)
+            ?? OpenWelcomeRequest(state, datagram)) is { } welcomeBody)
             return (welcomeBody, state.WelcomeEpoch);
         return null;
     }
+
+    /// <summary>
+    /// docs/RECOVERY.md "The acceptor restored into w": an acceptor's request in the Welcome epoch is
+    /// <see cref="WelcomeDualSeal"/>ed; a joined invitee opens it with the header key of w + 1 while it
+    /// holds that key (H epochs), long after it deleted the init key. Null for every other datagram.
+    /// </summary>
+    private static byte[]? OpenWelcomeRequest(PairState state, ReadOnlySpan<byte> datagram) =>
+        state.Role == PairRole.Inviter && state.HeaderKeys.TryGetValue(state.WelcomeEpoch + 1, out var key)
+            ? WelcomeDualSeal.TryOpenWithHeaderKey(state.Suite, key, datagram)
+            : null;
 
     /// <summary>
     /// The rest of the pipeline on a parsed datagram of epoch k (throws <see cref="PairRejection"/>).

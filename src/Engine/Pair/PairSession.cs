@@ -188,12 +188,14 @@ public sealed class PairSession
             var body = new RecoveryEnvelope(RecoveryKind.Offer, offer, ordinary, OfferEndorsement.Of(s, offer)).Encode();
             datagram = HeaderSeal.Seal(suite, offerKey, body, _random);
         }
-        // Also in w (an acceptor restored into the Welcome epoch): an invitee not joined yet unwraps it (Invitation.TryJoin).
+        // Also in w (an acceptor restored into the Welcome epoch), sealed for both kinds of invitee (docs/RECOVERY.md
+        // "The acceptor restored into w"): one not joined yet unwraps it with the init key (Invitation.TryJoin), one
+        // that joined and deleted that key long ago with the header key of w + 1 (the exporter of w, which we hold).
         else if (s.RecoveryRequest is not null || _askedSinceLoad)
         {
             var body = new RecoveryEnvelope(RecoveryKind.Request, null, Tls.Serialize(application)).Encode();
             datagram = s.Role == PairRole.Acceptor && s.Epoch == s.WelcomeEpoch
-                ? HeaderSeal.SealToInvitation(suite, s.InvitationInitKey!, body, _random)
+                ? WelcomeDualSeal.Seal(suite, s.InvitationInitKey!, s.HeaderKeys[s.WelcomeEpoch + 1], body, _random)
                 : HeaderSeal.Seal(suite, s.HeaderKeys[s.Epoch + Options.HeaderKeyOffset], body, _random);
         }
         // The ordinary body is sealed straight from a pooled writer (no array of its own).

@@ -25,12 +25,13 @@ public static class GroupsCommand
     {
         var scenario = new Option<string>("--scenario") { Description = $"Named scenario: {string.Join(", ", GroupScenarios.Names)}", DefaultValueFactory = _ => "race" };
         var members = new Option<string>("--members") { Description = "N, members at the start, 3..64 (comma list for a grid; race has 3 plus 2 joiners)", DefaultValueFactory = _ => "8" };
-        var strategy = new Option<string>("--strategy") { Description = "sequenced, uncoordinated, send-groups (comma list)", DefaultValueFactory = _ => "uncoordinated" };
+        var strategy = new Option<string>("--strategy") { Description = "sequenced, uncoordinated, send-groups, retention (comma list)", DefaultValueFactory = _ => "uncoordinated" };
         var partition = new Option<string>("--partition-ms") { Description = "Partition (or offline) length, virtual ms (comma list)", DefaultValueFactory = _ => "3000" };
         var loss = new Option<string>("--loss") { Description = "Drop probability on every link while faults are on, [0, 1) (comma list)", DefaultValueFactory = _ => "0" };
         var messages = new Option<string>("--messages") { Description = "Application messages sent in the safety phase", DefaultValueFactory = _ => "40" };
         var keyShare = new Option<string>("--key-share") { Description = "on (only to verified members) or off", DefaultValueFactory = _ => "on" };
         var retained = new Option<string>("--retained") { Description = "States of left epochs each member keeps (fork-resilient retention), 0..64", DefaultValueFactory = _ => "2" };
+        var retentionMs = new Option<string>("--retention-ms") { Description = "Retention strategy: how long a member keeps a state it left or learned of another branch (then zeroed), virtual ms, 0..600000", DefaultValueFactory = _ => new MultiOptions().RetentionMs.ToString(CultureInfo.InvariantCulture) };
         var pskImport = new Option<string>("--psk-import-ms") { Description = "Send groups: commit a PSK import this long after taking another member's commit, virtual ms (0: only with one's own updates)", DefaultValueFactory = _ => "0" };
         var theft = new Option<string>("--pcs-theft-ms") { Description = "PCS figure: when (virtual ms) an attacker copies the state of the first member to ask for an update from then on; off: no theft", DefaultValueFactory = _ => GroupScenarios.DefaultTheftMs.ToString(CultureInfo.InvariantCulture) };
         var seed = new Option<string>("--seed") { Description = "Root seed", DefaultValueFactory = _ => "1" };
@@ -52,7 +53,7 @@ public static class GroupsCommand
         var clusterHost = ClusterOptions.ClusterHost();
         var command = new Command("groups", "Decentralised MLS groups of N (GROUPS.md): one scenario, or a grid over members × strategy × partition × loss with a report.")
         {
-            scenario, members, strategy, partition, loss, messages, keyShare, retained, pskImport, theft, seed, output, results, trace, measure, json, expect, cluster, clusterHost,
+            scenario, members, strategy, partition, loss, messages, keyShare, retained, retentionMs, pskImport, theft, seed, output, results, trace, measure, json, expect, cluster, clusterHost,
         };
         command.SetAction((parse, cancel) => Task.FromResult(Run(parse, cancel)));
         return command;
@@ -73,6 +74,7 @@ public static class GroupsCommand
                     Messages = One("--messages", parse.GetValue(messages)!, s => int.Parse(s, CultureInfo.InvariantCulture)),
                     KeyShare = parse.GetValue(keyShare) switch { "on" => KeySharePolicy.VerifiedMembers, "off" => KeySharePolicy.Off, var v => throw new FormatException($"--key-share: '{v}' is not on or off") },
                     Retained = One("--retained", parse.GetValue(retained)!, s => int.Parse(s, CultureInfo.InvariantCulture)),
+                    RetentionMs = One("--retention-ms", parse.GetValue(retentionMs)!, s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
                     PskImportMs = One("--psk-import-ms", parse.GetValue(pskImport)!, s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
                     PcsTheftMs = One("--pcs-theft-ms", parse.GetValue(theft)!, s => s == "off" ? (long?)null : long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
                     Seed = One("--seed", parse.GetValue(seed)!, s => ulong.Parse(s, CultureInfo.InvariantCulture)),
@@ -193,7 +195,8 @@ public static class GroupsCommand
         "sequenced" => MultiStrategy.Sequenced,
         "uncoordinated" => MultiStrategy.Uncoordinated,
         "send-groups" => MultiStrategy.SendGroups,
-        _ => throw new FormatException($"'{s}' is not a strategy (sequenced, uncoordinated, send-groups)"),
+        "retention" => MultiStrategy.Retention,
+        _ => throw new FormatException($"'{s}' is not a strategy (sequenced, uncoordinated, send-groups, retention)"),
     };
 
     private static IReadOnlyList<int> Ints(string name, string text) => List(name, text, s => int.Parse(s, CultureInfo.InvariantCulture));
