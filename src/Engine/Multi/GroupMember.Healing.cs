@@ -73,6 +73,7 @@ public sealed partial class GroupMember
         if (IsRetention) { Hold(new Retained(_group.State, _chain, _now)); return; } // bounded by time (RetentionTick)
         if (_options.RetainedStates <= 0) return;
         _retained.Add(new Retained(_group.State, _chain, _now));
+        _retainedPeak = Math.Max(_retainedPeak, _retained.Count);
         while (_retained.Count > _options.RetainedStates) Forget(0);
     }
 
@@ -81,7 +82,7 @@ public sealed partial class GroupMember
         _retainedLongestMs = Math.Max(_retainedLongestMs, _now - _retained[index].SinceMs);
         var dropped = _retained[index].State;
         _retained.RemoveAt(index);
-        if (IsRetention) RetainedWipe.Zero(dropped, HeldStates());
+        if (IsRetention) Wipe(dropped);
     }
 
     private void LogCommit(ulong newEpoch, byte[] body)

@@ -54,11 +54,18 @@ public sealed partial class GroupMember
     private long? _mergeAt;
     private bool _retrying;
     private int _retainedPeak;
+    private int _secretsZeroed;
 
     private bool IsRetention => _options.Strategy == MultiStrategy.Retention;
 
     /// <summary>The most states this member held beside its current one at any time.</summary>
     public int RetainedPeak => _retainedPeak;
+
+    /// <summary>Retention: secret holders (epoch secrets, secret trees, private keys, PSKs) zeroed when their state was dropped.</summary>
+    public int SecretsZeroed => _secretsZeroed;
+
+    /// <summary>Zeroes what a dropped state held and no state still held shares (<see cref="RetainedWipe"/>).</summary>
+    private void Wipe(GroupState dropped) => _secretsZeroed += RetainedWipe.Zero(dropped, HeldStates());
 
     /// <summary>The states held beside the current one (tests look at their secrets after the window).</summary>
     internal IReadOnlyList<GroupState> RetainedStatesForTests => [.. _retained.Select(r => r.State)];
@@ -118,7 +125,7 @@ public sealed partial class GroupMember
     {
         var old = _retained[at].State;
         _retained[at] = _retained[at] with { State = next };
-        RetainedWipe.Zero(old, HeldStates());
+        Wipe(old);
     }
 
     private IEnumerable<GroupState> HeldStates() => _retained.Select(r => r.State).Prepend(_group?.State).OfType<GroupState>();

@@ -31,6 +31,19 @@ public sealed class RetentionWorldTests
     }
 
     [Fact]
+    public void What_is_retained_is_counted_and_dropped_states_are_zeroed_within_the_window()
+    {
+        var options = GroupWorldKit.Split(MultiStrategy.Retention, keyShare: KeySharePolicy.Off);
+        var result = GroupWorld.Run(options with { Member = options.Member with { RetentionMs = 1_500 } });
+        Assert.All(GroupChecks.Run(result.Trace), v => Assert.True(v.Passed, v.ToString()));
+        var m = GroupMetrics.From(result);
+        Assert.True(m.RetainedPeakMax >= 2, $"peak {m.RetainedPeakMax}");
+        Assert.True(m.RetainedSecretsZeroed > 0);
+        Assert.Equal(0, m.RetainedStatesMax); // the run outlasts the window: nothing is held at the end
+        Assert.InRange(m.RetainedExposureMs, 1_500, 1_500 + options.TickMs);
+    }
+
+    [Fact]
     public void Broken_retention_is_caught_a_message_read_again_after_the_merge_and_a_read_on_a_branch_never_held()
     {
         var events = Split(MultiStrategy.Retention).Trace.Events.ToList();
