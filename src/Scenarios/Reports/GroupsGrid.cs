@@ -43,11 +43,11 @@ public sealed record GroupsGrid
         $"--key-share {(KeyShare == KeySharePolicy.Off ? "off" : "on")} --retained {Retained}" + RetentionOption(RetentionMs) + (PskImportMs > 0 ? $" --psk-import-ms {PskImportMs}" : "") + Theft(PcsTheftMs) +
         $" --seed {Seed}" + (outDir is null ? "" : $" --out {outDir}");
 
-    /// <summary>The command that replays one world of the grid exactly.</summary>
-    public static string ReplayCommand(GroupScenarioParams p, GroupsGrid grid) =>
+    /// <summary>The one command that re-runs this point's world and fails (exit 2) unless its trace hash is <paramref name="traceHash"/>.</summary>
+    public static string ReplayCommand(GroupScenarioParams p, GroupsGrid grid, string traceHash) =>
         $"pairsim groups --scenario {p.Scenario} --members {p.Members} --strategy {Name(p.Strategy)} --partition-ms {p.PartitionMs} --loss {F(p.Loss)} " +
         $"--messages {p.Messages} --key-share {(p.KeyShare == KeySharePolicy.Off ? "off" : "on")} --retained {p.RetainedStates}" + RetentionOption(p.RetentionMs) +
-        (p.PskImportMs > 0 ? $" --psk-import-ms {p.PskImportMs}" : "") + Theft(p.PcsTheftMs) + $" --seed {p.Seed}";
+        (p.PskImportMs > 0 ? $" --psk-import-ms {p.PskImportMs}" : "") + Theft(p.PcsTheftMs) + $" --seed {p.Seed} --expect-hash {traceHash}";
 
     private static string Theft(long? ms) => ms == GroupScenarios.DefaultTheftMs ? "" : $" --pcs-theft-ms {(ms is { } t ? t.ToString(CultureInfo.InvariantCulture) : "off")}";
 

@@ -55,7 +55,8 @@ public static class GroupsReport
     private static string PcsCell(Sim.Simulator.Groups.GroupMetrics m) =>
         m.PcsTheftMs is null ? "-" : m.PcsLockoutMs is { } l ? $"{l} ({m.PcsCommitsToLockout})" : m.PcsNever ? "never" : "-";
 
-    public static string Json(IReadOnlyList<GroupsRun> runs)
+    /// <param name="expectedHashMatches">A replay with --expect-hash: whether the one world's trace hash matched (null: not asked).</param>
+    public static string Json(IReadOnlyList<GroupsRun> runs, bool? expectedHashMatches = null)
     {
         var array = new JsonArray();
         foreach (var r in runs)
@@ -78,6 +79,7 @@ public static class GroupsReport
                 ["commit_create_ms"] = new JsonArray([.. r.CommitCreateMs.Select(x => (JsonNode)x)]),
                 ["commit_process_ms"] = new JsonArray([.. r.CommitProcessMs.Select(x => (JsonNode)x)]),
             });
+            if (expectedHashMatches is { } matches) ((JsonObject)array[^1]!)["expected_hash_matches"] = matches;
         }
         return array.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
