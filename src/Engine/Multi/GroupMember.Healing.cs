@@ -17,13 +17,30 @@ public sealed partial class GroupMember
     private long _retainedLongestMs;
     private long? _joinAt;
     private string _joinFrom = "";
+    private BranchChain? _best;
+    private string _bestFrom = "";
 
-    /// <summary>When the wait before an external rejoin is over: ask the canonical peer for a fresh GroupInfo.</summary>
+    /// <summary>When the wait before an external rejoin is over: ask the peer with the best chain we know for a fresh GroupInfo.</summary>
     private void RejoinWhenDue()
     {
-        if (_joinAt is { } at && _now >= at && Ask("rejoin/" + _joinFrom))
-            Send(_joinFrom, Datagram(MultiKind.CatchUp) with { Epoch = ulong.MaxValue });
+        if (_joinAt is not { } at || _now < at) return;
+        string from = _bestFrom.Length > 0 ? _bestFrom : _joinFrom;
+        if (Ask("rejoin/" + from)) Send(from, Datagram(MultiKind.CatchUp) with { Epoch = ulong.MaxValue });
     }
+
+    /// <summary>
+    /// Remembers the best chain seen (ours included) by the canonical-branch rule and who showed it. The
+    /// rule is a total order and a chain keeps its standing as it grows, so this only ever improves.
+    /// </summary>
+    private void SeeChain(BranchChain theirs, string from)
+    {
+        if ((_best ?? _chain).Compare(theirs) is not (ChainRelation.Behind or ChainRelation.ForkTheyWin)) return;
+        _best = theirs;
+        _bestFrom = from;
+    }
+
+    /// <summary>True when <paramref name="theirs"/> is a strict prefix of the best chain we know, or loses to it.</summary>
+    private bool BehindBest(BranchChain theirs) => _best is { } best && best.Compare(theirs) is ChainRelation.Ahead or ChainRelation.ForkWeWin;
 
     /// <summary>States of left epochs held now (fork-resilient retention's storage).</summary>
     public int RetainedStateCount => _retained.Count + KeptPskCount;
@@ -52,15 +69,20 @@ public sealed partial class GroupMember
 
     private void Retain()
     {
-        if (_options.RetainedStates <= 0 || _group is null) return;
+        if (_group is null) return;
+        if (IsRetention) { Hold(new Retained(_group.State, _chain, _now)); return; } // bounded by time (RetentionTick)
+        if (_options.RetainedStates <= 0) return;
         _retained.Add(new Retained(_group.State, _chain, _now));
+        _retainedPeak = Math.Max(_retainedPeak, _retained.Count);
         while (_retained.Count > _options.RetainedStates) Forget(0);
     }
 
     private void Forget(int index)
     {
         _retainedLongestMs = Math.Max(_retainedLongestMs, _now - _retained[index].SinceMs);
+        var dropped = _retained[index].State;
         _retained.RemoveAt(index);
+        if (IsRetention) Wipe(dropped);
     }
 
     private void LogCommit(ulong newEpoch, byte[] body)
@@ -82,6 +104,7 @@ public sealed partial class GroupMember
     {
         if (!IsMember) return;
         var theirs = new BranchChain(d.Chain);
+        SeeChain(theirs, d.Sender);
         switch (_chain.Compare(theirs))
         {
             case ChainRelation.Behind:
@@ -91,14 +114,19 @@ public sealed partial class GroupMember
                 // The loser asks for our GroupInfo when it is ready to rejoin (sending it unasked to every
                 // loser from every winner costs a ratchet tree per pair and per retry).
                 _seen.Add(new MemberObservation.ForkDetected(_chain.ForkPoint(theirs) + 1, "chain", d.Sender));
+                // Retention: learn the losing branch's commits from the retained fork point, to read its messages and merge it.
+                if (IsRetention && _retained.Any(r => r.Chain.Epoch == _chain.ForkPoint(theirs) && _chain.ForkPoint(r.Chain) == r.Chain.Epoch) && Ask("branch/" + d.Sender))
+                    Send(d.Sender, Datagram(MultiKind.CatchUp) with { Epoch = _chain.ForkPoint(theirs) });
                 break;
             case ChainRelation.ForkTheyWin:
                 ulong fork = _chain.ForkPoint(theirs);
                 _seen.Add(new MemberObservation.ForkDetected(fork + 1, "chain", d.Sender));
                 // With the fork point's state retained, their commits suffice; otherwise ask for a GroupInfo.
                 bool retained = _retained.Any(r => r.State.Epoch == fork && r.Chain.Epoch == fork);
-                if (!retained && _joinAt is not null) break; // already waiting to rejoin: it asks for a fresh GroupInfo then
-                if (Ask("catchup/" + d.Sender)) Send(d.Sender, Datagram(MultiKind.CatchUp) with { Epoch = retained ? fork : ulong.MaxValue });
+                if (retained) { if (Ask("catchup/" + d.Sender)) Send(d.Sender, Datagram(MultiKind.CatchUp) with { Epoch = fork }); break; }
+                if (_joinAt is not null) break; // already waiting to rejoin: it asks for a fresh GroupInfo then
+                // One GroupInfo (a whole ratchet tree) at a time, from the best chain we know, not one from every winner that answers.
+                if (Ask("groupinfo")) Send(_bestFrom, Datagram(MultiKind.CatchUp) with { Epoch = ulong.MaxValue });
                 break;
         }
     }
@@ -167,6 +195,7 @@ public sealed partial class GroupMember
         if (ParseMls(d.Body) is not { GroupInfo: { } info }) { Reject(d, "malformed"); return; }
         var theirs = new BranchChain(d.Chain);
         if (theirs.Epoch != info.GroupContext.Epoch) { Reject(d, "chain does not lead to the GroupInfo's epoch"); return; }
+        SeeChain(theirs, d.Sender);
         var relation = _group is null ? ChainRelation.Behind : _chain.Compare(theirs);
         if (IsMember && relation is not (ChainRelation.Behind or ChainRelation.ForkTheyWin)) { _joinAt = null; return; }
         if (_group is { IsRemoved: true } && relation == ChainRelation.Behind) return; // removed on this branch: stay out
@@ -182,6 +211,15 @@ public sealed partial class GroupMember
                     if (NameOf(leaf) == Name) old = (uint)(i / 2);
                 }
         if (old is null) { Reject(d, "no leaf of ours to resync"); return; }
+        // A GroupInfo of a peer that lags behind the best chain we know would make our external commit fork
+        // that chain at an old epoch, and under the lowest-hash rule overturn every epoch since half the
+        // time (a 64-member heal cascaded for 50 virtual s that way): join only at the best tip we know.
+        if (BehindBest(theirs))
+        {
+            Reject(d, "group info behind the best chain known");
+            if (_joinAt is not null) _joinFrom = _bestFrom;
+            return;
+        }
         // Losers of one fork would all commit externally at once and fork again: each waits a seeded
         // share of a spread that grows with the group, then asks for a fresh GroupInfo and joins with it.
         if (_joinAt is not { } joinAt)
@@ -199,7 +237,8 @@ public sealed partial class GroupMember
         byte[] body = Tls.Serialize(commit);
         byte[] hash = _suite.Hash(body);
         ulong from = Epoch;
-        _retained.Clear();
+        if (IsRetention) Retain(); // the old branch stays readable for the window
+        else _retained.Clear();
         DropFuture();
         SwitchTo(group, theirs, "external", from);
         var announce = new MultiDatagram(MultiKind.Commit, Name, theirs.Epoch, theirs.Tip) { Body = body };
@@ -221,7 +260,8 @@ public sealed partial class GroupMember
         if (group.Epoch != theirs.Epoch) { Reject(d, "chain does not lead to the Welcome's epoch"); return; }
         ulong from = Epoch;
         bool was = _group is not null;
-        _retained.Clear();
+        if (IsRetention) Retain();
+        else _retained.Clear();
         _group = group;
         _chain = theirs;
         _pending = null;

@@ -29,7 +29,7 @@ public sealed partial class GroupMember
     {
         if (IsSendGroups) { HandleSend(d); return; }
         if (d.Sender == Name && d.Kind != MultiKind.Commit) return; // our own datagram relayed back
-        if (_options.Strategy == MultiStrategy.Uncoordinated && d.Kind != MultiKind.DsHead) NoteHead(d);
+        if (_options.Strategy is MultiStrategy.Uncoordinated or MultiStrategy.Retention && d.Kind != MultiKind.DsHead) NoteHead(d);
         switch (d.Kind)
         {
             case MultiKind.Application: OnApplication(d); break;
@@ -57,6 +57,7 @@ public sealed partial class GroupMember
 
     private void OnApplication(MultiDatagram d)
     {
+        if (IsRetention) { OnRetentionApplication(d); return; }
         string id = MessageRef(d.Body);
         if (ParseMls(d.Body) is not { PrivateMessage: { } pm } message) { Reject(d, "malformed"); return; }
         if (!IsMember) { Reject(d, "not a member"); return; }
@@ -99,6 +100,7 @@ public sealed partial class GroupMember
         }
         ulong e = pub.Content.Epoch;
         if (_chain.CommitFor(e + 1) is { } have && have.AsSpan().SequenceEqual(hash)) { Reject(d, "duplicate"); return; }
+        if (IsRetention && OnRetentionCommit(d, message, e, hash)) return;
         if (e > _group!.Epoch)
         {
             Buffer(d);
@@ -134,7 +136,11 @@ public sealed partial class GroupMember
             if (staged.Removed) { _seen.Add(new MemberObservation.EpochEntered(e + 1, hash, [], "removed", committer, [])); return; }
             Entered(d.Body, hash, "commit", committer);
         }
-        catch (ProcessMessageException ex) { Reject(d, ex.ReasonName); }
+        catch (ProcessMessageException ex)
+        {
+            Reject(d, ex.ReasonName);
+            if (IsRetention) MergeUnreadable(d);
+        }
     }
 
     /// <summary>An external commit (RFC 9420 §12.4.3.2) is accepted only as a resync: it removes an earlier leaf with the joiner's own name.</summary>
@@ -167,6 +173,7 @@ public sealed partial class GroupMember
     /// <summary>After an epoch change, tries the datagrams that were ahead of us, in arrival order.</summary>
     private void ReplayFuture()
     {
+        if (IsRetention) RetryWaiting();
         for (int round = 0; round < 64 && _future.Count > 0; round++)
         {
             ulong before = Epoch;

@@ -141,6 +141,7 @@ public sealed partial class GroupMember
     {
         if (id.PskType == PskType.External && TryParseSendPskId(id.PskId, out string owner, out ulong epoch) && _psks.TryGetValue((owner, epoch), out var kept))
             return kept.Value.ToArray();
+        if (IsRetention && ResolveMergePsk(id) is { } merged) return merged;
         _pskMissing.Add(id);
         return null;
     }

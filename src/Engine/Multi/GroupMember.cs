@@ -134,7 +134,7 @@ public sealed partial class GroupMember
         var plaintext = new byte[Math.Max(8, payloadBytes)];
         BinaryPrimitives.WriteInt64BigEndian(plaintext, messageId);
         _random.Fill(plaintext.AsSpan(8));
-        var message = _group!.EncryptApplication(plaintext);
+        var message = _group!.EncryptApplication(plaintext, ApplicationEpochId);
         byte[] body = Tls.Serialize(message);
         string id = MessageRef(body);
         Hold(id, Name, plaintext);
@@ -175,6 +175,7 @@ public sealed partial class GroupMember
             Send(Sequencer.Name, Datagram(MultiKind.CatchUp));
         RejoinWhenDue();
         if (IsSendGroups) SendGroupsTick();
+        if (IsRetention) RetentionTick();
         TryIntents();
         RequestKeyShares();
         return End();

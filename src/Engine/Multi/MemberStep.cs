@@ -19,7 +19,19 @@ public abstract record MemberObservation
     {
         /// <summary>Send groups: the owner of the group the message was read in (null otherwise).</summary>
         public string? Group { get; init; }
+
+        /// <summary>Retention: the epoch identifier the message named (the hash of the commit that made its epoch), so the reader's branch is known.</summary>
+        public byte[]? EpochId { get; init; }
     }
+
+    /// <summary>
+    /// Retention: the member now holds a state of another branch (or of an epoch it left) beside its
+    /// current one: the epoch, the commit that made it, its authenticator's hash, its members.
+    /// </summary>
+    public sealed record BranchHeld(ulong Epoch, byte[] CommitHash, byte[] EpochAuthenticatorHash, string Committer, IReadOnlyList<string> Members) : MemberObservation;
+
+    /// <summary>Retention: our commit merged other branches by importing their epochs as PSKs (their epoch ids).</summary>
+    public sealed record Merged(ulong Epoch, IReadOnlyList<byte[]> Imported) : MemberObservation;
 
     /// <summary>A datagram that could not be used: why (an MLS error or a protocol reason).</summary>
     public sealed record Rejected(string DatagramId, MultiKind Kind, string Reason) : MemberObservation;

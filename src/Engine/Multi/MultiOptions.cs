@@ -15,6 +15,15 @@ public enum MultiStrategy
     /// exporting a PSK from their groups (RFC 9420 §8.5) and committing PSK proposals (§8.4, §12.1.4) in its own.
     /// </summary>
     SendGroups,
+    /// <summary>
+    /// Strategy 4 (fork-resilient retention, after draft-kohbrok-mls-dmls): uncoordinated commits, but
+    /// members keep every state they left or learned of another branch for <see cref="MultiOptions.RetentionMs"/>,
+    /// so a second commit for an epoch they left is processed and both branches stay readable (every
+    /// application message names its epoch by the commit that made it); after the heal the canonical
+    /// branch's next commit imports each losing branch's epoch as an external PSK (RFC 9420 §8.4, §8.5),
+    /// so the merged epoch depends on both branches.
+    /// </summary>
+    Retention,
 }
 
 /// <summary>GROUPS.md "Key-share": whether a member re-encrypts a losing branch's messages for members who ask.</summary>
@@ -46,6 +55,13 @@ public sealed record MultiOptions
     /// external commit. 0 keeps none.
     /// </summary>
     public int RetainedStates { get; init; } = 2;
+
+    /// <summary>
+    /// Retention strategy: how long (virtual ms) a member keeps a state after leaving it (or after
+    /// learning it, for a state of another branch); then it is deleted and its secrets zeroed. This is
+    /// the strategy's forward-secrecy cost: a copy of the member's storage reads that far back.
+    /// </summary>
+    public long RetentionMs { get; init; } = 8_000;
 
     /// <summary>Past epochs whose application keys stay for late messages (RFC 9420 §15, GroupOptions.PastEpochsRetained).</summary>
     public int PastEpochKeys { get; init; } = 2;
@@ -83,7 +99,8 @@ public sealed record MultiOptions
     public string Describe() =>
         $"strategy={Strategy} key_share={PolicyName(KeyShare)} suite={SuiteId} retained_states={RetainedStates} past_epoch_keys={PastEpochKeys} " +
         $"heartbeat_ms={HeartbeatMs} gossip_fanout={GossipFanout} retry_ms={RetryMs} join_spread_ms_per_member={JoinSpreadMsPerMember} commit_log={CommitLog}" +
-        (Strategy == MultiStrategy.SendGroups ? $" psk_epochs={PskEpochs} import_after_ms={ImportAfterMs}" : "");
+        (Strategy == MultiStrategy.SendGroups ? $" psk_epochs={PskEpochs} import_after_ms={ImportAfterMs}" : "") +
+        (Strategy == MultiStrategy.Retention ? $" retention_ms={RetentionMs}" : "");
 
     private static string PolicyName(KeySharePolicy p) => p == KeySharePolicy.Off ? "off" : "verified";
 }

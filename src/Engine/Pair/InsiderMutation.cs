@@ -51,4 +51,11 @@ public enum InsiderMutation
     CommitSignature,
     /// <summary>The stapled Commit's membership_tag: one bit flipped.</summary>
     CommitMembershipTag,
+    /// <summary>
+    /// The stapled Welcome's encrypted_group_secrets (RFC 9420 §12.4.3.1, HPKE to the invitee's init key): one bit of
+    /// its ciphertext flipped. Only in datagrams of w, which only the invitee can open (<see cref="PairInsider.OfInvitation"/>).
+    /// </summary>
+    WelcomeGroupSecrets,
+    /// <summary>The stapled Welcome's encrypted_group_info: one bit flipped (only the invitee's insider meets it).</summary>
+    WelcomeGroupInfo,
 }

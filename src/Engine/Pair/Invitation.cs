@@ -35,6 +35,8 @@ public sealed class Invitation : IDisposable
     public AgentId AgentId => _agent.Id;
 
     internal Schedule.Secret InitPrivateKeyForTests => _bundle.InitPrivateKey;
+    /// <summary>The KeyPackage's private init key, for <see cref="PairInsider.OfInvitation"/> (the invitee's insider of the fuzzer).</summary>
+    internal Schedule.Secret InitPrivateKey => _bundle.InitPrivateKey;
 
     /// <summary>A fresh invitation agent for <paramref name="card"/> under <see cref="PairOptions.Suite"/>.</summary>
     public static Invitation Create(Card card, PairOptions options, IRandomSource random)
@@ -87,15 +89,15 @@ public sealed class Invitation : IDisposable
                 throw new PairRejection(RejectReason.UnknownEpoch, "not joined yet, and it staples no Welcome");
             var state = Join(parts);
             outcome = PairReceiver.Process(state, parts, Options, out var next);
-            if (outcome is Delivered) return new PairSession(next, Options, random);
-            // PAIRMLS.md "A datagram stands alone": the Welcome is taken even when the application message is beyond the
-            // forward distance (the acceptor sent more than 1,000 datagrams of w before this one reached us); the payload is lost.
-            if (outcome is Undecryptable)
+            // PAIRMLS.md "A datagram stands alone": the Welcome counts even when the application message is beyond the
+            // maximum forward distance (RFC 9420 §9.2: the acceptor sent more datagrams of w than that before one reached us).
+            // We join; the payload is Undecryptable, as for a Commit staple.
+            if (outcome is Undecryptable far)
             {
-                outcome = outcome with { StapleTaken = true, StateChanged = true };
+                outcome = far with { StapleTaken = true, StateChanged = true };
                 return new PairSession(next, Options, random);
             }
-            return null;
+            return outcome is Delivered ? new PairSession(next, Options, random) : null;
         }
         catch (PairRejection r)
         {

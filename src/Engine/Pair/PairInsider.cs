@@ -15,6 +15,13 @@ namespace Sim.Engine.Pair;
 /// For simulations and fuzzing. It copies the keys it learns (the session deletes its own when
 /// their epoch leaves the horizon); it never prints them.
 /// </para>
+/// <para>
+/// No header key opens the acceptor's datagrams of the Welcome epoch w: they are sealed by HPKE to the
+/// invitation's init key (PAIRMLS.md "Creating a conversation", step 3: only the invitee can open them), so a
+/// transport insider cannot alter them. <see cref="OfInvitation"/> makes the one insider who can, for the fuzzer:
+/// it holds the invitation's private init key, opens those datagrams, mutates every layer (the Welcome staple
+/// too: <see cref="InviteeMutations"/>) and re-seals them to the invitation.
+/// </para>
 /// </summary>
 public sealed class PairInsider
 {
@@ -22,13 +29,30 @@ public sealed class PairInsider
     public const int MaxEpochs = 64;
 
     private readonly SortedDictionary<ulong, byte[]> _keys = [];
+    /// <summary>The invitation's init key pair (<see cref="OfInvitation"/>), or null for a transport insider.</summary>
+    private readonly byte[]? _initKey;
+    private readonly Schedule.Secret? _initPrivateKey;
 
-    private PairInsider(CipherSuite suite) => Suite = suite;
+    private PairInsider(CipherSuite suite, byte[]? initKey = null, Schedule.Secret? initPrivateKey = null)
+    {
+        Suite = suite;
+        _initKey = initKey;
+        _initPrivateKey = initPrivateKey;
+    }
 
     public CipherSuite Suite { get; }
 
-    /// <summary>Every mutation, in declaration order.</summary>
-    public static IReadOnlyList<InsiderMutation> Mutations { get; } = Enum.GetValues<InsiderMutation>();
+    /// <summary>
+    /// The transport insider's mutations, in declaration order: every one but the Welcome's, which it never meets (the
+    /// Welcome staple travels only in datagrams of w, sealed to the invitation). The simulator draws from these.
+    /// </summary>
+    public static IReadOnlyList<InsiderMutation> Mutations { get; } = [.. Enum.GetValues<InsiderMutation>().Where(m => m < InsiderMutation.WelcomeGroupSecrets)];
+
+    /// <summary>Every mutation, the Welcome staple's included: what the invitee's insider (<see cref="OfInvitation"/>) tries.</summary>
+    public static IReadOnlyList<InsiderMutation> InviteeMutations { get; } = Enum.GetValues<InsiderMutation>();
+
+    /// <summary>Whether this insider holds the invitation's private init key (it opens the acceptor's datagrams of w).</summary>
+    public bool HoldsInvitation => _initPrivateKey is not null;
 
     /// <summary>Epochs whose header key the insider holds, oldest first.</summary>
     public IReadOnlyList<ulong> Epochs => [.. _keys.Keys];
@@ -42,6 +66,17 @@ public sealed class PairInsider
         return insider;
     }
 
+    /// <summary>
+    /// An insider holding <paramref name="invitation"/>'s private init key (a copy), as only the invitee does: it opens
+    /// the acceptor's datagrams of w (HPKE to the invitation) and re-seals what it changed to the same init key. For the
+    /// fuzzer, which holds the invitation; the transport insider of a simulation never has it.
+    /// </summary>
+    public static PairInsider OfInvitation(Invitation invitation)
+    {
+        ArgumentNullException.ThrowIfNull(invitation);
+        return new PairInsider(invitation.Suite, (byte[])invitation.Public.KeyPackage.InitKey.Clone(), invitation.InitPrivateKey.Clone());
+    }
+
     /// <summary>Adds the keys <paramref name="other"/> knows (same suite), keeping the newest <see cref="MaxEpochs"/> epochs.</summary>
     public void Learn(PairInsider other)
     {
@@ -52,7 +87,7 @@ public sealed class PairInsider
     }
 
     /// <summary>The epoch whose header key opens <paramref name="datagram"/>, newest first, or null.</summary>
-    public ulong? EpochOf(ReadOnlySpan<byte> datagram) => Open(datagram)?.Epoch;
+    public ulong? EpochOf(ReadOnlySpan<byte> datagram) => Open(datagram) is { Epoch: { } epoch } ? epoch : null;
 
     /// <summary>
     /// <paramref name="datagram"/> opened, changed by <paramref name="mutation"/> and re-sealed under a
@@ -76,8 +111,13 @@ public sealed class PairInsider
         try { parts = DatagramBody.Parse(opened.Body); }
         catch (PairRejection) { return null; }
         var body = MutateBody(parts, mutation, random);
-        return body is null ? null : HeaderSeal.Seal(Suite, _keys[opened.Epoch], body, random);
+        return body is null ? null : Reseal(opened.Epoch, body, random);
     }
+
+    /// <summary>Seals <paramref name="body"/> as the original was: under the header key of <paramref name="epoch"/>, or to the invitation (null).</summary>
+    private byte[] Reseal(ulong? epoch, byte[] body, IRandomSource random) => epoch is { } e
+        ? HeaderSeal.Seal(Suite, _keys[e], body, random)
+        : HeaderSeal.SealToInvitation(Suite, _initKey!, body, random);
 
     /// <summary>
     /// <paramref name="datagram"/> opened, <paramref name="bits"/> random bits of its body flipped (anywhere: lengths,
@@ -95,7 +135,7 @@ public sealed class PairInsider
             ulong bit = random.NextUInt64((ulong)body.Length * 8);
             if (flipped.Add(bit)) body[bit / 8] ^= (byte)(1 << (int)(bit % 8));
         }
-        return HeaderSeal.Seal(Suite, _keys[opened.Epoch], body, random);
+        return Reseal(opened.Epoch, body, random);
     }
 
     /// <summary>The first mutation that applies, trying <see cref="Mutations"/> cyclically from <paramref name="first"/>; null if none does.</summary>
@@ -110,10 +150,13 @@ public sealed class PairInsider
         return null;
     }
 
-    private (byte[] Body, ulong Epoch)? Open(ReadOnlySpan<byte> datagram)
+    /// <summary>The body and the epoch whose header key opened it (null: the invitation's init key did), or null.</summary>
+    private (byte[] Body, ulong? Epoch)? Open(ReadOnlySpan<byte> datagram)
     {
         foreach (var (epoch, key) in _keys.Reverse())
             if (HeaderSeal.TryOpen(Suite, key, datagram) is { } body) return (body, epoch);
+        if (_initPrivateKey is { } initPrivateKey && HeaderSeal.TryOpenAsInvitee(Suite, initPrivateKey, datagram) is { } welcomeBody)
+            return (welcomeBody, null);
         return null;
     }
 
@@ -162,6 +205,22 @@ public sealed class PairInsider
                 w.WriteOpaque(staple.Message);
                 w.WriteFixed(evidence);
                 stapleBytes = w.ToArray();
+                break;
+            }
+            case InsiderMutation.WelcomeGroupSecrets:
+            case InsiderMutation.WelcomeGroupInfo:
+            {
+                if (parts.StapledMessage.Welcome is not { } welcome) return null;
+                if (mutation == InsiderMutation.WelcomeGroupInfo) welcome = welcome with { EncryptedGroupInfo = Flip(welcome.EncryptedGroupInfo, random) };
+                else
+                {
+                    if (welcome.Secrets.Count == 0) return null;
+                    var first = welcome.Secrets[0];
+                    var sealedSecrets = first.EncryptedGroupSecretsCiphertext;
+                    first = first with { EncryptedGroupSecretsCiphertext = sealedSecrets with { Ciphertext = Flip(sealedSecrets.Ciphertext, random) } };
+                    welcome = welcome with { Secrets = [first, .. welcome.Secrets.Skip(1)] };
+                }
+                staple = staple with { Message = Tls.Serialize(MlsMessage.From(welcome)) };
                 break;
             }
             default:
@@ -224,5 +283,5 @@ public sealed class PairInsider
         return copy;
     }
 
-    public override string ToString() => $"PairInsider(suite {Suite.Id}, {_keys.Count} header keys)";
+    public override string ToString() => $"PairInsider(suite {Suite.Id}, {_keys.Count} header keys{(HoldsInvitation ? ", the invitation's init key" : "")})";
 }

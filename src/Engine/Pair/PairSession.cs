@@ -416,5 +416,6 @@ public sealed class PairSession
     internal DatagramBody? Inspect(ReadOnlySpan<byte> datagram) =>
         PairReceiver.Open(_state, datagram) is { } opened ? DatagramBody.Parse(opened.Body) : null;
 
+    // Stryker disable once all : a description for logs and debuggers; no rule of PairMLS depends on it
     public override string ToString() => $"PairSession({_state.Role}, epoch {_state.Epoch}, w {_state.WelcomeEpoch})";
 }

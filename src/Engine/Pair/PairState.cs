@@ -233,5 +233,6 @@ internal sealed record PairState
     internal static byte[] NextHeaderKeyOf(GroupState group) =>
         group.Secrets.MlsExporter(HeaderSeal.ExporterLabel, ReadOnlySpan<byte>.Empty, group.Suite.Aead.KeyLength);
 
+    // Stryker disable once all : a description for logs and debuggers; no rule of PairMLS depends on it
     public override string ToString() => $"PairState({Role}, epoch {Epoch}, w {WelcomeEpoch})";
 }

@@ -18,6 +18,8 @@ public sealed record GroupScenarioParams
     public MultiStrategy Strategy { get; init; } = MultiStrategy.Uncoordinated;
     public KeySharePolicy KeyShare { get; init; } = KeySharePolicy.VerifiedMembers;
     public int RetainedStates { get; init; } = 2;
+    /// <summary>Retention strategy: how long a member keeps a state it left or learned of another branch, virtual ms.</summary>
+    public long RetentionMs { get; init; } = new MultiOptions().RetentionMs;
     /// <summary>Send groups: commit a PSK import this long after taking another member's commit (0: only with one's own updates).</summary>
     public long PskImportMs { get; init; }
     /// <summary>PCS: when an attacker copies a member's state (the first member to ask for an update from then on); null: no theft.</summary>
@@ -33,6 +35,7 @@ public sealed record GroupScenarioParams
         if (Loss is < 0 or >= 1 || double.IsNaN(Loss)) throw new ArgumentException($"loss must be in [0, 1), not {Loss}");
         if (Messages is < 0 or > 100_000) throw new ArgumentException($"messages must be 0..100000, not {Messages}");
         if (RetainedStates is < 0 or > 64) throw new ArgumentException($"retained must be 0..64, not {RetainedStates}");
+        if (RetentionMs is < 0 or > 600_000) throw new ArgumentException($"retention-ms must be 0..600000, not {RetentionMs}");
         if (PskImportMs is < 0 or > 600_000) throw new ArgumentException($"psk-import-ms must be 0..600000, not {PskImportMs}");
         if (PcsTheftMs is < 0 or > 600_000) throw new ArgumentException($"pcs-theft-ms must be 0..600000 or off, not {PcsTheftMs}");
     }
@@ -66,7 +69,7 @@ public static class GroupScenarios
         ArgumentNullException.ThrowIfNull(p);
         p.Validate();
         var random = new DeterministicRandomSource(p.Seed, "group-script/" + p.Scenario);
-        var member = new MultiOptions { Strategy = p.Strategy, KeyShare = p.KeyShare, RetainedStates = p.RetainedStates, ImportAfterMs = p.PskImportMs };
+        var member = new MultiOptions { Strategy = p.Strategy, KeyShare = p.KeyShare, RetainedStates = p.RetainedStates, ImportAfterMs = p.PskImportMs, RetentionMs = p.RetentionMs };
         var links = new LinkFaults { DropProbability = p.Loss, DelayMinMs = 10, DelayMeanMs = 10 };
         var names = Enumerable.Range(0, p.Members).Select(i => $"m{i:00}").ToList();
         var o = new GroupWorldOptions { Seed = p.Seed, Scenario = p.Scenario, Member = member, Links = links, MeasureCommits = p.MeasureCommits, PcsTheftMs = p.PcsTheftMs };

@@ -25,12 +25,13 @@ public static class GroupsCommand
     {
         var scenario = new Option<string>("--scenario") { Description = $"Named scenario: {string.Join(", ", GroupScenarios.Names)}", DefaultValueFactory = _ => "race" };
         var members = new Option<string>("--members") { Description = "N, members at the start, 3..64 (comma list for a grid; race has 3 plus 2 joiners)", DefaultValueFactory = _ => "8" };
-        var strategy = new Option<string>("--strategy") { Description = "sequenced, uncoordinated, send-groups (comma list)", DefaultValueFactory = _ => "uncoordinated" };
+        var strategy = new Option<string>("--strategy") { Description = "sequenced, uncoordinated, send-groups, retention (comma list)", DefaultValueFactory = _ => "uncoordinated" };
         var partition = new Option<string>("--partition-ms") { Description = "Partition (or offline) length, virtual ms (comma list)", DefaultValueFactory = _ => "3000" };
         var loss = new Option<string>("--loss") { Description = "Drop probability on every link while faults are on, [0, 1) (comma list)", DefaultValueFactory = _ => "0" };
         var messages = new Option<string>("--messages") { Description = "Application messages sent in the safety phase", DefaultValueFactory = _ => "40" };
         var keyShare = new Option<string>("--key-share") { Description = "on (only to verified members) or off", DefaultValueFactory = _ => "on" };
         var retained = new Option<string>("--retained") { Description = "States of left epochs each member keeps (fork-resilient retention), 0..64", DefaultValueFactory = _ => "2" };
+        var retentionMs = new Option<string>("--retention-ms") { Description = "Retention strategy: how long a member keeps a state it left or learned of another branch (then zeroed), virtual ms, 0..600000", DefaultValueFactory = _ => new MultiOptions().RetentionMs.ToString(CultureInfo.InvariantCulture) };
         var pskImport = new Option<string>("--psk-import-ms") { Description = "Send groups: commit a PSK import this long after taking another member's commit, virtual ms (0: only with one's own updates)", DefaultValueFactory = _ => "0" };
         var theft = new Option<string>("--pcs-theft-ms") { Description = "PCS figure: when (virtual ms) an attacker copies the state of the first member to ask for an update from then on; off: no theft", DefaultValueFactory = _ => GroupScenarios.DefaultTheftMs.ToString(CultureInfo.InvariantCulture) };
         var seed = new Option<string>("--seed") { Description = "Root seed", DefaultValueFactory = _ => "1" };
@@ -43,11 +44,16 @@ public static class GroupsCommand
         var trace = new Option<string?>("--trace") { Description = "One world: write its trace to FILE (JSON Lines)" };
         var measure = new Option<bool>("--measure-commits") { Description = "Measure commit create/process wall-clock times inside the world (printed, never traced)" };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON" };
+        var expect = new Option<string?>("--expect-hash") { Description = "One world: fail (exit 2) unless its trace hash equals this (64 hex digits, as the replay line prints it)", HelpName = "HASH" };
+        expect.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } h && (h.Length != 64 || !h.All(Uri.IsHexDigit))) r.AddError($"--expect-hash takes the 64 hex digits of a trace hash, got '{h}'");
+        });
         var cluster = ClusterOptions.Cluster();
         var clusterHost = ClusterOptions.ClusterHost();
         var command = new Command("groups", "Decentralised MLS groups of N (GROUPS.md): one scenario, or a grid over members × strategy × partition × loss with a report.")
         {
-            scenario, members, strategy, partition, loss, messages, keyShare, retained, pskImport, theft, seed, output, results, trace, measure, json, cluster, clusterHost,
+            scenario, members, strategy, partition, loss, messages, keyShare, retained, retentionMs, pskImport, theft, seed, output, results, trace, measure, json, expect, cluster, clusterHost,
         };
         command.SetAction((parse, cancel) => Task.FromResult(Run(parse, cancel)));
         return command;
@@ -68,6 +74,7 @@ public static class GroupsCommand
                     Messages = One("--messages", parse.GetValue(messages)!, s => int.Parse(s, CultureInfo.InvariantCulture)),
                     KeyShare = parse.GetValue(keyShare) switch { "on" => KeySharePolicy.VerifiedMembers, "off" => KeySharePolicy.Off, var v => throw new FormatException($"--key-share: '{v}' is not on or off") },
                     Retained = One("--retained", parse.GetValue(retained)!, s => int.Parse(s, CultureInfo.InvariantCulture)),
+                    RetentionMs = One("--retention-ms", parse.GetValue(retentionMs)!, s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
                     PskImportMs = One("--psk-import-ms", parse.GetValue(pskImport)!, s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
                     PcsTheftMs = One("--pcs-theft-ms", parse.GetValue(theft)!, s => s == "off" ? (long?)null : long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
                     Seed = One("--seed", parse.GetValue(seed)!, s => ulong.Parse(s, CultureInfo.InvariantCulture)),
@@ -88,9 +95,10 @@ public static class GroupsCommand
                 {
                     if (tracePath is not null && target is not null) throw CliError.Usage("groups: --trace runs the world here (its trace stays on the worker with --cluster); give one or the other");
                     if (tracePath is not null) OutputCheck.File(tracePath, "--trace");
-                    return RunOne(io, grid, tracePath, target, cancel);
+                    return RunOne(io, grid, tracePath, parse.GetValue(expect), target, cancel);
                 }
                 if (tracePath is not null) throw CliError.Usage("groups: --trace needs a single world (one value per option)");
+                if (parse.GetValue(expect) is not null) throw CliError.Usage("groups: --expect-hash needs a single world (one value per option): each world of a grid prints its own replay line");
                 var outDir = parse.GetValue(output);
                 if (outDir is not null) OutputCheck.Directory(outDir, "--out");
                 var folder = ResultsFolder.Create(parse.GetValue(results)!, "groups", DateTime.UtcNow);
@@ -114,10 +122,10 @@ public static class GroupsCommand
         var points = grid.Points();
         io.Error.WriteLine($"groups: on the cluster at {cluster.SeedText} (this process is the coordinator at {cluster.Host})");
         int done = 0;
-        return ClusterGroups.Run(cluster, points, p => GroupsGrid.ReplayCommand(p, grid), (_, r) => tick(++done, points.Count, r.Label), io.Error.WriteLine, stats, cancel);
+        return ClusterGroups.Run(cluster, points, (p, hash) => GroupsGrid.ReplayCommand(p, grid, hash), (_, r) => tick(++done, points.Count, r.Label), io.Error.WriteLine, stats, cancel);
     }
 
-    private static int RunOne(CliIo io, GroupsGrid grid, string? tracePath, ClusterTarget? cluster, CancellationToken cancel)
+    private static int RunOne(CliIo io, GroupsGrid grid, string? tracePath, string? expectHash, ClusterTarget? cluster, CancellationToken cancel)
     {
         var p = grid.Points()[0];
         GroupsRun run;
@@ -126,10 +134,11 @@ public static class GroupsCommand
         else
         {
             var result = io.WithProgress("running group world", tick => { tick(0, 1, $"{p.Scenario} N={p.Members}"); return GroupWorld.Run(GroupScenarios.Build(p)); });
-            run = GroupsRun.From(p, result, GroupsGrid.ReplayCommand(p, grid));
+            run = GroupsRun.From(p, result, GroupsGrid.ReplayCommand(p, grid, result.TraceHash));
             if (tracePath is not null) result.Trace.WriteTo(tracePath);
         }
-        if (io.Json) io.Output.WriteLine(GroupsReport.Json([run]));
+        bool hashOk = expectHash is null || string.Equals(expectHash, run.TraceHash, StringComparison.OrdinalIgnoreCase);
+        if (io.Json) io.Output.WriteLine(GroupsReport.Json([run], expectHash is null ? null : hashOk));
         else
         {
             var table = new Table().AddColumns("figure", "value");
@@ -140,6 +149,13 @@ public static class GroupsCommand
             if (tracePath is not null) io.Console.MarkupLine($"trace written to [bold]{Markup.Escape(tracePath)}[/] (JSON Lines)");
             io.Console.WriteLine("replay: " + run.Replay);
             if (stats is not null) io.Output.WriteLine(SweepCommand.ClusterLine(stats));
+            if (expectHash is not null)
+                io.Console.MarkupLine(hashOk ? "[green]trace hash matches the expected hash[/]" : $"[red]trace hash differs from the expected {Markup.Escape(expectHash)}[/]");
+        }
+        if (!hashOk)
+        {
+            io.Error.WriteLine($"groups: replay differs: trace hash {run.TraceHash}, expected {expectHash}");
+            return ExitCodes.Undecided;
         }
         return run.Held ? ExitCodes.Held : ExitCodes.Violation;
     }
@@ -157,7 +173,8 @@ public static class GroupsCommand
                 cancel.ThrowIfCancellationRequested();
                 var p = points[i];
                 tick(i, points.Count, $"{p.Strategy} N={p.Members} partition={p.PartitionMs}ms loss={p.Loss}");
-                list.Add(GroupsRun.From(p, GroupWorld.Run(GroupScenarios.Build(p)), GroupsGrid.ReplayCommand(p, grid)));
+                var result = GroupWorld.Run(GroupScenarios.Build(p));
+                list.Add(GroupsRun.From(p, result, GroupsGrid.ReplayCommand(p, grid, result.TraceHash)));
             }
             return (IReadOnlyList<GroupsRun>)list;
         });
@@ -178,7 +195,8 @@ public static class GroupsCommand
         "sequenced" => MultiStrategy.Sequenced,
         "uncoordinated" => MultiStrategy.Uncoordinated,
         "send-groups" => MultiStrategy.SendGroups,
-        _ => throw new FormatException($"'{s}' is not a strategy (sequenced, uncoordinated, send-groups)"),
+        "retention" => MultiStrategy.Retention,
+        _ => throw new FormatException($"'{s}' is not a strategy (sequenced, uncoordinated, send-groups, retention)"),
     };
 
     private static IReadOnlyList<int> Ints(string name, string text) => List(name, text, s => int.Parse(s, CultureInfo.InvariantCulture));

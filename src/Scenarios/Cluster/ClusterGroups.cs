@@ -29,7 +29,7 @@ public static class ClusterGroups
     public static GroupsRun DecodeRun(string json) => Decode<GroupsRun>(json, "group world's row");
 
     /// <summary>Runs the grid's worlds on the cluster; the runs come back in grid order.</summary>
-    public static IReadOnlyList<GroupsRun> Run(ClusterTarget target, IReadOnlyList<GroupScenarioParams> points, Func<GroupScenarioParams, string> replay,
+    public static IReadOnlyList<GroupsRun> Run(ClusterTarget target, IReadOnlyList<GroupScenarioParams> points, Func<GroupScenarioParams, string, string> replay,
         Action<int, GroupsRun>? onRun = null, Action<string>? say = null, Action<ClusterStats>? stats = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(points);
@@ -39,7 +39,7 @@ public static class ClusterGroups
         {
             var run = DecodeRun(row);
             if (run.Params != points[i]) throw new InvalidOperationException($"group world {i} came back with other parameters");
-            runs[i] = run with { Replay = replay(points[i]) };
+            runs[i] = run with { Replay = replay(points[i], run.TraceHash) };
             onRun?.Invoke(i, runs[i]);
         }, say, cancel).GetAwaiter().GetResult();
         stats?.Invoke(result);

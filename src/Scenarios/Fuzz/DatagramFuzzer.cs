@@ -13,7 +13,10 @@ namespace Sim.Scenarios.Fuzz;
 /// length, a splice of two datagrams;</item>
 /// <item>the insider's (<see cref="PairInsider"/>: it holds the sender's header keys, so its mutations
 /// pass the outer seal and only MLS verification stops them): each <see cref="InsiderMutation"/> of
-/// every layer, and random bit flips anywhere in the body, re-sealed.</item>
+/// every layer, and random bit flips anywhere in the body, re-sealed. The acceptor's datagrams of w are
+/// sealed to the invitation, which only the invitee can open: for them the insider holds the invitation's
+/// init key (<see cref="PairInsider.OfInvitation"/>), mutates every layer, the Welcome staple's too
+/// (<see cref="PairInsider.InviteeMutations"/>), and re-seals them to the invitation.</item>
 /// </list>
 /// What it judges, per datagram: Receive must not throw (no exception is documented for it: every one
 /// counts); a mutated datagram must not be Delivered; when the outcome says the state did not change
@@ -43,7 +46,7 @@ public sealed class DatagramFuzzer
     /// <summary>Every mutation name an entry can get: outer ones always, the insider's when it holds a key for the entry.</summary>
     public static IReadOnlyList<string> MutationsFor(FuzzEntry entry) => entry.Insider is null
         ? OuterMutations
-        : [.. OuterMutations, .. PairInsider.Mutations.Select(m => "insider:" + m), InsiderBodyBits];
+        : [.. OuterMutations, .. (entry.Insider.HoldsInvitation ? PairInsider.InviteeMutations : PairInsider.Mutations).Select(m => "insider:" + m), InsiderBodyBits];
 
     /// <summary>Tries datagrams <paramref name="start"/> .. <paramref name="start"/> + <paramref name="count"/> − 1; <paramref name="progress"/> gets (done, total) now and then.</summary>
     public FuzzResult Run(long start, long count, Action<long, long>? progress = null, CancellationToken cancel = default)

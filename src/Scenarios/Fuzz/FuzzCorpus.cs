@@ -17,8 +17,8 @@ public interface IFuzzReceiver
 /// <summary>
 /// One honest datagram of a real conversation and a receiver it is valid for, as the fuzzer starts from:
 /// <paramref name="Path"/> names the Receive path (<c>PairSession.Receive</c> or <c>Invitation.TryJoin</c>),
-/// <paramref name="Insider"/> holds the sender's header keys (null: the datagram is sealed to the invitation,
-/// which no header key opens).
+/// <paramref name="Insider"/> holds the sender's header keys, or for the acceptor's datagrams of w (sealed by HPKE to
+/// the invitation, which no header key opens) the invitation's private init key: only the invitee could open those.
 /// </summary>
 public sealed record FuzzEntry(string Name, ushort Suite, string Path, byte[] Datagram, byte[] Payload, Func<IFuzzReceiver> NewReceiver, PairInsider? Insider)
 {
@@ -48,7 +48,9 @@ public static class FuzzCorpus
 
         var w1 = bob.Send(Text("w1"));
         var w2 = bob.Send(Text("w2"));
-        entries.Add(new("first datagram of w (join)", suite, JoinPath, w1.Datagram, Text("w1"), () => new JoinReceiver(invitation), null));
+        // Only the invitee can open the datagrams of w: the fuzzer holds the invitation, so its insider does too.
+        var invitee = PairInsider.OfInvitation(invitation);
+        entries.Add(new("first datagram of w (join)", suite, JoinPath, w1.Datagram, Text("w1"), () => new JoinReceiver(invitation), invitee));
         var alice = invitation.TryJoin(w1.Datagram, out _) ?? throw new InvalidOperationException($"suite {suite}: the invitee did not join");
 
         void Add(string name, PairSession from, PairSession to, SendResult sent, string text)
@@ -59,7 +61,7 @@ public static class FuzzCorpus
         }
 
         byte[] aliceBeforeW2 = alice.Save();
-        entries.Add(new("second datagram of w (sealed to the invitation)", suite, SessionPath, w2.Datagram, Text("w2"), () => SessionReceiver.Load(aliceBeforeW2, options), null));
+        entries.Add(new("second datagram of w (sealed to the invitation)", suite, SessionPath, w2.Datagram, Text("w2"), () => SessionReceiver.Load(aliceBeforeW2, options), invitee));
         alice.Receive(w2.Datagram);
         Add("invitee's first commit (agent rollover)", alice, bob, alice.Send(Text("a1")), "a1");
         Add("card edit in the same epoch", alice, bob, alice.Send(Text("a2"), new CardEdit("Alice A.")), "a2");

@@ -15,6 +15,7 @@ public sealed record GroupsGrid
     public int Messages { get; init; } = 40;
     public KeySharePolicy KeyShare { get; init; } = KeySharePolicy.VerifiedMembers;
     public int Retained { get; init; } = 2;
+    public long RetentionMs { get; init; } = new MultiOptions().RetentionMs;
     public long PskImportMs { get; init; }
     public long? PcsTheftMs { get; init; } = GroupScenarios.DefaultTheftMs;
     public ulong Seed { get; init; } = 1;
@@ -30,7 +31,7 @@ public sealed record GroupsGrid
            select new GroupScenarioParams
            {
                Scenario = Scenario, Members = n, Strategy = s, PartitionMs = part, Loss = loss, Messages = Messages,
-               KeyShare = KeyShare, RetainedStates = Retained, PskImportMs = PskImportMs, PcsTheftMs = PcsTheftMs, Seed = Seed, MeasureCommits = MeasureCommits,
+               KeyShare = KeyShare, RetainedStates = Retained, RetentionMs = RetentionMs, PskImportMs = PskImportMs, PcsTheftMs = PcsTheftMs, Seed = Seed, MeasureCommits = MeasureCommits,
            },
     ];
 
@@ -39,16 +40,18 @@ public sealed record GroupsGrid
     public string CommandLine(string? outDir) =>
         $"pairsim groups --scenario {Scenario} --members {string.Join(',', Members)} --strategy {string.Join(',', Strategies.Select(Name))} " +
         $"--partition-ms {string.Join(',', PartitionsMs)} --loss {string.Join(',', Losses.Select(F))} --messages {Messages} " +
-        $"--key-share {(KeyShare == KeySharePolicy.Off ? "off" : "on")} --retained {Retained}" + (PskImportMs > 0 ? $" --psk-import-ms {PskImportMs}" : "") + Theft(PcsTheftMs) +
+        $"--key-share {(KeyShare == KeySharePolicy.Off ? "off" : "on")} --retained {Retained}" + RetentionOption(RetentionMs) + (PskImportMs > 0 ? $" --psk-import-ms {PskImportMs}" : "") + Theft(PcsTheftMs) +
         $" --seed {Seed}" + (outDir is null ? "" : $" --out {outDir}");
 
-    /// <summary>The command that replays one world of the grid exactly.</summary>
-    public static string ReplayCommand(GroupScenarioParams p, GroupsGrid grid) =>
+    /// <summary>The one command that re-runs this point's world and fails (exit 2) unless its trace hash is <paramref name="traceHash"/>.</summary>
+    public static string ReplayCommand(GroupScenarioParams p, GroupsGrid grid, string traceHash) =>
         $"pairsim groups --scenario {p.Scenario} --members {p.Members} --strategy {Name(p.Strategy)} --partition-ms {p.PartitionMs} --loss {F(p.Loss)} " +
-        $"--messages {p.Messages} --key-share {(p.KeyShare == KeySharePolicy.Off ? "off" : "on")} --retained {p.RetainedStates}" +
-        (p.PskImportMs > 0 ? $" --psk-import-ms {p.PskImportMs}" : "") + Theft(p.PcsTheftMs) + $" --seed {p.Seed}";
+        $"--messages {p.Messages} --key-share {(p.KeyShare == KeySharePolicy.Off ? "off" : "on")} --retained {p.RetainedStates}" + RetentionOption(p.RetentionMs) +
+        (p.PskImportMs > 0 ? $" --psk-import-ms {p.PskImportMs}" : "") + Theft(p.PcsTheftMs) + $" --seed {p.Seed} --expect-hash {traceHash}";
 
     private static string Theft(long? ms) => ms == GroupScenarios.DefaultTheftMs ? "" : $" --pcs-theft-ms {(ms is { } t ? t.ToString(CultureInfo.InvariantCulture) : "off")}";
+
+    private static string RetentionOption(long ms) => ms == new MultiOptions().RetentionMs ? "" : $" --retention-ms {ms}";
 
     public static string Name(MultiStrategy s) => s == MultiStrategy.SendGroups ? "send-groups" : s.ToString().ToLowerInvariant();
 

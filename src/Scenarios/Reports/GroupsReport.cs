@@ -32,7 +32,8 @@ public static class GroupsReport
             ("bytes on the wire per commit", F1(m.BytesPerUpdate)),
             ("control bytes (gossip, heal, key-share)", m.ControlBytes.ToString(CultureInfo.InvariantCulture)),
             ("state bytes per member (current + retained)", F1(m.StateBytesPerMember)),
-            ("retained states (max) / held messages (max)", $"{m.RetainedStatesMax} / {m.HeldMessagesMax}"),
+            ("retained states (max at the end / peak) / held messages (max)", $"{m.RetainedStatesMax} / {m.RetainedPeakMax} / {m.HeldMessagesMax}"),
+            ("retained secrets zeroed when dropped", m.RetainedSecretsZeroed.ToString(CultureInfo.InvariantCulture)),
             ("forward-secrecy exposure of retention (longest kept)", $"{m.RetainedExposureMs} ms"),
             ("PCS: attacker with a copied state", Pcs(m)),
             ("virtual end", $"{r.EndMs} ms"),
@@ -54,7 +55,8 @@ public static class GroupsReport
     private static string PcsCell(Sim.Simulator.Groups.GroupMetrics m) =>
         m.PcsTheftMs is null ? "-" : m.PcsLockoutMs is { } l ? $"{l} ({m.PcsCommitsToLockout})" : m.PcsNever ? "never" : "-";
 
-    public static string Json(IReadOnlyList<GroupsRun> runs)
+    /// <param name="expectedHashMatches">A replay with --expect-hash: whether the one world's trace hash matched (null: not asked).</param>
+    public static string Json(IReadOnlyList<GroupsRun> runs, bool? expectedHashMatches = null)
     {
         var array = new JsonArray();
         foreach (var r in runs)
@@ -70,13 +72,14 @@ public static class GroupsReport
                 ["forks_healed"] = m.ForksHealed, ["members_on_other_state"] = m.MembersOnOtherState, ["rejoins"] = m.Rejoins, ["commits"] = m.Commits,
                 ["bytes_per_message"] = m.BytesPerMessage, ["bytes_per_commit"] = m.BytesPerUpdate, ["control_bytes"] = m.ControlBytes,
                 ["state_bytes_per_member"] = m.StateBytesPerMember, ["retained_states_max"] = m.RetainedStatesMax,
-                ["retained_exposure_ms"] = m.RetainedExposureMs,
+                ["retained_exposure_ms"] = m.RetainedExposureMs, ["retained_states_peak"] = m.RetainedPeakMax, ["retained_secrets_zeroed"] = m.RetainedSecretsZeroed,
                 ["pcs_victim"] = m.PcsVictim, ["pcs_theft_ms"] = m.PcsTheftMs, ["pcs_lockout_ms"] = m.PcsLockoutMs, ["pcs_never"] = m.PcsNever,
                 ["pcs_commits_to_lockout"] = m.PcsCommitsToLockout, ["pcs_round_trips_to_lockout"] = m.PcsRoundTripsToLockout,
                 ["pcs_messages_seen"] = m.PcsMessagesSeen, ["pcs_messages_read"] = m.PcsMessagesRead, ["invariants_held"] = r.Held, ["trace_hash"] = r.TraceHash, ["replay"] = r.Replay,
                 ["commit_create_ms"] = new JsonArray([.. r.CommitCreateMs.Select(x => (JsonNode)x)]),
                 ["commit_process_ms"] = new JsonArray([.. r.CommitProcessMs.Select(x => (JsonNode)x)]),
             });
+            if (expectedHashMatches is { } matches) ((JsonObject)array[^1]!)["expected_hash_matches"] = matches;
         }
         return array.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
@@ -93,7 +96,8 @@ public static class GroupsReport
         md.AppendLine("# Decentralised MLS groups of N: strategies under partitions (GROUPS.md)").AppendLine();
         md.AppendLine("Produced by (from the repository root, `pairsim` is `dotnet run --project src/Scenarios -c Release --`):").AppendLine();
         md.AppendLine("```bash").AppendLine(grid.CommandLine(commandOut)).AppendLine("```").AppendLine();
-        md.AppendLine($"{runs.Count} worlds of the `{grid.Scenario}` scenario, {grid.Messages} application messages each, key-share {(grid.KeyShare == Sim.Engine.Multi.KeySharePolicy.Off ? "off" : "on (verified members only)")}, {grid.Retained} retained states. ")
+        md.AppendLine($"{runs.Count} worlds of the `{grid.Scenario}` scenario, {grid.Messages} application messages each, key-share {(grid.KeyShare == Sim.Engine.Multi.KeySharePolicy.Off ? "off" : "on (verified members only)")}, {grid.Retained} retained states" +
+            (grid.Strategies.Contains(Sim.Engine.Multi.MultiStrategy.Retention) ? $" (retention: states kept {grid.RetentionMs} ms)" : "") + ". ")
           .AppendLine("Every figure is in virtual time and is reproduced exactly by the same command (same seed, same traces, same figures).").AppendLine();
         md.AppendLine("## Findings").AppendLine();
         foreach (var s in runs.GroupBy(r => r.Params.Strategy))
@@ -110,14 +114,14 @@ public static class GroupsReport
         md.AppendLine().AppendLine("## Charts").AppendLine();
         foreach (var c in charts) md.AppendLine($"### {c.Title}").AppendLine().AppendLine($"![{c.Title}]({Path.GetFileName(c.PngPath)})").AppendLine();
         md.AppendLine("## Table").AppendLine();
-        md.AppendLine("| strategy | N | partition ms | loss | sent | lost | recovered | one state | ms to one state | round trips | forks c/d/h | rejoins | bytes/msg | bytes/commit | state bytes/member | retained exposure ms | PCS lockout ms (commits) | invariants |");
+        md.AppendLine("| strategy | N | partition ms | loss | sent | lost | recovered | one state | ms to one state | round trips | forks c/d/h | rejoins | bytes/msg | bytes/commit | state bytes/member | retained peak / exposure ms | PCS lockout ms (commits) | invariants |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in runs)
         {
             var m = r.Metrics;
             md.AppendLine($"| {GroupsGrid.Name(r.Params.Strategy)} | {r.Params.Members} | {r.Params.PartitionMs} | {GroupsGrid.F(r.Params.Loss)} | {m.MessagesSent} | {m.MessagesLost} | {m.MessagesRecovered} | " +
                           $"{(m.Converged ? "yes" : "no")} | {m.TimeToOneStateMs?.ToString(CultureInfo.InvariantCulture) ?? "-"} | {(m.RoundTripsToOneState is { } rt ? F1(rt) : "-")} | " +
-                          $"{m.ForksCreated}/{m.ForksDetected}/{m.ForksHealed} | {m.Rejoins} | {F1(m.BytesPerMessage)} | {F1(m.BytesPerUpdate)} | {F1(m.StateBytesPerMember)} | {m.RetainedExposureMs} | {PcsCell(m)} | " +
+                          $"{m.ForksCreated}/{m.ForksDetected}/{m.ForksHealed} | {m.Rejoins} | {F1(m.BytesPerMessage)} | {F1(m.BytesPerUpdate)} | {F1(m.StateBytesPerMember)} | {m.RetainedPeakMax} / {m.RetainedExposureMs} | {PcsCell(m)} | " +
                           $"{(r.Held ? "held" : string.Join("; ", r.Verdicts.Where(v => !v.Passed).Select(v => v.Checker)))} |");
         }
         md.AppendLine().AppendLine("## Definitions").AppendLine();
@@ -126,6 +130,7 @@ public static class GroupsReport
         md.AppendLine("- *forks created*: extra commits seen starting an epoch already started by another; *detected*: epochs some member reported a fork at; *healed*: forks created in a world that ended in one state.");
         md.AppendLine("- *PCS lockout*: an attacker copies the state of the first member to ask for an update after the theft time (every group state it holds, retained ones and kept PSK exports included), then sees every datagram sent and follows every commit it can with the copy (real MLS processing, forks included); the figure is the virtual time from the theft to the first message of the final run of messages it could not read, with the commits entered in between; *never*: it still read the last message.");
         md.AppendLine("- *bytes*: every copy on the wire (fan-out and sequencer relay included), per application message and per commit; *state bytes*: the saved size of the current state plus every retained one.");
+        md.AppendLine("- *retained peak / exposure*: the most states of left epochs (and, for retention, of other branches) any member held at once, and the longest any was kept before deletion (the forward-secrecy exposure: a copy of the member's storage reads that far back).");
         File.WriteAllText(Path.Combine(outDir, "README.md"), md.ToString());
         return Path.Combine(outDir, "README.md");
     }

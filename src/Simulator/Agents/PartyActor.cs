@@ -212,6 +212,8 @@ public sealed partial class PartyActor : ReceiveActor
         {
             var invitation = _memory.Invitation ?? throw new InvalidOperationException($"{_me} has neither a session nor an invitation");
             var joined = invitation.TryJoin(m.Datagram, out received);
+            if (joined is not null && _config.PeerName is { } peer && joined.PeerName is { } acceptor && acceptor != peer)
+                return OtherConversation(m, acceptor);
             if (joined is not null)
             {
                 CrashIfArmed(CrashPoint.ReceiveBeforePersist, []);
@@ -272,6 +274,23 @@ public sealed partial class PartyActor : ReceiveActor
         });
         foreach (var o in received.Datagrams) events.Add(SendDraft(o, null, null));
         return new PartyReply(events) { Outcome = name, Datagrams = received.Datagrams };
+    }
+
+    /// <summary>
+    /// PAIRMLS.md "Creating a conversation": the invitation may be shared with many people, so another acceptor's
+    /// Welcome datagram starts a conversation of its own. The user sees it listed apart (by the acceptor's card); the
+    /// world does not follow it, and the invitation stays open for the peer's Welcome.
+    /// </summary>
+    private PartyReply OtherConversation(Deliver m, string acceptor)
+    {
+        _memory.OtherConversations++;
+        var outcome = Draft<OutcomeEvent>() with
+        {
+            Datagram = TraceLog.IdOf(m.Datagram),
+            Result = OutcomeEvent.OtherConversation,
+            Detail = $"the invitation joined a conversation with another acceptor ({acceptor}), not with {_config.PeerName}",
+        };
+        return new PartyReply([outcome]) { Outcome = OutcomeEvent.OtherConversation };
     }
 
     private static byte[]? DeliveredPayload(ReceiveOutcome outcome) => outcome switch

@@ -29,6 +29,13 @@ public sealed record PartyConfig(Party Party, Card Card, PairOptions Options, IR
         init => _protocol = value;
     }
 
+    /// <summary>
+    /// The display name on the card of the peer this party's user converses with (null: whoever accepts). PAIRMLS.md
+    /// "Creating a conversation": an invitation may be shared with many people, so the inviter may be joined by
+    /// several acceptors; each is a conversation of its own, and the world follows the one with this peer.
+    /// </summary>
+    public string? PeerName { get; init; }
+
     /// <summary>What survives the party actor's restarts (disk, invitation, offline): one per party per world.</summary>
     public PartyMemory Memory { get; init; } = new();
 }

@@ -25,6 +25,9 @@ public sealed class PartyMemory
 
     public int Forks { get; set; }
 
+    /// <summary>Conversations the invitation started with other acceptors than the world's peer (not followed by the world).</summary>
+    public int OtherConversations { get; set; }
+
     /// <summary>The crash point armed for the next Send or Receive (disarmed when it fires).</summary>
     public CrashPoint? Armed { get; set; }
 }

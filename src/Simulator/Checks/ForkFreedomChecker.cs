@@ -10,7 +10,8 @@ namespace Sim.Simulator.Checks;
 /// any rollback no receiver ever reports any of them for bytes a party sent (docs/RECOVERY.md:
 /// detection is from authentic evidence only, and only a party behind on an abandoned branch takes a
 /// resync offer; a Fork answering bytes the network altered, such as an insider's changed staple, is
-/// neither a fork nor a detection).
+/// neither a fork nor a detection; a RollbackDetected or Resynced answering them, with no rollback in the
+/// trace, is a false detection: the insider holds header keys, not the signature keys evidence needs).
 /// </summary>
 public sealed class ForkFreedomChecker : IChecker
 {
@@ -25,13 +26,17 @@ public sealed class ForkFreedomChecker : IChecker
         foreach (var e in trace.Events)
         {
             if (e is RestoreEvent r) rollback ??= r;
-            // A "fork" the insider made (an altered staple of a known epoch) is refused, not entered: no second commit exists.
-            if (e is OutcomeEvent o && !MadeByNetwork(trace, o)
-                && (o.Name == "Rejected:Fork" || o.Result is OutcomeEvent.RollbackDetected or OutcomeEvent.Resynced))
+            if (e is OutcomeEvent o && (o.Name == "Rejected:Fork" || o.Result is OutcomeEvent.RollbackDetected or OutcomeEvent.Resynced))
             {
+                // A "fork" the insider made (an altered staple of a known epoch) is refused, not entered: no second commit
+                // exists, and the refusal is neither a fork nor a detection.
+                bool altered = MadeByNetwork(trace, o);
+                if (altered && o.Name == "Rejected:Fork") continue;
+                // RollbackDetected and Resynced act on authentic evidence only (docs/RECOVERY.md "Detection"): with no rollback
+                // in the trace there is none, and the network (an insider holds header keys, never a signature key) cannot make it.
                 if (rollback is null)
-                    return Verdict.Fail(Name, e, $"{e.Party} reported {o.Name} for a datagram of epoch {Show(e.Epoch)}, with no rollback in the trace");
-                detected = true;
+                    return Verdict.Fail(Name, e, $"{e.Party} reported {o.Name} for {(altered ? "bytes the network altered" : "a datagram")} of epoch {Show(e.Epoch)}, with no rollback in the trace");
+                if (!altered) detected = true;
             }
             if (e is not EpochEvent { Epoch: { } epoch, CommitHash: { } hash } ep) continue;
             if (!commits.TryGetValue(epoch, out var first)) commits[epoch] = ep;

@@ -67,7 +67,9 @@ public sealed class OneStateChecker : IGroupChecker
 /// GROUPS.md: no message is accepted from a non-member or a removed member: the MLS sender of every
 /// message read is in the reader's membership of that epoch (of that group, for send groups). Send
 /// groups also: the reader never reads a sender it has seen removed (dropped from a group it holds,
-/// and not added again by the same commit).
+/// and not added again by the same commit). Retention: a read that names its epoch id (the commit that
+/// made the epoch, i.e. the branch) is judged against the reader's state of that very branch (an Epoch
+/// or Branch event with that commit).
 /// </summary>
 public sealed class MembershipChecker : IGroupChecker
 {
@@ -79,8 +81,11 @@ public sealed class MembershipChecker : IGroupChecker
         var entered = new Dictionary<(string Member, string? Group, ulong Epoch), IReadOnlyList<string>>();
         var latest = new Dictionary<(string Member, string Group), IReadOnlyList<string>>();
         var removed = new Dictionary<string, HashSet<string>>();
+        var byBranch = new Dictionary<(string Member, ulong Epoch, string Commit), IReadOnlyList<string>>();
         foreach (var e in trace.Events)
         {
+            if (e.Kind is GroupTraceKind.Epoch or GroupTraceKind.Branch && e.Member is { } bm && e.Epoch is { } be && e.Commit is { } bc)
+                byBranch[(bm, be, bc)] = e.MemberList;
             if (e.Kind == GroupTraceKind.Epoch && e.Member is { } m && e.Epoch is { } ep)
             {
                 var list = e.MemberList;
@@ -93,6 +98,14 @@ public sealed class MembershipChecker : IGroupChecker
                 }
             }
             if (e.Kind != GroupTraceKind.Read || e.Detail == "key_share") continue;
+            if (e.Commit is { } branch)
+            {
+                if (!byBranch.TryGetValue((e.Member!, e.Epoch ?? 0, branch), out var held))
+                    violations.Add($"{e.Member} read message {e.MessageId} of epoch {e.Epoch} on branch {branch}, a state it never held (t={e.T})");
+                else if (!held.Contains(e.Peer!))
+                    violations.Add($"{e.Member} read message {e.MessageId} from {e.Peer}, not a member of epoch {e.Epoch} on branch {branch} [{string.Join(",", held)}] (t={e.T})");
+                continue;
+            }
             if (!entered.TryGetValue((e.Member!, e.Group, e.Epoch ?? 0), out var members))
                 violations.Add($"{e.Member} read message {e.MessageId} of epoch {e.Epoch}{In(e)}, an epoch it never entered (t={e.T})");
             else if (!members.Contains(e.Peer!))

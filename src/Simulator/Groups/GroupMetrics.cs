@@ -36,6 +36,10 @@ public sealed record GroupMetrics
     public double CommitsPerMemberPerMinute { get; init; }
     public double StateBytesPerMember { get; init; }
     public int RetainedStatesMax { get; init; }
+    /// <summary>The most states any member held beside its current one at any time (retention's storage cost).</summary>
+    public int RetainedPeakMax { get; init; }
+    /// <summary>Secret holders zeroed when retained states were dropped, over all members (retention).</summary>
+    public int RetainedSecretsZeroed { get; init; }
     public int HeldMessagesMax { get; init; }
     /// <summary>The longest a retained state (holding an old epoch's secrets) was kept: the forward-secrecy exposure of retention, ms.</summary>
     public long RetainedExposureMs { get; init; }
@@ -112,6 +116,8 @@ public sealed record GroupMetrics
             CommitsPerMemberPerMinute = result.EndMs == 0 ? 0 : commits / (double)n / (result.EndMs / 60_000.0),
             StateBytesPerMember = final.Count == 0 ? 0 : final.Average(s => (double)Field(s, "state_bytes")),
             RetainedStatesMax = final.Count == 0 ? 0 : (int)final.Max(s => Field(s, "retained")),
+            RetainedPeakMax = final.Count == 0 ? 0 : (int)final.Max(s => Field(s, "retained_peak")),
+            RetainedSecretsZeroed = (int)final.Sum(s => Field(s, "secrets_zeroed")),
             HeldMessagesMax = final.Count == 0 ? 0 : (int)final.Max(s => Field(s, "held")),
             RetainedExposureMs = final.Count == 0 ? 0 : final.Max(s => Field(s, "retained_longest_ms")),
             Converged = one,

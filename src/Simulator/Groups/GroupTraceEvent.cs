@@ -15,7 +15,7 @@ public enum GroupTraceKind
     Deliver,
     /// <summary>Member entered Epoch: Commit hash, EpochAuth hash, Members, Detail = how:committer.</summary>
     Epoch,
-    /// <summary>Member decrypted application message MessageId from Peer (its MLS sender), sent in Epoch; Detail "key_share" when recovered so.</summary>
+    /// <summary>Member decrypted application message MessageId from Peer (its MLS sender), sent in Epoch; Detail "key_share" when recovered so; Commit (retention) the epoch id it named.</summary>
     Read,
     /// <summary>Member sent application message MessageId in Epoch to Members (Datagram = the MLS message's id).</summary>
     AppSent,
@@ -40,6 +40,10 @@ public enum GroupTraceKind
     Theft,
     /// <summary>PCS: the attacker tried application message Datagram (sent by Peer) with its copy: Detail read|unreadable.</summary>
     Attack,
+    /// <summary>Retention: Member now holds a state of another branch beside its own: Epoch, Commit (the epoch id), EpochAuth, Members; Detail = branch:committer.</summary>
+    Branch,
+    /// <summary>Retention: Member's commit into Epoch merged other branches (Detail imported= their epoch ids, as external PSKs).</summary>
+    Merge,
 }
 
 /// <summary>One thing that happened in a group world, in virtual time. Hashes, ids and names only: never a secret or a plaintext.</summary>

@@ -122,7 +122,14 @@ public sealed partial class GroupWorld
                     Kind = GroupTraceKind.Epoch, Epoch = x.Epoch, Commit = GroupMemberActor.Hex(x.CommitHash), EpochAuth = GroupMemberActor.Hex(x.EpochAuthenticatorHash),
                     Members = string.Join(",", x.Members), Detail = $"{x.How}:{x.Committer}", Group = x.Group,
                 },
-                MemberObservation.Delivered x => e with { Kind = GroupTraceKind.Read, Peer = x.Sender, Datagram = x.DatagramId, MessageId = x.MessageId, Epoch = x.Epoch, Detail = x.ViaKeyShare ? "key_share" : null, Group = x.Group },
+                MemberObservation.Delivered x => e with { Kind = GroupTraceKind.Read, Peer = x.Sender, Datagram = x.DatagramId, MessageId = x.MessageId, Epoch = x.Epoch, Detail = x.ViaKeyShare ? "key_share" : null, Group = x.Group,
+                    Commit = x.EpochId is { } id ? GroupMemberActor.Hex(id) : null },
+                MemberObservation.BranchHeld x => e with
+                {
+                    Kind = GroupTraceKind.Branch, Epoch = x.Epoch, Commit = GroupMemberActor.Hex(x.CommitHash), EpochAuth = GroupMemberActor.Hex(x.EpochAuthenticatorHash),
+                    Members = string.Join(",", x.Members), Detail = "branch:" + x.Committer,
+                },
+                MemberObservation.Merged x => e with { Kind = GroupTraceKind.Merge, Epoch = x.Epoch, Detail = "imported=" + string.Join(",", x.Imported.Select(GroupMemberActor.Hex)) },
                 MemberObservation.Sent x => e with { Kind = GroupTraceKind.AppSent, Datagram = x.DatagramId, MessageId = x.MessageId, Epoch = x.Epoch, Members = string.Join(",", x.Recipients) },
                 MemberObservation.Rejected x => e with { Datagram = x.DatagramId, DatagramKind = x.Kind.ToString().ToLowerInvariant(), Detail = x.Reason },
                 MemberObservation.ForkDetected x => e with { Kind = GroupTraceKind.Fork, Epoch = x.Epoch, Peer = x.Peer, Detail = x.How },

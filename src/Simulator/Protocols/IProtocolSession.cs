@@ -17,6 +17,12 @@ public interface IProtocolSession
     /// <summary>The party's own committed identity (card version, agent).</summary>
     IdentityView MyView { get; }
 
+    /// <summary>
+    /// The display name on the peer's committed card, as the user sees the conversation listed; null when the
+    /// protocol has no cards. An inviter whose invitation several people accepted tells the conversations apart by it.
+    /// </summary>
+    string? PeerName => null;
+
     /// <summary>The user sends <paramref name="payload"/>, optionally with a card edit and/or an agent rollover.</summary>
     ProtocolSend Send(ReadOnlySpan<byte> payload, bool cardEdit, bool rollOver);
 

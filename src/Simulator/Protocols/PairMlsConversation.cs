@@ -45,6 +45,8 @@ public sealed class PairMlsConversation(PairSession session) : IProtocolSession
         ["own_proposals_in_flight"] = Session.OwnProposalsInFlight,
     };
 
+    public string? PeerName => Session.PeerView.Card.DisplayName;
+
     public PartySummary Describe(PartySummary summary) => summary with
     {
         Epoch = Session.Epoch,

@@ -15,6 +15,12 @@ public sealed record OutcomeEvent : TraceEvent
     public const string Rejected = "Rejected";
     public const string RollbackDetected = "RollbackDetected";
     public const string Resynced = "Resynced";
+    /// <summary>
+    /// Not an engine outcome: the inviter's invitation joined from the datagram, but its acceptor is not the world's
+    /// peer (PAIRMLS.md: an invitation may be shared with many people). That conversation is one of its own, which the
+    /// world does not follow; the invitation stays open for the peer's Welcome. <see cref="Detail"/> names the acceptor's card.
+    /// </summary>
+    public const string OtherConversation = "OtherConversation";
 
     public override TraceKind Kind => TraceKind.Outcome;
     public string Result { get; init; } = Rejected;

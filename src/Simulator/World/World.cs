@@ -98,7 +98,7 @@ public sealed class World
         var protocol = Protocols.ProtocolCatalog.Create(Options.Protocol, Options.Suite, Options.RetentionWindow, virtualSeconds);
         foreach (var (party, card, random) in new[] { (Party.Alice, "Alice", _seeds.Alice), (Party.Bob, "Bob", _seeds.Bob) })
         {
-            var supervisor = system.ActorOf(PartySupervisor.Props(new PartyConfig(party, Card.Create(card), pairOptions, random, Options.DiskHistory, DiskReach(party)) { Protocol = protocol }), $"world-{n}-{party.Name()}");
+            var supervisor = system.ActorOf(PartySupervisor.Props(new PartyConfig(party, Card.Create(card), pairOptions, random, Options.DiskHistory, DiskReach(party)) { Protocol = protocol, PeerName = card == "Alice" ? "Bob" : "Alice" }), $"world-{n}-{party.Name()}");
             _supervisors.Add(supervisor);
             _parties[party] = await supervisor.Ask<IActorRef>(new PartySupervisor.GetParty(), AskTimeout).ConfigureAwait(false);
         }

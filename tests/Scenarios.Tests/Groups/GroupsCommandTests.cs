@@ -22,6 +22,37 @@ public sealed class GroupsCommandTests
     }
 
     [Fact]
+    public void The_replay_line_insists_on_the_trace_hash_and_a_different_hash_fails_named()
+    {
+        var (exit, output, _) = CliRun.Invoke("groups", "--scenario", "race", "--messages", "4", "--partition-ms", "600", "--pcs-theft-ms", "off");
+        Assert.Equal(0, exit);
+        string line = output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("replay: pairsim groups ", StringComparison.Ordinal));
+        var args = line["replay: pairsim ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        string hash = args[Array.IndexOf(args, "--expect-hash") + 1];
+        Assert.Contains("trace hash " + hash, output);
+
+        var (same, replayed, _) = CliRun.Invoke(args);
+        Assert.Equal(0, same);
+        Assert.Contains("trace hash matches the expected hash", replayed);
+
+        // The same world against another hash: exit 2 (undecided), and both hashes named.
+        string other = (hash[0] == '0' ? "1" : "0") + hash[1..];
+        var wrong = args.Select(a => a == hash ? other : a).ToArray();
+        var (differs, text, error) = CliRun.Invoke(wrong);
+        Assert.Equal(2, differs);
+        Assert.Contains("trace hash differs from the expected " + other, text);
+        Assert.Contains($"trace hash {hash}, expected {other}", error);
+
+        // Not a hash, or a grid (each of its worlds has its own): usage errors naming the option.
+        var (bad, _, badError) = CliRun.Invoke("groups", "--scenario", "race", "--expect-hash", "abc");
+        Assert.Equal(64, bad);
+        Assert.Contains("--expect-hash", badError);
+        var (grid, _, gridError) = CliRun.Invoke("groups", "--scenario", "race", "--members", "3,4", "--expect-hash", hash);
+        Assert.Equal(64, grid);
+        Assert.Contains("--expect-hash needs a single world", gridError);
+    }
+
+    [Fact]
     public void A_grid_without_out_writes_only_into_its_results_folder()
     {
         var root = Path.Combine(Path.GetTempPath(), $"groups-results-{Guid.NewGuid():N}");

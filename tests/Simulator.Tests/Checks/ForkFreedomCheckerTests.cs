@@ -66,4 +66,16 @@ public class ForkFreedomCheckerTests
         var rollback = InsertAfter(trace, trace.Count - 1, restore, Epoch("alice", 6, "c6-again", "alice"));
         Assert.Contains("no party ever detected", AssertFailsAt(Checker, rollback, rollback.Count - 1).Detail);
     }
+
+    [Fact]
+    public void A_rollback_detected_from_bytes_the_insider_altered_with_no_rollback_fails()
+    {
+        // docs/RECOVERY.md "Detection": only authentic evidence counts; an insider's re-sealed copy carries none.
+        var at = Find(Good, e => e is OutcomeEvent { PayloadId: 4 });
+        foreach (var name in new[] { "RollbackDetected:UnknownOwnProposal", "RollbackDetected:Fork", "Resynced" })
+        {
+            var trace = InsertAfter(Good, at, Fault("insider", "d4", "ins4") with { Why = "CommitProposals" }, Deliver("bob", "ins4"), Outcome("bob", name, 6));
+            Assert.Contains("bytes the network altered", AssertFailsAt(Checker, trace, at + 3).Detail);
+        }
+    }
 }

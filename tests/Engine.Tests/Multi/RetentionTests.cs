@@ -1,0 +1,115 @@
+using Sim.Engine.Group;
+using Sim.Engine.Multi;
+using Sim.Engine.Schedule;
+using Sim.Engine.Tree;
+
+namespace Sim.Engine.Tests.Multi;
+
+/// <summary>Fork-resilient retention (GROUPS.md strategy 4) on real MLS groups, driven by the FIFO test network.</summary>
+public sealed class RetentionTests
+{
+    private static readonly MultiOptions Retention = new() { Strategy = MultiStrategy.Retention, KeyShare = KeySharePolicy.Off, RetentionMs = 6_000 };
+
+    /// <summary>a, b | c, d split; a and c commit concurrently for epoch 1; a and c each send one message on their branch; then the split heals.</summary>
+    private static MiniNet Fork(MultiOptions options, ulong seed = 11)
+    {
+        var net = new MiniNet(options, seed, "a", "b", "c", "d");
+        net.Found("a", "b", "c", "d");
+        net.Split = ["a", "b"];
+        net.Take("a", net.Members["a"].Update(0));
+        net.Take("c", net.Members["c"].Update(0));
+        net.Deliver();
+        net.Take("a", net.Members["a"].SendApplication(1, 32, 10));
+        net.Take("c", net.Members["c"].SendApplication(2, 32, 10));
+        net.Run(300);
+        net.Heal();
+        net.Run(3_000);
+        return net;
+    }
+
+    private static void AssertOneState(MiniNet net)
+    {
+        var first = net.Members["a"];
+        foreach (var m in net.Members.Values)
+        {
+            Assert.True(m.IsMember, $"{m.Name} is not a member");
+            Assert.Equal(first.Chain.Tip, m.Chain.Tip);
+            Assert.Equal(first.EpochAuthenticator, m.EpochAuthenticator);
+        }
+    }
+
+    [Fact]
+    public void Two_commits_for_one_epoch_both_branches_read_by_everyone_once_then_one_merged_state()
+    {
+        var net = Fork(Retention);
+        var reads = net.Observations.Where(o => o.Seen is MemberObservation.Delivered).Select(o => (o.Member, ((MemberObservation.Delivered)o.Seen).MessageId)).ToList();
+        foreach (var (member, message) in new[] { ("b", 1L), ("c", 1L), ("d", 1L), ("a", 2L), ("b", 2L), ("d", 2L) })
+            Assert.Single(reads, r => r == (member, message));
+        Assert.All(net.Seen<MemberObservation.Delivered>(), d => Assert.False(d.ViaKeyShare));
+        Assert.Contains(net.Seen<MemberObservation.ForkDetected>(), f => f.Epoch == 2);
+        Assert.Contains(net.Seen<MemberObservation.BranchHeld>(), b => b.Epoch == 2);
+        AssertOneState(net);
+
+        // The merge: one commit on the canonical chain imports the losing branch's epoch 2 as a PSK.
+        var merged = Assert.Single(net.Seen<MemberObservation.Merged>().DistinctBy(m => m.Epoch));
+        var canonical = net.Members["a"].Chain;
+        byte[] winner = canonical.CommitFor(2)!;
+        Assert.Contains(merged.Imported, tip => !tip.AsSpan().SequenceEqual(winner));
+        Assert.True(canonical.Epoch >= merged.Epoch);
+    }
+
+    [Fact]
+    public void Without_retention_the_other_branch_is_unreadable()
+    {
+        var net = Fork(new MultiOptions { Strategy = MultiStrategy.Uncoordinated, KeyShare = KeySharePolicy.Off, RetainedStates = 0 });
+        var reads = net.Seen<MemberObservation.Delivered>().Select(d => d.MessageId).ToList();
+        Assert.True(reads.Count < 6, $"{reads.Count} reads");
+    }
+
+    [Fact]
+    public void Retained_states_are_deleted_and_their_secrets_zeroed_after_the_window()
+    {
+        var net = Fork(Retention);
+        var a = net.Members["a"];
+        var retained = a.RetainedStatesForTests;
+        Assert.NotEmpty(retained);
+        Assert.True(a.RetainedPeak >= 2);
+        net.Run(Retention.RetentionMs + 500);
+        Assert.Equal(0, a.RetainedStateCount);
+        Assert.True(a.RetainedLongestMs >= Retention.RetentionMs);
+        var live = RetainedWipe.Holders(a.CurrentStateForTests!).ToHashSet(ReferenceEqualityComparer.Instance);
+        int checkedHolders = 0;
+        foreach (var holder in retained.SelectMany(RetainedWipe.Holders).Where(h => !live.Contains(h)))
+        {
+            switch (holder)
+            {
+                case Secret s: Assert.True(s.IsCleared && !s.BufferForTests.ContainsAnyExcept((byte)0)); break;
+                case EpochSecrets e: Assert.True(e.ExporterSecret.IsCleared && e.InitSecret.IsCleared && !e.ExporterSecret.BufferForTests.ContainsAnyExcept((byte)0)); break;
+                case TreeKemPrivate p: Assert.False(p.LeafPrivateKey.ContainsAnyExcept((byte)0)); break;
+            }
+            checkedHolders++;
+        }
+        Assert.True(checkedHolders > 0);
+        // The member still works: a new message is read by everyone.
+        net.Take("b", net.Members["b"].SendApplication(9, 32, net.NowMs));
+        net.Deliver();
+        Assert.Equal(3, net.Seen<MemberObservation.Delivered>().Count(d => d.MessageId == 9));
+    }
+
+    [Fact]
+    public void A_message_names_its_branch_and_waits_for_that_branch_s_commit()
+    {
+        var net = new MiniNet(Retention, 5, "a", "b", "c");
+        net.Found("a", "b", "c");
+        // c's commit reaches a only after c's message of the new epoch: the message waits, then is read.
+        net.Withhold = (from, d) => from == "c" && d.Kind == MultiKind.Commit && d.To == "a";
+        net.Take("c", net.Members["c"].Update(0));
+        net.Take("c", net.Members["c"].SendApplication(3, 32, 0));
+        net.Deliver();
+        Assert.DoesNotContain(net.Seen<MemberObservation.Delivered>(), d => d.MessageId == 3 && net.Observations.Any(o => o.Member == "a" && ReferenceEquals(o.Seen, d)));
+        net.Withhold = null;
+        net.Release();
+        var readByA = net.Observations.Where(o => o.Member == "a").Select(o => o.Seen).OfType<MemberObservation.Delivered>().Single(d => d.MessageId == 3);
+        Assert.Equal(net.Members["c"].Chain.Tip, readByA.EpochId);
+    }
+}
