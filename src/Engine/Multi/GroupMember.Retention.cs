@@ -253,9 +253,10 @@ public sealed partial class GroupMember
         if (!IsMember || _pending is not null) return;
         var heads = UnmergedHeads();
         if (heads.Count == 0) { _mergeAt = null; return; }
-        // Members of the canonical branch that hold a losing head each wait a seeded share of a spread
-        // that grows with the group, so that usually one merges and the others see its commit first.
-        _mergeAt ??= _now + (long)_random.NextUInt64((ulong)Math.Max(1, _options.JoinSpreadMsPerMember * Math.Max(1, Members.Count)));
+        // Members of the canonical branch that hold a losing head wait in leaf order (one spread step per
+        // leaf, plus a seeded part of a step), so the first of them merges and the others see its commit first.
+        long step = Math.Max(1, _options.JoinSpreadMsPerMember);
+        _mergeAt ??= _now + _group!.OwnLeafIndex * step + (long)_random.NextUInt64((ulong)Math.Max(1, step / 2));
         if (_now < _mergeAt) return;
         _mergeAt = null;
         CommitMerge(heads);
