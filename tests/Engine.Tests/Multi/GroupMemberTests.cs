@@ -108,6 +108,40 @@ public sealed class GroupMemberTests
     }
 
     [Fact]
+    public void A_loser_refuses_the_GroupInfo_of_a_winner_that_lags_behind_the_best_chain_it_knows()
+    {
+        var net = new MiniNet(Uncoordinated with { RetainedStates = 0 }, 11, "a", "b", "c", "d");
+        net.Found("a", "b", "c", "d");
+        GroupMember M(string n) => net.Members[n];
+        // Two branches of two commits each; b and d miss their side's second commit (they lag one epoch).
+        net.Split = ["a", "b"];
+        net.Take("a", M("a").Update(0));
+        net.Take("c", M("c").Update(0));
+        net.Deliver();
+        net.Withhold = (_, o) => o.To is "b" or "d";
+        net.Take("a", M("a").Update(0));
+        net.Take("c", M("c").Update(0));
+        net.Deliver();
+        Assert.Equal((3UL, 2UL, 3UL, 2UL), (M("a").Epoch, M("b").Epoch, M("c").Epoch, M("d").Epoch));
+        var (up, lag, loser) = M("a").Chain.Compare(M("c").Chain) == ChainRelation.ForkWeWin ? (M("a"), M("b"), M("c")) : (M("c"), M("d"), M("a"));
+        byte[] AskGroupInfo() => new MultiDatagram(MultiKind.CatchUp, loser.Name, ulong.MaxValue, loser.Chain.Tip).ToBytes();
+
+        // The loser learns the winning chain at its tip (epoch 3) from the up-to-date winner.
+        var reply = new MultiDatagram(MultiKind.ChainReply, up.Name, up.Epoch, up.Chain.Tip) { Chain = up.Chain.Commits }.ToBytes();
+        Assert.Contains(loser.Receive(reply, 0).Observations, o => o is MemberObservation.ForkDetected);
+        // The lagging winner's GroupInfo (epoch 2, a strict prefix of that chain) would fork it at epoch 2: refused, named.
+        var stale = lag.Receive(AskGroupInfo(), 0).Sends.Single(s => s.Kind == MultiKind.GroupInfoReply);
+        Assert.Contains(loser.Receive(stale.Bytes, 0).Observations, o => o is MemberObservation.Rejected { Reason: "group info behind the best chain known" });
+        // The up-to-date winner's GroupInfo is taken (the loser's wait before rejoining starts): nothing refused.
+        var fresh = up.Receive(AskGroupInfo(), 0).Sends.Single(s => s.Kind == MultiKind.GroupInfoReply);
+        Assert.DoesNotContain(loser.Receive(fresh.Bytes, 0).Observations, o => o is MemberObservation.Rejected);
+        // Healed, everyone ends on the winning branch, in one state.
+        net.Heal();
+        net.Run(15_000);
+        AssertOneState(net, "a", "b", "c", "d");
+    }
+
+    [Fact]
     public void Bad_bytes_are_rejected_and_change_nothing()
     {
         var net = new MiniNet(Uncoordinated, 6, "a", "b");
