@@ -162,7 +162,9 @@ public sealed partial class GroupMember
         catch (ProcessMessageException e) { Reject(d, e.ReasonName); return; }
         var theirs = old.Chain.Extend(hash);
         _seen.Add(new MemberObservation.ForkDetected(epoch + 1, "commits", d.Sender));
-        if (_chain.Compare(theirs) != ChainRelation.ForkTheyWin || staged.Removed) return;
+        if (_chain.Compare(theirs) != ChainRelation.ForkTheyWin) return;
+        // The canonical branch's Commit, verified on the state we kept, removes us (RFC 9420 §12.1.3): we leave.
+        if (staged.Removed) { LeaveRemoved(d, theirs); return; }
         if (staged.Committer.SenderType == SenderType.NewMemberCommit && !IsResyncAgainst(staged, old.State)) return;
         ulong from = Epoch;
         fork.Merge(staged);
@@ -202,15 +204,21 @@ public sealed partial class GroupMember
         // Policy: an external commit only as a resync of a leaf of ours in that tree; others wait for a re-add.
         uint? old = null;
         int wireLeaves = 0;
+        RatchetTreeWire? wire = null;
         if (info.Extensions.FirstOrDefault(x => x.ExtensionType == Extension.RatchetTree) is { } ext
-            && Tls.TryDeserialize<RatchetTreeWire>(ext.ExtensionData, out var wire) && wire is not null)
+            && Tls.TryDeserialize(ext.ExtensionData, out wire) && wire is not null)
             for (int i = 0; i < wire.Nodes.Count; i += 2)
                 if (wire.Nodes[i]?.Leaf is { } leaf)
                 {
                     wireLeaves++;
                     if (NameOf(leaf) == Name) old = (uint)(i / 2);
                 }
-        if (old is null) { Reject(d, "no leaf of ours to resync"); return; }
+        if (old is null)
+        {
+            if (RemovedBy(info, wire, theirs)) { LeaveRemoved(d, theirs); return; }
+            Reject(d, "no leaf of ours to resync");
+            return;
+        }
         // A GroupInfo of a peer that lags behind the best chain we know would make our external commit fork
         // that chain at an old epoch, and under the lowest-hash rule overturn every epoch since half the
         // time (a 64-member heal cascaded for 50 virtual s that way): join only at the best tip we know.
@@ -246,6 +254,35 @@ public sealed partial class GroupMember
         Entered(body, hash, "external", Name);
     }
 
+    /// <summary>
+    /// True when <paramref name="info"/>, of a branch that beats ours or continues it, shows that branch removed us:
+    /// we were a member at the last epoch both chains share (so the branch held our leaf), its tree has no leaf of
+    /// ours, and the GroupInfo is signed (RFC 9420 §12.4.3) by a verified identity with the signature key the
+    /// roster holds for it, so no outsider can evict us with a forged one. The Commit that removed us (§12.1.3)
+    /// was lost or was on the other side of the fork; without this we would wait for ever on a dead branch.
+    /// </summary>
+    private bool RemovedBy(GroupInfo info, RatchetTreeWire? wire, BranchChain theirs)
+    {
+        if (IsSendGroups || !IsMember || wire is null || _chain.ForkPoint(theirs) < _memberSince) return false;
+        int at = checked((int)info.Signer * 2);
+        if (at >= wire.Nodes.Count || wire.Nodes[at]?.Leaf is not { } signer) return false;
+        return _roster.TryGetValue(NameOf(signer), out var id)
+            && CipherSuite.FixedTimeEquals(id.SignaturePublicKey, signer.SignatureKey)
+            && GroupInfoSignature.Verify(_suite, info, signer.SignatureKey);
+    }
+
+    /// <summary>We were removed on the branch that beats ours: we leave (no group; a later Welcome may re-add us).</summary>
+    private void LeaveRemoved(MultiDatagram d, BranchChain theirs)
+    {
+        _seen.Add(new MemberObservation.EpochEntered(theirs.Epoch, theirs.Tip, [], "removed", d.Sender, []));
+        _group = null;
+        _chain = BranchChain.Genesis;
+        _pending = null;
+        _joinAt = null;
+        _commitLog.Clear();
+        DropFuture();
+    }
+
     /// <summary>A Welcome for us (RFC 9420 §12.4.3.1), taken when we have no group or its chain beats ours.</summary>
     private void OnWelcome(MultiDatagram d)
     {
@@ -264,6 +301,7 @@ public sealed partial class GroupMember
         else _retained.Clear();
         _group = group;
         _chain = theirs;
+        _memberSince = group.Epoch;
         _pending = null;
         _joinAt = null;
         _commitLog.Clear();

@@ -42,6 +42,8 @@ public sealed partial class GroupMember
     private readonly HashSet<string> _delivered = [];
     private MlsGroup? _group;
     private BranchChain _chain = BranchChain.Genesis;
+    /// <summary>The epoch we entered the current group in (by founding or a Welcome); an external resync keeps it.</summary>
+    private ulong _memberSince;
     private long _now;
     private long? _lastHeartbeat;
     private List<Outgoing> _out = [];
@@ -96,6 +98,7 @@ public sealed partial class GroupMember
         {
             o._group = o.JoinWelcome(welcome) ?? throw new InvalidOperationException($"{o.Name}: the founding Welcome is not for us");
             o._chain = founder._chain;
+            o._memberSince = o._group.Epoch;
         }
     }
 

@@ -141,6 +141,33 @@ public sealed class GroupMemberTests
         AssertOneState(net, "a", "b", "c", "d");
     }
 
+    [Theory]
+    [InlineData(0, true)]  // no retained state, the removing Commit withheld: it learns from a signed GroupInfo
+    [InlineData(2, false)] // the removing Commit arrives and is verified on the state it kept
+    public void A_member_removed_on_the_winning_branch_learns_it_and_leaves(int retained, bool withholdCommits)
+    {
+        // a removes c while, cut off, c removes a. Whichever branch wins, its victim is on the losing branch
+        // and must leave instead of waiting for ever for a re-add (found by churn at N = 8).
+        var net = new MiniNet(Uncoordinated with { RetainedStates = retained }, 21, "a", "b", "c", "d");
+        net.Found("a", "b", "c", "d");
+        GroupMember M(string n) => net.Members[n];
+        net.Split = ["a", "b"];
+        net.Take("a", M("a").Remove("c", 0));
+        net.Take("c", M("c").Remove("a", 0));
+        net.Deliver();
+        Assert.Equal(["a", "b", "d"], M("a").Members.Order());
+        Assert.Equal(["b", "c", "d"], M("c").Members.Order());
+        var (victim, survivors) = M("a").Chain.Compare(M("c").Chain) == ChainRelation.ForkWeWin
+            ? (M("c"), new[] { "a", "b", "d" }) : (M("a"), new[] { "b", "c", "d" });
+        if (withholdCommits) net.Withhold = (_, o) => o.To == victim.Name && o.Kind == MultiKind.Commit;
+        net.Split = null;
+        net.Release();
+        net.Run(15_000);
+        AssertOneState(net, survivors);
+        Assert.False(victim.IsMember, $"{victim.Name} still thinks it is a member");
+        Assert.Contains(net.Observations, o => o.Member == victim.Name && o.Seen is MemberObservation.EpochEntered { How: "removed" });
+    }
+
     [Fact]
     public void Bad_bytes_are_rejected_and_change_nothing()
     {
