@@ -1,3 +1,4 @@
+using Sim.Scenarios.Properties;
 using Sim.Scenarios.Catalog;
 using Sim.Scenarios.Cli;
 
@@ -12,9 +13,11 @@ public sealed class CheckCommandTests
         var (exit, json) = CliRun.Json("check", "--seed", "3", "--cases", "2");
         Assert.Equal(0, exit);
         Assert.Equal(0, (int)json["exit_code"]!);
-        Assert.Equal(18, (int)json["worlds"]!);
+        // Every property of the default run (the Recovery property too since the engine recovers), 2 cases each.
+        Assert.Equal(10, Invariants.All.Count);
+        Assert.Equal(2 * Invariants.All.Count, (int)json["worlds"]!);
         Assert.Empty(json["failures"]!.AsArray());
-        Assert.Equal(9, json["properties"]!.AsArray().Count);
+        Assert.Equal(Invariants.All.Count, json["properties"]!.AsArray().Count);
     }
 
     [Fact]
