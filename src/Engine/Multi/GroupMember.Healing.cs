@@ -266,9 +266,7 @@ public sealed partial class GroupMember
         if (IsSendGroups || !IsMember || wire is null || _chain.ForkPoint(theirs) < _memberSince) return false;
         int at = checked((int)info.Signer * 2);
         if (at >= wire.Nodes.Count || wire.Nodes[at]?.Leaf is not { } signer) return false;
-        return _roster.TryGetValue(NameOf(signer), out var id)
-            && CipherSuite.FixedTimeEquals(id.SignaturePublicKey, signer.SignatureKey)
-            && GroupInfoSignature.Verify(_suite, info, signer.SignatureKey);
+        return IsVerified(signer) && GroupInfoSignature.Verify(_suite, info, signer.SignatureKey);
     }
 
     /// <summary>We were removed on the branch that beats ours: we leave (no group; a later Welcome may re-add us).</summary>

@@ -221,11 +221,15 @@ public sealed partial class GroupMember
     public static string MessageRef(ReadOnlySpan<byte> mlsMessage) => Convert.ToHexString(SHA256.HashData(mlsMessage).AsSpan(0, 8)).ToLowerInvariant();
 
     /// <summary>The Authentication Service (RFC 9420 §5.3.1): a leaf must carry a verified name with its verified signature key.</summary>
+    /// <summary>The leaf's credential names a verified identity (the roster) and carries that identity's signature key.</summary>
+    private bool IsVerified(LeafNode leaf) =>
+        _roster.TryGetValue(NameOf(leaf), out var id) && CipherSuite.FixedTimeEquals(id.SignaturePublicKey, leaf.SignatureKey);
+
     private void ValidateLeaf(LeafNode? oldLeaf, LeafNode leaf, uint index, LeafChangeContext context)
     {
         AuthenticationServices.AcceptBasicCredentials(oldLeaf, leaf, index, context);
         string name = NameOf(leaf);
-        if (!_roster.TryGetValue(name, out var id) || !CipherSuite.FixedTimeEquals(id.SignaturePublicKey, leaf.SignatureKey))
+        if (!IsVerified(leaf))
             throw new MlsProtocolException(MlsError.InvalidLeafNode, $"leaf {index}: '{name}' is not a verified identity with this signature key");
     }
 

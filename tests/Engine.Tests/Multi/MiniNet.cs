@@ -89,5 +89,20 @@ internal sealed class MiniNet
         }
     }
 
+    /// <summary>200 random byte strings of growing length to <paramref name="name"/>: each is one Rejected with no send, and its epoch authenticator stays the same.</summary>
+    public void AssertJunkRejected(string name, ulong seed)
+    {
+        var member = Members[name];
+        var before = member.EpochAuthenticator;
+        var random = new Sim.Engine.Crypto.DeterministicRandomSource(seed, "junk");
+        for (int i = 0; i < 200; i++)
+        {
+            var step = member.Receive(Sim.Engine.Crypto.RandomSourceExtensions.NextBytes(random, 1 + i), 0);
+            Assert.Empty(step.Sends);
+            Assert.IsType<MemberObservation.Rejected>(Assert.Single(step.Observations));
+        }
+        Assert.Equal(before, member.EpochAuthenticator);
+    }
+
     public IEnumerable<T> Seen<T>() where T : MemberObservation => Observations.Select(o => o.Seen).OfType<T>();
 }

@@ -122,15 +122,6 @@ public sealed class SendGroupsTests
     {
         var net = new MiniNet(Send, 16, "a", "b");
         net.FoundSendGroups("a", "b");
-        var a = net.Members["a"];
-        var before = a.EpochAuthenticator;
-        var random = new Sim.Engine.Crypto.DeterministicRandomSource(16, "junk");
-        for (int i = 0; i < 200; i++)
-        {
-            var step = a.Receive(Sim.Engine.Crypto.RandomSourceExtensions.NextBytes(random, 1 + i), 0);
-            Assert.Empty(step.Sends);
-            Assert.IsType<MemberObservation.Rejected>(Assert.Single(step.Observations));
-        }
-        Assert.Equal(before, a.EpochAuthenticator);
+        net.AssertJunkRejected("a", 16);
     }
 }
