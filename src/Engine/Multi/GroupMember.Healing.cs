@@ -59,10 +59,10 @@ public sealed partial class GroupMember
     public PcsAttacker Compromise(Sim.Engine.Crypto.IRandomSource random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        var saved = new List<byte[]>();
-        if (_group is not null) saved.Add(_group.Save());
-        saved.AddRange(_retained.Select(r => r.State.Save()));
-        saved.AddRange(_sendGroups.Values.Select(g => g.Save()));
+        var saved = new List<(byte[] State, byte[] Tip)>();
+        if (_group is not null) saved.Add((_group.Save(), _chain.Tip));
+        saved.AddRange(_retained.Select(r => (r.State.Save(), r.Chain.Tip)));
+        saved.AddRange(_sendGroups.Values.Select(g => (g.Save(), Array.Empty<byte>())));
         var psks = _psks.ToDictionary(p => p.Key, p => p.Value.Value.ToArray());
         return new PcsAttacker(Name, _suite, saved, psks, _options.PastEpochKeys, random);
     }

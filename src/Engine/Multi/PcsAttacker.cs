@@ -18,6 +18,9 @@ public sealed record AttackerRead(string DatagramId, string Sender, bool Read);
 /// made after the theft: new path secrets, new KeyPackages (so no Welcome opens for it), so once the
 /// victim's own commit (or a commit that removes its old leaf, or a PSK from an epoch it cannot
 /// reach) ends the chains it can follow, new messages stay unreadable: post-compromise security.
+/// It computes every PSK a member could from what it holds: send groups' exports, and retention's merge
+/// PSKs (the MLS-Exporter output, RFC 9420 §8.5, of the losing head that the PSK id names by epoch and
+/// tip), so it follows a merge exactly when its copy holds (or has since followed) every head imported.
 /// Real engine operations on real bytes; nothing here knows which messages "should" be readable.
 /// </summary>
 public sealed class PcsAttacker
@@ -28,12 +31,16 @@ public sealed class PcsAttacker
     private readonly CipherSuite _suite;
     private readonly IRandomSource _random;
     private readonly GroupOptions _options;
-    private readonly List<MlsGroup> _states = [];
+    /// <summary>A state the attacker holds and its chain tip: the hash of the commit that made its epoch, as the member's chain has it.</summary>
+    private sealed record Held(MlsGroup Group, byte[] Tip);
+
+    private readonly List<Held> _states = [];
     private readonly Dictionary<(string Owner, ulong Epoch), byte[]> _psks;
     private readonly HashSet<string> _tried = [];
     private readonly HashSet<string> _commitsSeen = [];
 
-    internal PcsAttacker(string victim, CipherSuite suite, IEnumerable<byte[]> savedStates, Dictionary<(string Owner, ulong Epoch), byte[]> psks,
+    /// <param name="savedStates">Each copied state with its chain tip (empty for a send group: its PSKs are named by owner and epoch).</param>
+    internal PcsAttacker(string victim, CipherSuite suite, IEnumerable<(byte[] State, byte[] Tip)> savedStates, Dictionary<(string Owner, ulong Epoch), byte[]> psks,
         int pastEpochKeys, IRandomSource random)
     {
         Victim = victim;
@@ -41,8 +48,8 @@ public sealed class PcsAttacker
         _random = random;
         _psks = psks;
         _options = GroupOptions.Default with { PastEpochsRetained = Math.Max(0, pastEpochKeys), ExternalPsks = Resolve };
-        foreach (var bytes in savedStates) _states.Add(MlsGroup.Load(bytes, random, _options));
-        foreach (var s in _states) Export(s);
+        foreach (var (bytes, tip) in savedStates) _states.Add(new Held(MlsGroup.Load(bytes, random, _options), [.. tip]));
+        foreach (var s in _states) Export(s.Group);
         StatesCopied = _states.Count;
     }
 
@@ -70,7 +77,7 @@ public sealed class PcsAttacker
         if (d.Kind != MultiKind.Application) return null;
         string id = GroupMember.MessageRef(d.Body);
         if (!_tried.Add(id) || !Tls.TryDeserialize<MlsMessage>(d.Body, out var message) || message?.PrivateMessage is not { } pm) return null;
-        foreach (var state in _states.Where(s => s.GroupId.AsSpan().SequenceEqual(pm.GroupId)))
+        foreach (var state in _states.Select(s => s.Group).Where(s => s.GroupId.AsSpan().SequenceEqual(pm.GroupId)))
         {
             try
             {
@@ -85,9 +92,10 @@ public sealed class PcsAttacker
     {
         if (!Tls.TryDeserialize<MlsMessage>(body, out var message) || message?.PublicMessage is not { } pub || pub.Content.ContentType != ContentType.Commit) return;
         if (!_commitsSeen.Add(GroupMember.MessageRef(body))) return;
-        var next = new List<MlsGroup>();
+        byte[] tip = _suite.Hash(body); // the member's chain names the new epoch by this hash (GroupMember.OnCommit)
+        var next = new List<Held>();
         var removes = pub.Content.Commit?.Proposals.Select(p => p.Proposal).OfType<RemoveProposal>().Select(r => r.Removed).ToHashSet() ?? [];
-        foreach (var state in _states.Where(s => s.Epoch == pub.Content.Epoch && s.GroupId.AsSpan().SequenceEqual(pub.Content.GroupId)).ToList())
+        foreach (var state in _states.Select(s => s.Group).Where(s => s.Epoch == pub.Content.Epoch && s.GroupId.AsSpan().SequenceEqual(pub.Content.GroupId)).ToList())
         {
             // The victim's resync (an external commit removing its old leaf, RFC 9420 §12.4.3.2) takes the copy's own leaf away.
             if (pub.Content.Sender.SenderType == SenderType.NewMemberCommit && removes.Contains(state.OwnLeafIndex)) continue;
@@ -96,24 +104,24 @@ public sealed class PcsAttacker
                 if (state.Process(message) is not StagedCommit staged || staged.Removed) continue;
                 var moved = MlsGroup.FromState(state.State, _random);
                 moved.Merge(staged);
-                if (!_states.Concat(next).Any(s => s.GroupId.AsSpan().SequenceEqual(moved.GroupId) && s.EpochAuthenticator.AsSpan().SequenceEqual(moved.EpochAuthenticator)))
-                    next.Add(moved);
+                if (!_states.Concat(next).Any(s => s.Group.GroupId.AsSpan().SequenceEqual(moved.GroupId) && s.Group.EpochAuthenticator.AsSpan().SequenceEqual(moved.EpochAuthenticator)))
+                    next.Add(new Held(moved, tip));
             }
             catch (ProcessMessageException) { }
         }
         if (next.Count == 0) return;
         CommitsFollowed++;
         _states.AddRange(next);
-        foreach (var s in next) Export(s);
+        foreach (var s in next) Export(s.Group);
         Prune(pub.Content.GroupId);
     }
 
     /// <summary>Keeps, per group, the newest states (a few epochs back, for late commits of other branches).</summary>
     private void Prune(byte[] groupId)
     {
-        var same = _states.Where(s => s.GroupId.AsSpan().SequenceEqual(groupId)).ToList();
-        ulong newest = same.Max(s => s.Epoch);
-        var drop = same.Where(s => s.Epoch + EpochsBehindKept < newest).Concat(same.OrderByDescending(s => s.Epoch).Skip(StatesPerGroup)).ToHashSet();
+        var same = _states.Where(s => s.Group.GroupId.AsSpan().SequenceEqual(groupId)).ToList();
+        ulong newest = same.Max(s => s.Group.Epoch);
+        var drop = same.Where(s => s.Group.Epoch + EpochsBehindKept < newest).Concat(same.OrderByDescending(s => s.Group.Epoch).Skip(StatesPerGroup)).ToHashSet();
         _states.RemoveAll(drop.Contains);
     }
 
@@ -124,6 +132,13 @@ public sealed class PcsAttacker
         if (id.StartsWith("send/", StringComparison.Ordinal)) _psks.TryAdd((id[5..], state.Epoch), state.Export(GroupMember.SendPskLabel, [], _suite.HashLength));
     }
 
-    private byte[]? Resolve(PreSharedKeyId id) =>
-        id.PskType == PskType.External && GroupMember.TryParseSendPskId(id.PskId, out string owner, out ulong epoch) && _psks.TryGetValue((owner, epoch), out var v) ? v.ToArray() : null;
+    /// <summary>An external PSK (RFC 9420 §8.4) the copy can compute: a send group's export, or a retention merge's, from the held state of that epoch and tip.</summary>
+    private byte[]? Resolve(PreSharedKeyId id)
+    {
+        if (id.PskType != PskType.External) return null;
+        if (GroupMember.TryParseSendPskId(id.PskId, out string owner, out ulong epoch)) return _psks.TryGetValue((owner, epoch), out var v) ? v.ToArray() : null;
+        if (!GroupMember.TryParseMergePskId(id.PskId, out ulong headEpoch, out var tip)) return null;
+        var head = _states.FirstOrDefault(s => s.Group.Epoch == headEpoch && s.Tip.AsSpan().SequenceEqual(tip));
+        return head?.Group.Export(GroupMember.RetentionPskLabel, [], _suite.HashLength);
+    }
 }

@@ -56,4 +56,69 @@ public sealed class PcsAttackerTests
         Assert.False(Send(net, reads, "a", 2));
         Assert.True(Send(net, reads, "b", 3)); // b has not imported yet
     }
+
+    /// <summary>
+    /// Retention (strategy 4): a, b | c, d split, a and c commit concurrently for one epoch and each send
+    /// a message on its branch. Returns the net (still split) and, for each side, its member that does
+    /// not commit (b, d): a, at leaf 0, waits least and commits the merge (GroupMember.RetentionTick).
+    /// </summary>
+    private static (MiniNet Net, string Winner, string Loser) RetentionFork(ulong seed)
+    {
+        var net = new MiniNet(new MultiOptions { Strategy = MultiStrategy.Retention, KeyShare = KeySharePolicy.Off, RetentionMs = 6_000 }, seed, "a", "b", "c", "d");
+        net.Found("a", "b", "c", "d");
+        net.Split = ["a", "b"];
+        net.Take("a", net.Members["a"].Update(0));
+        net.Take("c", net.Members["c"].Update(0));
+        net.Deliver();
+        net.Take("a", net.Members["a"].SendApplication(1, 32, 10));
+        net.Take("c", net.Members["c"].SendApplication(2, 32, 10));
+        net.Run(300);
+        bool aWins = net.Members["a"].Chain.Compare(net.Members["c"].Chain) == ChainRelation.ForkWeWin;
+        return aWins ? (net, "b", "d") : (net, "d", "b");
+    }
+
+    /// <summary>
+    /// Runs the healed net tick by tick, a sending one message per tick, until a merge commit is made;
+    /// whether the copy read every message before it (it kept up with the canonical branch), and the one after.
+    /// </summary>
+    private static (bool Before, bool After) ReadsAroundTheMerge(MiniNet net, List<AttackerRead> reads)
+    {
+        bool before = true;
+        for (int tick = 0; tick < 40; tick++)
+        {
+            int seen = net.Observations.Count;
+            net.Run(100);
+            bool merged = net.Observations.Skip(seen).Any(o => o.Seen is MemberObservation.Merged);
+            bool read = Send(net, reads, "a", 100 + tick);
+            if (merged) return (before, read);
+            before &= read;
+        }
+        Assert.Fail("no merge within 4 s of the heal");
+        return default;
+    }
+
+    [Fact]
+    public void Retention_the_copy_follows_a_merge_when_it_holds_the_losing_head()
+    {
+        var (net, _, victim) = RetentionFork(31);
+        net.Heal(); // both branches' commits cross: the victim now holds the winner and its own losing head
+        var attacker = net.Members[victim].Compromise(new DeterministicRandomSource(31, "attacker"));
+        var reads = Tapped(net, attacker);
+        // The merge imports the losing head's exporter output as a PSK (RFC 9420 §8.4): the copy computes it too.
+        Assert.Equal((true, true), ReadsAroundTheMerge(net, reads));
+        net.Take(victim, net.Members[victim].Update(0)); // the victim's own fresh path locks it out
+        net.Deliver();
+        Assert.False(Send(net, reads, "a", 1_000));
+    }
+
+    [Fact]
+    public void Retention_the_copy_cannot_follow_a_merge_importing_a_head_it_never_held()
+    {
+        var (net, victim, _) = RetentionFork(31);
+        // Stolen during the split: the copy holds the winning branch but never saw the losing branch's commit.
+        var attacker = net.Members[victim].Compromise(new DeterministicRandomSource(31, "attacker"));
+        var reads = Tapped(net, attacker);
+        net.Heal();
+        Assert.Equal((true, false), ReadsAroundTheMerge(net, reads));
+    }
 }
