@@ -69,4 +69,39 @@ public sealed class InsiderFaultTests(WorldFixture fixture) : IClassFixture<Worl
         Assert.Contains("insider", integrity.Detail);
         Assert.Contains("its payload bytes are those of the original", integrity.Detail);
     }
+
+    private WorldResult EveryLayer(ulong seed) =>
+        fixture.Run(new WorldOptions { Seed = seed, FaultProfile = Both(new LinkFaults { InsiderProbability = 1, InsiderEveryLayer = true }), UserScript = Chat(rounds: 4) });
+
+    [Fact]
+    public void EveryLayerDeliversEachMutationBeforeAndAfterTheOriginal_AndAWrongReasonFailsIntegrity()
+    {
+        var r = EveryLayer(34);
+        var query = new TraceQuery(r.Trace.Events);
+        Assert.Contains("insider_every_layer=true", r.Options.Describe());
+        var altered = query.Altered.Values.Where(f => f.Fault == FaultNames.Insider).GroupBy(f => f.Datagram!).ToList();
+        Assert.NotEmpty(altered);
+        var arrivals = r.Of<DeliverEvent>().GroupBy(d => d.Datagram!).ToDictionary(g => g.Key, g => g.First().T);
+        foreach (var copies in altered)
+        {
+            // Every mutation that applies to an ordinary datagram (the re-seal too: keys of several epochs are known by then), twice.
+            var mutations = copies.GroupBy(f => f.Why!).ToDictionary(g => g.Key, g => g.Count());
+            Assert.All(mutations.Values, n => Assert.Equal(2, n));
+            if (!arrivals.TryGetValue(copies.Key, out long original)) continue;
+            var times = copies.Where(f => arrivals.ContainsKey(f.DeliverId!)).Select(f => arrivals[f.DeliverId!] - original).Distinct().Order().ToList();
+            Assert.Equal([-1L, 1L], times);
+        }
+        Assert.Contains(altered, c => c.Select(f => f.Why).Distinct().Count() >= 18);
+        Assert.All(Checkers.Run(r.Trace.Events), v => Assert.True(v.Passed, v.ToString()));
+
+        // Planted: one WrongParity refusal of a copy whose proposal names the receiver as its sender reported as a bad signature.
+        var events = r.Trace.Events.ToList();
+        var receipt = query.Receipts.First(x => x.Deliver.Via == FaultNames.Insider && query.Altered[x.Deliver.Datagram!].Why == "ProposalSender");
+        Assert.Equal("Rejected:WrongParity", receipt.Outcome.Name);
+        events[events.IndexOf(receipt.Outcome)] = receipt.Outcome with { Reason = "BadSignature" };
+        var integrity = new IntegrityChecker().Check(events, CheckContext.FromTrace(events));
+        Assert.False(integrity.Passed);
+        Assert.Contains("altered by ProposalSender, with Rejected:BadSignature", integrity.Detail);
+        Assert.Equal(r.TraceHash, EveryLayer(34).TraceHash);
+    }
 }

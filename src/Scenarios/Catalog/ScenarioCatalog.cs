@@ -51,6 +51,8 @@ public static class ScenarioCatalog
             ])),
         new("stolen", "an attacker copies bob's state mid-conversation (FS/PCS): it reads only what PCS allows",
             new Scenario(6, FaultProfile.None, Chat) { Capture = new Simulator.StateCapture(Party.Bob, 450) }),
+        new("insider", "an insider who holds the header keys alters every layer of every datagram (each copy just before and just after the original): each is refused for the reason its layer calls for, nothing altered is Delivered, and the chat goes on",
+            new Scenario(7, FaultProfile.Symmetric(new LinkFaults { InsiderProbability = 1, InsiderEveryLayer = true }), Chat)),
     ];
 
     public static CatalogEntry? Named(string name) => All.FirstOrDefault(e => e.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

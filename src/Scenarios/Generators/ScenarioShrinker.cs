@@ -76,6 +76,7 @@ public static class ScenarioShrinker
         if (f.ReorderExtraMs != d.ReorderExtraMs) yield return f with { ReorderExtraMs = d.ReorderExtraMs };
         if (f.DelayShape != d.DelayShape) yield return f with { DelayShape = d.DelayShape };
         if (f.RandomCounts) yield return f with { RandomCounts = false };
+        if (f.InsiderEveryLayer) yield return f with { InsiderEveryLayer = false };
         if (f.HoldOrder != d.HoldOrder) yield return f with { HoldOrder = d.HoldOrder };
         if (f.HoldMs != d.HoldMs) yield return f with { HoldMs = d.HoldMs };
     }

@@ -20,7 +20,8 @@ namespace Sim.Scenarios.Generators;
 /// extra (ms), corrupt, bits, counts (random: copies and bits drawn up to the given numbers), hold
 /// (probability), holdms, order (in, reversed, shuffled), replay, inject, foreign (a third session's
 /// datagrams), rival (a second acceptor's), insider (a holder of header keys who re-seals altered
-/// copies); "none" when all are defaults. Every value is checked when
+/// copies), layers (all: the insider alters every layer of each datagram it takes, each copy delivered
+/// before and after the original); "none" when all are defaults. Every value is checked when
 /// /// read (probabilities in 0..1, counts and times in range, intervals in order): a bad one is an error naming it.
 /// settle is the quiet time (ms) after the script before the faults stop (written only when it is not
 /// the world's default). Directions: both, ab, ba. Times are virtual milliseconds.
@@ -68,6 +69,7 @@ public static class ScenarioText
         if (f.RivalProbability != d.RivalProbability) kv.Add("rival:" + D(f.RivalProbability));
         if (f.InsiderProbability != d.InsiderProbability) kv.Add("insider:" + D(f.InsiderProbability));
         if (f.ReplayWholeHistory) kv.Add("history:all");
+        if (f.InsiderEveryLayer) kv.Add("layers:all");
         return kv.Count == 0 ? "none" : string.Join(",", kv);
     }
 
@@ -224,6 +226,8 @@ public static class ScenarioText
                 "foreign" => f with { ForeignProbability = Prob(v, k) },
                 "rival" => f with { RivalProbability = Prob(v, k) },
                 "insider" => f with { InsiderProbability = Prob(v, k) },
+                "layers" => v == "all" ? f with { InsiderEveryLayer = true } : v == "one" ? f with { InsiderEveryLayer = false }
+                    : throw new FormatException($"layers {v} is not 'all' (the insider alters every layer of each datagram it takes) or 'one' (one mutation drawn at random, the default)"),
                 "history" => v == "all" ? f with { ReplayWholeHistory = true } : throw new FormatException($"history {v} is not 'all' (replays pick from the whole history; the default is the newest datagrams)"),
                 _ => throw new FormatException($"unknown fault '{k}'"),
             };

@@ -12,6 +12,8 @@ namespace Sim.Simulator.Checks;
 /// session), not the receiver's own datagram, and with the payload id that Send carried. A replayed
 /// datagram may come out Duplicate, Expired or Rejected, but its payload is never Delivered a second
 /// time to the same party (a Restore of that party forgets what it had delivered: a rollback).
+/// A copy the insider altered in one layer is refused for the reason PAIRMLS.md names for that layer
+/// (<see cref="InsiderRefusal"/>: wrong parity, bad signature, fork, malformed), not merely refused.
 /// </summary>
 public sealed class IntegrityChecker : IChecker
 {
@@ -23,10 +25,21 @@ public sealed class IntegrityChecker : IChecker
         var replayed = new HashSet<string>(StringComparer.Ordinal);
         var replayedPayloads = new HashSet<(string? Sender, long Payload)>();
         var delivered = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
-        int checkedCount = 0;
+        int checkedCount = 0, reasons = 0;
+        var epochs = new EpochTracker();
+        var epochAtDeliver = new Dictionary<string, ulong?>(StringComparer.Ordinal);
+        bool rolledBack = false;
 
         foreach (var e in trace.Events)
         {
+            epochs.Observe(e);
+            if (e is RestoreEvent) rolledBack = true;
+            if (e is DeliverEvent { Party: { } to }) epochAtDeliver[to] = epochs.EpochOf(to);
+            if (!rolledBack && e is OutcomeEvent { Party: { } at } answer && JudgesRefusal(trace, answer, epochAtDeliver.GetValueOrDefault(at), context, out var wrong))
+            {
+                if (wrong is not null) return Verdict.Fail(Name, e, wrong);
+                reasons++;
+            }
             if (e is FaultEvent { Fault: "replay" } f)
             {
                 foreach (var rid in new[] { f.Datagram, f.DeliverId })
@@ -62,7 +75,23 @@ public sealed class IntegrityChecker : IChecker
             if (!seen.Add(p) && (replayed.Contains(id) || replayedPayloads.Contains((send.Party, p))))
                 return Verdict.Fail(Name, e, $"{party} Delivered payload {p} a second time (datagram {id}) after it was replayed");
         }
-        return Verdict.Pass(Name, $"{checkedCount} Delivered outcomes, each from unaltered bytes the peer sent; no replayed payload Delivered twice");
+        return Verdict.Pass(Name, $"{checkedCount} Delivered outcomes, each from unaltered bytes the peer sent; no replayed payload Delivered twice; {reasons} insider copies refused for the reason their altered layer calls for");
+    }
+
+    /// <summary>
+    /// Whether <paramref name="o"/> answers an insider's copy whose refusal <see cref="InsiderRefusal"/> decides;
+    /// <paramref name="wrong"/> says why the outcome is not that refusal (null: it is).
+    /// </summary>
+    private static bool JudgesRefusal(TraceQuery trace, OutcomeEvent o, ulong? receiverEpoch, CheckContext context, out string? wrong)
+    {
+        wrong = null;
+        if (receiverEpoch is not { } at || trace.DeliverOf(o) is not { Datagram: { } id } || !trace.Altered.TryGetValue(id, out var fault)
+            || fault is not { Fault: "insider", Why: { } mutation, Datagram: { } original } || !trace.Sends.TryGetValue(original, out var send)
+            || send.Epoch is not { } k || InsiderRefusal.Expected(mutation, k, at, context.RetentionWindow) is not var (expected, why))
+            return false;
+        if (o.Name != expected)
+            wrong = $"{o.Party} answered datagram {id}, the insider's copy of {original} (epoch {k}) altered by {mutation}, with {o.Name}{(o.Detail is { } d ? $" ({d})" : "")} while in epoch {at}; PAIRMLS.md calls for {expected}: {why}";
+        return true;
     }
 
     /// <summary>What the altered datagram's delivery carried compared with the payload its original was sent with.</summary>

@@ -85,6 +85,13 @@ public sealed record LinkFaults
     /// and re-sealed: only MLS verification can stop it.
     /// </summary>
     public double InsiderProbability { get; init; }
+    /// <summary>
+    /// The insider alters each datagram it takes in every layer it can (every <c>InsiderMutation</c> that applies, not
+    /// one drawn at random), and delivers each altered copy twice: 1 ms before the original (the receiver still misses
+    /// the commit it staples) and 1 ms after it (the commit is known): the strongest insider, for a world that must meet
+    /// every refusal of the receive pipeline.
+    /// </summary>
+    public bool InsiderEveryLayer { get; init; }
 
     public bool IsNone => this == None;
 
@@ -100,6 +107,7 @@ public sealed record LinkFaults
         (ForeignProbability > 0 ? $" foreign_probability={D(ForeignProbability)}" : "") +
         (RivalProbability > 0 ? $" rival_probability={D(RivalProbability)}" : "") +
         (InsiderProbability > 0 ? $" insider_probability={D(InsiderProbability)}" : "") +
+        (InsiderEveryLayer ? " insider_every_layer=true" : "") +
         (ReplayWholeHistory ? " replay_whole_history=true" : "");
 
     internal static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -220,7 +220,22 @@ public sealed class NetworkActor : ReceiveActor
         if (f.InsiderProbability > 0 && _insider is { } insider)
         {
             var r = _faults.Derive($"insider/{k}");
-            if (r.NextDouble() < f.InsiderProbability)
+            bool takes = r.NextDouble() < f.InsiderProbability;
+            if (takes && f.InsiderEveryLayer)
+            {
+                // Every layer: each mutation that applies, one copy just before the original and one just after it.
+                long? originalAt = deliveries.FirstOrDefault(d => d.Via is null)?.AtMs;
+                foreach (var mutation in PairInsider.Mutations)
+                    foreach (long offset in (ReadOnlySpan<long>)[-1, 1])
+                    {
+                        if (insider.Mutate(m.Datagram, mutation, r) is not { } bytes) break;
+                        string iid = TraceLog.IdOf(bytes);
+                        long at = originalAt is { } o ? Math.Max(m.NowMs, o + offset) : m.NowMs + Delay(f, r);
+                        faults.Add(new FaultEvent { Fault = FaultNames.Insider, Datagram = id, DeliverId = iid, Why = mutation.ToString() });
+                        deliveries.Add(new Delivery(at, m.Link, bytes, iid, m.NowMs, FaultNames.Insider));
+                    }
+            }
+            else if (takes)
             {
                 var first = PairInsider.Mutations[(int)r.NextUInt64((ulong)PairInsider.Mutations.Count)];
                 if (insider.MutateAny(m.Datagram, first, r) is var (bytes, mutation))

@@ -127,5 +127,5 @@ public sealed class ScenarioGenTests
         (l.DropProbability + l.DuplicateProbability + l.ReorderProbability + l.CorruptProbability + l.ReplayProbability + l.InjectProbability
          + l.HoldProbability + l.ForeignProbability + l.RivalProbability + l.InsiderProbability) * 1e6
         + Math.Abs(l.DuplicateCopies - 1) + Math.Abs(l.CorruptBits - 1) + l.DelayMeanMs + Math.Abs(l.DelayMinMs - 10) + Math.Abs(l.ReorderExtraMs - 200)
-        + (l.DelayShape == DelayShape.Exponential ? 0 : 1) + (l.RandomCounts ? 1 : 0) + (l.HoldOrder == HoldOrder.InOrder ? 0 : 1) + Math.Abs(l.HoldMs - 500);
+        + (l.DelayShape == DelayShape.Exponential ? 0 : 1) + (l.RandomCounts ? 1 : 0) + (l.InsiderEveryLayer ? 1 : 0) + (l.HoldOrder == HoldOrder.InOrder ? 0 : 1) + Math.Abs(l.HoldMs - 500);
 }

@@ -35,6 +35,14 @@ public sealed class ScenarioTextTests
         Assert.Equal(s, Scenario.Parse(s.Format()));
         var e = Assert.ThrowsAny<FormatException>(() => Scenario.Parse("seed=3 ab=insider:2 send(bob,32)"));
         Assert.Contains("insider 2", e.Message);
+
+        // Every layer: a flag of the link, written only when set.
+        var all = Scenario.Parse("seed=3 ab=insider:1,layers:all send(bob,32)");
+        Assert.True(all.Faults.AliceToBob.InsiderEveryLayer);
+        Assert.Contains(" ab=insider:1,layers:all ", all.Format());
+        Assert.Equal(all, Scenario.Parse(all.Format()));
+        Assert.Equal(s, Scenario.Parse("seed=3 ab=insider:0.25,layers:one send(bob,32)"));
+        Assert.Contains("layers some is not 'all'", Assert.ThrowsAny<FormatException>(() => Scenario.Parse("seed=3 ab=insider:1,layers:some send(bob,32)")).Message);
     }
 
     [Fact]

@@ -125,4 +125,60 @@ public class IntegrityCheckerTests
         var trace = Replace<OutcomeEvent>(ok, AfterPayload4 + 3, e => e with { StateAltered = true });
         Assert.Contains("not byte-identical", AssertFailsAt(Checker, trace, AfterPayload4 + 3).Detail);
     }
+
+    // ---- the reason of an insider copy's refusal (InsiderRefusal): bob is in epoch 5 when d4's copies arrive
+    // before d4 itself (he misses alice's Commit into 6), and in 6 once he took it.
+
+    private static readonly int BobIn6 = Find(Good, e => e is EpochEvent { Party: "bob", Epoch: 6 });
+
+    private static List<TraceEvent> Insider(int after, string mutation, string answer) =>
+        InsertAfter(Good, after, Fault("insider", "d4", "ins4") with { Why = mutation }, Deliver("bob", "ins4"), Outcome("bob", answer, 6));
+
+    [Theory]
+    [InlineData("CommitProposals", "Rejected:BadSignature")]
+    [InlineData("CommitSignature", "Rejected:BadSignature")]
+    [InlineData("CommitSender", "Rejected:WrongParity")]
+    [InlineData("ProposalSender", "Rejected:WrongParity")]
+    [InlineData("ProposalEpoch", "Rejected:Malformed")]
+    [InlineData("StapleKind", "Rejected:Malformed")]
+    [InlineData("ApplicationCiphertext", "Duplicate")]
+    [InlineData("SealEpoch", "Rejected:Malformed")]
+    public void An_insider_copy_of_a_commit_the_receiver_misses_is_refused_for_its_layers_reason(string mutation, string answer) =>
+        AssertPasses(Checker, Insider(AfterPayload4, mutation, answer));
+
+    [Theory]
+    [InlineData("CommitProposals", "RollbackDetected:UnknownOwnProposal", "Rejected:BadSignature")]
+    [InlineData("CommitPath", "Rejected:Invalid", "Rejected:BadSignature")]
+    [InlineData("CommitSender", "Rejected:BadSignature", "Rejected:WrongParity")]
+    [InlineData("ProposalSender", "Rejected:BadSignature", "Rejected:WrongParity")]
+    [InlineData("ApplicationEpoch", "Rejected:BadSignature", "Rejected:Malformed")]
+    public void An_insider_copy_refused_for_another_reason_than_its_layers_fails(string mutation, string answer, string expected)
+    {
+        var v = AssertFailsAt(Checker, Insider(AfterPayload4, mutation, answer), AfterPayload4 + 3);
+        Assert.Contains($"altered by {mutation}, with {answer}", v.Detail);
+        Assert.Contains($"calls for {expected}", v.Detail);
+    }
+
+    [Theory]
+    [InlineData("CommitSignature")]
+    [InlineData("CommitSender")]
+    [InlineData("CommitMembershipTag")]
+    public void An_altered_copy_of_a_commit_the_receiver_holds_is_a_fork(string mutation)
+    {
+        AssertPasses(Checker, Insider(BobIn6, mutation, "Rejected:Fork"));
+        var v = AssertFailsAt(Checker, Insider(BobIn6, mutation, "Rejected:BadSignature"), BobIn6 + 3);
+        Assert.Contains("calls for Rejected:Fork", v.Detail);
+        // A false detection is no refusal either.
+        AssertFailsAt(Checker, Insider(BobIn6, mutation, "RollbackDetected:Fork"), BobIn6 + 3);
+    }
+
+    [Fact]
+    public void After_a_rollback_the_reason_is_not_judged()
+    {
+        // A restored party may hold another branch's Commit of the epoch: a second one is then real evidence.
+        var restored = InsertAfter(Good, AfterPayload4 - 3, new RestoreEvent { Party = "alice", Epoch = 5, Depth = 1 });
+        var trace = InsertAfter(restored, AfterPayload4 + 1, Fault("insider", "d4", "ins4") with { Why = "CommitMembershipTag" }, Deliver("bob", "ins4"),
+            Outcome("bob", "RollbackDetected:Fork", 6));
+        AssertPasses(Checker, trace);
+    }
 }
