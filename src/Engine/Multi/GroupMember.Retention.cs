@@ -61,11 +61,18 @@ public sealed partial class GroupMember
     /// <summary>The most states this member held beside its current one at any time.</summary>
     public int RetainedPeak => _retainedPeak;
 
-    /// <summary>Retention: secret holders (epoch secrets, secret trees, private keys, PSKs) zeroed when their state was dropped.</summary>
+    /// <summary>Secret holders (epoch secrets, secret trees, private keys, PSKs) zeroed when their retained state was dropped (retention, and uncoordinated's <c>--retained</c>).</summary>
     public int SecretsZeroed => _secretsZeroed;
 
-    /// <summary>Zeroes what a dropped state held and no state still held shares (<see cref="RetainedWipe"/>).</summary>
-    private void Wipe(GroupState dropped) => _secretsZeroed += RetainedWipe.Zero(dropped, HeldStates());
+    /// <summary>
+    /// Zeroes what a dropped state held and no state still held shares (<see cref="RetainedWipe"/>); nothing
+    /// when the dropped state object itself is still held (current, or retained again), since it is not deleted.
+    /// </summary>
+    private void Wipe(GroupState dropped)
+    {
+        if (HeldStates().Any(s => ReferenceEquals(s, dropped))) return;
+        _secretsZeroed += RetainedWipe.Zero(dropped, HeldStates());
+    }
 
     /// <summary>The states held beside the current one (tests look at their secrets after the window).</summary>
     internal IReadOnlyList<GroupState> RetainedStatesForTests => [.. _retained.Select(r => r.State)];
@@ -201,10 +208,17 @@ public sealed partial class GroupMember
             MergeUnreadable(d);
             return true;
         }
-        if (staged.Removed) { Reject(d, "removed on that branch"); return true; }
+        var theirs = parent.Chain.Extend(hash);
+        if (staged.Removed)
+        {
+            // The canonical branch's Commit, verified on the state we kept, removes us (RFC 9420 §12.1.3): we
+            // leave, as OnOldCommit does, instead of waiting on a dead branch (churn at N = 8: m07 waited 8 s).
+            if (_chain.Compare(theirs) == ChainRelation.ForkTheyWin) LeaveRemoved(d, theirs);
+            else Reject(d, "removed on that branch");
+            return true;
+        }
         if (staged.Committer.SenderType == SenderType.NewMemberCommit && !IsResyncAgainst(staged, parent.State)) { Reject(d, "external join without resync"); return true; }
         branch.Merge(staged);
-        var theirs = parent.Chain.Extend(hash);
         string committer = NameOf(branch.Tree.TryGetLeaf(staged.CommitterLeaf) ?? branch.State.OwnLeaf);
         var relation = _chain.Compare(theirs);
         if (relation is ChainRelation.ForkTheyWin or ChainRelation.ForkWeWin)

@@ -48,6 +48,22 @@ internal sealed record OfferEndorsement(IReadOnlyList<SuccessionAssertion> Links
     }
 
     /// <summary>
+    /// Whether this endorsement is one its maker could have made for <paramref name="offer"/>: the links lead
+    /// from <paramref name="signer"/> (the offer's signing leaf) to an agent that signed the offer.
+    /// </summary>
+    public bool IsFrom(CipherSuite suite, GroupInfo offer, byte[] signer, byte[] groupId)
+    {
+        byte[] end;
+        try
+        {
+            if (Links.Count == 0) return false;
+            end = SuccessionChain.Verify(suite, signer, Links, groupId);
+        }
+        catch (MlsProtocolException) { return false; }
+        return suite.VerifyWithLabel(end, Label, Tls.Serialize(MlsMessage.From(offer)), Signature);
+    }
+
+    /// <summary>
     /// The key that signed <paramref name="offer"/>, if this endorsement shows it: the links lead from
     /// <paramref name="signer"/> to <paramref name="knownAgent"/> and <paramref name="knownAgent"/> signed the offer.
     /// </summary>

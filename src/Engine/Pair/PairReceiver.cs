@@ -78,8 +78,10 @@ internal static class PairReceiver
             var parts = ParseFor(s, envelope.Body, null);
             if (s.IsOwner(parts.Epoch)) throw new PairRejection(RejectReason.WrongParity, $"epoch {parts.Epoch} is ours, the peer cannot offer it");
             if (parts.ProposalSender != s.PeerLeaf) throw new PairRejection(RejectReason.WrongParity, "the proposal is not the peer's");
-            return PairRecovery.TakeOffer(s, envelope, parts, sealedEpoch, options, random, out next)
-                ?? Process(s, parts, options, out next, sealedEpoch);
+            if (PairRecovery.TakeOffer(s, envelope, parts, sealedEpoch, options, random, out next) is { } taken) return taken;
+            var moot = Process(s, parts, options, out next, sealedEpoch);
+            if (moot is Delivered) PairRecovery.CheckMootOffer(next, envelope, parts.Epoch);
+            return moot;
         }
         var request = ParseFor(s, envelope.Body, sealedEpoch);
         var outcome = Process(s, request, options, out next, sealedEpoch);

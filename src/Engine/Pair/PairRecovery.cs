@@ -20,14 +20,15 @@ internal static class PairRecovery
 
     /// <summary>
     /// The signed GroupInfo of our current epoch k (which we own) with the ratchet tree, external_pub
-    /// and <see cref="RecoveryInfo"/>: the header key of k+1, the hash of our Commit into k, our card
+    /// and <see cref="RecoveryInfo"/>: the header key of k+1, the hash of our Commit into k, the epoch
+    /// <paramref name="sealEpoch"/> whose header key seals the offer, our card
     /// assertion, the peer's card as we committed it, and what a copy of ours restored to before that
     /// Commit would be recognised by (the header key of k, the context our Commit was signed under).
     /// </summary>
-    public static GroupInfo MakeOffer(PairState s, OfferPayload? payload)
+    public static GroupInfo MakeOffer(PairState s, ulong sealEpoch, OfferPayload? payload)
     {
         var group = s.Group;
-        var info = new RecoveryInfo(s.HeaderKeys[s.Epoch + 1], s.StapleHashes[s.Epoch], new IdentityEvidence(s.MyView.CardAssertion, s.CommittedSuccessions),
+        var info = new RecoveryInfo(s.HeaderKeys[s.Epoch + 1], s.StapleHashes[s.Epoch], sealEpoch, new IdentityEvidence(s.MyView.CardAssertion, s.CommittedSuccessions),
             s.PeerView.CardAssertion, s.HeaderKeys.TryGetValue(s.Epoch, out var headerKey) ? headerKey : Array.Empty<byte>(), s.CommitBase, payload);
         var extensions = new List<Extension>
         {
@@ -102,6 +103,10 @@ internal static class PairRecovery
         var info = RecoveryInfo.From(groupInfo);
         if (!CipherSuite.FixedTimeEquals(info.StapleHash, parts.Staple.Hash(suite)))
             throw new PairRejection(RejectReason.Malformed, "the recovery offer names another Commit than its datagram staples");
+        // Bound to its seal (signed, so checked for a moot offer too once its body is delivered: CheckMootOffer).
+        if (info.SealEpoch != sealedEpoch + options.HeaderKeyOffset)
+            throw new PairRejection(RejectReason.Malformed, $"the recovery offer is sealed under the header key of epoch {sealedEpoch + options.HeaderKeyOffset}, but its offerer sealed it under {info.SealEpoch}");
+        CheckEndorsement(suite, groupInfo, envelope.Endorsement, s.PeerLeaf, s.Group.GroupId);
         if (info.NextHeaderKey.Length != suite.Aead.KeyLength || (info.HeaderKey.Length != 0 && info.HeaderKey.Length != suite.Aead.KeyLength))
             throw new PairRejection(RejectReason.Malformed, "the recovery offer's header key has the wrong length");
         if (groupInfo.Signer != s.PeerLeaf) throw new PairRejection(RejectReason.WrongParity, "the recovery offer is not signed by the peer's leaf");
@@ -126,6 +131,37 @@ internal static class PairRecovery
         var outcome = Resync(known, groupInfo, info with { Offerer = offerer }, info.Offerer.Successions, PairReceiver.ContentHash(suite, parts), sealedEpoch,
             options, random, out next);
         return outcome with { Payload = payload };
+    }
+
+    /// <summary>
+    /// A moot offer (<see cref="TakeOffer"/> returned null) whose ordinary body was Delivered: everything
+    /// around that body must be the peer's as sent, or an insider could re-seal or alter an offer and have it
+    /// delivered. The GroupInfo (with the seal epoch it names, checked in TakeOffer) is verified under the
+    /// peer's signature key of its epoch k as we hold it (<paramref name="next"/>: k current or retained, since
+    /// its message was opened), and the endorsement, if any, was checked against the tree that key signed.
+    /// Throws <see cref="PairRejection"/> (BadSignature) otherwise.
+    /// </summary>
+    public static void CheckMootOffer(PairState next, RecoveryEnvelope envelope, ulong k)
+    {
+        byte[]? key = next.Group.Epoch == k
+            ? next.Group.Tree.GetLeaf(next.PeerLeaf)?.SignatureKey
+            : next.Group.PastEpochs.FirstOrDefault(p => p.Epoch == k) is { } past && past.SignatureKeys.TryGetValue(next.PeerLeaf, out var pastKey) ? pastKey : null;
+        if (key is null || !GroupInfoSignature.Verify(next.Suite, envelope.Offer!, key))
+            throw new PairRejection(RejectReason.BadSignature, $"the recovery offer around the datagram of epoch {k} is not signed by the peer's leaf of that epoch");
+    }
+
+    /// <summary>
+    /// An endorsement, when an offer carries one, must be what its offerer made (<see cref="OfferEndorsement.Of"/>):
+    /// links from the offer's signing leaf (in the offered tree) to an agent that signed this very offer. One that
+    /// is not is tampering (<see cref="RejectReason.BadSignature"/>), even where the offer would not need it.
+    /// </summary>
+    private static void CheckEndorsement(CipherSuite suite, GroupInfo groupInfo, OfferEndorsement? endorsement, uint peerLeaf, byte[] groupId)
+    {
+        if (endorsement is null) return;
+        var wire = GroupExtensions.RatchetTree(groupInfo.Extensions);
+        var leaf = wire is not null && 2 * (long)peerLeaf < wire.Nodes.Count ? wire.Nodes[(int)(2 * peerLeaf)]?.Leaf : null;
+        if (leaf is null || !endorsement.IsFrom(suite, groupInfo, leaf.SignatureKey, groupId))
+            throw new PairRejection(RejectReason.BadSignature, "the recovery offer's endorsement does not verify from its signing leaf");
     }
 
     /// <summary>

@@ -184,7 +184,7 @@ public sealed class PairSession
             // with the payload sealed to the peer's proposal key too ("The offer's payload"): the rejoining peer holds no secret of this epoch.
             var ordinary = Tls.Serialize(application);
             var sealedPayload = s.OfferPayloadKey is { } recipient ? OfferPayload.Seal(suite, recipient, ordinary, payload, _random) : null;
-            var offer = PairRecovery.MakeOffer(s, sealedPayload);
+            var offer = PairRecovery.MakeOffer(s, sealEpoch, sealedPayload);
             var body = new RecoveryEnvelope(RecoveryKind.Offer, offer, ordinary, OfferEndorsement.Of(s, offer)).Encode();
             datagram = HeaderSeal.Seal(suite, offerKey, body, _random);
         }

@@ -93,6 +93,7 @@ internal sealed record RecoveryEnvelope(RecoveryKind Kind, GroupInfo? Offer, byt
 /// struct {
 ///     opaque next_header_key&lt;V&gt;;   // header key of epoch k+1 (MLS-Exporter of k): seals the recovery Commit's datagrams
 ///     opaque staple_hash&lt;V&gt;;       // RefHash("PairMLS Staple") of the offerer's Commit into k
+///     uint64 seal_epoch;             // the epoch whose header key seals this offer (the one that opened the evidence)
 ///     IdentityEvidence offerer;      // the offerer's card assertion (its leaf in the tree binds it)
 ///     CardAssertion peer_card;       // the recovering party's card, as the offerer has committed it
 ///     opaque header_key&lt;V&gt;;        // header key of epoch k (MLS-Exporter of k-1), empty if not held
@@ -105,8 +106,10 @@ internal sealed record RecoveryEnvelope(RecoveryKind Kind, GroupInfo? Offer, byt
 /// during recovery): it is sealed under the header key of k and signed under the GroupContext of k-1,
 /// which the rejoining party, restored to before k-1 itself, never held. The payload lets it open
 /// the datagram's message although it holds no secret of k (one round trip less, docs/RECOVERY.md).
+/// <c>seal_epoch</c> binds the offer to its header seal: an insider holding other header keys cannot
+/// re-seal it under another epoch's key without breaking the signature (docs/RECOVERY.md "Resync", step 3).
 /// </summary>
-internal sealed record RecoveryInfo(byte[] NextHeaderKey, byte[] StapleHash, IdentityEvidence Offerer, CardAssertion PeerCard,
+internal sealed record RecoveryInfo(byte[] NextHeaderKey, byte[] StapleHash, ulong SealEpoch, IdentityEvidence Offerer, CardAssertion PeerCard,
     byte[] HeaderKey, byte[]? CommitBase, OfferPayload? Payload = null) : ITlsCodec<RecoveryInfo>
 {
     public const ushort ExtensionType = 0xFF50;
@@ -115,6 +118,7 @@ internal sealed record RecoveryInfo(byte[] NextHeaderKey, byte[] StapleHash, Ide
     {
         writer.WriteOpaque(NextHeaderKey);
         writer.WriteOpaque(StapleHash);
+        writer.WriteUInt64(SealEpoch);
         Offerer.Encode(writer);
         PeerCard.Encode(writer);
         writer.WriteOpaque(HeaderKey);
@@ -123,7 +127,7 @@ internal sealed record RecoveryInfo(byte[] NextHeaderKey, byte[] StapleHash, Ide
     }
 
     public static RecoveryInfo Decode(ref TlsReader reader) =>
-        new(reader.ReadOpaque(), reader.ReadOpaque(), IdentityEvidence.Decode(ref reader), CardAssertion.Decode(ref reader),
+        new(reader.ReadOpaque(), reader.ReadOpaque(), reader.ReadUInt64(), IdentityEvidence.Decode(ref reader), CardAssertion.Decode(ref reader),
             reader.ReadOpaque(), reader.ReadPresence() ? reader.ReadOpaque() : null, reader.ReadOptional(OfferPayload.Decode));
 
     public Extension ToExtension() => new(ExtensionType, Tls.Serialize(this));

@@ -169,10 +169,64 @@ public sealed class GroupMemberTests
     }
 
     [Fact]
+    public void Retention_a_member_removed_on_the_winning_branch_leaves_from_the_removing_commit()
+    {
+        // As above, with retention: the removing Commit is processed on the retained fork point (its parent),
+        // so that path must leave too, at once (churn at N = 8 waited 8 s for a GroupInfo on a dead branch).
+        var net = new MiniNet(new MultiOptions { Strategy = MultiStrategy.Retention, KeyShare = KeySharePolicy.Off }, 21, "a", "b", "c", "d");
+        net.Found("a", "b", "c", "d");
+        GroupMember M(string n) => net.Members[n];
+        net.Split = ["a", "b"];
+        net.Take("a", M("a").Remove("c", 0));
+        net.Take("c", M("c").Remove("a", 0));
+        net.Deliver();
+        var (victim, survivors) = M("a").Chain.Compare(M("c").Chain) == ChainRelation.ForkWeWin
+            ? (M("c"), new[] { "a", "b", "d" }) : (M("a"), new[] { "b", "c", "d" });
+        net.Heal();
+        Assert.False(victim.IsMember, $"{victim.Name} still thinks it is a member");
+        Assert.Contains(net.Observations, o => o.Member == victim.Name && o.Seen is MemberObservation.EpochEntered { How: "removed" });
+        net.Run(10_000);
+        AssertOneState(net, survivors);
+        Assert.False(victim.IsMember);
+    }
+
+    [Fact]
     public void Bad_bytes_are_rejected_and_change_nothing()
     {
         var net = new MiniNet(Uncoordinated, 6, "a", "b");
         net.Found("a", "b");
         net.AssertJunkRejected("a", 6);
+    }
+
+    [Fact]
+    public void Uncoordinated_retained_states_are_zeroed_when_dropped_over_the_count_and_on_a_switch()
+    {
+        var net = new MiniNet(Uncoordinated with { RetainedStates = 1, KeyShare = KeySharePolicy.Off }, 12, "a", "b", "c", "d");
+        net.Found("a", "b", "c", "d");
+        var b = net.Members["b"];
+        net.Take("a", net.Members["a"].Update(0));
+        net.Deliver();
+        var first = Assert.Single(b.RetainedStatesForTests);
+        net.Take("a", net.Members["a"].Update(0)); // b leaves another epoch: one retained state at most, the older one goes
+        net.Deliver();
+        Assert.Single(b.RetainedStatesForTests);
+        DroppedStates.AssertZeroed([first], b);
+        Assert.True(b.SecretsZeroed > 0);
+
+        // A fork: the loser switches from its retained fork point onto the winner, and drops the states of the epochs it leaves.
+        net.Split = ["a", "b"];
+        net.Take("a", net.Members["a"].Update(0));
+        net.Take("c", net.Members["c"].Update(0));
+        net.Deliver();
+        string loser = net.Members["a"].Chain.Compare(net.Members["c"].Chain) == ChainRelation.ForkWeWin ? "d" : "b";
+        var kept = net.Members[loser].RetainedStatesForTests.ToList();
+        Assert.NotEmpty(kept);
+        net.Heal();
+        net.Run(3000);
+        AssertOneState(net, "a", "b", "c", "d");
+        DroppedStates.AssertZeroed(kept, net.Members[loser]);
+        net.Take("b", net.Members["b"].SendApplication(9, 32, net.NowMs)); // and every member still works
+        net.Deliver();
+        Assert.Equal(3, net.Seen<MemberObservation.Delivered>().Count(d => d.MessageId == 9));
     }
 }
