@@ -77,12 +77,20 @@ public sealed partial class GroupMember
         while (_retained.Count > _options.RetainedStates) Forget(0);
     }
 
+    /// <summary>A retained state leaves (over the count or the window): deleted means deleted, its secrets are zeroed (<see cref="RetainedWipe"/>).</summary>
     private void Forget(int index)
     {
         _retainedLongestMs = Math.Max(_retainedLongestMs, _now - _retained[index].SinceMs);
         var dropped = _retained[index].State;
         _retained.RemoveAt(index);
-        if (IsRetention) Wipe(dropped);
+        Wipe(dropped);
+    }
+
+    /// <summary>Drops every retained state <paramref name="match"/> selects, each zeroed once the states still held are known (call after the new current state is in place).</summary>
+    private void ForgetAll(Predicate<Retained> match)
+    {
+        for (int i = _retained.Count - 1; i >= 0; i--)
+            if (match(_retained[i])) Forget(i);
     }
 
     private void LogCommit(ulong newEpoch, byte[] body)
@@ -169,7 +177,7 @@ public sealed partial class GroupMember
         ulong from = Epoch;
         fork.Merge(staged);
         SwitchTo(fork, theirs.UpTo(epoch), "retained", from);
-        _retained.RemoveAll(r => r.State.Epoch >= epoch);
+        ForgetAll(r => r.State.Epoch >= epoch);
         Entered(d.Body, hash, "switch", d.Sender);
     }
 
@@ -246,9 +254,9 @@ public sealed partial class GroupMember
         byte[] hash = _suite.Hash(body);
         ulong from = Epoch;
         if (IsRetention) Retain(); // the old branch stays readable for the window
-        else _retained.Clear();
         DropFuture();
         SwitchTo(group, theirs, "external", from);
+        if (!IsRetention) ForgetAll(_ => true);
         var announce = new MultiDatagram(MultiKind.Commit, Name, theirs.Epoch, theirs.Tip) { Body = body };
         foreach (var m in Members.Where(m => m != Name)) Send(m, announce);
         Entered(body, hash, "external", Name);
@@ -296,8 +304,8 @@ public sealed partial class GroupMember
         ulong from = Epoch;
         bool was = _group is not null;
         if (IsRetention) Retain();
-        else _retained.Clear();
         _group = group;
+        if (!IsRetention) ForgetAll(_ => true);
         _chain = theirs;
         _memberSince = group.Epoch;
         _pending = null;

@@ -61,11 +61,18 @@ public sealed partial class GroupMember
     /// <summary>The most states this member held beside its current one at any time.</summary>
     public int RetainedPeak => _retainedPeak;
 
-    /// <summary>Retention: secret holders (epoch secrets, secret trees, private keys, PSKs) zeroed when their state was dropped.</summary>
+    /// <summary>Secret holders (epoch secrets, secret trees, private keys, PSKs) zeroed when their retained state was dropped (retention, and uncoordinated's <c>--retained</c>).</summary>
     public int SecretsZeroed => _secretsZeroed;
 
-    /// <summary>Zeroes what a dropped state held and no state still held shares (<see cref="RetainedWipe"/>).</summary>
-    private void Wipe(GroupState dropped) => _secretsZeroed += RetainedWipe.Zero(dropped, HeldStates());
+    /// <summary>
+    /// Zeroes what a dropped state held and no state still held shares (<see cref="RetainedWipe"/>); nothing
+    /// when the dropped state object itself is still held (current, or retained again), since it is not deleted.
+    /// </summary>
+    private void Wipe(GroupState dropped)
+    {
+        if (HeldStates().Any(s => ReferenceEquals(s, dropped))) return;
+        _secretsZeroed += RetainedWipe.Zero(dropped, HeldStates());
+    }
 
     /// <summary>The states held beside the current one (tests look at their secrets after the window).</summary>
     internal IReadOnlyList<GroupState> RetainedStatesForTests => [.. _retained.Select(r => r.State)];

@@ -175,4 +175,36 @@ public sealed class GroupMemberTests
         net.Found("a", "b");
         net.AssertJunkRejected("a", 6);
     }
+
+    [Fact]
+    public void Uncoordinated_retained_states_are_zeroed_when_dropped_over_the_count_and_on_a_switch()
+    {
+        var net = new MiniNet(Uncoordinated with { RetainedStates = 1, KeyShare = KeySharePolicy.Off }, 12, "a", "b", "c", "d");
+        net.Found("a", "b", "c", "d");
+        var b = net.Members["b"];
+        net.Take("a", net.Members["a"].Update(0));
+        net.Deliver();
+        var first = Assert.Single(b.RetainedStatesForTests);
+        net.Take("a", net.Members["a"].Update(0)); // b leaves another epoch: one retained state at most, the older one goes
+        net.Deliver();
+        Assert.Single(b.RetainedStatesForTests);
+        DroppedStates.AssertZeroed([first], b);
+        Assert.True(b.SecretsZeroed > 0);
+
+        // A fork: the loser switches from its retained fork point onto the winner, and drops the states of the epochs it leaves.
+        net.Split = ["a", "b"];
+        net.Take("a", net.Members["a"].Update(0));
+        net.Take("c", net.Members["c"].Update(0));
+        net.Deliver();
+        string loser = net.Members["a"].Chain.Compare(net.Members["c"].Chain) == ChainRelation.ForkWeWin ? "d" : "b";
+        var kept = net.Members[loser].RetainedStatesForTests.ToList();
+        Assert.NotEmpty(kept);
+        net.Heal();
+        net.Run(3000);
+        AssertOneState(net, "a", "b", "c", "d");
+        DroppedStates.AssertZeroed(kept, net.Members[loser]);
+        net.Take("b", net.Members["b"].SendApplication(9, 32, net.NowMs)); // and every member still works
+        net.Deliver();
+        Assert.Equal(3, net.Seen<MemberObservation.Delivered>().Count(d => d.MessageId == 9));
+    }
 }
