@@ -79,7 +79,7 @@ public sealed class InsiderFaultTests(WorldFixture fixture) : IClassFixture<Worl
         var r = EveryLayer(34);
         var query = new TraceQuery(r.Trace.Events);
         Assert.Contains("insider_every_layer=true", r.Options.Describe());
-        var altered = query.Altered.Values.Where(f => f.Fault == FaultNames.Insider).GroupBy(f => f.Datagram!).ToList();
+        var altered = query.Altered.Values.Where(f => f.Fault == FaultNames.Insider && f.Side is null).GroupBy(f => f.Datagram!).ToList();
         Assert.NotEmpty(altered);
         var arrivals = r.Of<DeliverEvent>().GroupBy(d => d.Datagram!).ToDictionary(g => g.Key, g => g.First().T);
         foreach (var copies in altered)
@@ -93,6 +93,11 @@ public sealed class InsiderFaultTests(WorldFixture fixture) : IClassFixture<Worl
         }
         Assert.Contains(altered, c => c.Select(f => f.Why).Distinct().Count() >= 18);
         Assert.All(Checkers.Run(r.Trace.Events), v => Assert.True(v.Passed, v.ToString()));
+        // Reflected copies go back to their sender, whose own epoch they claim the peer sent in.
+        var reflected = query.Receipts.Where(x => query.Altered.TryGetValue(x.Deliver.Datagram!, out var f) && f.Side == "reflected").ToList();
+        Assert.NotEmpty(reflected);
+        Assert.All(reflected, x => Assert.Equal(query.Sends[query.Altered[x.Deliver.Datagram!].Datagram!].Party, x.Deliver.Party));
+        Assert.All(reflected, x => Assert.Equal("Rejected:WrongParity", x.Outcome.Name));
 
         // Planted: one WrongParity refusal of a copy whose proposal names the receiver as its sender reported as a bad signature.
         var events = r.Trace.Events.ToList();

@@ -208,10 +208,17 @@ public sealed partial class GroupMember
             MergeUnreadable(d);
             return true;
         }
-        if (staged.Removed) { Reject(d, "removed on that branch"); return true; }
+        var theirs = parent.Chain.Extend(hash);
+        if (staged.Removed)
+        {
+            // The canonical branch's Commit, verified on the state we kept, removes us (RFC 9420 §12.1.3): we
+            // leave, as OnOldCommit does, instead of waiting on a dead branch (churn at N = 8: m07 waited 8 s).
+            if (_chain.Compare(theirs) == ChainRelation.ForkTheyWin) LeaveRemoved(d, theirs);
+            else Reject(d, "removed on that branch");
+            return true;
+        }
         if (staged.Committer.SenderType == SenderType.NewMemberCommit && !IsResyncAgainst(staged, parent.State)) { Reject(d, "external join without resync"); return true; }
         branch.Merge(staged);
-        var theirs = parent.Chain.Extend(hash);
         string committer = NameOf(branch.Tree.TryGetLeaf(staged.CommitterLeaf) ?? branch.State.OwnLeaf);
         var relation = _chain.Compare(theirs);
         if (relation is ChainRelation.ForkTheyWin or ChainRelation.ForkWeWin)

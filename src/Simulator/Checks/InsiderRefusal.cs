@@ -6,8 +6,9 @@ namespace Sim.Simulator.Checks;
 /// from the receiver's epoch when it arrived: every other layer is the honest datagram's, so exactly one rule is
 /// broken, and the outcome must name it, not merely refuse.
 /// <list type="bullet">
-/// <item>the update proposal names as its MLS sender the receiver itself, a member who does not own the epoch:
-/// <b>wrong parity</b> (PAIRMLS.md "Parity": only the owner sends in an epoch);</item>
+/// <item>the update proposal names as its MLS sender a member who does not own the epoch (the receiver itself; or,
+/// reflected back to the datagram's sender, the peer): <b>wrong parity</b> (PAIRMLS.md "Parity": only the owner
+/// sends in an epoch);</item>
 /// <item>the stapled Commit names the receiver as its sender while the receiver misses that Commit: <b>wrong
 /// parity</b> (every epoch is started by a commit whose MLS sender is its owner);</item>
 /// <item>the stapled Commit's content, path, tags or signature altered while the receiver misses it: <b>bad
@@ -47,7 +48,7 @@ public static class InsiderRefusal
         // The receiver is at most one epoch behind (no rollback) and still holds the header key and staple hash of k.
         if (e + 1 < k || e >= k + (ulong)Math.Max(0, retentionWindow) + 2) return null;
         if (mutation == "ProposalSender")
-            return ("Rejected:WrongParity", "its update proposal names the receiver as its MLS sender, in an epoch the peer owns");
+            return ("Rejected:WrongParity", "its update proposal names as its MLS sender a member who does not own its epoch");
         if (Shape.Contains(mutation))
             return ("Rejected:Malformed", "its layers disagree about their epoch or group, or a Commit is stapled as a Welcome");
         if (!CommitLayer.Contains(mutation)) return null;

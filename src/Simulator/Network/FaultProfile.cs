@@ -88,7 +88,8 @@ public sealed record LinkFaults
     /// <summary>
     /// The insider alters each datagram it takes in every layer it can (every <c>InsiderMutation</c> that applies, not
     /// one drawn at random), and delivers each altered copy twice: 1 ms before the original (the receiver still misses
-    /// the commit it staples) and 1 ms after it (the commit is known): the strongest insider, for a world that must meet
+    /// the commit it staples) and 1 ms after it (the commit is known); it also reflects a copy whose proposal names the
+    /// peer back to the sender (its own datagram, in an epoch it owns): the strongest insider, for a world that must meet
     /// every refusal of the receive pipeline.
     /// </summary>
     public bool InsiderEveryLayer { get; init; }

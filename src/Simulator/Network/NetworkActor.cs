@@ -234,6 +234,13 @@ public sealed class NetworkActor : ReceiveActor
                         faults.Add(new FaultEvent { Fault = FaultNames.Insider, Datagram = id, DeliverId = iid, Why = mutation.ToString() });
                         deliveries.Add(new Delivery(at, m.Link, bytes, iid, m.NowMs, FaultNames.Insider));
                     }
+                // And reflected: the sender gets back its own datagram whose proposal now names the peer, in an epoch it owns.
+                if (insider.Mutate(m.Datagram, InsiderMutation.ProposalSender, r) is { } reflected)
+                {
+                    string rid = TraceLog.IdOf(reflected);
+                    faults.Add(new FaultEvent { Fault = FaultNames.Insider, Datagram = id, DeliverId = rid, Why = nameof(InsiderMutation.ProposalSender), Side = "reflected" });
+                    deliveries.Add(new Delivery(m.NowMs + Delay(f, r), Back(m.Link), reflected, rid, m.NowMs, FaultNames.Insider));
+                }
             }
             else if (takes)
             {
@@ -264,6 +271,9 @@ public sealed class NetworkActor : ReceiveActor
         }
         return new Transmitted(deliveries, faults);
     }
+
+    /// <summary>The link the other way: a reflected datagram travels back to its sender.</summary>
+    private static LinkDirection Back(LinkDirection link) => link == LinkDirection.AliceToBob ? LinkDirection.BobToAlice : LinkDirection.AliceToBob;
 
     /// <summary>One-way delay: the minimum plus a draw of the link's <see cref="DelayShape"/> with the given mean; distinct delays reorder.</summary>
     internal static long Delay(LinkFaults f, IRandomSource random)

@@ -21,7 +21,7 @@ public sealed record FaultEvent : TraceEvent
     public int? Bits { get; init; }
     /// <summary>inject: bytes forged.</summary>
     public int? Bytes { get; init; }
-    /// <summary>offline: "sender" or "receiver".</summary>
+    /// <summary>offline: "sender" or "receiver"; insider: "reflected" for a copy delivered back to its sender (every-layer mode).</summary>
     public string? Side { get; init; }
     /// <summary>offline: "offline" or "crashed"; insider: the layer mutated; inject: the source ("random", "third_session", "second_acceptor").</summary>
     public string? Why { get; init; }

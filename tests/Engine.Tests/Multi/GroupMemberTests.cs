@@ -169,6 +169,28 @@ public sealed class GroupMemberTests
     }
 
     [Fact]
+    public void Retention_a_member_removed_on_the_winning_branch_leaves_from_the_removing_commit()
+    {
+        // As above, with retention: the removing Commit is processed on the retained fork point (its parent),
+        // so that path must leave too, at once (churn at N = 8 waited 8 s for a GroupInfo on a dead branch).
+        var net = new MiniNet(new MultiOptions { Strategy = MultiStrategy.Retention, KeyShare = KeySharePolicy.Off }, 21, "a", "b", "c", "d");
+        net.Found("a", "b", "c", "d");
+        GroupMember M(string n) => net.Members[n];
+        net.Split = ["a", "b"];
+        net.Take("a", M("a").Remove("c", 0));
+        net.Take("c", M("c").Remove("a", 0));
+        net.Deliver();
+        var (victim, survivors) = M("a").Chain.Compare(M("c").Chain) == ChainRelation.ForkWeWin
+            ? (M("c"), new[] { "a", "b", "d" }) : (M("a"), new[] { "b", "c", "d" });
+        net.Heal();
+        Assert.False(victim.IsMember, $"{victim.Name} still thinks it is a member");
+        Assert.Contains(net.Observations, o => o.Member == victim.Name && o.Seen is MemberObservation.EpochEntered { How: "removed" });
+        net.Run(10_000);
+        AssertOneState(net, survivors);
+        Assert.False(victim.IsMember);
+    }
+
+    [Fact]
     public void Bad_bytes_are_rejected_and_change_nothing()
     {
         var net = new MiniNet(Uncoordinated, 6, "a", "b");
