@@ -143,6 +143,7 @@ public sealed partial class GroupMember
     private void OnCatchUp(MultiDatagram d)
     {
         if (!IsMember) return;
+        if (IsRetention && d.Ids.Count > 0) { SendBranches(d); return; }
         ulong from = d.Epoch;
         bool logged = from < _chain.Epoch && _commitLog.Count > 0 && _commitLog[0].Epoch <= from + 1 && _commitLog[^1].Epoch == _chain.Epoch;
         if (!logged || from == ulong.MaxValue) { SendGroupInfo(d.Sender); return; }

@@ -192,6 +192,7 @@ public sealed partial class GroupMember
 
     private void Entered(byte[] commitBody, byte[] hash, string how, string committer)
     {
+        KeepBody(_group!.Epoch - 1, _chain.Tip, hash, commitBody);
         _chain = _chain.Extend(hash);
         LogCommit(_group!.Epoch, commitBody);
         var entered = new MemberObservation.EpochEntered(_group.Epoch, hash, _suite.Hash(_group.EpochAuthenticator), how, committer, Members);

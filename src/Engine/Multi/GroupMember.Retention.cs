@@ -226,6 +226,7 @@ public sealed partial class GroupMember
         if (relation == ChainRelation.ForkTheyWin) MoveOnto(branch, theirs, d.Body, hash, committer);
         else
         {
+            KeepBody(e, d.Tip, hash, d.Body);
             Hold(new Retained(branch.State, theirs, _now));
             _seen.Add(new MemberObservation.BranchHeld(branch.Epoch, hash, _suite.Hash(branch.EpochAuthenticator), committer, [.. branch.Tree.Leaves.Select(l => NameOf(l.Leaf))]));
         }
@@ -262,8 +263,13 @@ public sealed partial class GroupMember
                 var (d, _) = _waiting[i];
                 _waiting.RemoveAt(i);
                 if (!_pskBlocked.Remove(MessageRef(d.Body))) Unreadable(d);
-                else if (Ask("merge-rejoin/" + d.Sender)) Send(d.Sender, Datagram(MultiKind.CatchUp) with { Epoch = ulong.MaxValue }); // rejoin by external commit
+                else
+                {
+                    _wantedHeads.Clear(); // the branch never came: rejoin by external commit
+                    if (Ask("merge-rejoin/" + d.Sender)) Send(d.Sender, Datagram(MultiKind.CatchUp) with { Epoch = ulong.MaxValue });
+                }
             }
+        AskForHeads();
         if (!IsMember || _pending is not null) return;
         var heads = UnmergedHeads();
         if (heads.Count == 0) { _mergeAt = null; return; }
@@ -330,6 +336,7 @@ public sealed partial class GroupMember
     private void MergeUnreadable(MultiDatagram d)
     {
         if (_pskMissing.Count == 0) return;
+        WantHeads(d, _pskMissing);
         _pskMissing.Clear();
         _pskBlocked.Add(MessageRef(d.Body));
         Wait(d);

@@ -100,4 +100,34 @@ public sealed class RetentionTests
         var readByA = net.Observations.Where(o => o.Member == "a").Select(o => o.Seen).OfType<MemberObservation.Delivered>().Single(d => d.MessageId == 3);
         Assert.Equal(net.Members["c"].Chain.Tip, readByA.EpochId);
     }
+
+    [Fact]
+    public void A_member_that_never_received_the_losing_head_fetches_it_for_the_merge_instead_of_rejoining()
+    {
+        var net = new MiniNet(Retention, 11, "a", "b", "c", "d");
+        net.Found("a", "b", "c", "d");
+        static byte[] Body(Outgoing o) => MultiDatagram.TryParse(o.Bytes, out var d) && d is not null ? d.Body : [];
+        var fromA = net.Members["a"].Update(0);
+        var fromC = net.Members["c"].Update(0);
+        bool aWins = net.Members["a"].Chain.Compare(net.Members["c"].Chain) == ChainRelation.ForkWeWin;
+        // The bystander of the winning side never gets the losing branch's commit until a merge imports it.
+        string bystander = aWins ? "b" : "d";
+        byte[] losing = Body((aWins ? fromC : fromA).Sends[0]);
+        string[] left = ["a", "b"];
+        bool split = true;
+        bool Merged() => net.Observations.Any(o => o.Seen is MemberObservation.Merged);
+        net.Withhold = (from, o) => (split && left.Contains(from) != left.Contains(o.To))
+            || (o.To == bystander && o.Kind == MultiKind.Commit && !Merged() && Body(o).AsSpan().SequenceEqual(losing));
+        net.Take("a", fromA);
+        net.Take("c", fromC);
+        net.Deliver();
+        net.Run(300);
+        split = false;
+        net.Release();
+        net.Run(3_000);
+        Assert.True(Merged());
+        Assert.DoesNotContain(net.Observations, o => o.Member == bystander && o.Seen is MemberObservation.Rejoined { How: "external" });
+        Assert.Contains(net.Observations, o => o.Member == bystander && o.Seen is MemberObservation.BranchHeld);
+        AssertOneState(net);
+    }
 }
