@@ -11,19 +11,28 @@ namespace Sim.Engine.Multi;
 /// </summary>
 public sealed partial class GroupMember
 {
-    private const int BodiesKept = 128;
+    private const int BodiesKept = 64;
     private const int BranchCommitsSent = 16;
 
     private readonly Dictionary<string, (ulong ParentEpoch, byte[] ParentTip, byte[] Body)> _bodies = [];
-    private readonly Queue<string> _bodyOrder = new();
+    private readonly Queue<(string Key, long SinceMs)> _bodyOrder = new();
     private readonly Dictionary<string, (byte[] Tip, string From)> _wantedHeads = [];
 
-    /// <summary>Keeps the body of a commit we processed on any branch (retention), keyed by its hash.</summary>
+    /// <summary>
+    /// Keeps the body of a commit we processed on any branch (retention), keyed by its hash, for the
+    /// retention window (the fork point a requester processes it from is kept no longer) and at most 64.
+    /// </summary>
     private void KeepBody(ulong parentEpoch, byte[] parentTip, byte[] hash, byte[] body)
     {
         if (!IsRetention || !_bodies.TryAdd(Convert.ToHexString(hash), (parentEpoch, parentTip, body))) return;
-        _bodyOrder.Enqueue(Convert.ToHexString(hash));
-        while (_bodyOrder.Count > BodiesKept) _bodies.Remove(_bodyOrder.Dequeue());
+        _bodyOrder.Enqueue((Convert.ToHexString(hash), _now));
+        while (_bodyOrder.Count > BodiesKept) _bodies.Remove(_bodyOrder.Dequeue().Key);
+    }
+
+    /// <summary>Every tick: bodies kept past the retention window are dropped.</summary>
+    private void ForgetOldBodies()
+    {
+        while (_bodyOrder.TryPeek(out var oldest) && _now - oldest.SinceMs >= _options.RetentionMs) _bodies.Remove(_bodyOrder.Dequeue().Key);
     }
 
     /// <summary>The merge <paramref name="d"/> names heads whose PSK we could not compute: ask its sender for their commits.</summary>

@@ -269,6 +269,7 @@ public sealed partial class GroupMember
                     if (Ask("merge-rejoin/" + d.Sender)) Send(d.Sender, Datagram(MultiKind.CatchUp) with { Epoch = ulong.MaxValue });
                 }
             }
+        ForgetOldBodies();
         AskForHeads();
         if (!IsMember || _pending is not null) return;
         var heads = UnmergedHeads();
