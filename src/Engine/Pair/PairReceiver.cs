@@ -84,7 +84,7 @@ internal static class PairReceiver
             return moot;
         }
         var request = ParseFor(s, envelope.Body, sealedEpoch);
-        var outcome = Process(s, request, options, out next, sealedEpoch);
+        var outcome = Process(s, request, options, out next, sealedEpoch, request: true);
         // The peer cannot follow our Commit out of the epoch it sends in: offer, if that Commit is ours and we made it.
         ulong asked = request.Epoch + 1;
         if (outcome is Rejected || !next.IsOwner(asked) || asked > next.Epoch || !next.StapleHashes.ContainsKey(asked))
@@ -160,9 +160,11 @@ internal static class PairReceiver
     /// <summary>
     /// The rest of the pipeline on a parsed datagram of epoch k (throws <see cref="PairRejection"/>).
     /// <paramref name="sealedEpoch"/>: the epoch whose header key opened it, the key a recovery offer
-    /// made on its evidence is sealed under (null: no offer is made on it).
+    /// made on its evidence is sealed under (null: no offer is made on it). <paramref name="request"/>: the
+    /// datagram asked for an offer (docs/RECOVERY.md "Loaded states ask"), so only its proposals are taken from then on.
     /// </summary>
-    public static ReceiveOutcome Process(PairState s, DatagramBody parts, PairOptions options, out PairState next, ulong? sealedEpoch = null)
+    public static ReceiveOutcome Process(PairState s, DatagramBody parts, PairOptions options, out PairState next, ulong? sealedEpoch = null,
+        bool request = false)
     {
         next = s;
         ulong k = parts.Epoch;
@@ -243,7 +245,7 @@ internal static class PairReceiver
                 MlsError.GenerationTooOld => new Expired(k),
                 _ => new Undecryptable(k, e.Message),
             };
-            var after = k == s.Epoch ? CacheProposal(s, parts, null, 0) : s;
+            var after = k == s.Epoch ? CacheProposal(s, parts, null, 0, request && e.Error == MlsError.GenerationTooFar) : s;
             bool changed = stapleTaken || !ReferenceEquals(after, s);
             if (changed) next = after.Pruned(options);
             return payloadOutcome with { StapleTaken = stapleTaken, StateChanged = changed, CommitSender = commitSender, RecoveryCompleted = resynced };
@@ -256,7 +258,7 @@ internal static class PairReceiver
         s = s with { Group = app.State, DeliveredGuards = WithGuard(s, k, app) };
 
         // The update proposal, if its epoch is still current; ranked by kind, then by generation (newest wins).
-        if (k == s.Epoch) s = CacheProposal(s, parts, content.Evidence, app.Generation);
+        if (k == s.Epoch) s = CacheProposal(s, parts, content.Evidence, app.Generation, request);
 
         next = s.Pruned(options);
         return new Delivered(content.Payload, k, s.PeerView, committed)
@@ -359,19 +361,32 @@ internal static class PairReceiver
     /// leaf update ranks as the oldest of its kind (its generation is unknown). Returns
     /// <paramref name="s"/> itself when nothing was added.
     /// </summary>
-    private static PairState CacheProposal(PairState s, DatagramBody parts, IdentityEvidence? evidence, uint generation)
+    private static PairState CacheProposal(PairState s, DatagramBody parts, IdentityEvidence? evidence, uint generation, bool request = false)
     {
-        if (s.PeerProposalsSuspended) return s;
+        // docs/RECOVERY.md "Loaded states ask": a request in the peer's epoch we have not committed out of yet comes
+        // from a loaded copy, which may have lost the keys of proposals it sent before (our Commit covering one
+        // would cost a resync, one round trip more). From it on only requests' proposals are taken: the copy made them.
+        if (!request && s.PeerProposalsSuspended) return s;
         byte[] reference = Tls.Encoded(parts.ProposalMessage.ToAuthenticatedContent(), s.Suite, static (suite, bytes) => suite.MakeProposalRef(bytes));
+        if (request && !s.PeerProposalsSuspended)
+            s = s with { PeerProposals = s.PeerProposals.RemoveAll(p => !p.Ref.AsSpan().SequenceEqual(reference)), PeerProposalsSuspended = true };
         if (s.PeerProposals.Any(p => p.Ref.AsSpan().SequenceEqual(reference))) return s;
-        ProposalReceived received;
-        try
+        UpdateProposal proposal;
+        GroupState group;
+        if (request && s.Group.FindProposal(reference) is { Proposal: UpdateProposal held })
+            (proposal, group) = (held, s.Group);   // received (and verified) before the request dropped it from the cache
+        else
         {
-            received = GroupProcessor.Process(s.Group, parts.Proposal) as ProposalReceived
-                ?? throw new PairRejection(RejectReason.Malformed, "the proposal is not a proposal");
+            ProposalReceived received;
+            try
+            {
+                received = GroupProcessor.Process(s.Group, parts.Proposal) as ProposalReceived
+                    ?? throw new PairRejection(RejectReason.Malformed, "the proposal is not a proposal");
+            }
+            catch (MlsProtocolException e) { throw PairRejection.From(e, "update proposal"); }
+            (proposal, group) = ((UpdateProposal)received.Proposal, received.State);
         }
-        catch (MlsProtocolException e) { throw PairRejection.From(e, "update proposal"); }
-        var leaf = ((UpdateProposal)received.Proposal).LeafNode;
+        var leaf = proposal.LeafNode;
         var As = new AuthenticationService(s.Suite, s.Group.GroupId);
         // Without evidence only a leaf update can be judged: anything else is left out, not refused
         // (asked first, so no refusal is caught as the answer).
@@ -381,8 +396,8 @@ internal static class PairReceiver
         catch (MlsProtocolException e) { throw PairRejection.From(e, "proposed leaf"); }
         return s with
         {
-            Group = received.State,
-            PeerProposals = s.PeerProposals.Add(new PeerProposal(received.Ref, new UpdatePriority(update.Kind, generation), update)),
+            Group = group,
+            PeerProposals = s.PeerProposals.Add(new PeerProposal(reference, new UpdatePriority(update.Kind, generation), update)),
         };
     }
 

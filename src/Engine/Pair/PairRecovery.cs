@@ -45,21 +45,26 @@ internal static class PairRecovery
     /// Evidence of the Welcome epoch w came sealed to the invitation (HPKE), and an invitee holds no header key of w:
     /// then the offer is sealed under the header key of w+1 (the exporter of w), which both hold.
     /// <para>
-    /// Already offering, the seal epoch stays the first one (the peer holds it), but a newer verifiable
-    /// proposal key of the peer replaces the one the offer's payload is sealed to (<see cref="PeerPayloadKey"/>):
-    /// the peer may have lost the older one (rolled back again). Returns <paramref name="s"/> itself when nothing changes.
+    /// Already offering, the seal epoch stays the first one (the peer holds it) unless this evidence came
+    /// under an older key: then the peer was rolled back again, deeper, to a copy that may not hold the first
+    /// key (found by `check --full-reach --seed 2`, case 63: Bob restored by save, then to his Welcome epoch;
+    /// every offer was sealed under a key his second copy never had), and the older key, which it just
+    /// sealed with, is taken. A newer verifiable proposal key of the peer replaces the one the offer's
+    /// payload is sealed to (<see cref="PeerPayloadKey"/>): the peer may have lost the older one (rolled back
+    /// again). Returns <paramref name="s"/> itself when nothing changes.
     /// </para>
     /// </summary>
     public static PairState Offering(PairState s, ulong sealedEpoch, DatagramBody evidence)
     {
         var key = PeerPayloadKey(s, evidence) ?? s.OfferPayloadKey;
-        if (s.OfferSealEpoch is not null)
-            return key is null || (s.OfferPayloadKey is { } held && CipherSuite.FixedTimeEquals(held, key)) ? s : s with { OfferPayloadKey = key };
-        return s with
+        ulong seal = sealedEpoch == s.WelcomeEpoch && !s.HeaderKeys.ContainsKey(sealedEpoch) ? sealedEpoch + 1 : sealedEpoch;
+        if (s.OfferSealEpoch is { } offering)
         {
-            OfferSealEpoch = sealedEpoch == s.WelcomeEpoch && !s.HeaderKeys.ContainsKey(sealedEpoch) ? sealedEpoch + 1 : sealedEpoch,
-            OfferPayloadKey = key,
-        };
+            bool sameKey = key is null || (s.OfferPayloadKey is { } held && CipherSuite.FixedTimeEquals(held, key));
+            if (seal >= offering && sameKey) return s;
+            return s with { OfferSealEpoch = Math.Min(seal, offering), OfferPayloadKey = key };
+        }
+        return s with { OfferSealEpoch = seal, OfferPayloadKey = key };
     }
 
     /// <summary>

@@ -118,8 +118,9 @@ internal sealed record PairState
     public const int MaxDeliveredGuards = 64;
 
     /// <summary>
-    /// Set when the peer reused a generation in the current epoch (a rollback): from then on none of
-    /// its update proposals of this epoch is cached or committed, since it may have lost their keys.
+    /// Set when the peer reused a generation in the current epoch (a rollback), or asked for an offer in
+    /// it (a loaded copy): from then on only the proposals of its requests are cached or committed (the
+    /// copy that asks made them); the others it may have lost the keys of.
     /// </summary>
     public bool PeerProposalsSuspended { get; init; }
 
