@@ -19,12 +19,7 @@ public sealed class LongEpochTests(ITestOutputHelper output)
     public void ADatagramBeyondTheForwardDistanceStillCommits_EvenWhenItsProposalCannotBeCached()
     {
         var scenario = Scenario.Parse("seed=12 r=2 suite=1 part=150..1000:ba send(bob,32) wait(100) send(alice,32) wait(100) burst(bob,1010) wait(900) edit(bob,32) wait(100) send(alice,32) wait(100) send(bob,32)");
-        var result = World.Run(scenario.ToWorldOptions());
-        var trace = new TraceQuery(result.Trace.Events);
-        var verdicts = Checkers.Run(trace);
-        foreach (var v in verdicts) output.WriteLine(v.ToString());
-        var failed = verdicts.Where(v => !v.Passed).ToList();
-        Assert.True(failed.Count == 0, string.Join(Environment.NewLine, failed));
+        var (result, trace, _) = JudgedWorld.Run(scenario, output);
         var undecryptable = Assert.Single(trace.Receipts, r => r.Outcome.Party == "alice" && r.Outcome.Result == "Undecryptable");
         // Her Epoch event for bob's epoch comes with that datagram: the staple counted.
         Assert.Contains(trace.Events, e => e is EpochEvent { Party: "alice" } ep && ep.Epoch == undecryptable.Outcome.Epoch && ep.Seq < undecryptable.Outcome.Seq && ep.Seq > undecryptable.Deliver.Seq);

@@ -23,11 +23,7 @@ public sealed class WithinEpochRollbackTests(ITestOutputHelper output)
 
     private (TraceQuery Trace, List<Receipt> Alice, List<Receipt> Bob) Run(string script)
     {
-        var result = World.Run(Scenario.Parse(Prefix + script + After).ToWorldOptions());
-        var trace = new TraceQuery(result.Trace.Events);
-        foreach (var v in Checkers.Run(trace)) output.WriteLine(v.ToString());
-        var failed = Checkers.Run(trace).Where(v => !v.Passed && v.Name != "IdentityLiveness").ToList();
-        Assert.True(failed.Count == 0, string.Join(Environment.NewLine, failed));
+        var (result, trace, _) = JudgedWorld.Run(Scenario.Parse(Prefix + script + After), output, "IdentityLiveness");
         Assert.True(result.Converged);
         return (trace, trace.Receipts.Where(r => r.Outcome.Party == "alice").ToList(), trace.Receipts.Where(r => r.Outcome.Party == "bob").ToList());
     }
