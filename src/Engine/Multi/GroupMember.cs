@@ -182,6 +182,7 @@ public sealed partial class GroupMember
         if (_pending is not null && nowMs - _pendingSinceMs >= _options.RetryMs && Ask("ds/catchup"))
             Send(Sequencer.Name, Datagram(MultiKind.CatchUp));
         RejoinWhenDue();
+        AskInWhenDue();
         if (IsSendGroups) SendGroupsTick();
         if (IsRetention) RetentionTick();
         TryIntents();
