@@ -117,6 +117,7 @@ public static class TraceJson
                 w.WriteNumber("depth", r.Depth);
                 Num(w, "epochs_back", r.EpochsBack);
                 w.WriteNumber("saves_lost", r.SavesLost);
+                Num(w, "desired_card", r.DesiredCardVersion);
                 break;
             case OfflineEvent o: w.WriteNumber("duration_ms", o.DurationMs); break;
             case OnlineEvent: break;
@@ -200,7 +201,7 @@ public static class TraceJson
                 TraceKind.Identity => new IdentityEvent { CardVersion = U64(o, "card_version"), Agent = Str(o, "agent"), Change = Str(o, "change") ?? "identity" },
                 TraceKind.Crash => new CrashEvent { DownMs = I64(o, "down_ms") ?? 0, Point = Str(o, "point") },
                 TraceKind.Restart => new RestartEvent { CommitHash = Str(o, "commit"), NotJoined = Bool(o, "not_joined"), ByLiveness = Bool(o, "by_liveness") },
-                TraceKind.Restore => new RestoreEvent { CommitHash = Str(o, "commit"), Depth = Int(o, "depth") ?? 0, EpochsBack = Int(o, "epochs_back"), SavesLost = Int(o, "saves_lost") ?? 0 },
+                TraceKind.Restore => new RestoreEvent { CommitHash = Str(o, "commit"), Depth = Int(o, "depth") ?? 0, EpochsBack = Int(o, "epochs_back"), SavesLost = Int(o, "saves_lost") ?? 0, DesiredCardVersion = U64(o, "desired_card") },
                 TraceKind.Offline => new OfflineEvent { DurationMs = I64(o, "duration_ms") ?? 0 },
                 TraceKind.Online => new OnlineEvent(),
                 TraceKind.State => new StateEvent
