@@ -89,4 +89,10 @@ public sealed record ProtocolReceive(ReceiveOutcome Outcome, bool Changed)
     public IReadOnlyDictionary<ulong, bool> EarlierCommitsByMe { get; init; } = System.Collections.Immutable.ImmutableDictionary<ulong, bool>.Empty;
 
     public IReadOnlyList<Outgoing> Datagrams { get; init; } = [];
+
+    /// <summary>
+    /// The forks the protocol's own counter added for this receive (PairMLS: <c>PairSession.ForksDetected</c>, the figure a
+    /// user of the engine reads); null when the protocol keeps no such counter (the party then counts its Fork outcomes).
+    /// </summary>
+    public int? ForksCounted { get; init; }
 }

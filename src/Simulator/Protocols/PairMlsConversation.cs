@@ -28,10 +28,12 @@ public sealed class PairMlsConversation(PairSession session) : IProtocolSession
 
     public ProtocolReceive Receive(ReadOnlySpan<byte> datagram)
     {
+        int forks = Session.ForksDetected;
         var outcome = Session.Receive(datagram);
         return new ProtocolReceive(outcome, outcome.StateChanged)
         {
             CommitByMe = outcome.CommitSender is { } leaf ? leaf == Session.OwnLeaf : null,
+            ForksCounted = Session.ForksDetected - forks,
         };
     }
 
