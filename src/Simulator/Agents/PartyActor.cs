@@ -198,6 +198,7 @@ public sealed partial class PartyActor : ReceiveActor
         CardEdit = flags?.CardEdit ?? o.CardVersion is not null,
         RollOver = flags?.RollOver ?? false,
         CardVersion = o.CardVersion,
+        Envelope = o.Envelope,
     };
 
     // ------------------------------------------------------------------ receiving
@@ -272,6 +273,7 @@ public sealed partial class PartyActor : ReceiveActor
             PayloadId = DeliveredPayload(outcome) is { } p ? Payload.IdOf(p) : null,
             PayloadHash = DeliveredPayload(outcome) is { } dp ? TraceLog.IdOf(dp) : null,
             StateAltered = altered,
+            Offered = outcome.RecoveryOffered,
         });
         foreach (var o in received.Datagrams) events.Add(SendDraft(o, null, null));
         return new PartyReply(events) { Outcome = name, Datagrams = received.Datagrams };

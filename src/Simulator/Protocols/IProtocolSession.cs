@@ -52,6 +52,9 @@ public sealed record EpochStart(byte[] CommitHash, bool ByMe);
 /// </summary>
 public sealed record Outgoing(byte[] Datagram, ulong Epoch, byte[]? Payload, ulong? CardVersion = null)
 {
+    /// <summary>A recovery envelope, as a transport with the sender's header keys reads the bytes: "offer", "request", or null (an ordinary body).</summary>
+    public string? Envelope { get; init; }
+
     public override string ToString() => $"Outgoing(epoch {Epoch}, {Datagram.Length} bytes)";
 }
 

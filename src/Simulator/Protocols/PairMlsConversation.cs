@@ -19,7 +19,8 @@ public sealed class PairMlsConversation(PairSession session) : IProtocolSession
         CardEdit? edit = cardEdit ? new CardEdit($"{Session.DesiredCard.DisplayName} {Session.DesiredCard.Version + 1}") : null;
         var sent = Session.Send(payload, edit, rollOver);
         ulong? asked = cardEdit ? Session.DesiredCard.Version : null;
-        return new ProtocolSend([new Outgoing(sent.Datagram, sent.Epoch, payload.ToArray(), asked)], sent.State)
+        var outgoing = new Outgoing(sent.Datagram, sent.Epoch, payload.ToArray(), asked) { Envelope = PairInsider.EnvelopeOf(Session, sent.Datagram) };
+        return new ProtocolSend([outgoing], sent.State)
         {
             Committed = sent.Committed,
             CommitByMe = sent.CommitSender is { } leaf ? leaf == Session.OwnLeaf : null,
