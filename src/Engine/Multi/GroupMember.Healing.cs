@@ -254,9 +254,11 @@ public sealed partial class GroupMember
         byte[] body = Tls.Serialize(commit);
         byte[] hash = _suite.Hash(body);
         ulong from = Epoch;
+        bool joining = _group is null; // a joiner whose Welcome was lost resyncs its unused leaf
         if (IsRetention) Retain(); // the old branch stays readable for the window
         DropFuture();
         SwitchTo(group, theirs, "external", from);
+        if (joining) _memberSince = group.Epoch;
         if (!IsRetention) ForgetAll(_ => true);
         var announce = new MultiDatagram(MultiKind.Commit, Name, theirs.Epoch, theirs.Tip) { Body = body };
         foreach (var m in Members.Where(m => m != Name)) Send(m, announce);

@@ -29,6 +29,7 @@ public sealed partial class GroupMember
     {
         if (IsSendGroups) { HandleSend(d); return; }
         if (d.Sender == Name && d.Kind != MultiKind.Commit) return; // our own datagram relayed back
+        if (!IsMember) HeardAsOutsider(d);
         if (_options.Strategy is MultiStrategy.Uncoordinated or MultiStrategy.Retention && d.Kind != MultiKind.DsHead) NoteHead(d);
         switch (d.Kind)
         {
@@ -206,6 +207,7 @@ public sealed partial class GroupMember
     {
         if (d.Target != Name) { Reject(d, "not for us"); return; }
         if (!Ask("kp/" + d.Sender)) return;
+        ExpectWelcome(d.Epoch);
         Send(d.Sender, Datagram(MultiKind.KeyPackageReply) with { Target = d.Sender, Body = Tls.Serialize(MlsMessage.From(FreshKeyPackage())) });
     }
 

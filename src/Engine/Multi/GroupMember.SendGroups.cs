@@ -186,6 +186,7 @@ public sealed partial class GroupMember
     {
         if (d.Sender == Name) return;
         if (_sendRemoved) { Reject(d, "removed from the group"); return; }
+        if (!IsMember) HeardAsOutsider(d);
         if (_sendGroups.TryGetValue(d.Sender, out var theirs) && d.Epoch > theirs.Epoch) AskCatchUp(d.Sender, theirs.Epoch);
         switch (d.Kind)
         {

@@ -77,6 +77,11 @@ public sealed partial class GroupMember
     /// <summary>The members of our current state, by credential name, in leaf order (send groups: our own group's, in name order).</summary>
     public IReadOnlyList<string> Members => _group is null ? [] : IsSendGroups ? NamesOf(_group) : [.. _group.Tree.Leaves.Select(l => NameOf(l.Leaf))];
 
+    /// <summary>The leaf index of each of <see cref="Members"/>, in the same order (the trace names a leaf by it).</summary>
+    public IReadOnlyList<uint> MemberLeaves => _group is null ? []
+        : IsSendGroups ? [.. _group.Tree.Leaves.OrderBy(l => NameOf(l.Leaf), StringComparer.Ordinal).Select(l => l.LeafIndex)]
+        : [.. _group.Tree.Leaves.Select(l => l.LeafIndex)];
+
     /// <summary>The verified identities (set before the group starts; the AS accepts only these).</summary>
     public void Verify(IEnumerable<MemberIdentity> identities)
     {
@@ -177,6 +182,7 @@ public sealed partial class GroupMember
         if (_pending is not null && nowMs - _pendingSinceMs >= _options.RetryMs && Ask("ds/catchup"))
             Send(Sequencer.Name, Datagram(MultiKind.CatchUp));
         RejoinWhenDue();
+        AskInWhenDue();
         if (IsSendGroups) SendGroupsTick();
         if (IsRetention) RetentionTick();
         TryIntents();

@@ -91,6 +91,12 @@ public sealed record MultiOptions
     /// </summary>
     public long ImportAfterMs { get; init; }
 
+    /// <summary>
+    /// A joiner whose Welcome was lost asks to be let in once the group's traffic shows it holds its leaf
+    /// (GroupMember.LostWelcome). Off only to show what a lost Welcome costs without it (a planted failure).
+    /// </summary>
+    public bool RecoverLostWelcome { get; init; } = true;
+
     /// <summary>Commits kept to answer a catch-up (the latest ones of our chain).</summary>
     public int CommitLog { get; init; } = 32;
 
@@ -100,7 +106,7 @@ public sealed record MultiOptions
         $"strategy={Strategy} key_share={PolicyName(KeyShare)} suite={SuiteId} retained_states={RetainedStates} past_epoch_keys={PastEpochKeys} " +
         $"heartbeat_ms={HeartbeatMs} gossip_fanout={GossipFanout} retry_ms={RetryMs} join_spread_ms_per_member={JoinSpreadMsPerMember} commit_log={CommitLog}" +
         (Strategy == MultiStrategy.SendGroups ? $" psk_epochs={PskEpochs} import_after_ms={ImportAfterMs}" : "") +
-        (Strategy == MultiStrategy.Retention ? $" retention_ms={RetentionMs}" : "");
+        (Strategy == MultiStrategy.Retention ? $" retention_ms={RetentionMs}" : "") + (RecoverLostWelcome ? "" : " welcome_recovery=off");
 
     private static string PolicyName(KeySharePolicy p) => p == KeySharePolicy.Off ? "off" : "verified";
 }

@@ -48,18 +48,48 @@ public static partial class GroupChecks
     public static bool IsMemberAtEnd(GroupTraceEvent state) => state.Detail?.Contains("member=true", StringComparison.Ordinal) == true;
 }
 
-/// <summary>GROUPS.md: every member connected after the heal ends in one state (same epoch authenticator, same membership).</summary>
+/// <summary>
+/// GROUPS.md: every member connected after the heal ends in one state (same epoch authenticator, same
+/// membership). "Member" is judged from both sides, from what the trace recorded at the end: every party
+/// that holds itself a member must hold the state most of them converged to, and every party with a leaf
+/// in that state's tree (named there by the members' own trees) must hold that very state too. A party the
+/// group holds as a member but that holds no state of it (its Welcome was lost) or another one is a
+/// violation, named with its leaf; only a party still offline at the end is not judged.
+/// </summary>
 public sealed class OneStateChecker : IGroupChecker
 {
     public string Name => "one_state";
 
     public GroupVerdict Check(GroupTrace trace)
     {
-        var members = GroupChecks.FinalStates(trace).Where(GroupChecks.IsMemberAtEnd).ToList();
+        var final = GroupChecks.FinalStates(trace);
+        var members = final.Where(GroupChecks.IsMemberAtEnd).ToList();
         if (members.Count == 0) return new(Name, ["no member at the end"]);
-        var majority = members.GroupBy(m => (m.EpochAuth, m.Members)).OrderByDescending(g => g.Count()).First().Key;
-        return new(Name, [.. members.Where(m => (m.EpochAuth, m.Members) != majority)
-            .Select(m => $"{m.Member} ends in epoch {m.Epoch} auth {m.EpochAuth} members [{m.Members}], others auth {majority.EpochAuth} members [{majority.Members}]")]);
+        var majority = members.GroupBy(m => (m.EpochAuth, m.Members)).OrderByDescending(g => g.Count()).First();
+        var (auth, names) = majority.Key;
+        var violations = members.Where(m => (m.EpochAuth, m.Members) != majority.Key)
+            .Select(m => $"{m.Member} ends in epoch {m.Epoch} auth {m.EpochAuth} members [{m.Members}], others auth {auth} members [{names}]").ToList();
+        var tree = majority.First();
+        var leaves = Leaves(tree);
+        var list = tree.MemberList;
+        for (int i = 0; i < list.Count; i++)
+        {
+            string party = list[i];
+            string leaf = i < leaves.Count ? leaves[i] : "?";
+            var own = final.FirstOrDefault(s => s.Member == party);
+            if (own is null) violations.Add($"{party} has leaf {leaf} in the tree every member converged to (epoch {tree.Epoch} auth {auth}) but no state at the end");
+            else if (own.Detail?.Contains("offline=true", StringComparison.Ordinal) == true) continue;
+            else if (!GroupChecks.IsMemberAtEnd(own))
+                violations.Add($"{party} has leaf {leaf} in the tree every member converged to (epoch {tree.Epoch} auth {auth}) but holds no state of it (it is no member; its own epoch {own.Epoch})");
+        }
+        return new(Name, violations);
+    }
+
+    /// <summary>The leaf indexes a State event records for its members (same order), as text.</summary>
+    private static IReadOnlyList<string> Leaves(GroupTraceEvent state)
+    {
+        var m = Regex.Match(state.Detail ?? "", @"(?:^|\s)leaves=(\S*)");
+        return m.Success ? m.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
     }
 }
 

@@ -40,7 +40,7 @@ public sealed class GroupMemberActor : ReceiveActor
         Receive<Arrive>(m => Reply(() => _member.Receive(m.Bytes, m.NowMs)));
         Receive<GetReport>(m => Sender.Tell(new MemberReport(_member.Name, _member.IsMember, _member.Epoch, _member.IsMember || _member.Epoch > 0 ? Hex(_member.Options.Suite.Hash(_member.EpochAuthenticator)) : "", _member.Members,
             _member.RetainedStateCount, _member.RetainedLongestMs, _member.HeldMessages, _member.UnreadableMessages,
-            m.WithStateBytes ? _member.StateBytes() : 0, _member.RetainedPeak, _member.SecretsZeroed)));
+            m.WithStateBytes ? _member.StateBytes() : 0, _member.RetainedPeak, _member.SecretsZeroed) { Leaves = _member.MemberLeaves }));
     }
 
     /// <summary>The member is built (keys, founding) by the world before the actor starts, so setup order is fixed.</summary>
@@ -60,7 +60,11 @@ public sealed class GroupMemberActor : ReceiveActor
 
 /// <summary>A member's state (hashes only) and what it holds: retained states, held messages (key-share), unread ones, state bytes.</summary>
 public sealed record MemberReport(string Name, bool IsMember, ulong Epoch, string EpochAuth, IReadOnlyList<string> Members,
-    int RetainedStates, long RetainedLongestMs, int HeldMessages, int UnreadableMessages, long StateBytes, int RetainedPeak = 0, int SecretsZeroed = 0);
+    int RetainedStates, long RetainedLongestMs, int HeldMessages, int UnreadableMessages, long StateBytes, int RetainedPeak = 0, int SecretsZeroed = 0)
+{
+    /// <summary>The leaf index of each of <see cref="Members"/>, in the same order.</summary>
+    public IReadOnlyList<uint> Leaves { get; init; } = [];
+}
 
 /// <summary>The sequencer (GROUPS.md strategy 1) as an actor around <see cref="Sequencer"/>.</summary>
 public sealed class SequencerActor : ReceiveActor

@@ -20,25 +20,27 @@ public sealed class GroupNetworkActor : ReceiveActor
     public sealed record Transmitted(IReadOnlyList<Delivery> Deliveries, IReadOnlyList<Applied> Faults);
     public sealed record Delivery(long AtMs, string From, string To, byte[] Bytes, string Id, long SentMs, string? Via);
     public sealed record Applied(string Fault, string From, string To, string Id, string? Detail);
-    /// <summary>From now on <paramref name="Faults"/> (the liveness phase has none). Reply: the same message.</summary>
+    /// <summary>From now on <paramref name="Faults"/> and no targeted drop (the liveness phase has none). Reply: the same message.</summary>
     public sealed record UseFaults(LinkFaults Faults);
 
     private readonly DeterministicRandomSource _decide;
     private readonly DeterministicRandomSource _delays;
     private LinkFaults _faults;
+    private readonly List<(DatagramDrop Rule, int Left)> _drops;
     private long _transmissions;
 
-    public GroupNetworkActor(LinkFaults faults, DeterministicRandomSource decide, DeterministicRandomSource delays)
+    public GroupNetworkActor(LinkFaults faults, IReadOnlyList<DatagramDrop> drops, DeterministicRandomSource decide, DeterministicRandomSource delays)
     {
         _faults = faults;
+        _drops = [.. drops.Select(r => (r, r.Count))];
         _decide = decide;
         _delays = delays;
         Receive<Transmit>(m => Sender.Tell(OnTransmit(m)));
-        Receive<UseFaults>(m => { _faults = m.Faults; Sender.Tell(m); });
+        Receive<UseFaults>(m => { _faults = m.Faults; _drops.Clear(); Sender.Tell(m); });
     }
 
-    public static Props Props(LinkFaults faults, DeterministicRandomSource decide, DeterministicRandomSource delays) =>
-        Akka.Actor.Props.Create(() => new GroupNetworkActor(faults, decide, delays));
+    public static Props Props(LinkFaults faults, IReadOnlyList<DatagramDrop> drops, DeterministicRandomSource decide, DeterministicRandomSource delays) =>
+        Akka.Actor.Props.Create(() => new GroupNetworkActor(faults, drops, decide, delays));
 
     private Transmitted OnTransmit(Transmit m)
     {
@@ -49,6 +51,7 @@ public sealed class GroupNetworkActor : ReceiveActor
         {
             long k = _transmissions++;
             string id = Sim.Simulator.Trace.TraceLog.IdOf(s.Bytes);
+            if (DroppedByRule(m.From, s) is { } rule) { faults.Add(new Applied(FaultNames.Drop, m.From, s.To, id, "rule=" + rule)); continue; }
             if (f.IsNone)
             {
                 deliveries.Add(new Delivery(m.NowMs + Math.Max(0, f.DelayMinMs), m.From, s.To, s.Bytes, id, m.NowMs, null));
@@ -86,6 +89,19 @@ public sealed class GroupNetworkActor : ReceiveActor
             }
         }
         return new Transmitted(deliveries, faults);
+    }
+
+    /// <summary>The first targeted drop that still has datagrams to drop and matches this one (counted), or null.</summary>
+    private DatagramDrop? DroppedByRule(string from, Outgoing s)
+    {
+        for (int i = 0; i < _drops.Count; i++)
+        {
+            var (rule, left) = _drops[i];
+            if (left <= 0 || !rule.Matches(from, s.To, s.Bytes)) continue;
+            _drops[i] = (rule, left - 1);
+            return rule;
+        }
+        return null;
     }
 
     private static long Delay(LinkFaults f, IRandomSource random)

@@ -91,7 +91,7 @@ public sealed partial class GroupWorld
         foreach (var m in members) _members[m.Name] = system.ActorOf(GroupMemberActor.Props(m), $"g{n}-{m.Name}");
         if (Options.Member.Strategy == MultiStrategy.Sequenced)
             _sequencer = system.ActorOf(SequencerActor.Props(new Sequencer(Options.Everyone, 1)), $"g{n}-ds");
-        _network = system.ActorOf(GroupNetworkActor.Props(Options.Links, root.Derive("faults"), root.Derive("network")), $"g{n}-net");
+        _network = system.ActorOf(GroupNetworkActor.Props(Options.Links, Options.Drops, root.Derive("faults"), root.Derive("network")), $"g{n}-net");
 
         Append(new GroupTraceEvent(0, 0, GroupTraceKind.Options) { Detail = Options.Describe() });
         Append(new GroupTraceEvent(0, 0, GroupTraceKind.Phase) { Detail = "safety" });
@@ -138,11 +138,16 @@ public sealed partial class GroupWorld
         };
     }
 
-    /// <summary>True when every member that holds itself a member agrees on the epoch authenticator and the membership.</summary>
+    /// <summary>
+    /// True when every member that holds itself a member agrees on the epoch authenticator and the
+    /// membership, and every party with a leaf in that tree holds that state (the one_state checker's
+    /// rule: a joiner whose Welcome was lost is in the tree but not in the state).
+    /// </summary>
     internal static bool OneState(IReadOnlyList<MemberReport> reports)
     {
         var members = reports.Where(r => r.IsMember).ToList();
-        return members.Count > 0 && members.All(r => r.EpochAuth == members[0].EpochAuth && r.Members.SequenceEqual(members[0].Members));
+        return members.Count > 0 && members.All(r => r.EpochAuth == members[0].EpochAuth && r.Members.SequenceEqual(members[0].Members))
+            && members[0].Members.All(name => members.Any(r => r.Name == name));
     }
 
     private async Task<IReadOnlyList<MemberReport>> Reports(bool withBytes)
@@ -161,7 +166,7 @@ public sealed partial class GroupWorld
             {
                 Member = r.Name, Epoch = r.Epoch, EpochAuth = r.EpochAuth, Members = string.Join(",", r.Members),
                 Detail = $"member={(r.IsMember ? "true" : "false")} retained={r.RetainedStates} retained_longest_ms={r.RetainedLongestMs} held={r.HeldMessages} " +
-                         $"unreadable={r.UnreadableMessages} state_bytes={r.StateBytes} retained_peak={r.RetainedPeak} secrets_zeroed={r.SecretsZeroed}" + (_offline.Contains(r.Name) ? " offline=true" : ""),
+                         $"unreadable={r.UnreadableMessages} state_bytes={r.StateBytes} retained_peak={r.RetainedPeak} secrets_zeroed={r.SecretsZeroed} leaves={string.Join(",", r.Leaves)}" + (_offline.Contains(r.Name) ? " offline=true" : ""),
             });
         return reports;
     }

@@ -35,6 +35,9 @@ public sealed record GroupWorldOptions
     /// <summary>Faults on every link (member to member, member to sequencer) during the safety phase.</summary>
     public LinkFaults Links { get; init; } = LinkFaults.None;
 
+    /// <summary>Targeted drops during the safety phase (e.g. one joiner's Welcome), besides the links' random faults.</summary>
+    public IReadOnlyList<DatagramDrop> Drops { get; init; } = [];
+
     public IReadOnlyList<SubsetPartition> Partitions { get; init; } = [];
     public PartitionMode PartitionMode { get; init; } = PartitionMode.Hold;
 
@@ -70,6 +73,7 @@ public sealed record GroupWorldOptions
     public string Describe() =>
         $"SEED={Seed} scenario={Scenario} founders={string.Join(",", Founders)} outsiders={string.Join(",", Outsiders)} {Member.Describe()} " +
         $"links{{{Links.Describe()}}} partition_mode={PartitionMode.ToString().ToLowerInvariant()} partitions[{string.Join(" ", Partitions)}] " +
+        (Drops.Count > 0 ? $"drops[{string.Join(" ", Drops)}] " : "") +
         $"tick_ms={TickMs} safety_phase_end_ms={SafetyPhaseEndMs} liveness_budget_ms={LivenessBudgetMs}" +
         (PcsTheftMs is { } theft ? $" pcs_theft_ms={theft} pcs_victim={PcsVictimName()}" : "") + $" script[{string.Join(" ", Script)}]";
 }

@@ -28,6 +28,23 @@ public sealed class GroupCheckerTests
     }
 
     [Fact]
+    public void One_state_fails_when_a_party_with_a_leaf_in_the_converged_tree_holds_no_state_of_it()
+    {
+        GroupTraceEvent S(string m, string auth, string members, bool isMember, string more = "") =>
+            State(m, auth, members, isMember) with { Detail = $"member={(isMember ? "true" : "false")} leaves=0,1,2,5{more}" };
+        const string tree = "a,b,c,d";
+        var lost = GroupTrace.Of([Options(), Liveness, S("a", "x", tree, true), S("b", "x", tree, true), S("c", "x", tree, true), S("d", "", "", false)]);
+        var v = new OneStateChecker().Check(lost);
+        Assert.False(v.Passed);
+        Assert.Equal("d has leaf 5 in the tree every member converged to (epoch 2 auth x) but holds no state of it (it is no member; its own epoch 2)", Assert.Single(v.Violations));
+        // Judged from the members' trees: d outside a tree that does not hold it is fine; d still offline at the end is not judged.
+        Assert.True(new OneStateChecker().Check(GroupTrace.Of([Options(), Liveness, S("a", "x", "a,b,c", true), S("b", "x", "a,b,c", true), S("c", "x", "a,b,c", true), S("d", "", "", false)])).Passed);
+        Assert.True(new OneStateChecker().Check(GroupTrace.Of([Options(), Liveness, S("a", "x", tree, true), S("b", "x", tree, true), S("c", "x", tree, true), S("d", "", "", false, " offline=true")])).Passed);
+        // A party in the tree with no state event at all is named too.
+        Assert.Contains("d has leaf 5", new OneStateChecker().Check(GroupTrace.Of([Options(), Liveness, S("a", "x", tree, true), S("b", "x", tree, true), S("c", "x", tree, true)])).Violations[0]);
+    }
+
+    [Fact]
     public void Membership_fails_on_a_read_from_a_non_member_of_that_epoch()
     {
         GroupTraceEvent Read(string from) => new(3, 0, GroupTraceKind.Read) { Member = "a", Peer = from, Epoch = 2, MessageId = 1 };

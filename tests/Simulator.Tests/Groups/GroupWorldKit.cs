@@ -30,4 +30,28 @@ internal static class GroupWorldKit
             LivenessBudgetMs = 20_000,
         };
     }
+
+    /// <summary>
+    /// Four members; m1 adds x at 300 ms and the network drops the first <paramref name="welcomes"/>
+    /// datagrams carrying a Welcome to x (the lost Welcome). Everyone sends, x too once it is in.
+    /// </summary>
+    public static GroupWorldOptions LostWelcome(MultiStrategy strategy, int welcomes = 1, ulong seed = 3)
+    {
+        string[] names = ["m0", "m1", "m2", "m3"];
+        var script = new List<GroupOp> { new(300, "m1", GroupOpKind.Add) { Target = "x" } };
+        for (int i = 0; i < 10; i++) script.Add(new GroupOp(500 + i * 200, i % 5 == 4 ? "x" : names[i % 5], GroupOpKind.Send));
+        return new GroupWorldOptions
+        {
+            Seed = seed,
+            Scenario = "test-lost-welcome",
+            Founders = names,
+            Outsiders = ["x"],
+            Member = new MultiOptions { Strategy = strategy },
+            Links = new LinkFaults { DelayMinMs = 10, DelayMeanMs = 5 },
+            Drops = [new DatagramDrop(DatagramDrop.AnySender, "x", "welcome", welcomes)],
+            Script = script,
+            SafetyPhaseEndMs = 2_600,
+            LivenessBudgetMs = 20_000,
+        };
+    }
 }
