@@ -53,6 +53,20 @@ public sealed partial class GroupMember
         + _sendGroups.Values.Sum(g => g.Save().LongLength) + _psks.Values.Sum(p => (long)p.Value.Length);
 
     /// <summary>
+    /// Bytes this member keeps only to serve others, beside its states: the commit bodies of its log (catch-ups)
+    /// and, with retention, of every branch it held (branch fetch), each distinct commit once, and the plaintexts
+    /// held for key-share (with their ids).
+    /// </summary>
+    public long ServedBytes()
+    {
+        var counted = new HashSet<string>(_bodies.Keys);
+        long bytes = _bodies.Values.Sum(b => (long)b.Body.Length + b.ParentTip.Length);
+        foreach (var (_, body) in _commitLog)
+            if (counted.Add(Convert.ToHexString(_suite.Hash(body)))) bytes += body.Length;
+        return bytes + _held.Sum(h => (long)h.Key.Length + h.Value.Plaintext.Length);
+    }
+
+    /// <summary>
     /// GROUPS.md PCS: a copy of every secret group state this member holds now (current, retained,
     /// every send group, the kept PSK exports), as an attacker who stole its storage would have it.
     /// </summary>

@@ -5,7 +5,7 @@ namespace Sim.Scenarios.Reports;
 /// <summary>
 /// The four charts of `pairsim groups` (issue 12): messages lost and recovered against partition
 /// length per strategy; time to one state against N; bytes per application message against N;
-/// state bytes per member against N. Points of one strategy are averaged over the other axes.
+/// storage per member (states and what is kept to serve others) against N. Points of one strategy are averaged over the other axes.
 /// </summary>
 public static class GroupsCharts
 {
@@ -18,8 +18,8 @@ public static class GroupsCharts
             r => r.Metrics.TimeToOneStateMs is { } t ? t : null),
         Against(runs, directory, "groups-bytes-per-message", "Bytes on the wire per application message against N", "bytes (every copy)",
             r => r.Metrics.BytesPerMessage),
-        Against(runs, directory, "groups-storage-per-member", "State bytes per member (current + retained) against N", "bytes",
-            r => r.Metrics.StateBytesPerMember),
+        Against(runs, directory, "groups-storage-per-member", "Storage per member (states + what is kept to serve others) against N", "bytes",
+            r => r.Metrics.StorageBytesPerMember),
     ];
 
     private static ChartFile LostRecovered(IReadOnlyList<GroupsRun> runs, string directory)

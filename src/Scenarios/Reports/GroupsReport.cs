@@ -31,7 +31,9 @@ public static class GroupsReport
             ("bytes on the wire per application message", F1(m.BytesPerMessage)),
             ("bytes on the wire per commit", F1(m.BytesPerUpdate)),
             ("control bytes (gossip, heal, key-share)", m.ControlBytes.ToString(CultureInfo.InvariantCulture)),
-            ("state bytes per member (current + retained)", F1(m.StateBytesPerMember)),
+            ("storage bytes per member (states + served)", F1(m.StorageBytesPerMember)),
+            ("of it, state bytes (current + retained states)", F1(m.StateBytesPerMember)),
+            ("of it, served bytes (commit bodies for catch-ups and branch fetch, key-share plaintexts)", F1(m.ServedBytesPerMember)),
             ("retained states (max at the end / peak) / held messages (max)", $"{m.RetainedStatesMax} / {m.RetainedPeakMax} / {m.HeldMessagesMax}"),
             ("retained secrets zeroed when dropped", m.RetainedSecretsZeroed.ToString(CultureInfo.InvariantCulture)),
             ("forward-secrecy exposure of retention (longest kept)", $"{m.RetainedExposureMs} ms"),
@@ -71,7 +73,8 @@ public static class GroupsReport
                 ["round_trips_to_one_state"] = m.RoundTripsToOneState, ["forks_created"] = m.ForksCreated, ["forks_detected"] = m.ForksDetected,
                 ["forks_healed"] = m.ForksHealed, ["members_on_other_state"] = m.MembersOnOtherState, ["rejoins"] = m.Rejoins, ["commits"] = m.Commits,
                 ["bytes_per_message"] = m.BytesPerMessage, ["bytes_per_commit"] = m.BytesPerUpdate, ["control_bytes"] = m.ControlBytes,
-                ["state_bytes_per_member"] = m.StateBytesPerMember, ["retained_states_max"] = m.RetainedStatesMax,
+                ["state_bytes_per_member"] = m.StateBytesPerMember, ["served_bytes_per_member"] = m.ServedBytesPerMember,
+                ["storage_bytes_per_member"] = m.StorageBytesPerMember, ["retained_states_max"] = m.RetainedStatesMax,
                 ["retained_exposure_ms"] = m.RetainedExposureMs, ["retained_states_peak"] = m.RetainedPeakMax, ["retained_secrets_zeroed"] = m.RetainedSecretsZeroed,
                 ["pcs_victim"] = m.PcsVictim, ["pcs_theft_ms"] = m.PcsTheftMs, ["pcs_lockout_ms"] = m.PcsLockoutMs, ["pcs_never"] = m.PcsNever,
                 ["pcs_commits_to_lockout"] = m.PcsCommitsToLockout, ["pcs_round_trips_to_lockout"] = m.PcsRoundTripsToLockout,
@@ -114,14 +117,14 @@ public static class GroupsReport
         md.AppendLine().AppendLine("## Charts").AppendLine();
         foreach (var c in charts) md.AppendLine($"### {c.Title}").AppendLine().AppendLine($"![{c.Title}]({Path.GetFileName(c.PngPath)})").AppendLine();
         md.AppendLine("## Table").AppendLine();
-        md.AppendLine("| strategy | N | partition ms | loss | sent | lost | recovered | one state | ms to one state | round trips | forks c/d/h | rejoins | bytes/msg | bytes/commit | state bytes/member | retained peak / exposure ms | PCS lockout ms (commits) | invariants |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| strategy | N | partition ms | loss | sent | lost | recovered | one state | ms to one state | round trips | forks c/d/h | rejoins | bytes/msg | bytes/commit | storage bytes/member | of it served | retained peak / exposure ms | PCS lockout ms (commits) | invariants |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in runs)
         {
             var m = r.Metrics;
             md.AppendLine($"| {GroupsGrid.Name(r.Params.Strategy)} | {r.Params.Members} | {r.Params.PartitionMs} | {GroupsGrid.F(r.Params.Loss)} | {m.MessagesSent} | {m.MessagesLost} | {m.MessagesRecovered} | " +
                           $"{(m.Converged ? "yes" : "no")} | {m.TimeToOneStateMs?.ToString(CultureInfo.InvariantCulture) ?? "-"} | {(m.RoundTripsToOneState is { } rt ? F1(rt) : "-")} | " +
-                          $"{m.ForksCreated}/{m.ForksDetected}/{m.ForksHealed} | {m.Rejoins} | {F1(m.BytesPerMessage)} | {F1(m.BytesPerUpdate)} | {F1(m.StateBytesPerMember)} | {m.RetainedPeakMax} / {m.RetainedExposureMs} | {PcsCell(m)} | " +
+                          $"{m.ForksCreated}/{m.ForksDetected}/{m.ForksHealed} | {m.Rejoins} | {F1(m.BytesPerMessage)} | {F1(m.BytesPerUpdate)} | {F1(m.StorageBytesPerMember)} | {F1(m.ServedBytesPerMember)} | {m.RetainedPeakMax} / {m.RetainedExposureMs} | {PcsCell(m)} | " +
                           $"{(r.Held ? "held" : string.Join("; ", r.Verdicts.Where(v => !v.Passed).Select(v => v.Checker)))} |");
         }
         md.AppendLine().AppendLine("## Definitions").AppendLine();
@@ -129,7 +132,7 @@ public static class GroupsReport
         md.AppendLine("- *time to one state*: from the heal (last partition heal or return from offline) to the last epoch change, when every member ends with one epoch authenticator and membership; *round trips*: that time over 2 × the links' minimum one-way delay.");
         md.AppendLine("- *forks created*: extra commits seen starting an epoch already started by another; *detected*: epochs some member reported a fork at; *healed*: forks created in a world that ended in one state.");
         md.AppendLine("- *PCS lockout*: an attacker copies the state of the first member to ask for an update after the theft time (every group state it holds, retained ones and kept PSK exports included), then sees every datagram sent and follows every commit it can with the copy (real MLS processing, forks included); the figure is the virtual time from the theft to the first message of the final run of messages it could not read, with the commits entered in between; *never*: it still read the last message.");
-        md.AppendLine("- *bytes*: every copy on the wire (fan-out and sequencer relay included), per application message and per commit; *state bytes*: the saved size of the current state plus every retained one.");
+        md.AppendLine("- *bytes*: every copy on the wire (fan-out and sequencer relay included), per application message and per commit; *storage bytes*: what a member stores at the end, averaged over every party: its states (the saved size of the current state plus every retained one, send groups and kept PSK exports) and what it keeps only to serve others (*served*: the commit bodies of its catch-up log and, with retention, of the branches it held, each commit once, and the plaintexts held for key-share).");
         md.AppendLine("- *retained peak / exposure*: the most states of left epochs (and, for retention, of other branches) any member held at once, and the longest any was kept before deletion (the forward-secrecy exposure: a copy of the member's storage reads that far back).");
         File.WriteAllText(Path.Combine(outDir, "README.md"), md.ToString());
         return Path.Combine(outDir, "README.md");

@@ -40,7 +40,7 @@ public sealed class GroupMemberActor : ReceiveActor
         Receive<Arrive>(m => Reply(() => _member.Receive(m.Bytes, m.NowMs)));
         Receive<GetReport>(m => Sender.Tell(new MemberReport(_member.Name, _member.IsMember, _member.Epoch, _member.IsMember || _member.Epoch > 0 ? Hex(_member.Options.Suite.Hash(_member.EpochAuthenticator)) : "", _member.Members,
             _member.RetainedStateCount, _member.RetainedLongestMs, _member.HeldMessages, _member.UnreadableMessages,
-            m.WithStateBytes ? _member.StateBytes() : 0, _member.RetainedPeak, _member.SecretsZeroed) { Leaves = _member.MemberLeaves }));
+            m.WithStateBytes ? _member.StateBytes() : 0, _member.RetainedPeak, _member.SecretsZeroed) { Leaves = _member.MemberLeaves, ServedBytes = m.WithStateBytes ? _member.ServedBytes() : 0 }));
     }
 
     /// <summary>The member is built (keys, founding) by the world before the actor starts, so setup order is fixed.</summary>
@@ -64,6 +64,9 @@ public sealed record MemberReport(string Name, bool IsMember, ulong Epoch, strin
 {
     /// <summary>The leaf index of each of <see cref="Members"/>, in the same order.</summary>
     public IReadOnlyList<uint> Leaves { get; init; } = [];
+
+    /// <summary>Bytes kept only to serve others (commit bodies for catch-ups and branch fetch, key-share plaintexts): <see cref="GroupMember.ServedBytes"/>.</summary>
+    public long ServedBytes { get; init; }
 }
 
 /// <summary>The sequencer (GROUPS.md strategy 1) as an actor around <see cref="Sequencer"/>.</summary>

@@ -34,7 +34,12 @@ public sealed record GroupMetrics
     /// <summary>Every other datagram (gossip, chains, catch-ups, GroupInfos, key packages, key-share, sequencer heads), total bytes.</summary>
     public long ControlBytes { get; init; }
     public double CommitsPerMemberPerMinute { get; init; }
+    /// <summary>Bytes of the group states a member holds at the end (current, retained, send groups, kept PSK exports), averaged over every party.</summary>
     public double StateBytesPerMember { get; init; }
+    /// <summary>Bytes a member keeps only to serve others at the end: commit bodies for catch-ups and branch fetch, key-share plaintexts (averaged over every party).</summary>
+    public double ServedBytesPerMember { get; init; }
+    /// <summary>Everything a member stores for the group: <see cref="StateBytesPerMember"/> + <see cref="ServedBytesPerMember"/>.</summary>
+    public double StorageBytesPerMember => StateBytesPerMember + ServedBytesPerMember;
     public int RetainedStatesMax { get; init; }
     /// <summary>The most states any member held beside its current one at any time (retention's storage cost).</summary>
     public int RetainedPeakMax { get; init; }
@@ -115,6 +120,7 @@ public sealed record GroupMetrics
             ControlBytes = sends.Sum(e => (long)e.Bytes!.Value) - appBytes - commitBytes,
             CommitsPerMemberPerMinute = result.EndMs == 0 ? 0 : commits / (double)n / (result.EndMs / 60_000.0),
             StateBytesPerMember = final.Count == 0 ? 0 : final.Average(s => (double)Field(s, "state_bytes")),
+            ServedBytesPerMember = final.Count == 0 ? 0 : final.Average(s => (double)Field(s, "served_bytes")),
             RetainedStatesMax = final.Count == 0 ? 0 : (int)final.Max(s => Field(s, "retained")),
             RetainedPeakMax = final.Count == 0 ? 0 : (int)final.Max(s => Field(s, "retained_peak")),
             RetainedSecretsZeroed = (int)final.Sum(s => Field(s, "secrets_zeroed")),

@@ -32,7 +32,7 @@ public enum GroupTraceKind
     /// <summary>Member went offline (Detail down_ms) / came back.</summary>
     Offline,
     Online,
-    /// <summary>Member's state at the end of a phase: Epoch, EpochAuth, Members; Detail: member=, retained=, retained_longest_ms=, held=, unreadable=, state_bytes=, retained_peak=, secrets_zeroed=, leaves= (the leaf index of each of Members), offline=true while offline.</summary>
+    /// <summary>Member's state at the end of a phase: Epoch, EpochAuth, Members; Detail: member=, retained=, retained_longest_ms=, held=, unreadable=, state_bytes= (states), served_bytes= (kept to serve others), retained_peak=, secrets_zeroed=, leaves= (the leaf index of each of Members), offline=true while offline.</summary>
     State,
     /// <summary>A measurement: Detail = name=value pairs (commit create/process timings of the run).</summary>
     Measure,

@@ -166,7 +166,7 @@ public sealed partial class GroupWorld
             {
                 Member = r.Name, Epoch = r.Epoch, EpochAuth = r.EpochAuth, Members = string.Join(",", r.Members),
                 Detail = $"member={(r.IsMember ? "true" : "false")} retained={r.RetainedStates} retained_longest_ms={r.RetainedLongestMs} held={r.HeldMessages} " +
-                         $"unreadable={r.UnreadableMessages} state_bytes={r.StateBytes} retained_peak={r.RetainedPeak} secrets_zeroed={r.SecretsZeroed} leaves={string.Join(",", r.Leaves)}" + (_offline.Contains(r.Name) ? " offline=true" : ""),
+                         $"unreadable={r.UnreadableMessages} state_bytes={r.StateBytes} served_bytes={r.ServedBytes} retained_peak={r.RetainedPeak} secrets_zeroed={r.SecretsZeroed} leaves={string.Join(",", r.Leaves)}" + (_offline.Contains(r.Name) ? " offline=true" : ""),
             });
         return reports;
     }

@@ -130,4 +130,63 @@ public sealed class RetentionTests
         Assert.Contains(net.Observations, o => o.Member == bystander && o.Seen is MemberObservation.BranchHeld);
         AssertOneState(net);
     }
+
+    /// <summary>The commit bodies on the wire, by hash, and those each member entered or held (on any branch).</summary>
+    private static long BodiesHeldBy(MiniNet net, string member, IReadOnlyDictionary<string, int> bodies) =>
+        net.Observations.Where(o => o.Member == member).Select(o => o.Seen switch
+        {
+            MemberObservation.EpochEntered e => e.CommitHash,
+            MemberObservation.BranchHeld b => b.CommitHash,
+            _ => null,
+        }).OfType<byte[]>().Select(Convert.ToHexString).Distinct().Sum(h => bodies.TryGetValue(h, out int n) ? n : 0);
+
+    private static Action<Outgoing> CollectCommitBodies(Dictionary<string, int> into, MultiOptions options) => o =>
+    {
+        if (o.Kind == MultiKind.Commit && MultiDatagram.TryParse(o.Bytes, out var d) && d is not null && d.Body.Length > 0)
+            into[Convert.ToHexString(options.Suite.Hash(d.Body))] = d.Body.Length;
+    };
+
+    [Fact]
+    public void Served_bytes_count_every_commit_body_kept_for_catch_ups_and_branch_fetch()
+    {
+        // The fork of Fork(), with the wire tapped: every member keeps (within the window) the body of each
+        // commit it entered or held on the other branch, to serve catch-ups and branch fetches.
+        var net = new MiniNet(Retention, 11, "a", "b", "c", "d");
+        var bodies = new Dictionary<string, int>();
+        net.Tap = CollectCommitBodies(bodies, Retention);
+        net.Found("a", "b", "c", "d");
+        net.Split = ["a", "b"];
+        net.Take("a", net.Members["a"].Update(0));
+        net.Take("c", net.Members["c"].Update(0));
+        net.Deliver();
+        net.Run(300);
+        net.Heal();
+        net.Run(3_000);
+        Assert.NotEmpty(net.Seen<MemberObservation.BranchHeld>());
+        foreach (var m in net.Members.Values)
+        {
+            long held = BodiesHeldBy(net, m.Name, bodies);
+            Assert.True(held > 0, m.Name);
+            Assert.True(m.ServedBytes() >= held, $"{m.Name}: served {m.ServedBytes()} < {held} bytes of commit bodies it keeps");
+        }
+    }
+
+    [Fact]
+    public void Served_bytes_count_the_commit_log_and_the_plaintexts_held_for_key_share()
+    {
+        var options = new MultiOptions { Strategy = MultiStrategy.Uncoordinated, KeyShare = KeySharePolicy.VerifiedMembers };
+        var net = new MiniNet(options, 12, "a", "b", "c");
+        var bodies = new Dictionary<string, int>();
+        net.Tap = CollectCommitBodies(bodies, options);
+        net.Found("a", "b", "c");
+        for (int i = 0; i < 3; i++) { net.Take("a", net.Members["a"].Update(100 * i)); net.Deliver(); }
+        var b = net.Members["b"];
+        long log = BodiesHeldBy(net, "b", bodies);
+        Assert.True(log > 0);
+        Assert.True(b.ServedBytes() >= log, $"served {b.ServedBytes()} < {log} bytes of logged commits");
+        long before = b.ServedBytes();
+        net.Take("a", net.Members["a"].SendApplication(1, 200, 400));
+        net.Deliver();
+        Assert.True(b.ServedBytes() >= before + 200, $"served {b.ServedBytes()} after holding a 200-byte plaintext, {before} before");
+    }
 }

@@ -44,6 +44,17 @@ public sealed class RetentionWorldTests
     }
 
     [Fact]
+    public void Storage_per_member_counts_what_is_kept_to_serve_others()
+    {
+        var result = Split(MultiStrategy.Retention);
+        var m = GroupMetrics.From(result);
+        Assert.All(GroupChecks.FinalStates(result.Trace), s => Assert.Matches(@"(^|\s)served_bytes=[1-9]\d*(\s|$)", s.Detail));
+        Assert.True(m.ServedBytesPerMember > 0);
+        Assert.True(m.StateBytesPerMember > 0);
+        Assert.Equal(m.StateBytesPerMember + m.ServedBytesPerMember, m.StorageBytesPerMember);
+    }
+
+    [Fact]
     public void Broken_retention_is_caught_a_message_read_again_after_the_merge_and_a_read_on_a_branch_never_held()
     {
         var events = Split(MultiStrategy.Retention).Trace.Events.ToList();
