@@ -77,6 +77,25 @@ public sealed class PairInsider
         return new PairInsider(invitation.Suite, (byte[])invitation.Public.KeyPackage.InitKey.Clone(), invitation.InitPrivateKey.Clone());
     }
 
+    /// <summary>
+    /// What a transport holding <paramref name="sender"/>'s header keys sees of a datagram that session just sent
+    /// (docs/RECOVERY.md "Resync"): <c>"offer"</c> or <c>"request"</c> for a recovery envelope (its marker and kind byte), null
+    /// for an ordinary body or a datagram none of its header keys opens (the acceptor's datagrams of w, sealed to the
+    /// invitation). Read from the bytes, not from the session's flags: the simulator judges a session's claim to offer a
+    /// resync (<see cref="ReceiveOutcome.RecoveryOffered"/>) against what it then sends.
+    /// </summary>
+    public static string? EnvelopeOf(PairSession sender, ReadOnlySpan<byte> datagram)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        if (PairReceiver.Open(sender.State, datagram) is not { Body: var body }) return null;
+        try
+        {
+            if (!RecoveryEnvelope.IsEnvelope(body) || body.Length < 3) return null;
+            return body[2] switch { (byte)RecoveryKind.Offer => "offer", (byte)RecoveryKind.Request => "request", _ => null };
+        }
+        finally { System.Security.Cryptography.CryptographicOperations.ZeroMemory(body); }
+    }
+
     /// <summary>Adds the keys <paramref name="other"/> knows (same suite), keeping the newest <see cref="MaxEpochs"/> epochs.</summary>
     public void Learn(PairInsider other)
     {

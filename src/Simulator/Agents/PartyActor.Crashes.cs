@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Sim.Simulator.Protocols;
 using Sim.Simulator.Trace;
 
 namespace Sim.Simulator.Agents;
@@ -81,7 +82,7 @@ public sealed partial class PartyActor
         _memory.Disk.RemoveRange(index + 1, _memory.Disk.Count - index - 1);
         _memory.DiskEpochs.RemoveRange(index + 1, _memory.DiskEpochs.Count - index - 1);
         _memory.Saves -= fromNewest;
-        return new PartyReply([Draft<RestoreEvent>() with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Depth = m.Depth, SavesLost = fromNewest }]);
+        return new PartyReply([Draft<RestoreEvent>() with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Depth = m.Depth, SavesLost = fromNewest, DesiredCardVersion = DesiredCardOf(s) }]);
     }
 
     /// <summary>
@@ -100,8 +101,11 @@ public sealed partial class PartyActor
         _memory.Disk.RemoveRange(index + 1, _memory.Disk.Count - index - 1);
         _memory.DiskEpochs.RemoveRange(index + 1, _memory.DiskEpochs.Count - index - 1);
         _memory.Saves -= fromNewest;
-        return new PartyReply([Draft<RestoreEvent>() with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Depth = fromNewest, EpochsBack = epochsBack, SavesLost = fromNewest }]);
+        return new PartyReply([Draft<RestoreEvent>() with { Epoch = s.Epoch, CommitHash = CommitHashOf(s, s.Epoch), Depth = fromNewest, EpochsBack = epochsBack, SavesLost = fromNewest, DesiredCardVersion = DesiredCardOf(s) }]);
     }
+
+    /// <summary>The card version a loaded state wants, as its summary says (null for a protocol without cards).</summary>
+    private ulong? DesiredCardOf(IProtocolSession s) => s.Describe(new PartySummary(_me, true)).DesiredCardVersion;
 
     private object OnGoOffline(GoOffline m)
     {

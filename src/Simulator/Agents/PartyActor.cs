@@ -198,6 +198,7 @@ public sealed partial class PartyActor : ReceiveActor
         CardEdit = flags?.CardEdit ?? o.CardVersion is not null,
         RollOver = flags?.RollOver ?? false,
         CardVersion = o.CardVersion,
+        Envelope = o.Envelope,
     };
 
     // ------------------------------------------------------------------ receiving
@@ -243,7 +244,8 @@ public sealed partial class PartyActor : ReceiveActor
         var outcome = received.Outcome;
         if (outcome is Delivered d) IdentityChanges(events, d.Committed);
         if (outcome is HandshakeApplied h) IdentityChanges(events, h.Committed);
-        if (outcome is Rejected { Reason: RejectReason.Fork } or RollbackDetected { Evidence: RollbackEvidence.Fork }) _memory.Forks++;
+        // The engine's own count when it keeps one (the figure its user reads, which ForkFreedom checks against the outcomes).
+        _memory.Forks += received.ForksCounted ?? (outcome is Rejected { Reason: RejectReason.Fork } or RollbackDetected { Evidence: RollbackEvidence.Fork } ? 1 : 0);
         // "A refusal changes nothing", judged on the bytes: after a PairMLS outcome that changed nothing (always a rejection)
         // the session saves exactly what the disk holds (every change is persisted at once: the newest save is the state before).
         bool altered = !received.Changed && _session is PairMlsConversation pair && _memory.Disk.Count > 0
@@ -271,6 +273,7 @@ public sealed partial class PartyActor : ReceiveActor
             PayloadId = DeliveredPayload(outcome) is { } p ? Payload.IdOf(p) : null,
             PayloadHash = DeliveredPayload(outcome) is { } dp ? TraceLog.IdOf(dp) : null,
             StateAltered = altered,
+            Offered = outcome.RecoveryOffered,
         });
         foreach (var o in received.Datagrams) events.Add(SendDraft(o, null, null));
         return new PartyReply(events) { Outcome = name, Datagrams = received.Datagrams };

@@ -12,6 +12,9 @@ namespace Sim.Simulator.Checks;
 /// resync offer; a Fork answering bytes the network altered, such as an insider's changed staple, is
 /// neither a fork nor a detection; a RollbackDetected or Resynced answering them, with no rollback in the
 /// trace, is a false detection: the insider holds header keys, not the signature keys evidence needs).
+/// The forks a party reports (its State event's <c>forks</c>: for PairMLS the engine's own counter,
+/// <c>PairSession.ForksDetected</c>, which `pairsim run` shows) are its Fork outcomes so far, Rejected:Fork and
+/// RollbackDetected:Fork, altered bytes included: a count that drifts from the outcomes misreports what happened.
 /// </summary>
 public sealed class ForkFreedomChecker : IChecker
 {
@@ -23,9 +26,14 @@ public sealed class ForkFreedomChecker : IChecker
         RestoreEvent? rollback = null;
         EpochEvent? undetected = null;
         bool detected = false;
+        var forksSeen = new Dictionary<string, int>();
         foreach (var e in trace.Events)
         {
             if (e is RestoreEvent r) rollback ??= r;
+            if (e is OutcomeEvent { Name: "Rejected:Fork" or "RollbackDetected:Fork", Party: { } forked })
+                forksSeen[forked] = forksSeen.GetValueOrDefault(forked) + 1;
+            if (e is StateEvent { Party: { } party } state && state.Forks != forksSeen.GetValueOrDefault(party))
+                return Verdict.Fail(Name, e, $"{party} reports {state.Forks} fork(s) detected, but {forksSeen.GetValueOrDefault(party)} of its outcomes were Rejected:Fork or RollbackDetected:Fork");
             if (e is OutcomeEvent o && (o.Name == "Rejected:Fork" || o.Result is OutcomeEvent.RollbackDetected or OutcomeEvent.Resynced))
             {
                 // A "fork" the insider made (an altered staple of a known epoch) is refused, not entered: no second commit

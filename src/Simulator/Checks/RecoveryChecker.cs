@@ -24,6 +24,7 @@ namespace Sim.Simulator.Checks;
 /// other's card and agent as the other holds them;</item>
 /// <item>the <b>messages lost</b> are counted: payloads sent after the first rollback never Delivered to the peer.</item>
 /// </list>
+/// In every trace, rollback or not: a party's resync offers agree with its outcomes (<see cref="RecoveryOffers"/>).
 /// </summary>
 public sealed class RecoveryChecker : IChecker
 {
@@ -31,6 +32,7 @@ public sealed class RecoveryChecker : IChecker
 
     public Verdict Check(TraceQuery trace, CheckContext context)
     {
+        if (RecoveryOffers.Disagreement(trace) is { } offers) return Verdict.Fail(Name, offers.At, offers.Why);
         var rollbacks = trace.Events.OfType<RestoreEvent>().Where(r => r.SavesLost > 0).ToList();
         if (rollbacks.Count == 0) return Verdict.Pass(Name, "no rollback (no Restore discarded a save): nothing to recover");
 

@@ -52,6 +52,9 @@ public sealed record EpochStart(byte[] CommitHash, bool ByMe);
 /// </summary>
 public sealed record Outgoing(byte[] Datagram, ulong Epoch, byte[]? Payload, ulong? CardVersion = null)
 {
+    /// <summary>A recovery envelope, as a transport with the sender's header keys reads the bytes: "offer", "request", or null (an ordinary body).</summary>
+    public string? Envelope { get; init; }
+
     public override string ToString() => $"Outgoing(epoch {Epoch}, {Datagram.Length} bytes)";
 }
 
@@ -89,4 +92,10 @@ public sealed record ProtocolReceive(ReceiveOutcome Outcome, bool Changed)
     public IReadOnlyDictionary<ulong, bool> EarlierCommitsByMe { get; init; } = System.Collections.Immutable.ImmutableDictionary<ulong, bool>.Empty;
 
     public IReadOnlyList<Outgoing> Datagrams { get; init; } = [];
+
+    /// <summary>
+    /// The forks the protocol's own counter added for this receive (PairMLS: <c>PairSession.ForksDetected</c>, the figure a
+    /// user of the engine reads); null when the protocol keeps no such counter (the party then counts its Fork outcomes).
+    /// </summary>
+    public int? ForksCounted { get; init; }
 }

@@ -19,7 +19,8 @@ public sealed class PairMlsConversation(PairSession session) : IProtocolSession
         CardEdit? edit = cardEdit ? new CardEdit($"{Session.DesiredCard.DisplayName} {Session.DesiredCard.Version + 1}") : null;
         var sent = Session.Send(payload, edit, rollOver);
         ulong? asked = cardEdit ? Session.DesiredCard.Version : null;
-        return new ProtocolSend([new Outgoing(sent.Datagram, sent.Epoch, payload.ToArray(), asked)], sent.State)
+        var outgoing = new Outgoing(sent.Datagram, sent.Epoch, payload.ToArray(), asked) { Envelope = PairInsider.EnvelopeOf(Session, sent.Datagram) };
+        return new ProtocolSend([outgoing], sent.State)
         {
             Committed = sent.Committed,
             CommitByMe = sent.CommitSender is { } leaf ? leaf == Session.OwnLeaf : null,
@@ -28,10 +29,12 @@ public sealed class PairMlsConversation(PairSession session) : IProtocolSession
 
     public ProtocolReceive Receive(ReadOnlySpan<byte> datagram)
     {
+        int forks = Session.ForksDetected;
         var outcome = Session.Receive(datagram);
         return new ProtocolReceive(outcome, outcome.StateChanged)
         {
             CommitByMe = outcome.CommitSender is { } leaf ? leaf == Session.OwnLeaf : null,
+            ForksCounted = Session.ForksDetected - forks,
         };
     }
 

@@ -31,6 +31,8 @@ public sealed record OutcomeEvent : TraceEvent
     public string? PayloadHash { get; init; }
     /// <summary>The outcome said nothing changed (always so for Rejected), but the receiver's saved state afterwards is not byte-identical to its state before.</summary>
     public bool StateAltered { get; init; }
+    /// <summary>The engine said this datagram made the party start offering a resync (RecoveryOffered): its next datagrams must be offers.</summary>
+    public bool Offered { get; init; }
 
     /// <summary>"Delivered", "Duplicate", "Expired", "Rejected:Reason", "RollbackDetected:Evidence", "Resynced" ...: the name counts and tables use.</summary>
     public string Name => Reason is null ? Result : $"{Result}:{Reason}";

@@ -10,4 +10,6 @@ public sealed record RestoreEvent : TraceEvent
     public int? EpochsBack { get; init; }
     /// <summary>Saves discarded by the restore (the newer ones).</summary>
     public int SavesLost { get; init; }
+    /// <summary>The card version the loaded state wants (its desired card): a card edit asking for a higher one was erased by this restore.</summary>
+    public ulong? DesiredCardVersion { get; init; }
 }

@@ -11,4 +11,6 @@ public sealed record SendEvent : TraceEvent
     public bool CardEdit { get; init; }
     public bool RollOver { get; init; }
     public ulong? CardVersion { get; init; }
+    /// <summary>The datagram is a recovery envelope (docs/RECOVERY.md "Resync"), as a transport holding the sender's header keys reads it: "offer" or "request"; null: an ordinary body.</summary>
+    public string? Envelope { get; init; }
 }

@@ -71,6 +71,7 @@ public static class TraceJson
                 Flag(w, "card_edit", s.CardEdit);
                 Flag(w, "rollover", s.RollOver);
                 Num(w, "card_version", s.CardVersion);
+                Str(w, "envelope", s.Envelope);
                 break;
             case FaultEvent f:
                 w.WriteString("fault", f.Fault);
@@ -93,6 +94,7 @@ public static class TraceJson
                 Num(w, "payload", o.PayloadId);
                 Str(w, "payload_hash", o.PayloadHash);
                 Flag(w, "state_altered", o.StateAltered);
+                Flag(w, "offered", o.Offered);
                 break;
             case EpochEvent ep:
                 Str(w, "commit", ep.CommitHash);
@@ -117,6 +119,7 @@ public static class TraceJson
                 w.WriteNumber("depth", r.Depth);
                 Num(w, "epochs_back", r.EpochsBack);
                 w.WriteNumber("saves_lost", r.SavesLost);
+                Num(w, "desired_card", r.DesiredCardVersion);
                 break;
             case OfflineEvent o: w.WriteNumber("duration_ms", o.DurationMs); break;
             case OnlineEvent: break;
@@ -174,7 +177,7 @@ public static class TraceJson
                     CardVersion = U64(o, "card_version"),
                     Agent = Str(o, "agent"),
                 },
-                TraceKind.Send => new SendEvent { PayloadId = I64(o, "payload"), PayloadHash = Str(o, "payload_hash"), CardEdit = Bool(o, "card_edit"), RollOver = Bool(o, "rollover"), CardVersion = U64(o, "card_version") },
+                TraceKind.Send => new SendEvent { PayloadId = I64(o, "payload"), PayloadHash = Str(o, "payload_hash"), CardEdit = Bool(o, "card_edit"), RollOver = Bool(o, "rollover"), CardVersion = U64(o, "card_version"), Envelope = Str(o, "envelope") },
                 TraceKind.Fault => new FaultEvent
                 {
                     Fault = Str(o, "fault") ?? throw new FormatException("fault without \"fault\""),
@@ -195,12 +198,13 @@ public static class TraceJson
                     PayloadId = I64(o, "payload"),
                     PayloadHash = Str(o, "payload_hash"),
                     StateAltered = Bool(o, "state_altered"),
+                    Offered = Bool(o, "offered"),
                 },
                 TraceKind.Epoch => new EpochEvent { CommitHash = Str(o, "commit"), Committer = Str(o, "committer") },
                 TraceKind.Identity => new IdentityEvent { CardVersion = U64(o, "card_version"), Agent = Str(o, "agent"), Change = Str(o, "change") ?? "identity" },
                 TraceKind.Crash => new CrashEvent { DownMs = I64(o, "down_ms") ?? 0, Point = Str(o, "point") },
                 TraceKind.Restart => new RestartEvent { CommitHash = Str(o, "commit"), NotJoined = Bool(o, "not_joined"), ByLiveness = Bool(o, "by_liveness") },
-                TraceKind.Restore => new RestoreEvent { CommitHash = Str(o, "commit"), Depth = Int(o, "depth") ?? 0, EpochsBack = Int(o, "epochs_back"), SavesLost = Int(o, "saves_lost") ?? 0 },
+                TraceKind.Restore => new RestoreEvent { CommitHash = Str(o, "commit"), Depth = Int(o, "depth") ?? 0, EpochsBack = Int(o, "epochs_back"), SavesLost = Int(o, "saves_lost") ?? 0, DesiredCardVersion = U64(o, "desired_card") },
                 TraceKind.Offline => new OfflineEvent { DurationMs = I64(o, "duration_ms") ?? 0 },
                 TraceKind.Online => new OnlineEvent(),
                 TraceKind.State => new StateEvent

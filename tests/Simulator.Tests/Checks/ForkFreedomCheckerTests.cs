@@ -60,6 +60,7 @@ public class ForkFreedomCheckerTests
     {
         var at = Find(Good, e => e is OutcomeEvent { PayloadId: 4 });
         var trace = InsertAfter(Good, at, Fault("insider", "d4", "ins4") with { Why = "CommitSignature" }, Deliver("bob", "ins4"), Outcome("bob", "Rejected:Fork", 6));
+        trace = WithBobReporting(trace, 1);
         AssertPasses(Checker, trace);
         // It does not count as detecting a real rollback's fork either.
         var restore = new RestoreEvent { Party = "alice", Epoch = 5, Depth = 1 };
@@ -78,4 +79,27 @@ public class ForkFreedomCheckerTests
             Assert.Contains("bytes the network altered", AssertFailsAt(Checker, trace, at + 3).Detail);
         }
     }
+
+    /// <summary>The trace with bob's final State event reporting <paramref name="forks"/> forks detected.</summary>
+    private static List<TraceEvent> WithBobReporting(List<TraceEvent> trace, int forks) =>
+        Replace<StateEvent>(trace, Find(trace, e => e is StateEvent { Party: "bob", Epoch: 6 }), s => s with { Forks = forks });
+
+    [Fact]
+    public void The_forks_a_party_reports_are_its_fork_outcomes()
+    {
+        // PairSession.ForksDetected, as the State event carries it: one Rejected:Fork (of altered bytes) and one
+        // RollbackDetected:Fork after a rollback, both counted; a count off by one either way fails at the State event.
+        var at = Find(Good, e => e is OutcomeEvent { PayloadId: 4 });
+        var trace = InsertAfter(Good, at, Fault("insider", "d4", "ins4") with { Why = "CommitSignature" }, Deliver("bob", "ins4"), Outcome("bob", "Rejected:Fork", 6),
+            new RestoreEvent { Party = "alice", Epoch = 5, Depth = 1 }, Deliver("bob", "d8"), Outcome("bob", "RollbackDetected:Fork", 6));
+        int state = Find(trace, e => e is StateEvent { Party: "bob", Epoch: 6 });
+        AssertPasses(Checker, WithBobReporting(trace, 2));
+        foreach (int wrong in new[] { 0, 1, 3, -1 })
+            Assert.Contains($"bob reports {wrong} fork(s) detected, but 2", AssertFailsAt(Checker, WithBobReporting(trace, wrong), state).Detail);
+        // alice's fork outcome is not bob's: she must report it, he must not.
+        var alices = InsertAfter(Good, at, Fault("insider", "d4", "ins9") with { Why = "CommitSignature" }, Deliver("alice", "ins9"), Outcome("alice", "Rejected:Fork", 6));
+        int aliceState = Find(alices, e => e is StateEvent { Party: "alice", Epoch: 6 });
+        Assert.Contains("alice reports 0 fork(s) detected, but 1", AssertFailsAt(Checker, alices, aliceState).Detail);
+    }
 }
+

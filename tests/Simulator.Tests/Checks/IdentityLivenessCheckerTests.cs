@@ -107,4 +107,57 @@ public class IdentityLivenessCheckerTests
         var crashed = InsertAfter(late, commit - 1, new CrashEvent { Party = "bob", DownMs = 10 }, new RestartEvent { Party = "bob", Epoch = 4 });
         AssertPasses(Checker, crashed);
     }
+
+    /// <summary>Good where bob never sees alice's edit, and alice is restored right after it to a state wanting <paramref name="wants"/>.</summary>
+    private static List<TraceEvent> NeverSeenThenRestored(string party, ulong wants)
+    {
+        var never = Replace<StateEvent>(Remove(Good, Seen), BobFinal - 1, e => e with { PeerCardVersion = 1 });
+        return InsertAfter(never, Edit, new RestoreEvent { Party = party, Epoch = 4, Depth = 1, SavesLost = 1, DesiredCardVersion = wants });
+    }
+
+    [Fact]
+    public void An_edit_erased_by_the_editors_own_restore_is_not_judged()
+    {
+        // seed-2 case-63 of `pairsim check`: bob edits his card, then is restored to a save from before the edit.
+        var v = AssertPasses(Checker, NeverSeenThenRestored("alice", 1));
+        Assert.Contains("1 erased by the editor's own restore", v.Detail);
+        var latency = Assert.Single(IdentityLivenessChecker.Latencies(new TraceQuery(NeverSeenThenRestored("alice", 1))));
+        Assert.NotNull(latency.ErasedBy);
+        Assert.Null(latency.SeenAt);
+    }
+
+    [Fact]
+    public void A_restore_to_a_state_that_still_wants_the_card_erases_nothing()
+    {
+        AssertFailsAt(Checker, NeverSeenThenRestored("alice", 2), Edit);
+    }
+
+    [Fact]
+    public void The_peers_restore_does_not_erase_the_edit()
+    {
+        AssertFailsAt(Checker, NeverSeenThenRestored("bob", 1), Edit);
+    }
+
+    [Fact]
+    public void A_restore_after_the_peer_saw_the_edit_erases_nothing()
+    {
+        var restored = InsertAfter(Good, Seen, new RestoreEvent { Party = "alice", Epoch = 4, Depth = 1, SavesLost = 1, DesiredCardVersion = 1 });
+        Assert.Null(Assert.Single(IdentityLivenessChecker.Latencies(new TraceQuery(restored))).ErasedBy);
+        Assert.DoesNotContain("erased", AssertPasses(Checker, restored).Detail);
+    }
+
+    [Fact]
+    public void A_resynced_delivery_names_the_epoch_before_its_own_and_starts_no_wait()
+    {
+        // As a rejoining bob writes it: his resync Commit's Epoch event (5, by bob) before the Resynced outcome that
+        // delivers alice's offer payload of epoch 4; the Identity event only after his next commit. Counted as a
+        // delivery in epoch 5 (the outcome's epoch) it would fail: his external Commit cannot cover alice's proposal of 4.
+        var late = Delivered4ThenIdentityAfter(t => Find(t, e => e is SendEvent { PayloadId: 3 }));
+        int outcome = Find(late, e => e is OutcomeEvent { PayloadId: 2 });
+        var resynced = Replace<OutcomeEvent>(late, outcome, o => o with { Result = OutcomeEvent.Resynced, Epoch = 5, PayloadHash = "p2" });
+        int epoch = Find(resynced, e => e is EpochEvent { Party: "bob", Epoch: 4 });
+        resynced = Replace<EpochEvent>(resynced, epoch, e => e with { Epoch = 5, Committer = "bob" });
+        AssertPasses(Checker, resynced);
+        Assert.True(((OutcomeEvent)resynced[outcome]).IsDelivered);
+    }
 }
