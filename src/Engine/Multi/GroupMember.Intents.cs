@@ -27,8 +27,12 @@ public sealed partial class GroupMember
     private const int DoneIntentsKept = 64;
     private List<Intent> _pendingIntents = [];
 
-    /// <summary>An application message this member can give by key-share: its sender and plaintext.</summary>
-    private sealed record Held(string Sender, byte[] Plaintext);
+    /// <summary>
+    /// An application message this member can give by key-share: its sender, plaintext and recipients (the names in the
+    /// tree of the epoch it was sent in). Only a recipient may have it: a member who joined later, or was removed before,
+    /// never had its keys (RFC 9420 §16.4 and §16.5), even if an attacker replays the datagram to it.
+    /// </summary>
+    private sealed record Held(string Sender, byte[] Plaintext, IReadOnlyList<string> Recipients);
 
     private readonly Dictionary<string, Held> _held = [];
     private readonly Queue<string> _heldOrder = new();
@@ -44,9 +48,9 @@ public sealed partial class GroupMember
     /// <summary>Messages received that we could not read and have not recovered.</summary>
     public int UnreadableMessages => _unreadable.Count;
 
-    private void Hold(string id, string sender, byte[] plaintext)
+    private void Hold(string id, string sender, byte[] plaintext, MlsGroup epoch)
     {
-        if (_options.KeyShare == KeySharePolicy.Off || !_held.TryAdd(id, new Held(sender, plaintext))) return;
+        if (_options.KeyShare == KeySharePolicy.Off || !_held.TryAdd(id, new Held(sender, plaintext, NamesOf(epoch)))) return;
         _heldOrder.Enqueue(id);
         while (_heldOrder.Count > HeldLimit) _held.Remove(_heldOrder.Dequeue());
     }
@@ -205,7 +209,7 @@ public sealed partial class GroupMember
         foreach (var raw in d.Ids.Take(64))
         {
             string mid = Encoding.UTF8.GetString(raw);
-            if (!_held.TryGetValue(mid, out var held)) continue;
+            if (!_held.TryGetValue(mid, out var held) || !held.Recipients.Contains(d.Sender, StringComparer.Ordinal)) continue;
             entries.WriteOpaque(raw);
             entries.WriteOpaque(held.Plaintext);
             shared.Add(mid);

@@ -76,7 +76,7 @@ public sealed partial class GroupMember
             long messageId = BinaryPrimitives.ReadInt64BigEndian(app.Data);
             _delivered.Add(id);
             _unreadable.Remove(id);
-            Hold(id, sender, app.Data);
+            Hold(id, sender, app.Data, _group!);
             _seen.Add(new MemberObservation.Delivered(id, sender, messageId, app.Epoch, ViaKeyShare: false));
         }
         catch (ProcessMessageException e)

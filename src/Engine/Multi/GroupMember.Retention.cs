@@ -117,7 +117,7 @@ public sealed partial class GroupMember
             if (at >= 0) Replace(at, group.State);
             _delivered.Add(id);
             _unreadable.Remove(id);
-            Hold(id, sender, app.Data);
+            Hold(id, sender, app.Data, group);
             _seen.Add(new MemberObservation.Delivered(id, sender, BinaryPrimitives.ReadInt64BigEndian(app.Data), app.Epoch, ViaKeyShare: false) { EpochId = epochId });
         }
         catch (ProcessMessageException e)

@@ -221,7 +221,7 @@ public sealed partial class GroupMember
             string sender = g.Tree.TryGetLeaf(app.SenderLeaf) is { } leaf ? NameOf(leaf) : $"leaf{app.SenderLeaf}";
             _delivered.Add(id);
             _unreadable.Remove(id);
-            Hold(id, sender, app.Data);
+            Hold(id, sender, app.Data, g);
             _seen.Add(new MemberObservation.Delivered(id, sender, System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(app.Data), app.Epoch, ViaKeyShare: false) { Group = owner });
         }
         catch (ProcessMessageException e)

@@ -145,7 +145,7 @@ public sealed partial class GroupMember
         var message = _group!.EncryptApplication(plaintext, ApplicationEpochId);
         byte[] body = Tls.Serialize(message);
         string id = MessageRef(body);
-        Hold(id, Name, plaintext);
+        Hold(id, Name, plaintext, _group!);
         _delivered.Add(id);
         var recipients = Members.Where(m => m != Name).ToList();
         var d = Datagram(MultiKind.Application) with { Body = body };

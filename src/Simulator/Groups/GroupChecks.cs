@@ -162,7 +162,10 @@ public sealed class ExactlyOnceReadChecker : IGroupChecker
 /// <summary>
 /// GROUPS.md: with key-share off, no message of a losing branch is ever sent to anyone (no key-share
 /// datagram leaves a member); with it on, only to a verified identity that is a member of the
-/// sender's group when it is sent. Judged from the datagrams' own kinds on the wire.
+/// sender's group when it is sent. Judged from the datagrams' own kinds on the wire. And whatever the
+/// policy, a member reads by key-share only a message it was a recipient of (in the tree of the epoch
+/// the message was sent in, as its sender recorded when sending): a later joiner never had those keys
+/// (RFC 9420 §16.5), so key-share must not give them to it.
 /// </summary>
 public sealed class KeySharePolicyChecker : IGroupChecker
 {
@@ -173,10 +176,15 @@ public sealed class KeySharePolicyChecker : IGroupChecker
         bool off = GroupChecks.Setting(trace, "key_share") == "off";
         var roster = GroupChecks.Roster(trace);
         var membership = new Dictionary<string, IReadOnlyList<string>>();
+        var recipients = new Dictionary<string, (string Sender, IReadOnlyList<string> Members)>();
         var violations = new List<string>();
         foreach (var e in trace.Events)
         {
             if (e.Kind == GroupTraceKind.Epoch && e.Member is { } m && (e.Group is null || e.Group == m)) membership[m] = e.MemberList;
+            if (e.Kind == GroupTraceKind.AppSent && e.Datagram is { } sent) recipients[sent] = (e.Member!, e.MemberList);
+            if (e.Kind == GroupTraceKind.Read && e.Detail == "key_share" && e.Datagram is { } read && recipients.TryGetValue(read, out var to)
+                && !to.Members.Contains(e.Member!) && to.Sender != e.Member)
+                violations.Add($"{e.Member} read message {e.MessageId} by key-share, but {to.Sender} sent it to {string.Join(",", to.Members)} only (t={e.T})");
             if (e.Kind != GroupTraceKind.Send || e.DatagramKind != "keyshare") continue;
             if (off) violations.Add($"{e.Member} sent a key-share datagram {e.Datagram} to {e.Peer} with key-share off (t={e.T})");
             else if (!roster.Contains(e.Peer!)) violations.Add($"{e.Member} sent a key-share to {e.Peer}, not a verified identity (t={e.T})");

@@ -93,6 +93,30 @@ public sealed class GroupMemberTests
         else { Assert.True(recovered >= 9, $"recovered {recovered}"); Assert.All(net.Members.Values, m => Assert.Equal(0, m.UnreadableMessages)); }
     }
 
+    [Theory]
+    [InlineData(MultiStrategy.Uncoordinated)]
+    [InlineData(MultiStrategy.Retention)]
+    public void Key_share_never_gives_a_joiner_a_message_sent_before_it_joined(MultiStrategy strategy)
+    {
+        // An attacker on the wire keeps a's message to b and replays it to d once d has joined: d cannot read it (its
+        // epoch's keys were never d's, RFC 9420 §16.5), asks a for it by key-share, and a must refuse: d was not a
+        // recipient. Without the recipients check a re-encrypts the plaintext for d.
+        var net = new MiniNet(new MultiOptions { Strategy = strategy, KeyShare = KeySharePolicy.VerifiedMembers }, 7, "a", "b", "c", "d");
+        net.Found("a", "b", "c");
+        byte[]? kept = null;
+        net.Tap = o => { if (o.Kind == MultiKind.Application && o.To == "b") kept ??= o.Bytes; };
+        net.Take("a", net.Members["a"].SendApplication(1, 32, net.NowMs));
+        net.Deliver();
+        net.Tap = null;
+        net.Take("b", net.Members["b"].Add("d", net.NowMs));
+        net.Run(2000);
+        AssertOneState(net, "a", "b", "c", "d");
+        net.Take("d", net.Members["d"].Receive(Assert.IsType<byte[]>(kept), net.NowMs));
+        net.Run(3000);
+        Assert.DoesNotContain(net.Observations, o => o.Member == "d" && o.Seen is MemberObservation.Delivered { ViaKeyShare: true });
+        Assert.DoesNotContain(net.Seen<MemberObservation.KeyShareSent>(), k => k.To == "d");
+    }
+
     [Fact]
     public void A_second_commit_for_a_left_epoch_moves_a_member_with_retained_state_without_external_commit()
     {

@@ -93,4 +93,16 @@ public sealed class GroupCheckerTests
         Assert.False(checker.Check(GroupTrace.Of([Options(), Epoch("a", 2, "a,b"), Share("c")])).Passed);
         Assert.False(checker.Check(GroupTrace.Of([Options(), Epoch("a", 2, "a,b,mallory"), Share("mallory")])).Passed);
     }
+
+    [Fact]
+    public void Key_share_policy_fails_when_a_member_reads_by_key_share_a_message_it_was_not_sent()
+    {
+        var sent = new GroupTraceEvent(1, 0, GroupTraceKind.AppSent) { Member = "a", Datagram = "m1", MessageId = 1, Epoch = 1, Members = "b,c" };
+        GroupTraceEvent Read(string who) => new(6, 0, GroupTraceKind.Read) { Member = who, Peer = "a", Datagram = "m1", MessageId = 1, Epoch = 3, Detail = "key_share" };
+        var checker = new KeySharePolicyChecker();
+        Assert.True(checker.Check(GroupTrace.Of([Options(), Epoch("a", 3, "a,b,c,d"), sent, Read("c")])).Passed);
+        var v = checker.Check(GroupTrace.Of([Options(), Epoch("a", 3, "a,b,c,d"), sent, Read("d")]));
+        Assert.False(v.Passed);
+        Assert.Contains("d read message 1 by key-share", v.Violations[0]);
+    }
 }
