@@ -16,7 +16,9 @@ public sealed class PartyActorTests(ITestOutputHelper output) : Akka.TestKit.Xun
     private (IActorRef Alice, IActorRef Bob) Pair(ulong seed, int? aliceDiskReach = null, string suffix = "")
     {
         var root = new DeterministicRandomSource(seed, "party-actor-tests");
-        var options = PairOptions.Default;
+        // A fixed clock, as the worlds' virtual one: leaf lifetimes (RFC 9420 §7.2) from the wall clock would make two
+        // pairs built seconds apart (a loaded machine) differ, and the test comparing them fail by chance.
+        var options = PairOptions.Default with { Clock = () => 1_767_225_600 };
         var alice = Sys.ActorOf(PartyActor.Props(new PartyConfig(Party.Alice, Card.Create("Alice"), options, root.Derive("alice"), DiskReach: aliceDiskReach)), "alice" + suffix);
         var bob = Sys.ActorOf(PartyActor.Props(new PartyConfig(Party.Bob, Card.Create("Bob"), options, root.Derive("bob"))), "bob" + suffix);
         alice.Tell(new PartyActor.CreateInvitation(), TestActor);
