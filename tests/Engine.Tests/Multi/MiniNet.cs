@@ -29,6 +29,24 @@ internal sealed class MiniNet
     public HashSet<string>? Split { get; set; }
     public int Sent { get; private set; }
 
+    /// <summary>
+    /// a, b | c, d split: a and c commit concurrently for epoch 1, each sends one message on its branch, and 300 ms
+    /// pass. Returns the net still split (the fork of the retention and PCS tests).
+    /// </summary>
+    public static MiniNet ForkedAcrossSplit(MultiOptions options, ulong seed)
+    {
+        var net = new MiniNet(options, seed, "a", "b", "c", "d");
+        net.Found("a", "b", "c", "d");
+        net.Split = ["a", "b"];
+        net.Take("a", net.Members["a"].Update(0));
+        net.Take("c", net.Members["c"].Update(0));
+        net.Deliver();
+        net.Take("a", net.Members["a"].SendApplication(1, 32, 10));
+        net.Take("c", net.Members["c"].SendApplication(2, 32, 10));
+        net.Run(300);
+        return net;
+    }
+
     public void Found(params string[] names) =>
         GroupMember.Found(Members[names[0]], [.. names.Skip(1).Select(n => Members[n])], "mini"u8.ToArray());
 

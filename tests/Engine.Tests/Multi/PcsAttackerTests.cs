@@ -64,15 +64,7 @@ public sealed class PcsAttackerTests
     /// </summary>
     private static (MiniNet Net, string Winner, string Loser) RetentionFork(ulong seed)
     {
-        var net = new MiniNet(new MultiOptions { Strategy = MultiStrategy.Retention, KeyShare = KeySharePolicy.Off, RetentionMs = 6_000 }, seed, "a", "b", "c", "d");
-        net.Found("a", "b", "c", "d");
-        net.Split = ["a", "b"];
-        net.Take("a", net.Members["a"].Update(0));
-        net.Take("c", net.Members["c"].Update(0));
-        net.Deliver();
-        net.Take("a", net.Members["a"].SendApplication(1, 32, 10));
-        net.Take("c", net.Members["c"].SendApplication(2, 32, 10));
-        net.Run(300);
+        var net = MiniNet.ForkedAcrossSplit(new MultiOptions { Strategy = MultiStrategy.Retention, KeyShare = KeySharePolicy.Off, RetentionMs = 6_000 }, seed);
         bool aWins = net.Members["a"].Chain.Compare(net.Members["c"].Chain) == ChainRelation.ForkWeWin;
         return aWins ? (net, "b", "d") : (net, "d", "b");
     }

@@ -13,15 +13,7 @@ public sealed class RetentionTests
     /// <summary>a, b | c, d split; a and c commit concurrently for epoch 1; a and c each send one message on their branch; then the split heals.</summary>
     private static MiniNet Fork(MultiOptions options, ulong seed = 11)
     {
-        var net = new MiniNet(options, seed, "a", "b", "c", "d");
-        net.Found("a", "b", "c", "d");
-        net.Split = ["a", "b"];
-        net.Take("a", net.Members["a"].Update(0));
-        net.Take("c", net.Members["c"].Update(0));
-        net.Deliver();
-        net.Take("a", net.Members["a"].SendApplication(1, 32, 10));
-        net.Take("c", net.Members["c"].SendApplication(2, 32, 10));
-        net.Run(300);
+        var net = MiniNet.ForkedAcrossSplit(options, seed);
         net.Heal();
         net.Run(3_000);
         return net;
