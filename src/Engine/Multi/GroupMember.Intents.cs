@@ -30,7 +30,7 @@ public sealed partial class GroupMember
     /// <summary>
     /// An application message this member can give by key-share: its sender, plaintext and recipients (the names in the
     /// tree of the epoch it was sent in). Only a recipient may have it: a member who joined later, or was removed before,
-    /// never had its keys (RFC 9420 §16.4 and §16.5), even if an attacker replays the datagram to it.
+    /// never had its keys (RFC 9420 §16.2: an epoch's secrets are known only to the members of its tree), even if an attacker replays the datagram to it.
     /// </summary>
     private sealed record Held(string Sender, byte[] Plaintext, IReadOnlyList<string> Recipients);
 

@@ -165,7 +165,7 @@ public sealed class ExactlyOnceReadChecker : IGroupChecker
 /// sender's group when it is sent. Judged from the datagrams' own kinds on the wire. And whatever the
 /// policy, a member reads by key-share only a message it was a recipient of (in the tree of the epoch
 /// the message was sent in, as its sender recorded when sending): a later joiner never had those keys
-/// (RFC 9420 §16.5), so key-share must not give them to it.
+/// (RFC 9420 §16.2), so key-share must not give them to it.
 /// </summary>
 public sealed class KeySharePolicyChecker : IGroupChecker
 {

@@ -99,7 +99,7 @@ public sealed class GroupMemberTests
     public void Key_share_never_gives_a_joiner_a_message_sent_before_it_joined(MultiStrategy strategy)
     {
         // An attacker on the wire keeps a's message to b and replays it to d once d has joined: d cannot read it (its
-        // epoch's keys were never d's, RFC 9420 §16.5), asks a for it by key-share, and a must refuse: d was not a
+        // epoch's keys were never d's, RFC 9420 §16.2), asks a for it by key-share, and a must refuse: d was not a
         // recipient. Without the recipients check a re-encrypts the plaintext for d.
         var net = new MiniNet(new MultiOptions { Strategy = strategy, KeyShare = KeySharePolicy.VerifiedMembers }, 7, "a", "b", "c", "d");
         net.Found("a", "b", "c");
