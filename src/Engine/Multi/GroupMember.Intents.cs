@@ -48,9 +48,15 @@ public sealed partial class GroupMember
     /// <summary>Messages received that we could not read and have not recovered.</summary>
     public int UnreadableMessages => _unreadable.Count;
 
+    /// <summary>The recipients of the last epoch a message was held in: every message of an epoch shares one list.</summary>
+    private (MlsGroup Group, ulong Epoch, IReadOnlyList<string> Names)? _heldRecipients;
+
     private void Hold(string id, string sender, byte[] plaintext, MlsGroup epoch)
     {
-        if (_options.KeyShare == KeySharePolicy.Off || !_held.TryAdd(id, new Held(sender, plaintext, NamesOf(epoch)))) return;
+        if (_options.KeyShare == KeySharePolicy.Off || _held.ContainsKey(id)) return;
+        if (_heldRecipients is not { } last || !ReferenceEquals(last.Group, epoch) || last.Epoch != epoch.Epoch)
+            _heldRecipients = last = (epoch, epoch.Epoch, NamesOf(epoch));
+        _held.Add(id, new Held(sender, plaintext, last.Names));
         _heldOrder.Enqueue(id);
         while (_heldOrder.Count > HeldLimit) _held.Remove(_heldOrder.Dequeue());
     }
